@@ -1,0 +1,56 @@
+"""What a chat sender reports back for one alert, and the contract senders implement.
+
+Chat adapters turn every platform error into one of these outcomes, so the outbox drainer
+needs no knowledge of Discord or Telegram to decide what happens next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.models import Alert, ChatRef
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimited:
+    """The platform asked us to wait; the row is retried after `retry_after_s`, not counted."""
+
+    retry_after_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChatGone:
+    """The bot was removed or forbidden: pause the chat's subscriptions, keep the rows."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMoved:
+    """The chat has a new id (a Telegram group became a supergroup); retarget and retry."""
+
+    new_chat: ChatRef
+
+
+@dataclass(frozen=True, slots=True)
+class Transient:
+    """A network error or a 5xx: retried with backoff."""
+
+    reason: str
+
+
+SendOutcome = Delivered | RateLimited | ChatGone | ChatMoved | Transient
+
+
+class Sender(Protocol):
+    """Sends alerts to one platform. `platform` matches `ChatRef.platform`."""
+
+    platform: str
+
+    async def send(self, alert: Alert) -> SendOutcome: ...

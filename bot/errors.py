@@ -1,0 +1,87 @@
+"""The error tree of the core. Adapters translate library exceptions into it at the edge.
+
+    VigiaError
+    ├── ConfigError            the config file or environment is wrong; names the key
+    ├── SourceError            a job source could not be polled
+    │   ├── SourceHTTPError    it answered with an error status (carries status, retry_after_s)
+    │   ├── SourceNetworkError it could not be reached or timed out
+    │   └── SourceFormatError  it answered, but not with the payload we expected
+    ├── FetchRefused           a user's URL was refused before any byte was sent (carries reason)
+    ├── FetchFailed            a user's URL was allowed but could not be read (carries reason)
+    └── DeliveryError          a chat platform refused a message (see bot.delivery for outcomes)
+
+Every error carries a `message_key` for the translated text a person reads, and the data
+that fills it, so the same error renders in Spanish or English.
+"""
+
+from __future__ import annotations
+
+
+class VigiaError(Exception):
+    message_key = "error.generic"
+
+    def __init__(self, message: str, **params: str) -> None:
+        super().__init__(message)
+        self.params = params
+
+
+class ConfigError(VigiaError):
+    """The configuration is invalid. `key` is the dotted path of the offending key."""
+
+    message_key = "error.config"
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"config: {key}: {problem}", key=key, problem=problem)
+        self.key = key
+        self.problem = problem
+
+
+class SourceError(VigiaError):
+    """A poll of `source` failed; the scheduler backs off and the other sources go on."""
+
+    message_key = "error.source"
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"{source}: {message}", source=source)
+        self.source = source
+
+
+class SourceHTTPError(SourceError):
+    def __init__(self, source: str, status: int, retry_after_s: float | None = None) -> None:
+        super().__init__(source, f"HTTP {status}")
+        self.status = status
+        self.retry_after_s = retry_after_s
+
+
+class SourceNetworkError(SourceError):
+    pass
+
+
+class SourceFormatError(SourceError):
+    """The payload was not of the shape this source kind sends (bad JSON/XML, empty body...)."""
+
+
+class FetchRefused(VigiaError):
+    """A URL was refused by the safe fetcher; `reason` is a short machine-readable code."""
+
+    message_key = "fetch.refused"
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"refused {url!r}: {reason}", url=url, reason=reason)
+        self.url = url
+        self.reason = reason
+
+
+class FetchFailed(VigiaError):
+    """A URL passed the guard but could not be read (timeout, 404, too large, wrong type)."""
+
+    message_key = "fetch.failed"
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"could not read {url!r}: {reason}", url=url, reason=reason)
+        self.url = url
+        self.reason = reason
+
+
+class DeliveryError(VigiaError):
+    message_key = "error.delivery"

@@ -1,0 +1,192 @@
+"""The core's plain data types.
+
+Adapters translate platform and source payloads into these, and the core never sees anything
+else. They are frozen dataclasses so that a posting scored once cannot drift from its verdict.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# -- pay -------------------------------------------------------------------------------------
+
+
+class PayPeriod(enum.StrEnum):
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+#: Hours a period stands for, so that hourly and yearly pay compare on one scale.
+#: 40 h/week × 52 weeks; a day is 8 h.
+HOURS_PER_PERIOD: dict[PayPeriod, float] = {
+    PayPeriod.HOUR: 1.0,
+    PayPeriod.DAY: 8.0,
+    PayPeriod.WEEK: 40.0,
+    PayPeriod.MONTH: 40.0 * 52 / 12,
+    PayPeriod.YEAR: 40.0 * 52,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Pay:
+    """Pay as the posting states it; `min_amount == max_amount` when one figure is given."""
+
+    min_amount: float
+    max_amount: float
+    currency: str  # ISO 4217, upper case; "" when the text gives none
+    period: PayPeriod
+
+    def hourly(self) -> tuple[float, float]:
+        """The range converted to an hourly rate, the common scale for filters and checks."""
+        hours = HOURS_PER_PERIOD[self.period]
+        return self.min_amount / hours, self.max_amount / hours
+
+
+# -- postings --------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents stripped, runs of non-alphanumerics to one space."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", " ", ascii_only).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One job posting, normalised. `source` names the configured source it came from."""
+
+    source: str
+    native_id: str
+    url: str
+    title: str
+    company: str = ""
+    company_domain: str | None = None
+    location: str = ""
+    remote: bool | None = None
+    pay: Pay | None = None
+    description: str = ""
+    posted_at: datetime | None = None
+    language: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Identity across boards: the same company, title and place is the same job."""
+        key = "|".join(_fold(part) for part in (self.company, self.title, self.location))
+        return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+    @property
+    def text(self) -> str:
+        """Everything a reader sees, for relevance and scam rules."""
+        return "\n".join(part for part in (self.title, self.company, self.description) if part)
+
+
+# -- scam verdicts ---------------------------------------------------------------------------
+
+
+class RiskLevel(enum.StrEnum):
+    OK = "ok"
+    CAUTION = "caution"
+    SCAM = "scam"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_RANK[self]
+
+    def at_most(self, other: RiskLevel) -> bool:
+        return self.rank <= other.rank
+
+
+_LEVEL_RANK = {RiskLevel.OK: 0, RiskLevel.CAUTION: 1, RiskLevel.SCAM: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One reason behind a verdict: what fired, how much it weighs, and the words that fired it.
+
+    `message_key` names the translated explanation in the i18n catalogs; `params` fill it.
+    """
+
+    id: str
+    weight: float
+    evidence: str
+    message_key: str
+    params: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    risk: int  # 0–100
+    level: RiskLevel
+    reasons: tuple[Signal, ...] = ()  # heaviest first
+    verified_employer: str | None = None
+    matched_script: str | None = None
+
+
+# -- subscriptions and filters ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """What a subscription wants. Empty fields let everything through."""
+
+    keywords: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    regex: str | None = None
+    remote_only: bool = False
+    locations: tuple[str, ...] = ()
+    min_pay: Pay | None = None  # compared on the hourly scale
+    languages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    max_risk: RiskLevel = RiskLevel.CAUTION
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """A chat on a platform: `console`, `discord:<channel id>`, `telegram:<chat id|@name>`."""
+
+    platform: str
+    chat_id: str
+
+    @classmethod
+    def parse(cls, value: str) -> ChatRef:
+        platform, _, chat_id = value.partition(":")
+        if platform not in {"console", "discord", "telegram"}:
+            raise ValueError(f"unknown chat platform in {value!r}")
+        if platform != "console" and not chat_id:
+            raise ValueError(f"{value!r} names no chat id")
+        return cls(platform, chat_id)
+
+    def __str__(self) -> str:
+        return self.platform if self.platform == "console" else f"{self.platform}:{self.chat_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: int
+    chat: ChatRef
+    filter: Filter
+    language: str = "es"
+    paused: bool = False
+
+
+# -- delivery --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One outbox row claimed for sending: a posting for one subscription."""
+
+    id: int
+    posting: Posting
+    verdict: Verdict
+    subscription: Subscription
+    attempts: int = 0

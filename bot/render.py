@@ -1,0 +1,205 @@
+"""Verdicts and alerts as neutral cards that each chat adapter draws in its own way.
+
+A card holds raw text: posting text is hostile, and escaping belongs to the adapter that knows
+its markup (Discord markdown, Telegram HTML, a plain terminal). Labels come from the catalogs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.i18n import t
+from bot.models import Alert, Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
+
+LEVEL_COLOURS: dict[RiskLevel, int] = {
+    RiskLevel.OK: 0x2E7D32,  # green
+    RiskLevel.CAUTION: 0xF9A825,  # amber
+    RiskLevel.SCAM: 0xC62828,  # red
+}
+LEVEL_BADGES: dict[RiskLevel, str] = {
+    RiskLevel.OK: "🟢",
+    RiskLevel.CAUTION: "🟠",
+    RiskLevel.SCAM: "🔴",
+}
+TOP_REASONS = 3
+
+
+class Action(StrEnum):
+    """What a button does. Payloads are `vigia:<action>:<check id>`, stable across restarts."""
+
+    OPEN = "open"
+    WHY = "why"
+    BACK = "back"
+    REPORT = "report"
+    FINE = "fine"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    action: Action
+    label: str
+    url: str | None = None  # for OPEN
+    payload: str | None = None  # for the others; at most 64 bytes (Telegram's limit)
+
+
+def button_payload(action: Action, check_id: int) -> str:
+    return f"vigia:{action.value}:{check_id}"
+
+
+def parse_payload(payload: str) -> tuple[Action, int] | None:
+    """The action and check id of a button payload, or None for anything else."""
+    prefix, _, rest = payload.partition(":")
+    action_text, _, check_text = rest.partition(":")
+    if prefix != "vigia" or not check_text.isdigit():
+        return None
+    try:
+        return Action(action_text), int(check_text)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    title: str
+    url: str | None
+    level: RiskLevel | None
+    description: str = ""
+    fields: tuple[Field, ...] = ()
+    footer: str = ""
+    buttons: tuple[Button, ...] = ()
+
+    @property
+    def colour(self) -> int:
+        return LEVEL_COLOURS[self.level] if self.level else 0x546E7A
+
+
+def format_pay(pay: Pay, language: str) -> str:
+    def amount(value: float) -> str:
+        return f"{value:,.0f}" if value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+    figures = (
+        amount(pay.min_amount)
+        if pay.min_amount == pay.max_amount
+        else f"{amount(pay.min_amount)}–{amount(pay.max_amount)}"
+    )
+    currency = f" {pay.currency}" if pay.currency else ""
+    period = t(f"pay.per.{PayPeriod(pay.period).value}", language)
+    return f"{figures}{currency} {period}"
+
+
+def reason_line(signal: Signal, language: str) -> str:
+    explanation = t(signal.message_key, language, **signal.params)
+    return f"{explanation} — “{signal.evidence}”" if signal.evidence else explanation
+
+
+def risk_badge(verdict: Verdict, language: str) -> str:
+    level = t(f"level.{verdict.level.value}", language)
+    return f"{LEVEL_BADGES[verdict.level]} {level} ({verdict.risk}/100)"
+
+
+def action_buttons(check_id: int, url: str | None, language: str) -> tuple[Button, ...]:
+    buttons: list[Button] = []
+    if url:
+        buttons.append(Button(Action.OPEN, t("button.open", language), url=url))
+    for action in (Action.WHY, Action.REPORT, Action.FINE):
+        buttons.append(
+            Button(action, t(f"button.{action.value}", language), payload=button_payload(action, check_id))
+        )
+    return tuple(buttons)
+
+
+def posting_fields(posting: Posting, language: str) -> list[Field]:
+    fields: list[Field] = []
+    if posting.company:
+        fields.append(Field(t("field.company", language), posting.company))
+    location = posting.location
+    if posting.remote:
+        location = f"{location} · {t('field.remote', language)}" if location else t("field.remote", language)
+    if location:
+        fields.append(Field(t("field.location", language), location))
+    if posting.pay:
+        fields.append(Field(t("field.pay", language), format_pay(posting.pay, language)))
+    if posting.posted_at:
+        fields.append(Field(t("field.posted", language), posting.posted_at.date().isoformat()))
+    return fields
+
+
+def verdict_fields(verdict: Verdict, language: str, *, reasons: int = TOP_REASONS) -> list[Field]:
+    fields = [Field(t("field.risk", language), risk_badge(verdict, language))]
+    if verdict.verified_employer:
+        fields.append(
+            Field(t("field.verified", language), f"✅ {verdict.verified_employer}")
+        )
+    if verdict.reasons:
+        lines = [f"• {reason_line(s, language)}" for s in verdict.reasons[:reasons]]
+        fields.append(Field(t("field.reasons", language), "\n".join(lines)))
+    elif verdict.level is RiskLevel.OK:
+        fields.append(Field(t("field.reasons", language), t("verdict.no_signals", language)))
+    if verdict.matched_script:
+        fields.append(Field(t("field.script", language), verdict.matched_script))
+    return fields
+
+
+def alert_card(alert: Alert, check_id: int) -> Card:
+    """The message a subscription gets for a new posting."""
+    language = alert.subscription.language
+    posting = alert.posting
+    return Card(
+        title=posting.title,
+        url=posting.url,
+        level=alert.verdict.level,
+        fields=tuple(posting_fields(posting, language) + verdict_fields(alert.verdict, language, reasons=1)),
+        footer=t("alert.footer", language, source=posting.source),
+        buttons=action_buttons(check_id, posting.url, language),
+    )
+
+
+def verdict_card(
+    verdict: Verdict,
+    check_id: int,
+    language: str,
+    *,
+    subject: str,
+    url: str | None,
+    note: str = "",
+    posting: Posting | None = None,
+) -> Card:
+    """The answer to "is this legit?": the level, the top reasons, and what could not be read."""
+    fields = posting_fields(posting, language) if posting else []
+    return Card(
+        title=t(f"verdict.title.{verdict.level.value}", language),
+        url=url,
+        level=verdict.level,
+        description=subject,
+        fields=tuple(fields + verdict_fields(verdict, language)),
+        footer=note,
+        buttons=action_buttons(check_id, url, language),
+    )
+
+
+def breakdown_card(verdict: Verdict, check_id: int, language: str, *, subject: str) -> Card:
+    """Every reason with its weight: what "Why?" shows."""
+    lines = [
+        f"{signal.weight:+g} · {reason_line(signal, language)}" for signal in verdict.reasons
+    ] or [t("verdict.no_signals", language)]
+    fields = [Field(t("field.risk", language), risk_badge(verdict, language))]
+    if verdict.verified_employer:
+        fields.append(Field(t("field.verified", language), f"✅ {verdict.verified_employer}"))
+    if verdict.matched_script:
+        fields.append(Field(t("field.script", language), verdict.matched_script))
+    return Card(
+        title=t("verdict.breakdown_title", language),
+        url=None,
+        level=verdict.level,
+        description=subject + "\n\n" + "\n".join(lines),
+        fields=tuple(fields),
+        footer=t("verdict.breakdown_footer", language),
+        buttons=(Button(Action.BACK, t("button.back", language), payload=button_payload(Action.BACK, check_id)),),
+    )
