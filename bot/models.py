@@ -189,4 +189,5 @@ class Alert:
     posting: Posting
     verdict: Verdict
     subscription: Subscription
+    check_id: int  # the stored check whose "Why?" and report buttons the alert carries
     attempts: int = 0

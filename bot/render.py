@@ -147,7 +147,7 @@ def verdict_fields(verdict: Verdict, language: str, *, reasons: int = TOP_REASON
     return fields
 
 
-def alert_card(alert: Alert, check_id: int) -> Card:
+def alert_card(alert: Alert) -> Card:
     """The message a subscription gets for a new posting."""
     language = alert.subscription.language
     posting = alert.posting
@@ -157,7 +157,7 @@ def alert_card(alert: Alert, check_id: int) -> Card:
         level=alert.verdict.level,
         fields=tuple(posting_fields(posting, language) + verdict_fields(alert.verdict, language, reasons=1)),
         footer=t("alert.footer", language, source=posting.source),
-        buttons=action_buttons(check_id, posting.url, language),
+        buttons=action_buttons(alert.check_id, posting.url, language),
     )
 
 
