@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.i18n import t
-from bot.models import Alert, Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
+from bot.models import Alert, Filter, Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
 
 LEVEL_COLOURS: dict[RiskLevel, int] = {
     RiskLevel.OK: 0x2E7D32,  # green
@@ -110,7 +110,11 @@ def action_buttons(check_id: int, url: str | None, language: str) -> tuple[Butto
         buttons.append(Button(Action.OPEN, t("button.open", language), url=url))
     for action in (Action.WHY, Action.REPORT, Action.FINE):
         buttons.append(
-            Button(action, t(f"button.{action.value}", language), payload=button_payload(action, check_id))
+            Button(
+                action,
+                t(f"button.{action.value}", language),
+                payload=button_payload(action, check_id),
+            )
         )
     return tuple(buttons)
 
@@ -121,7 +125,11 @@ def posting_fields(posting: Posting, language: str) -> list[Field]:
         fields.append(Field(t("field.company", language), posting.company))
     location = posting.location
     if posting.remote:
-        location = f"{location} · {t('field.remote', language)}" if location else t("field.remote", language)
+        location = (
+            f"{location} · {t('field.remote', language)}"
+            if location
+            else t("field.remote", language)
+        )
     if location:
         fields.append(Field(t("field.location", language), location))
     if posting.pay:
@@ -134,9 +142,7 @@ def posting_fields(posting: Posting, language: str) -> list[Field]:
 def verdict_fields(verdict: Verdict, language: str, *, reasons: int = TOP_REASONS) -> list[Field]:
     fields = [Field(t("field.risk", language), risk_badge(verdict, language))]
     if verdict.verified_employer:
-        fields.append(
-            Field(t("field.verified", language), f"✅ {verdict.verified_employer}")
-        )
+        fields.append(Field(t("field.verified", language), f"✅ {verdict.verified_employer}"))
     if verdict.reasons:
         lines = [f"• {reason_line(s, language)}" for s in verdict.reasons[:reasons]]
         fields.append(Field(t("field.reasons", language), "\n".join(lines)))
@@ -155,7 +161,9 @@ def alert_card(alert: Alert) -> Card:
         title=posting.title,
         url=posting.url,
         level=alert.verdict.level,
-        fields=tuple(posting_fields(posting, language) + verdict_fields(alert.verdict, language, reasons=1)),
+        fields=tuple(
+            posting_fields(posting, language) + verdict_fields(alert.verdict, language, reasons=1)
+        ),
         footer=t("alert.footer", language, source=posting.source),
         buttons=action_buttons(alert.check_id, posting.url, language),
     )
@@ -201,5 +209,34 @@ def breakdown_card(verdict: Verdict, check_id: int, language: str, *, subject: s
         description=subject + "\n\n" + "\n".join(lines),
         fields=tuple(fields),
         footer=t("verdict.breakdown_footer", language),
-        buttons=(Button(Action.BACK, t("button.back", language), payload=button_payload(Action.BACK, check_id)),),
+        buttons=(
+            Button(
+                Action.BACK,
+                t("button.back", language),
+                payload=button_payload(Action.BACK, check_id),
+            ),
+        ),
     )
+
+
+def describe_filter(flt: Filter, language: str) -> str:
+    """A filter in words, for `/alerts list`, `/filters` and confirmations."""
+    parts: list[str] = []
+    if flt.keywords:
+        parts.append(t("filter.keywords", language, words=", ".join(flt.keywords)))
+    if flt.exclude:
+        parts.append(t("filter.exclude", language, words=", ".join(flt.exclude)))
+    if flt.regex:
+        parts.append(t("filter.regex", language, pattern=flt.regex))
+    if flt.remote_only:
+        parts.append(t("filter.remote", language))
+    if flt.locations:
+        parts.append(t("filter.locations", language, places=", ".join(flt.locations)))
+    if flt.min_pay:
+        parts.append(t("filter.min_pay", language, pay=format_pay(flt.min_pay, language)))
+    if flt.languages:
+        parts.append(t("filter.languages", language, languages=", ".join(flt.languages)))
+    if flt.sources:
+        parts.append(t("filter.sources", language, sources=", ".join(flt.sources)))
+    parts.append(t("filter.max_risk", language, level=t(f"level.{flt.max_risk.value}", language)))
+    return "; ".join(parts)

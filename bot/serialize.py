@@ -5,19 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.models import Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
+from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
 
 
 def pay_to_dict(pay: Pay | None) -> dict[str, Any] | None:
     if pay is None:
         return None
-    return {"min": pay.min_amount, "max": pay.max_amount, "currency": pay.currency, "period": pay.period.value}
+    return {
+        "min": pay.min_amount,
+        "max": pay.max_amount,
+        "currency": pay.currency,
+        "period": pay.period.value,
+    }
 
 
 def pay_from_dict(data: dict[str, Any] | None) -> Pay | None:
     if not data:
         return None
-    return Pay(float(data["min"]), float(data["max"]), str(data["currency"]), PayPeriod(data["period"]))
+    return Pay(
+        float(data["min"]), float(data["max"]), str(data["currency"]), PayPeriod(data["period"])
+    )
 
 
 def posting_to_dict(posting: Posting) -> dict[str, Any]:
@@ -91,4 +98,32 @@ def verdict_from_dict(data: dict[str, Any]) -> Verdict:
         ),
         verified_employer=data.get("verified_employer"),
         matched_script=data.get("matched_script"),
+    )
+
+
+def filter_to_dict(flt: Filter) -> dict[str, Any]:
+    return {
+        "keywords": list(flt.keywords),
+        "exclude": list(flt.exclude),
+        "regex": flt.regex,
+        "remote_only": flt.remote_only,
+        "locations": list(flt.locations),
+        "min_pay": pay_to_dict(flt.min_pay),
+        "languages": list(flt.languages),
+        "sources": list(flt.sources),
+        "max_risk": flt.max_risk.value,
+    }
+
+
+def filter_from_dict(data: dict[str, Any]) -> Filter:
+    return Filter(
+        keywords=tuple(data.get("keywords", ())),
+        exclude=tuple(data.get("exclude", ())),
+        regex=data.get("regex"),
+        remote_only=bool(data.get("remote_only", False)),
+        locations=tuple(data.get("locations", ())),
+        min_pay=pay_from_dict(data.get("min_pay")),
+        languages=tuple(data.get("languages", ())),
+        sources=tuple(data.get("sources", ())),
+        max_risk=RiskLevel(data.get("max_risk", RiskLevel.CAUTION.value)),
     )

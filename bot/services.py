@@ -7,11 +7,34 @@ cards already translated.
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
+from bot.matching import CompiledFilter
 from bot.models import ChatRef, Filter, Posting, Subscription, Verdict
-from bot.render import Card
+from bot.pipeline import utc_iso
+from bot.render import Card, breakdown_card, verdict_card
+from bot.store import Database
+from bot.store import postings as postings_store
+from bot.store import reports as reports_store
+from bot.store import sources as sources_store
+from bot.store import subscriptions as subscriptions_store
+
+if TYPE_CHECKING:
+    from bot.linkcheck import LinkChecker, LinkReport
+
+#: Links in a chat message: http(s) URLs and bare `www.` hosts; trailing punctuation is not
+#: part of the link ("see https://x.co/a." ends at "a").
+_LINK_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}>»”’"
+#: A message with links is also checked as text when, links removed, it has this many words.
+MIN_WORDS_FOR_TEXT_CHECK = 4
+SUMMARY_CHARS = 300
+PREVIEW_SCAN = 500
 
 
 class ReportKind(StrEnum):
@@ -48,57 +71,186 @@ class PreviewItem:
 
 
 class Services:
-    """Implemented by the lead on top of the store, the scam checker and the link checker.
+    """The operations behind chat commands, over the store and the checkers."""
 
-    Signatures here are the contract the chat adapters build against.
-    """
+    def __init__(
+        self,
+        *,
+        db: Database,
+        linkchecker: LinkChecker,
+        configured_sources: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        self._db = db
+        self._linkchecker = linkchecker
+        self._configured_sources = list(configured_sources)  # (kind, name)
+
+    # -- "is this legit?" --------------------------------------------------------------------
 
     async def legit(self, *, url: str | None, text: str | None, language: str) -> LegitResult:
         """Check one link and/or one pasted text (at least one). Never raises for bad input:
         a refused or dead link still yields a verdict from what is known, with a note."""
-        raise NotImplementedError
+        if not url and not (text and text.strip()):
+            raise ValueError("legit needs a url or a text")
+        if url:
+            report = await self._linkchecker.check_url(url, text=text or "")
+        else:
+            report = self._linkchecker.check_text(text or "")
+        return await self._store_report(report, text=text or "", language=language)
 
-    async def legit_message(self, text: str, *, language: str, max_links: int = 5) -> list[LegitResult]:
-        """Check a chat message: its text as an offer, and each link in it (at most `max_links`).
-        The first result is the text's own; one more per link."""
-        raise NotImplementedError
+    async def legit_message(
+        self, text: str, *, language: str, max_links: int = 5
+    ) -> list[LegitResult]:
+        """Check a chat message: its text as an offer (when it says more than its links), and
+        each distinct link in it, at most `max_links`; the text's result comes first."""
+        links = find_links(text)[:max_links]
+        remainder = _LINK_RE.sub(" ", text)
+        results: list[LegitResult] = []
+        if not links or len(remainder.split()) >= MIN_WORDS_FOR_TEXT_CHECK:
+            results.append(await self.legit(url=None, text=text, language=language))
+        for link in links:
+            results.append(await self.legit(url=link, text=None, language=language))
+        return results
+
+    async def _store_report(self, report: LinkReport, *, text: str, language: str) -> LegitResult:
+        if report.url:
+            subject = report.url
+            summary = (
+                report.posting.title if report.posting and report.posting.title else report.url
+            )
+        else:
+            subject = "text:" + hashlib.sha256(text.strip().encode()).hexdigest()[:32]
+            summary = text.strip()
+        summary = _shorten(summary, SUMMARY_CHARS)
+        notes = (
+            {lang: report.note(lang) for lang in ("es", "en")}
+            if not report.fetched and report.url
+            else None
+        )
+        async with self._db.transaction() as conn:
+            check_id = await postings_store.insert_check(
+                conn,
+                subject=subject,
+                url=report.url,
+                summary=summary,
+                verdict=report.verdict,
+                posting_id=None,
+                note=notes,
+                now=self._db.clock(),
+            )
+        card = verdict_card(
+            report.verdict,
+            check_id,
+            language,
+            subject=summary,
+            url=report.url,
+            note=(notes or {}).get(language, ""),
+            posting=report.posting if report.fetched else None,
+        )
+        return LegitResult(check_id, report.verdict, card, report.url, report.fetched)
 
     async def why(self, check_id: int, language: str) -> Card | None:
         """The full breakdown of a stored check, or None when the id is unknown."""
-        raise NotImplementedError
+        check = await postings_store.get_check(self._db, check_id)
+        if check is None:
+            return None
+        return breakdown_card(check.verdict, check.id, language, subject=check.summary)
 
     async def card(self, check_id: int, language: str) -> Card | None:
         """The short card of a stored check again ("back" from the breakdown)."""
-        raise NotImplementedError
+        check = await postings_store.get_check(self._db, check_id)
+        if check is None:
+            return None
+        return verdict_card(
+            check.verdict,
+            check.id,
+            language,
+            subject=check.summary,
+            url=check.url,
+            note=(check.note or {}).get(language, ""),
+            posting=check.posting,
+        )
 
     async def report(self, check_id: int, *, user: str, kind: ReportKind) -> bool:
         """Store a user's report on a check's link or text. True when new, False when this
         user had already reported this subject (the newer kind replaces the older)."""
-        raise NotImplementedError
+        check = await postings_store.get_check(self._db, check_id)
+        if check is None:
+            raise LookupError(f"no check {check_id}")
+        return await reports_store.upsert_report(
+            self._db, subject=check.subject, user=user, kind=kind.value, check_id=check_id
+        )
+
+    # -- subscriptions -----------------------------------------------------------------------
 
     async def subscribe(self, chat: ChatRef, filter: Filter, *, language: str) -> Subscription:
-        raise NotImplementedError
+        CompiledFilter.of(filter)  # refuse a bad regex now, not at match time
+        return await subscriptions_store.add_subscription(self._db, chat, filter, language=language)
 
     async def subscriptions(self, chat: ChatRef) -> list[Subscription]:
-        raise NotImplementedError
+        return await subscriptions_store.chat_subscriptions(self._db, chat)
 
     async def unsubscribe(self, chat: ChatRef, subscription_id: int | None = None) -> int:
         """Remove one subscription of the chat, or all when no id; the number removed."""
-        raise NotImplementedError
+        return await subscriptions_store.delete_subscriptions(self._db, chat, subscription_id)
 
     async def set_paused(self, chat: ChatRef, paused: bool) -> int:
-        raise NotImplementedError
+        return await subscriptions_store.set_chat_paused(self._db, chat, paused)
 
     async def set_language(self, chat: ChatRef, language: str) -> int:
-        raise NotImplementedError
+        return await subscriptions_store.set_chat_language(self._db, chat, language)
+
+    async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
+        """Move a chat's subscriptions, and with them its pending alerts, to a new chat id."""
+        return await subscriptions_store.move_chat(self._db, old, new)
 
     async def preview(self, filter: Filter, limit: int = 3) -> list[PreviewItem]:
         """The last `limit` stored postings this filter would have let through."""
-        raise NotImplementedError
+        compiled = CompiledFilter.of(filter)
+        items: list[PreviewItem] = []
+        for posting, verdict in await postings_store.recent_relevant(self._db, limit=PREVIEW_SCAN):
+            if compiled.wants(posting, verdict):
+                items.append(PreviewItem(posting, verdict))
+                if len(items) == limit:
+                    break
+        return items
+
+    # -- sources -----------------------------------------------------------------------------
 
     async def sources(self) -> list[SourceHealth]:
-        raise NotImplementedError
+        rows = {row.name: row for row in await sources_store.list_sources(self._db)}
+        names = [(kind, name) for kind, name in self._configured_sources]
+        names += [
+            (row.kind, row.name) for row in rows.values() if (row.kind, row.name) not in names
+        ]
+        health = []
+        for kind, name in names:
+            row = rows.get(name)
+            health.append(
+                SourceHealth(
+                    kind=kind,
+                    name=name,
+                    last_poll=utc_iso(row.last_poll_at) if row else None,
+                    last_status=row.last_status if row else None,
+                    consecutive_failures=row.consecutive_failures if row else 0,
+                    next_poll=utc_iso(row.next_poll_at) if row else None,
+                    postings_seen=row.postings_seen if row else 0,
+                )
+            )
+        return health
 
-    async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
-        """Move a chat's subscriptions and pending alerts to a new chat id."""
-        raise NotImplementedError
+
+def find_links(text: str) -> list[str]:
+    """Distinct links in a message, in order, without trailing punctuation; `www.` gets https."""
+    links: list[str] = []
+    for match in _LINK_RE.finditer(text):
+        link = match.group(0).rstrip(_TRAILING)
+        if link.lower().startswith("www."):
+            link = "https://" + link
+        if link not in links:
+            links.append(link)
+    return links
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

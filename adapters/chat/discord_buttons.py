@@ -1,0 +1,147 @@
+"""The card buttons: "Open", "Why?", "Report as scam", "Looks fine", "Back".
+
+Buttons are `discord.ui.DynamicItem`s whose custom id is the neutral payload of
+`bot.render` (`vigia:<action>:<check id>`). Every piece of state lives in that id and in the
+store, so a press on a message sent before a restart is understood by the new process, and
+no view is kept in memory per message sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text, services_of
+from adapters.chat.discord_render import BUTTON_LABEL_MAX, card_to_embed, plain_text, safe_url
+from bot.render import Action, Button, Card, button_payload
+from bot.services import ReportKind
+
+_log = logging.getLogger(__name__)
+
+_DISPATCHED = tuple(action for action in Action if action is not Action.OPEN)
+TEMPLATE = re.compile(
+    r"vigia:(?P<action>" + "|".join(a.value for a in _DISPATCHED) + r"):(?P<check_id>[0-9]{1,18})\Z"
+)
+_STYLES: dict[Action, discord.ButtonStyle] = {
+    Action.WHY: discord.ButtonStyle.secondary,
+    Action.BACK: discord.ButtonStyle.secondary,
+    Action.REPORT: discord.ButtonStyle.danger,
+    Action.FINE: discord.ButtonStyle.success,
+}
+_REPORT_KINDS = {Action.REPORT: ReportKind.SCAM, Action.FINE: ReportKind.FINE}
+
+
+def _label(text: str) -> str:
+    label = plain_text(text)
+    return label if len(label) <= BUTTON_LABEL_MAX else label[: BUTTON_LABEL_MAX - 1] + "…"
+
+
+class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
+    """A card button that acts on a stored check, whichever process sent the message."""
+
+    def __init__(self, action: Action, check_id: int, label: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_label(label or action.value),
+                style=_STYLES[action],
+                custom_id=button_payload(action, check_id),
+            )
+        )
+        self.action = action
+        self.check_id = check_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ActionButton:
+        label = getattr(item, "label", None) or ""
+        return cls(Action(match["action"]), int(match["check_id"]), label)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if self.action is Action.BACK:
+            await show_card(interaction, self.check_id)
+        elif self.action is Action.WHY:
+            await show_breakdown(interaction, self.check_id)
+        else:
+            await record_report(interaction, self.check_id, _REPORT_KINDS[self.action])
+
+
+def card_view(card: Card) -> discord.ui.View | None:
+    """A view holding the card's buttons, or None when it has none.
+
+    The view has no timeout and only dynamic or link items, which is what makes it persistent.
+    """
+    view = discord.ui.View(timeout=None)
+    for button in card.buttons:
+        item = _item(button)
+        if item is not None:
+            view.add_item(item)
+    return view if view.children else None
+
+
+def _item(button: Button) -> discord.ui.Item[Any] | None:
+    if button.action is Action.OPEN:
+        url = safe_url(button.url, max_length=512)
+        if url is None:
+            return None
+        return discord.ui.Button(label=_label(button.label), url=url)
+    if button.payload is None or not TEMPLATE.match(button.payload):
+        return None
+    _, _, check_id = button.payload.rpartition(":")
+    return ActionButton(button.action, int(check_id), button.label)
+
+
+# -- what a press does -------------------------------------------------------------------------
+
+
+async def show_breakdown(interaction: discord.Interaction[Any], check_id: int) -> None:
+    """ "Why?": every reason with its weight, shown only to the person who asked."""
+    language = language_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    card = await services_of(interaction).why(check_id, language)
+    if card is None:
+        await reply_text(interaction, "discord.check_unknown", language)
+        return
+    await interaction.followup.send(
+        embed=card_to_embed(card),
+        view=_or_missing(card_view(card)),
+        ephemeral=True,
+        allowed_mentions=NO_MENTIONS,
+    )
+
+
+async def show_card(interaction: discord.Interaction[Any], check_id: int) -> None:
+    """ "Back": the breakdown message turns into the short card again, in place."""
+    language = language_of(interaction)
+    await interaction.response.defer()
+    card = await services_of(interaction).card(check_id, language)
+    if card is None:
+        await reply_text(interaction, "discord.check_unknown", language)
+        return
+    await interaction.edit_original_response(
+        embed=card_to_embed(card), view=card_view(card), allowed_mentions=NO_MENTIONS
+    )
+
+
+async def record_report(
+    interaction: discord.Interaction[Any], check_id: int, kind: ReportKind
+) -> None:
+    """ "Report as scam" / "Looks fine": one report per person and subject, the last one wins."""
+    language = language_of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    user = f"discord:{interaction.user.id}"
+    is_new = await services_of(interaction).report(check_id, user=user, kind=kind)
+    key = f"discord.report.{kind.value}" if is_new else "discord.report.updated"
+    await reply_text(interaction, key, language)
+
+
+def _or_missing(view: discord.ui.View | None) -> Any:
+    """discord.py wants MISSING, not None, for "no view" on follow-ups."""
+    return view if view is not None else discord.utils.MISSING

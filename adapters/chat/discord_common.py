@@ -1,0 +1,52 @@
+"""What every Discord handler needs: the services behind the client, the reader's language,
+and replies that can never ping anyone."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, cast
+
+import discord
+
+from adapters.chat.discord_render import escape_text
+from bot.i18n import normalize_language, t
+from bot.services import Services
+
+#: Passed on every send, on top of the client's default, so no code path can forget it.
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class HasServices(Protocol):
+    services: Services
+
+
+def services_of(interaction: discord.Interaction[Any]) -> Services:
+    """The core services of the client that received the interaction."""
+    return cast(HasServices, interaction.client).services
+
+
+def language_of(interaction: discord.Interaction[Any]) -> str:
+    """The catalog language for the person who triggered the interaction (`es-419` → `es`)."""
+    return normalize_language(interaction.locale.value)
+
+
+def chat_language(interaction: discord.Interaction[Any]) -> str:
+    """The language a channel's alerts default to: the server's, else the person's."""
+    locale = interaction.guild_locale or interaction.locale
+    return normalize_language(locale.value)
+
+
+async def reply_text(
+    interaction: discord.Interaction[Any], key: str, language: str, /, **params: object
+) -> None:
+    """An ephemeral, translated line: as the answer, or as a follow-up once deferred.
+
+    The parameters may hold what a person typed, so they are escaped like posting text.
+    """
+    safe = {name: escape_text(str(value)) for name, value in params.items()}
+    content = discord.utils.escape_mentions(t(key, language, **safe))
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(
+            content, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )

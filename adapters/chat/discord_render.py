@@ -1,0 +1,175 @@
+"""Neutral cards drawn as Discord embeds: hostile text escaped, every limit respected.
+
+Posting text comes from strangers. Everything taken from a card is escaped for Discord
+markdown and has its mentions broken, so a title such as "@everyone click here", a role
+mention or a masked link `[bank](https://evil)` shows as the literal text it is: nobody is
+pinged and no link hides its target. Text too long for an embed is cut with an ellipsis
+rather than rejected, because Discord refuses the whole message when one limit is exceeded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import discord
+
+from bot.render import Card
+
+# Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FOOTER_MAX = 2048
+EMBED_TOTAL_MAX = 6000  # across every embed of one message
+EMBED_URL_MAX = 2048
+BUTTON_URL_MAX = 512
+BUTTON_LABEL_MAX = 80
+INLINE_VALUE_MAX = 40  # a field this short sits beside its neighbours
+ELLIPSIS = "…"
+
+# Direction overrides and isolates reorder what a reader sees ("moc.live//:sptth"); they are
+# dropped rather than escaped because Discord has no escape for them.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# An opening bracket not already escaped by an odd run of backslashes.
+_BRACKET = re.compile(r"(\\*)\[")
+
+
+def _escape_brackets(text: str) -> str:
+    """Escape every `[` that escape_markdown left, so no masked link survives.
+
+    `discord.utils.escape_markdown` escapes only the first `[` of a greedy `[..](..)` match,
+    which leaves `[a](x) and [b](y)` or `[[b](y)` with a working masked link.
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        slashes = match.group(1)
+        return match.group(0) if len(slashes) % 2 else f"{slashes}\\["
+
+    return _BRACKET.sub(escape, text)
+
+
+def escape_text(text: str) -> str:
+    """Text that renders literally in embed titles, descriptions and fields, and pings no one."""
+    text = _BIDI_CONTROLS.sub("", text)
+    text = discord.utils.escape_markdown(text)
+    text = _escape_brackets(text)
+    return discord.utils.escape_mentions(text)
+
+
+def plain_text(text: str) -> str:
+    """For places that draw no markdown (footers, button labels): mentions broken only,
+    since a backslash there would be shown as is."""
+    return discord.utils.escape_mentions(_BIDI_CONTROLS.sub("", text))
+
+
+def text_length(text: str) -> int:
+    """Length as Discord counts it for limits. UTF-16 code units, the stricter count, so
+    a text of emoji outside the BMP never slips over a limit."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit(text: str, limit: int, *, markdown: bool = True) -> str:
+    """`text` made safe and cut to `limit` with an ellipsis when it is longer.
+
+    The cut is made on the raw text and the prefix escaped again, so an escape sequence is
+    never split in two.
+    """
+    transform = escape_text if markdown else plain_text
+    safe = transform(text)
+    if text_length(safe) <= limit:
+        return safe
+    budget = limit - text_length(ELLIPSIS)
+    low, high = 0, len(text)
+    while low < high:  # the longest raw prefix whose escaped form fits the budget
+        middle = (low + high + 1) // 2
+        if text_length(transform(text[:middle].rstrip())) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return transform(text[:low].rstrip()) + ELLIPSIS
+
+
+def safe_url(url: str | None, *, max_length: int = EMBED_URL_MAX) -> str | None:
+    """The URL when Discord will accept it as an embed or button link, else None.
+
+    Discord rejects the whole message for a malformed link, so a posting with a strange URL
+    loses its link instead of its alert.
+    """
+    if not url or len(url) > max_length or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    return url
+
+
+@dataclass(slots=True)
+class _Part:
+    """One text slot of an embed, kept raw so that it can be cut again to a smaller budget."""
+
+    raw: str
+    limit: int
+    markdown: bool = True
+    text: str = ""
+
+    def render(self) -> None:
+        self.text = fit(self.raw, self.limit, markdown=self.markdown)
+
+
+def _shrink_to_total(parts: list[_Part], total_max: int) -> None:
+    """Cut the longest parts until the embed fits `total_max` characters in all."""
+    for part in parts:
+        part.render()
+    while (excess := sum(text_length(p.text) for p in parts) - total_max) > 0:
+        longest = max(parts, key=lambda p: text_length(p.text))
+        current = text_length(longest.text)
+        if current <= 1:  # nothing left to cut; cannot happen with Discord's limits
+            break
+        longest.limit = max(1, current - excess)
+        longest.render()
+
+
+def card_to_embed(card: Card, *, total_max: int = EMBED_TOTAL_MAX) -> discord.Embed:
+    """The embed for a card: colour by level, title as link, fields, footer.
+
+    `total_max` is this embed's share of the 6000 characters a message may carry.
+    """
+    title = _Part(card.title or ELLIPSIS, TITLE_MAX)
+    description = _Part(card.description, DESCRIPTION_MAX)
+    footer = _Part(card.footer, FOOTER_MAX, markdown=False)
+    fields = [
+        (_Part(f.label, FIELD_NAME_MAX), _Part(f.value or "-", FIELD_VALUE_MAX))
+        for f in card.fields[:FIELDS_MAX]
+    ]
+    parts = [title, description, footer] + [p for pair in fields for p in pair]
+    _shrink_to_total(parts, total_max)
+
+    embed = discord.Embed(
+        title=title.text,
+        url=safe_url(card.url),
+        description=description.text or None,
+        colour=card.colour,
+    )
+    for name, value in fields:
+        inline = "\n" not in value.raw and len(value.raw) <= INLINE_VALUE_MAX
+        embed.add_field(name=name.text or "-", value=value.text or "-", inline=inline)
+    if footer.text:
+        embed.set_footer(text=footer.text)
+    return embed
+
+
+def embed_length(embed: discord.Embed) -> int:
+    """What Discord counts towards the 6000-character total of a message."""
+    total = text_length(embed.title or "") + text_length(embed.description or "")
+    total += text_length(embed.footer.text or "")
+    total += text_length(embed.author.name or "")
+    for field in embed.fields:
+        total += text_length(field.name or "") + text_length(field.value or "")
+    return total

@@ -1,0 +1,86 @@
+"""Posts alerts to Discord channels and turns every failure into an outcome the drainer knows.
+
+discord.py already paces requests by Discord's rate-limit headers and retries short 429s
+itself; the client is built with `max_ratelimit_timeout`, so a longer wait surfaces here as
+`discord.RateLimited` and becomes `RateLimited`, which lets the drainer hold back only that
+channel instead of sleeping inside one send.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+import discord
+
+from adapters.chat.discord_buttons import card_view
+from adapters.chat.discord_common import NO_MENTIONS
+from adapters.chat.discord_render import card_to_embed
+from bot.delivery import ChatGone, Delivered, RateLimited, SendOutcome, Transient
+from bot.models import Alert
+from bot.render import alert_card
+
+_log = logging.getLogger(__name__)
+
+#: A 429 that names no wait (neither body nor header) is retried after this.
+DEFAULT_RETRY_AFTER_S = 5.0
+#: Statuses that mean the bot can no longer post there: removed from the server, channel
+#: deleted, or permissions taken away (Discord answers 403 Missing Access / Missing
+#: Permissions and 404 Unknown Channel).
+GONE_STATUSES = frozenset({403, 404})
+
+
+def retry_after_s(error: discord.HTTPException) -> float:
+    """The wait Discord asked for on a 429 that discord.py handed back unretried
+    (a Cloudflare-level 429 carries no JSON body, only the header)."""
+    header = error.response.headers.get("Retry-After") if error.response is not None else None
+    try:
+        return max(0.0, float(header)) if header is not None else DEFAULT_RETRY_AFTER_S
+    except ValueError:
+        return DEFAULT_RETRY_AFTER_S
+
+
+def outcome_for_error(error: discord.HTTPException) -> SendOutcome:
+    """Discord's answer to a failed send as one of the drainer's outcomes."""
+    reason = f"HTTP {error.status} (code {error.code}): {error.text}"[:300]
+    if error.status == 429:
+        return RateLimited(retry_after_s(error))
+    if error.status in GONE_STATUSES:
+        return ChatGone(reason)
+    # 5xx after discord.py's own retries, and anything else (a 400 the next attempt may not
+    # repeat, a 401 while the token is being replaced): retried with backoff, never dropped.
+    return Transient(reason)
+
+
+class DiscordSender:
+    """`bot.delivery.Sender` for `discord:<channel id>` chats, over a logged-in client."""
+
+    platform = "discord"
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    async def send(self, alert: Alert) -> SendOutcome:
+        chat_id = alert.subscription.chat.chat_id
+        if not chat_id.isdigit():
+            return ChatGone(f"not a Discord channel id: {chat_id!r}")
+        if self._client.user is None:  # not logged in yet, or logged out for a restart
+            return Transient("discord client not logged in")
+        card = alert_card(alert)
+        view = card_view(card)
+        channel = self._client.get_partial_messageable(int(chat_id))
+        try:
+            message = await channel.send(
+                embed=card_to_embed(card),
+                view=view if view is not None else discord.utils.MISSING,
+                allowed_mentions=NO_MENTIONS,
+            )
+        except discord.RateLimited as error:
+            return RateLimited(error.retry_after)
+        except discord.HTTPException as error:
+            outcome = outcome_for_error(error)
+            _log.info("discord send to %s: %s", chat_id, outcome)
+            return outcome
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            return Transient(f"{type(error).__name__}: {error}"[:300])
+        return Delivered(str(message.id))

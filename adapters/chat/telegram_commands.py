@@ -1,0 +1,272 @@
+"""Subscription and information commands: /subscribe, /unsubscribe, /list, /pause, /resume,
+/lang, /filters, /sources, /start, /help.
+
+Who may change what: anyone in a private chat; only administrators in a group (asked of
+Telegram with getChatMember each time, so a demoted admin loses the right at once); for a
+channel, `/subscribe @channel …` from a private chat, when both the bot and the person are
+administrators of that channel.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, CommandHandler
+
+from adapters.chat.telegram_chat import (
+    Context,
+    chat_ref,
+    command_text,
+    is_chat_admin,
+    remember_language,
+    reply,
+    reply_language,
+    reply_text,
+    sender_is_admin,
+    tg,
+)
+from adapters.chat.telegram_render import TelegramMessage, clip, safe_link
+from bot.i18n import LANGUAGES, t
+from bot.matching import FilterSyntaxError, parse_filter_words
+from bot.models import ChatRef, Subscription
+from bot.render import LEVEL_BADGES, describe_filter
+from bot.services import Services
+
+_LOG = logging.getLogger(__name__)
+
+#: Every command, in the order the Telegram menu shows them; descriptions are `telegram.cmd.*`.
+COMMANDS: tuple[str, ...] = (
+    "legit",
+    "subscribe",
+    "unsubscribe",
+    "list",
+    "filters",
+    "pause",
+    "resume",
+    "lang",
+    "sources",
+    "help",
+    "start",
+)
+PREVIEW_POSTINGS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The chat a command acts on (this chat or a named channel) and the rest of its text."""
+
+    chat: ChatRef
+    words: str
+    elsewhere: bool  # a channel named with @, not the chat the command was typed in
+
+
+class SubscriptionCommands:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def register(self, app: Application) -> None:
+        for name, callback in (
+            ("start", self.on_start),
+            ("help", self.on_help),
+            ("filters", self.on_filters),
+            ("subscribe", self.on_subscribe),
+            ("unsubscribe", self.on_unsubscribe),
+            ("list", self.on_list),
+            ("pause", self.on_pause),
+            ("resume", self.on_resume),
+            ("lang", self.on_lang),
+            ("sources", self.on_sources),
+        ):
+            app.add_handler(CommandHandler(name, callback))
+
+    # -- who may act on which chat -----------------------------------------------------------
+
+    async def _target(
+        self, update: Update, context: Context, language: str, *, needs_admin: bool = True
+    ) -> Target | None:
+        """This chat, or the channel named by a leading `@name`; None (after telling the person
+        why) when they may not act on it."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return None
+        text = command_text(message)
+        first, *rest = text.split(maxsplit=1) or [""]
+        if first.startswith("@") and len(first) > 1:
+            channel = await self._channel(update, context, first, language)
+            if channel is None:
+                return None
+            return Target(channel, rest[0] if rest else "", elsewhere=True)
+        if needs_admin and not await sender_is_admin(update, context):
+            await reply_text(update, tg("group.admins_only", language))
+            return None
+        return Target(chat_ref(chat.id), text, elsewhere=False)
+
+    async def _channel(
+        self, update: Update, context: Context, name: str, language: str
+    ) -> ChatRef | None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != ChatType.PRIVATE:
+            await reply_text(update, tg("channel.private_only", language, channel=name))
+            return None
+        try:
+            channel = await context.bot.get_chat(name)
+        except TelegramError as exc:
+            _LOG.info("getChat %s failed: %s", name, exc)
+            await reply_text(update, tg("channel.not_found", language, channel=name))
+            return None
+        if not await is_chat_admin(context.bot, channel.id, context.bot.id):
+            await reply_text(update, tg("channel.bot_not_admin", language, channel=name))
+            return None
+        if not await is_chat_admin(context.bot, channel.id, user.id):
+            await reply_text(update, tg("channel.user_not_admin", language, channel=name))
+            return None
+        return chat_ref(channel.id)
+
+    # -- information -------------------------------------------------------------------------
+
+    async def on_start(self, update: Update, context: Context) -> None:
+        language = await reply_language(self.services, update, context)
+        await reply_text(update, tg("start", language))
+
+    async def on_help(self, update: Update, context: Context) -> None:
+        language = await reply_language(self.services, update, context)
+        lines = [tg("help.intro", language), ""]
+        lines += [f"/{name} — {tg(f'cmd.{name}', language)}" for name in COMMANDS]
+        await reply_text(update, "\n".join(lines))
+
+    async def on_filters(self, update: Update, context: Context) -> None:
+        language = await reply_language(self.services, update, context)
+        await reply_text(update, tg("filters.help", language))
+
+    async def on_sources(self, update: Update, context: Context) -> None:
+        language = await reply_language(self.services, update, context)
+        sources = await self.services.sources()
+        if not sources:
+            await reply_text(update, tg("sources.empty", language))
+            return
+        lines = [tg("sources.title", language)]
+        for source in sources:
+            key = "sources.failing" if source.consecutive_failures else "sources.healthy"
+            lines.append(
+                tg(
+                    key,
+                    language,
+                    name=source.name,
+                    last_poll=(source.last_poll or "—")[:16].replace("T", " "),
+                    status=source.last_status or "—",
+                    failures=source.consecutive_failures,
+                    postings=source.postings_seen,
+                )
+            )
+        await reply_text(update, "\n".join(lines))
+
+    # -- subscriptions -----------------------------------------------------------------------
+
+    async def on_subscribe(self, update: Update, context: Context) -> None:
+        language = await reply_language(self.services, update, context)
+        target = await self._target(update, context, language)
+        if target is None:
+            return
+        try:
+            flt = parse_filter_words(target.words)
+        except FilterSyntaxError as exc:
+            problem = t(f"filter.error.{exc.problem}", language, token=exc.token)
+            await reply_text(update, tg("filter.bad", language, problem=problem))
+            return
+        subscription = await self.services.subscribe(target.chat, flt, language=language)
+        await reply(update, await self._subscribed(subscription, target, language))
+
+    async def _subscribed(
+        self, subscription: Subscription, target: Target, language: str
+    ) -> TelegramMessage:
+        """The confirmation: what the filter means, and what it would have let through lately,
+        so a filter that matches nothing shows up now rather than after days of silence."""
+        key = "subscribe.done_channel" if target.elsewhere else "subscribe.done"
+        described = describe_filter(subscription.filter, language)
+        done = tg(key, language, id=subscription.id, filter=described)
+        lines = [html.escape(done, quote=False), ""]
+        preview = await self.services.preview(subscription.filter, PREVIEW_POSTINGS)
+        if not preview:
+            lines.append(html.escape(tg("subscribe.preview_none", language), quote=False))
+        else:
+            lines.append(html.escape(tg("subscribe.preview", language), quote=False))
+            for item in preview:
+                title = html.escape(clip(item.posting.title, 120), quote=False)
+                link = safe_link(item.posting.url)
+                if link:
+                    title = f'<a href="{html.escape(link, quote=True)}">{title}</a>'
+                company = html.escape(clip(item.posting.company, 60), quote=False)
+                badge = LEVEL_BADGES[item.verdict.level]
+                lines.append(f"{badge} {title}" + (f" — {company}" if company else ""))
+        return TelegramMessage("\n".join(lines), None)
+
+    async def on_unsubscribe(self, update: Update, context: Context) -> None:
+        language = await reply_language(self.services, update, context)
+        target = await self._target(update, context, language)
+        if target is None:
+            return
+        words = target.words.strip().lstrip("#")
+        if words and not words.isdigit() and words.lower() not in {"all", "todo", "todas"}:
+            await reply_text(update, tg("unsubscribe.usage", language))
+            return
+        subscription_id = int(words) if words.isdigit() else None
+        removed = await self.services.unsubscribe(target.chat, subscription_id)
+        key = "unsubscribe.done" if removed else "unsubscribe.none"
+        await reply_text(update, tg(key, language, count=removed))
+
+    async def on_list(self, update: Update, context: Context) -> None:
+        language = await reply_language(self.services, update, context)
+        target = await self._target(update, context, language, needs_admin=False)
+        if target is None:
+            return
+        subscriptions = await self.services.subscriptions(target.chat)
+        if not subscriptions:
+            await reply_text(update, tg("list.empty", language))
+            return
+        lines = [tg("list.title", language)]
+        for subscription in subscriptions:
+            state = tg("list.paused" if subscription.paused else "list.active", language)
+            lines.append(
+                tg(
+                    "list.item",
+                    language,
+                    id=subscription.id,
+                    state=state,
+                    filter=describe_filter(subscription.filter, language),
+                )
+            )
+        await reply_text(update, "\n".join(lines))
+
+    async def on_pause(self, update: Update, context: Context) -> None:
+        await self._set_paused(update, context, paused=True)
+
+    async def on_resume(self, update: Update, context: Context) -> None:
+        await self._set_paused(update, context, paused=False)
+
+    async def _set_paused(self, update: Update, context: Context, *, paused: bool) -> None:
+        language = await reply_language(self.services, update, context)
+        target = await self._target(update, context, language)
+        if target is None:
+            return
+        changed = await self.services.set_paused(target.chat, paused)
+        key = ("pause.done" if paused else "resume.done") if changed else "pause.none"
+        await reply_text(update, tg(key, language, count=changed))
+
+    async def on_lang(self, update: Update, context: Context) -> None:
+        language = await reply_language(self.services, update, context)
+        target = await self._target(update, context, language)
+        if target is None:
+            return
+        chosen = target.words.strip().lower()
+        if chosen not in LANGUAGES:
+            await reply_text(update, tg("lang.usage", language))
+            return
+        if not target.elsewhere:
+            remember_language(context, chosen)
+        await self.services.set_language(target.chat, chosen)
+        await reply_text(update, tg("lang.done", chosen))

@@ -1,0 +1,194 @@
+"""Checks and buttons: "is this legit?" in a private chat or with /legit, the card's buttons,
+and the chat events that change where alerts go (the bot removed, a group upgraded).
+
+Handlers only translate: a Telegram update becomes a `Services` call, and the returned card is
+drawn by `telegram_render`. No scoring or storage rule lives here.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from adapters.chat.telegram_chat import (
+    NO_PREVIEW,
+    Context,
+    chat_ref,
+    checkable_text,
+    reply,
+    reply_language,
+    reply_text,
+    show_typing,
+    tg,
+    user_key,
+)
+from adapters.chat.telegram_render import render_card
+from bot.i18n import normalize_language
+from bot.render import Action, parse_payload
+from bot.services import ReportKind, Services
+
+_LOG = logging.getLogger(__name__)
+
+#: The most links of one message that are checked, each answered with its own card.
+MAX_LINKS_PER_MESSAGE = 5
+#: Callback data this bot writes; anything else on a button is not ours to answer.
+CALLBACK_PATTERN = r"^vigia:"
+_GONE_STATUSES = frozenset({ChatMemberStatus.BANNED, ChatMemberStatus.LEFT})
+
+
+class CheckHandlers:
+    """The "is this legit?" flow and everything a card's buttons do."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def register(self, app: Application) -> None:
+        text_or_caption = filters.TEXT | filters.CAPTION
+        private_text = filters.ChatType.PRIVATE & text_or_caption & ~filters.COMMAND
+        app.add_handler(CommandHandler("legit", self.on_legit))
+        app.add_handler(MessageHandler(private_text, self.on_private_message))
+        app.add_handler(CallbackQueryHandler(self.on_button, pattern=CALLBACK_PATTERN))
+        app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrate))
+        app.add_handler(ChatMemberHandler(self.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+
+    # -- checks ------------------------------------------------------------------------------
+
+    async def on_private_message(self, update: Update, context: Context) -> None:
+        """Anything sent to the bot in private (a link, a forwarded recruiter's message, a
+        pasted offer) is checked as is."""
+        message = update.effective_message
+        if message is None:
+            return
+        await self._check(update, context, checkable_text(message))
+
+    async def on_legit(self, update: Update, context: Context) -> None:
+        """`/legit <url or text>` anywhere; bare `/legit` as a reply checks the replied message."""
+        message = update.effective_message
+        if message is None:
+            return
+        text = checkable_text(message, after_command=True)
+        if not text and message.reply_to_message is not None:
+            text = checkable_text(message.reply_to_message)
+        if not text:
+            language = await reply_language(self.services, update, context)
+            await reply_text(update, tg("legit.usage", language))
+            return
+        await self._check(update, context, text)
+
+    async def _check(self, update: Update, context: Context, text: str) -> None:
+        language = await reply_language(self.services, update, context)
+        if not text.strip():
+            await reply_text(update, tg("legit.nothing", language))
+            return
+        await show_typing(update, context)
+        results = await self.services.legit_message(
+            text, language=language, max_links=MAX_LINKS_PER_MESSAGE
+        )
+        for result in results:
+            await reply(update, render_card(result.card))
+
+    # -- buttons -----------------------------------------------------------------------------
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        parsed = parse_payload(query.data)
+        language = await reply_language(self.services, update, context)
+        if parsed is None:
+            await query.answer()
+            return
+        action, check_id = parsed
+        if action in (Action.WHY, Action.BACK):
+            await self._flip(update, context, action, check_id, language)
+        elif action in (Action.REPORT, Action.FINE):
+            kind = ReportKind.SCAM if action is Action.REPORT else ReportKind.FINE
+            try:
+                new = await self.services.report(
+                    check_id, user=user_key(query.from_user.id), kind=kind
+                )
+            except LookupError:
+                await query.answer(tg("check.unknown", language), show_alert=True)
+                return
+            key = f"report.thanks_{kind.value}" if new else "report.updated"
+            await query.answer(tg(key, language))
+        else:
+            await query.answer()
+
+    async def _flip(
+        self, update: Update, context: Context, action: Action, check_id: int, language: str
+    ) -> None:
+        """ "Why?" turns the card into the full breakdown; "Back" turns it into the card again."""
+        query = update.callback_query
+        assert query is not None  # checked by the caller
+        if action is Action.WHY:
+            card = await self.services.why(check_id, language)
+        else:
+            card = await self.services.card(check_id, language)
+        if card is None:
+            await query.answer(tg("check.unknown", language), show_alert=True)
+            return
+        drawn = render_card(card)
+        await query.answer()
+        try:
+            await query.edit_message_text(
+                drawn.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=drawn.keyboard,
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as exc:
+            # A double tap edits to the same text, which Telegram refuses; nothing to do.
+            if "not modified" not in exc.message.lower():
+                raise
+
+    # -- chat events -------------------------------------------------------------------------
+
+    async def on_migrate(self, update: Update, context: Context) -> None:
+        """A group became a supergroup: its subscriptions and pending alerts follow the new id.
+
+        Telegram posts this both in the old chat (`migrate_to_chat_id`) and in the new one
+        (`migrate_from_chat_id`); moving twice is harmless, the second move finds nothing."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old, new = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        moved = await self.services.migrate_chat(chat_ref(old), chat_ref(new))
+        _LOG.info("chat %s migrated to %s: %d subscriptions moved", old, new, moved)
+
+    async def on_my_membership(self, update: Update, context: Context) -> None:
+        """The bot was blocked, removed or kicked: pause the chat's alerts at once rather than
+        waiting for a send to fail. Resuming is left to the people (/resume)."""
+        change = update.my_chat_member
+        if change is None or change.new_chat_member.status not in _GONE_STATUSES:
+            return
+        paused = await self.services.set_paused(chat_ref(change.chat.id), True)
+        _LOG.info("bot left chat %s: %d subscriptions paused", change.chat.id, paused)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure and tell the person something went wrong instead of going silent."""
+    _LOG.error("update %r failed", update, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_message is None:
+        return
+    user = update.effective_user
+    language = normalize_language(user.language_code if user else None)
+    with suppress(TelegramError):
+        await reply_text(update, tg("error.generic", language))

@@ -1,0 +1,139 @@
+"""Neutral cards drawn as Telegram HTML with an inline keyboard.
+
+Everything that comes from a posting or a user (titles, company names, descriptions, evidence,
+URLs) is hostile: it is escaped here, once, with `html.escape`, so a title such as
+`<b>Earn $$$</b>` reaches the reader as those characters and never as markup. Only the tags
+written in this module reach Telegram's parser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.render import LEVEL_BADGES, Action, Button, Card
+
+#: Telegram refuses a message longer than this, counted after entity parsing in UTF-16 units.
+MAX_MESSAGE_UTF16 = 4096
+#: Room kept free below the limit, so rounding in our count can never push a card over it.
+_SAFETY_MARGIN_UTF16 = 96
+_ELLIPSIS = "…"
+#: Longest a single card part may be before anything is measured, so one huge field cannot
+#: crowd out the rest of the card.
+MAX_TITLE_CHARS = 256
+MAX_FIELD_CHARS = 1024
+#: Telegram's limit on a button's callback data.
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramMessage:
+    """What `sendMessage` / `editMessageText` need: HTML text and its keyboard."""
+
+    html: str
+    keyboard: InlineKeyboardMarkup | None
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: an emoji outside the BMP counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clip(text: str, max_chars: int) -> str:
+    """`text` cut to at most `max_chars` characters, marking the cut with an ellipsis."""
+    if len(text) <= max_chars:
+        return text
+    return text[: max(max_chars - 1, 0)].rstrip() + _ELLIPSIS
+
+
+def safe_link(url: str | None) -> str | None:
+    """The URL when Telegram would accept it in a link or button (http/https with a host).
+
+    A posting may carry `javascript:` or `tg://` links; those are shown as text, never linked.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return None
+    return url.strip()
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _title_html(card: Card) -> str:
+    title = _escape(clip(card.title.strip(), MAX_TITLE_CHARS)) or "—"
+    badge = f"{LEVEL_BADGES[card.level]} " if card.level else ""
+    link = safe_link(card.url)
+    if link:
+        title = f'<a href="{html.escape(link, quote=True)}">{title}</a>'
+    return f"{badge}<b>{title}</b>"
+
+
+def _fields_html(card: Card) -> list[str]:
+    return [
+        f"<b>{_escape(field.label)}:</b> {_escape(clip(field.value, MAX_FIELD_CHARS))}"
+        for field in card.fields
+    ]
+
+
+def _visible_len(text: str) -> int:
+    """Visible length of escaped HTML: what Telegram counts once it has parsed the tags."""
+    return utf16_len(html.unescape(re.sub(r"<[^>]*>", "", text)))
+
+
+def card_html(card: Card) -> str:
+    """The card as Telegram HTML: title, body, details, footer; cut to fit one message.
+
+    The description (the posting or the pasted text) gives way first when the card is too
+    long, since the details and the reasons are what the reader came for.
+    """
+    title = _title_html(card)
+    details = "\n".join(_fields_html(card))
+    footer = f"<i>{_escape(clip(card.footer, MAX_FIELD_CHARS))}</i>" if card.footer else ""
+    fixed = "\n\n".join(part for part in (title, details, footer) if part)
+    budget_utf16 = MAX_MESSAGE_UTF16 - _SAFETY_MARGIN_UTF16 - _visible_len(fixed)
+    description = card.description.strip()
+    if utf16_len(description) > budget_utf16:
+        # A character counts at most 2 UTF-16 units, so half the budget in characters fits.
+        description = clip(description, max(budget_utf16 // 2, 0))
+    body = _escape(description)
+    heading = f"{title}\n{body}" if body else title
+    return "\n\n".join(part for part in (heading, details, footer) if part)
+
+
+def _button(button: Button) -> InlineKeyboardButton | None:
+    if button.action is Action.OPEN:
+        link = safe_link(button.url)
+        return InlineKeyboardButton(button.label, url=link) if link else None
+    payload = button.payload or ""
+    if not payload or len(payload.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    return InlineKeyboardButton(button.label, callback_data=payload)
+
+
+def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+    """Two buttons a row, in the card's order: "Open", "Why?" / "Report", "Looks fine"."""
+    drawn = [b for b in (_button(button) for button in buttons) if b is not None]
+    if not drawn:
+        return None
+    rows = [drawn[i : i + 2] for i in range(0, len(drawn), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+def render_card(card: Card) -> TelegramMessage:
+    return TelegramMessage(card_html(card), keyboard(card.buttons))
+
+
+def plain_html(text: str) -> str:
+    """A catalog or user text shown as is, with nothing in it parsed as markup."""
+    return _escape(clip(text, MAX_MESSAGE_UTF16 // 2))

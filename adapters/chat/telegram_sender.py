@@ -1,0 +1,167 @@
+"""Alerts to Telegram chats, within Telegram's flood limits, with errors turned into outcomes.
+
+Pacing is split between two layers. PTB's `AIORateLimiter` (configured on the Application in
+`telegram_app`) keeps the whole bot under about 30 messages a second and every group or
+channel under 20 a minute; it is built with `max_retries=0` so that a `RetryAfter` reaches us
+instead of being slept on inside PTB, and the outbox drainer reschedules the row. Telegram
+also asks for no more than one message a second in a single chat, which `AIORateLimiter`
+does not do, so `ChatPacer` here spaces sends per chat.
+
+The sender never decides what happens to an alert: it reports one of the `bot.delivery`
+outcomes and the drainer acts on it (retry later, pause the chat, follow a migrated group).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from adapters.chat.telegram_render import render_card
+from bot.delivery import ChatGone, ChatMoved, Delivered, RateLimited, SendOutcome, Transient
+from bot.models import Alert, ChatRef
+from bot.render import alert_card
+
+_LOG = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+#: Telegram's advice for one chat: "avoid sending more than one message per second".
+PER_CHAT_INTERVAL_S = 1.0
+#: Keep at most this many per-chat timestamps; older entries that no longer delay anything
+#: are dropped past it, so a bot in many chats does not grow without bound.
+_PACER_MAX_CHATS = 4096
+
+#: `BadRequest` descriptions that mean the chat is unreachable for good, not that one message
+#: was malformed: the bot was removed, the chat deleted, or it lost the right to post.
+_GONE_MARKERS = (
+    "chat not found",
+    "bot was kicked",
+    "bot is not a member",
+    "have no rights to send",
+    "not enough rights to send",
+    "need administrator rights",
+    "chat_write_forbidden",
+    "user is deactivated",
+    "peer_id_invalid",
+)
+
+
+def telegram_chat_id(chat: ChatRef) -> int | str:
+    """The `chat_id` the Bot API wants: a number, or `@channelname` as is."""
+    try:
+        return int(chat.chat_id)
+    except ValueError:
+        return chat.chat_id
+
+
+def retry_after_s(exc: RetryAfter) -> float:
+    """`RetryAfter.retry_after` is an int or a timedelta depending on PTB's opt-in; both work."""
+    value: int | float | timedelta = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def outcome_of(exc: TelegramError) -> SendOutcome:
+    """The delivery outcome a Telegram error stands for.
+
+    Order matters: PTB's `BadRequest` and `TimedOut` are subclasses of `NetworkError`, so the
+    specific cases are tested first.
+    """
+    if isinstance(exc, RetryAfter):
+        return RateLimited(retry_after_s(exc))
+    if isinstance(exc, ChatMigrated):
+        return ChatMoved(ChatRef(PLATFORM, str(exc.new_chat_id)))
+    if isinstance(exc, Forbidden):
+        return ChatGone(exc.message)
+    if isinstance(exc, BadRequest):
+        lowered = exc.message.lower()
+        if any(marker in lowered for marker in _GONE_MARKERS):
+            return ChatGone(exc.message)
+        # Anything else is kept and retried with backoff: an alert is never dropped here.
+        return Transient(f"bad request: {exc.message}")
+    if isinstance(exc, NetworkError):
+        return Transient(exc.message)
+    return Transient(f"{type(exc).__name__}: {exc.message}")
+
+
+class ChatPacer:
+    """Spaces sends to one chat at least `interval_s` apart; other chats are not held up.
+
+    A slot is reserved before waiting (no await between reading and writing the schedule), so
+    concurrent senders to one chat queue up one interval apart instead of all firing at once.
+    """
+
+    def __init__(
+        self,
+        interval_s: float = PER_CHAT_INTERVAL_S,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.interval_s = interval_s
+        self._clock = clock
+        self._sleep = sleep
+        self._next_free: dict[str, float] = {}
+
+    def reserve(self, chat_key: str) -> float:
+        """Reserve the chat's next slot; the seconds to wait before using it."""
+        now = self._clock()
+        slot = max(now, self._next_free.get(chat_key, now))
+        self._next_free[chat_key] = slot + self.interval_s
+        if len(self._next_free) > _PACER_MAX_CHATS:
+            self._forget_idle(now)
+        return slot - now
+
+    async def wait(self, chat_key: str) -> None:
+        delay_s = self.reserve(chat_key)
+        if delay_s > 0:
+            await self._sleep(delay_s)
+
+    def _forget_idle(self, now: float) -> None:
+        for key, free_at in list(self._next_free.items()):
+            if free_at <= now:
+                del self._next_free[key]
+
+
+class TelegramSender:
+    """`bot.delivery.Sender` for Telegram: one HTML message per alert, with its keyboard.
+
+    `bot` should be the Application's bot, so that its `AIORateLimiter` applies to alerts and
+    command replies alike.
+    """
+
+    platform = PLATFORM
+
+    def __init__(self, bot: Bot, *, pacer: ChatPacer | None = None) -> None:
+        self._bot = bot
+        self._pacer = pacer or ChatPacer()
+
+    async def send(self, alert: Alert) -> SendOutcome:
+        chat = alert.subscription.chat
+        message = render_card(alert_card(alert))
+        await self._pacer.wait(chat.chat_id)
+        try:
+            sent = await self._bot.send_message(
+                chat_id=telegram_chat_id(chat),
+                text=message.html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=message.keyboard,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except TelegramError as exc:
+            outcome = outcome_of(exc)
+            _LOG.info("alert %s to %s: %s", alert.id, chat, outcome)
+            return outcome
+        return Delivered(str(sent.message_id))

@@ -1,0 +1,130 @@
+"""RSS 2.0 and Atom job feeds (We Work Remotely and any board that offers one), via feedparser.
+
+feedparser is deliberately lenient, so leniency is bounded here: a document that is not a
+feed at all, a broken feed with no entries, or a feed cut off mid-document is a
+SourceFormatError; a valid feed with no items is simply an empty page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import feedparser
+import httpx
+
+from adapters.sources.base import (
+    FEED_ACCEPT,
+    ItemError,
+    Page,
+    SourceState,
+    build_posting,
+    check_status,
+    company_domain,
+    conditional_get,
+    domain_of,
+    map_items,
+)
+from bot.errors import SourceFormatError
+from bot.models import Posting
+from bot.normalize import detect_remote, html_to_text
+
+#: Parse problems that do not put the entries in doubt (a wrong declared encoding, say).
+_BENIGN_BOZO = (
+    feedparser.CharacterEncodingOverride,
+    feedparser.NonXMLContentType,
+)
+_CLOSING_ROOT_RE = re.compile(rb"</(?:[\w-]+:)?(?:rss|feed|RDF)>\s*$")
+#: Feeds whose item titles read "Company: Job title".
+_COMPANY_IN_TITLE_DOMAINS = frozenset({"weworkremotely.com"})
+#: Feeds that only carry remote jobs.
+_REMOTE_ONLY_DOMAINS = frozenset({"weworkremotely.com", "remotive.com", "remoteok.com"})
+
+
+class RssSource:
+    kind: ClassVar[str] = "rss"
+
+    def __init__(self, url: str, *, name: str | None = None, company: str | None = None) -> None:
+        host = urlsplit(url).hostname if url else None
+        if not host:
+            raise ValueError(f"an rss source needs an absolute feed url, got {url!r}")
+        self.url = url
+        self.host = host.lower()
+        self.name = name or f"rss:{self.host}"
+        self.company = company or ""
+
+    def __repr__(self) -> str:
+        return f"RssSource(name={self.name!r}, url={self.url!r})"
+
+    def first_request(self, state: SourceState) -> httpx.Request:
+        return conditional_get(self.url, state, accept=FEED_ACCEPT)
+
+    def parse(self, response: httpx.Response) -> Page:
+        check_status(self.name, response)
+        body = response.content
+        if not body.strip():
+            raise SourceFormatError(self.name, "empty body")
+        # A stream, never bytes or str: feedparser would treat a str as a URL or file path.
+        feed = feedparser.parse(
+            io.BytesIO(body),
+            response_headers={"content-type": response.headers.get("Content-Type", "")},
+        )
+        problem = feed.get("bozo_exception") if feed.get("bozo") else None
+        entries = list(feed.get("entries") or [])
+        if not feed.get("version"):
+            raise SourceFormatError(self.name, f"not an RSS or Atom feed: {problem or body[:60]!r}")
+        if problem is not None and not isinstance(problem, _BENIGN_BOZO):
+            if not entries:
+                raise SourceFormatError(self.name, f"broken feed: {problem}")
+            if not _CLOSING_ROOT_RE.search(body):
+                raise SourceFormatError(self.name, f"feed cut off: {problem}")
+        return Page(map_items(self.name, entries, self._posting))
+
+    def _posting(self, entry: Any) -> Posting:
+        link = str(entry.get("link") or "").strip()
+        if not link:
+            raise ItemError("entry has no link")
+        title = str(entry.get("title") or "").strip()
+        if not title:
+            raise ItemError("entry has no title")
+        # Known boards are recognised by their job links, so a mirror of their feed works too.
+        link_domain = domain_of(link)
+        remote_only = link_domain in _REMOTE_ONLY_DOMAINS
+        company = self.company
+        if link_domain in _COMPANY_IN_TITLE_DOMAINS and ": " in title:
+            named_company, _, title = title.partition(": ")
+            company = company or named_company.strip()
+        location = str(entry.get("region") or entry.get("location") or "").strip()
+        description = html_to_text(_entry_html(entry))
+        return build_posting(
+            source=self.name,
+            native_id=str(entry.get("id") or link),
+            url=link,
+            title=title,
+            company=company,
+            company_domain=None if remote_only else company_domain(link, frozenset()),
+            location=location,
+            remote=True if remote_only else detect_remote(location, description),
+            description=description,
+            posted_at=_entry_time(entry),
+        )
+
+
+def _entry_html(entry: Any) -> str:
+    for content in entry.get("content") or []:
+        value = content.get("value") if hasattr(content, "get") else None
+        if value:
+            return str(value)
+    return str(entry.get("summary") or entry.get("description") or "")
+
+
+def _entry_time(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if isinstance(value, time.struct_time):
+            return datetime(*value[:6], tzinfo=UTC)
+    return None

@@ -1,0 +1,1 @@
+"""Vigia: alerts for AI-trainer jobs, with scam checks."""

@@ -1,0 +1,320 @@
+"""Typed settings from `config.toml` (or the shipped example) and the environment.
+
+Precedence: environment > file > defaults. Any key can be set from the environment as
+`VIGIA_<SECTION>__<KEY>` (for example `VIGIA_POLLING__DEFAULT_INTERVAL_S=300`); values are
+read as JSON when they parse as JSON, else as plain strings, so lists work too
+(`VIGIA_RELEVANCE__KEYWORDS='["rlhf"]'`). Platform tokens are read only from
+`DISCORD_TOKEN` and `TELEGRAM_TOKEN`: a token in a file is an error, because config files get
+committed and pasted into chats.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.errors import ConfigError
+from bot.models import ChatRef, RiskLevel
+
+ENV_PREFIX = "VIGIA_"
+DEFAULT_CONFIG = Path("config.toml")
+EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
+MIN_INTERVAL_S = 120
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_http_url(value: str | None) -> str | None:
+    if value is None:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    return value
+
+
+class StorageSettings(_Section):
+    database: str = "vigia.db"
+
+
+class PollingSettings(_Section):
+    default_interval_s: int = Field(600, ge=MIN_INTERVAL_S)
+    jitter_s: int = Field(30, ge=0)
+    max_backoff_s: int = Field(6 * 3600, ge=60)
+    per_host_concurrency: int = Field(4, ge=1, le=64)
+    request_timeout_s: float = Field(20.0, gt=0)
+    max_response_bytes: int = Field(20_000_000, ge=1024)
+    alert_on_first_poll: bool = False
+    max_pages: int = Field(20, ge=1)
+    user_agent: str = "Vigia/0.1 (+https://github.com/vigia-bot/vigia)"
+
+
+class RelevanceSettings(_Section):
+    enabled: bool = True
+    keywords: tuple[str, ...] = (
+        "ai trainer",
+        "ai training",
+        "ai tutor",
+        "rlhf",
+        "data annotation",
+        "data annotator",
+        "annotator",
+        "annotation",
+        "labeling",
+        "labelling",
+        "data labeler",
+        "rater",
+        "evaluator",
+        "model evaluation",
+        "prompt writer",
+        "prompt engineer",
+        "red teaming",
+        "ai writing",
+        "human data",
+        "search quality",
+        "entrenador de ia",
+        "entrenador de inteligencia artificial",
+        "anotador",
+        "anotadora",
+        "anotación de datos",
+        "etiquetado",
+        "etiquetador",
+        "evaluador",
+        "evaluadora",
+        "tutor de ia",
+        "redactor de prompts",
+        "calificador",
+    )
+    exclude: tuple[str, ...] = ()
+
+
+class SourceSettings(_Section):
+    kind: Literal["greenhouse", "lever", "ashby", "rss", "workable", "remoteok"]
+    board: str | None = None
+    url: str | None = None
+    name: str | None = None
+    company: str | None = None
+    interval_s: int | None = Field(None, ge=MIN_INTERVAL_S)
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _check_http_url(value)
+
+    @model_validator(mode="after")
+    def _needs_board_or_url(self) -> SourceSettings:
+        if self.kind == "rss" and not self.url:
+            raise ValueError("an rss source needs a url")
+        if self.kind != "rss" and not self.board and not self.url:
+            raise ValueError(f"a {self.kind} source needs a board")
+        return self
+
+
+class SubscriptionSettings(_Section):
+    chat: str
+    language: Literal["es", "en"] = "es"
+    keywords: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    regex: str | None = None
+    remote_only: bool = False
+    locations: tuple[str, ...] = ()
+    min_pay: float | None = Field(None, ge=0)
+    min_pay_period: Literal["hour", "day", "week", "month", "year"] = "hour"
+    languages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    max_risk: RiskLevel = RiskLevel.CAUTION
+
+    @field_validator("chat")
+    @classmethod
+    def _chat(cls, value: str) -> str:
+        ChatRef.parse(value)
+        return value
+
+
+class ScamSettings(_Section):
+    caution_at: int = Field(30, ge=1, le=100)
+    scam_at: int = Field(60, ge=1, le=100)
+    online_reputation: bool = False
+    rdap_url: str = "https://rdap.org/domain/"
+    blocklist_file: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScamSettings:
+        if self.caution_at >= self.scam_at:
+            raise ValueError("caution_at must be below scam_at")
+        return self
+
+
+class LinkCheckSettings(_Section):
+    cache_ttl_s: int = Field(3600, ge=0)
+    timeout_s: float = Field(10.0, gt=0, le=60)
+    max_bytes: int = Field(2_000_000, ge=10_000)
+    max_redirects: int = Field(5, ge=0, le=10)
+
+
+class ConsoleSettings(_Section):
+    language: Literal["es", "en"] = "es"
+
+
+class DiscordSettings(_Section):
+    token: SecretStr | None = None
+    api_base: str | None = None
+    guild_id: int | None = None
+
+    @field_validator("api_base")
+    @classmethod
+    def _api_base(cls, value: str | None) -> str | None:
+        return _check_http_url(value)
+
+
+class TelegramSettings(_Section):
+    token: SecretStr | None = None
+    base_url: str | None = None
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("base_url", "webhook_url")
+    @classmethod
+    def _urls(cls, value: str | None) -> str | None:
+        return _check_http_url(value)
+
+    @model_validator(mode="after")
+    def _webhook_needs_url(self) -> TelegramSettings:
+        if self.mode == "webhook" and not self.webhook_url:
+            raise ValueError("webhook mode needs webhook_url")
+        return self
+
+
+class OutboxSettings(_Section):
+    drain_interval_s: float = Field(2.0, gt=0)
+    batch_size: int = Field(50, ge=1)
+    max_backoff_s: int = Field(3600, ge=1)
+
+
+class Settings(_Section):
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    storage: StorageSettings = StorageSettings()
+    polling: PollingSettings = PollingSettings()
+    relevance: RelevanceSettings = RelevanceSettings()
+    scam: ScamSettings = ScamSettings()
+    linkcheck: LinkCheckSettings = LinkCheckSettings()
+    outbox: OutboxSettings = OutboxSettings()
+    console: ConsoleSettings = ConsoleSettings()
+    discord: DiscordSettings = DiscordSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    sources: tuple[SourceSettings, ...] = ()
+    subscriptions: tuple[SubscriptionSettings, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_source_names(self) -> Settings:
+        seen: set[str] = set()
+        for source in self.sources:
+            name = source_name(source)
+            if name in seen:
+                raise ValueError(f"two sources are named {name!r}; give one a `name`")
+            seen.add(name)
+        return self
+
+
+def source_name(source: SourceSettings) -> str:
+    """The unique name a source is known by in the store, logs and filters."""
+    if source.name:
+        return source.name
+    if source.board:
+        return f"{source.kind}:{source.board}"
+    return f"{source.kind}:{urlsplit(source.url or '').hostname}"
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def _env_value(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """`VIGIA_A__B=1` → {"a": {"b": 1}}."""
+    overrides: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        path = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
+        node = overrides
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = _env_value(raw)
+    return overrides
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _error_key(error: Mapping[str, Any]) -> str:
+    parts = [str(p) for p in error["loc"] if not str(p).startswith("function-")]
+    return ".".join(parts) or "(root)"
+
+
+def _reject_file_tokens(data: Mapping[str, Any]) -> None:
+    for platform in ("discord", "telegram"):
+        section = data.get(platform)
+        if isinstance(section, Mapping) and "token" in section:
+            raise ConfigError(
+                f"{platform}.token",
+                f"tokens are read only from the environment ({platform.upper()}_TOKEN)",
+            )
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the settings; raise ConfigError naming the first bad key."""
+    environ = os.environ if environ is None else environ
+    if path is None:
+        path = DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else EXAMPLE_CONFIG
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"not valid TOML: {exc}") from None
+    _reject_file_tokens(data)
+    data = _merge(data, _env_overrides(environ))
+    for platform in ("discord", "telegram"):
+        token = environ.get(f"{platform.upper()}_TOKEN")
+        if token:
+            data.setdefault(platform, {})["token"] = token
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        raise ConfigError(_error_key(first), problem) from None

@@ -1,0 +1,319 @@
+""" "Is this legit?": a verdict for a link, a saved page or a pasted offer.
+
+A link is fetched through the `SafeFetcher`, the posting read from the page (`bot.extract`)
+and scored by the scam checker. A link that cannot be read — refused, dead, too slow — still
+gets a verdict, from what is known without the page (the address, its domain, the text the
+user sent), and the report says that the page could not be read and why: scam links are
+often dead within days, and "could not check" would leave the user with nothing.
+
+Verdicts of pages that were read are cached per canonical URL for `cache_ttl_s`, so a link
+pasted into ten chats is fetched once. A failed fetch is not cached: the next ask retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+import aiosqlite
+import tldextract
+
+from bot.errors import FetchFailed, FetchRefused
+from bot.extract import ExtractedPosting, extract_posting
+from bot.i18n import t
+from bot.models import Posting, Verdict
+from bot.normalize import canonical_url
+from bot.render import Card, reason_line, verdict_card
+from bot.render_text import card_to_text
+from bot.safefetch import SafeFetcher
+from bot.serialize import posting_from_dict, posting_to_dict, signal_to_dict, verdict_from_dict
+from bot.store import linkchecks
+from bot.store.database import Database
+
+if TYPE_CHECKING:
+    from bot.scam import ScamChecker
+
+__all__ = [
+    "LinkChecker",
+    "LinkReport",
+    "canonical_url",
+    "describe_problem",
+    "report_to_dict",
+    "run_check_command",
+]
+
+#: Saved documents larger than this are read only this far: enough for any job page.
+MAX_DOCUMENT_BYTES = 10_000_000
+#: Cache rows carry this; a row of another version is ignored rather than misread.
+CACHE_FORMAT = 1
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:(?!\d)")
+_DOCUMENT_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".xhtml": "application/xhtml+xml",
+    ".json": "application/json",
+    ".jsonld": "application/ld+json",
+    ".txt": "text/plain",
+    ".text": "text/plain",
+    ".md": "text/plain",
+    ".eml": "text/plain",
+}
+# The bundled public-suffix snapshot only: deciding whether "jobs.html" is a domain must
+# never download anything.
+_DOMAINS = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+Problem = FetchRefused | FetchFailed
+
+
+@dataclass(frozen=True, slots=True)
+class LinkReport:
+    """One answer. `url` is the canonical link (None for pasted text); `posting` is what the
+    page or text said (None when the page could not be read); `problem` says why not."""
+
+    url: str | None
+    verdict: Verdict
+    posting: Posting | None
+    fetched: bool
+    problem: Problem | None = None
+    how: str | None = None  # "jsonld" | "opengraph" | "text": how the posting was read
+    cached: bool = False
+
+    def note(self, language: str) -> str:
+        """The translated "the page could not be read: <reason>" line; "" when it was read."""
+        if self.problem is None:
+            return ""
+        return t("linkcheck.note.unread", language, reason=describe_problem(self.problem, language))
+
+
+def describe_problem(problem: Problem, language: str) -> str:
+    """The translated reason of a refused or failed fetch."""
+    return t(f"fetch.reason.{problem.reason}", language, **problem.params)
+
+
+class LinkChecker:
+    def __init__(
+        self,
+        *,
+        fetcher: SafeFetcher,
+        checker: ScamChecker,
+        db: aiosqlite.Connection | Database | None,
+        cache_ttl_s: float = 3600,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._fetcher = fetcher
+        self._checker = checker
+        self._db = db
+        self._cache_ttl_s = cache_ttl_s
+        self._clock = clock
+
+    async def check_url(self, url: str, *, text: str = "") -> LinkReport:
+        """The verdict for a link, plus any text the user sent with it. Never raises for a
+        bad, refused or dead link: that becomes a verdict from what is known, with a note."""
+        canonical = canonical_url(with_scheme(url))
+        cached = await self._cached(canonical, text)
+        if cached is not None:
+            return cached
+        try:
+            page = await self._fetcher.fetch(canonical)
+        except (FetchRefused, FetchFailed) as problem:
+            return self._unread(canonical, text, problem)
+        # Parsing up to 2 MB of HTML takes milliseconds to tens of them: off the event loop.
+        extracted = await asyncio.to_thread(
+            extract_posting, page.url, page.body, page.content_type, charset=page.charset
+        )
+        verdict = self._score(extracted, text)
+        report = LinkReport(canonical, verdict, extracted.posting, True, how=extracted.how)
+        if self._db is not None and self._cache_ttl_s > 0:
+            # The cache holds the verdict of the page alone: one user's words must not
+            # colour another user's answer.
+            plain = verdict if not text.strip() else self._score(extracted, "")
+            stored = LinkReport(canonical, plain, extracted.posting, True, how=extracted.how)
+            entry = _cache_entry(stored, extracted.company_profile)
+            await linkchecks.put_cached(self._db, canonical, entry, now=self._clock())
+        return report
+
+    def check_document(self, path: str | Path) -> LinkReport:
+        """The verdict for a saved HTML page or text file; no network. Its address is the one
+        the page declares (canonical link, `og:url`, JSON-LD `url`), if any. Raises OSError
+        when the file cannot be read."""
+        file = Path(path)
+        with file.open("rb") as handle:
+            body = handle.read(MAX_DOCUMENT_BYTES)
+        content_type = _DOCUMENT_TYPES.get(file.suffix.lower(), "")
+        extracted = extract_posting("", body, content_type)
+        verdict = self._score(extracted, "")
+        url = extracted.posting.url or None
+        return LinkReport(
+            canonical_url(url) if url else None, verdict, extracted.posting, True, how=extracted.how
+        )
+
+    def check_text(self, text: str) -> LinkReport:
+        """The verdict for a pasted offer or recruiter's message, with no link."""
+        extracted = extract_posting("", text.encode("utf-8"), "text/plain")
+        return LinkReport(None, self._score(extracted, ""), extracted.posting, False, how="text")
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _score(self, extracted: ExtractedPosting, text: str) -> Verdict:
+        return self._checker.check(
+            extracted.posting, company_profile=extracted.company_profile, extra_text=text
+        )
+
+    def _unread(self, canonical: str, text: str, problem: Problem) -> LinkReport:
+        """A verdict from the address and the user's words alone."""
+        known = Posting(
+            source="link",
+            native_id=canonical,
+            url=canonical,
+            title="",
+            description=text.strip(),
+        )
+        verdict = self._checker.check(known, company_profile="", extra_text="")
+        return LinkReport(canonical, verdict, None, False, problem=problem)
+
+    async def _cached(self, canonical: str, text: str) -> LinkReport | None:
+        if self._db is None or self._cache_ttl_s <= 0:
+            return None
+        entry = await linkchecks.get_cached(
+            self._db, canonical, max_age_s=self._cache_ttl_s, now=self._clock()
+        )
+        if entry is None or entry.get("format") != CACHE_FORMAT:
+            return None
+        try:
+            posting = posting_from_dict(entry["posting"])
+            verdict = verdict_from_dict(entry)
+        except (KeyError, TypeError, ValueError):
+            return None  # a damaged row is a miss, not an error
+        if text.strip():
+            extracted = ExtractedPosting(posting, str(entry.get("company_profile", "")), "text")
+            verdict = self._score(extracted, text)
+        return LinkReport(canonical, verdict, posting, True, how=entry.get("how"), cached=True)
+
+
+def with_scheme(url: str) -> str:
+    """`https://` in front of a bare `www.example.com/job`; a URL with a scheme (even a bad
+    one, which the fetcher then refuses) is left alone."""
+    url = url.strip()
+    return url if _SCHEME_RE.match(url) else f"https://{url}"
+
+
+def looks_like_domain(target: str) -> bool:
+    """True for `example.com/jobs/1` or `www.x.org`: a host with a public suffix."""
+    host = re.split(r"[/?#:]", target.strip(), maxsplit=1)[0]
+    if not host or " " in target.strip():
+        return False
+    parts = _DOMAINS(host)
+    return bool(parts.domain and parts.suffix)
+
+
+# -- serialisation ---------------------------------------------------------------------------
+
+
+def report_to_dict(report: LinkReport, language: str) -> dict[str, Any]:
+    """The `--json` shape: one flat object, reasons with their translated text."""
+    verdict = report.verdict
+    return {
+        "url": report.url,
+        "fetched": report.fetched,
+        "problem": report.problem.reason if report.problem else None,
+        "note": report.note(language),
+        "level": verdict.level.value,
+        "risk": verdict.risk,
+        "reasons": [
+            {**signal_to_dict(signal), "text": reason_line(signal, language)}
+            for signal in verdict.reasons
+        ],
+        "verified_employer": verdict.verified_employer,
+        "matched_script": verdict.matched_script,
+        "posting": posting_to_dict(report.posting) if report.posting else None,
+        "how": report.how,
+    }
+
+
+def _cache_entry(report: LinkReport, company_profile: str) -> dict[str, Any]:
+    verdict = report.verdict
+    return {
+        "format": CACHE_FORMAT,
+        "url": report.url,
+        "risk": verdict.risk,
+        "level": verdict.level.value,
+        "reasons": [signal_to_dict(signal) for signal in verdict.reasons],
+        "verified_employer": verdict.verified_employer,
+        "matched_script": verdict.matched_script,
+        "posting": posting_to_dict(report.posting) if report.posting else None,
+        "company_profile": company_profile,
+        "how": report.how,
+    }
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+async def run_check_command(
+    target: str,
+    *,
+    as_json: bool,
+    language: str,
+    checker: LinkChecker,
+    out: TextIO,
+    err: TextIO | None = None,
+) -> int:
+    """`python -m bot check URL_OR_FILE`: 0 with a verdict (whatever it is), 2 when the target
+    is neither a readable file nor a link."""
+    err = err if err is not None else sys.stderr
+    kind, subject = classify_target(target)
+    try:
+        if kind == "url":
+            report = await checker.check_url(subject)
+        elif kind == "file":
+            report = checker.check_document(subject)
+        else:
+            print(t("linkcheck.cli.not_found", language, target=target), file=err)
+            return 2
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(t("linkcheck.cli.unreadable", language, target=target, error=reason), file=err)
+        return 2
+    if as_json:
+        out.write(json.dumps(report_to_dict(report, language), ensure_ascii=False) + "\n")
+    else:
+        out.write(card_to_text(report_card(report, language)) + "\n")
+    return 0
+
+
+def classify_target(target: str) -> tuple[Literal["url", "file", "unknown"], str]:
+    """What the CLI was given: a link with a scheme, an existing file, a bare domain, or
+    nothing it can use. An existing file wins over a name that merely looks like a domain."""
+    stripped = target.strip()
+    is_file = Path(stripped).is_file()
+    if _SCHEME_RE.match(stripped) and not is_file:
+        return "url", stripped
+    if is_file:
+        return "file", stripped
+    if looks_like_domain(stripped):
+        return "url", stripped
+    return "unknown", stripped
+
+
+def report_card(report: LinkReport, language: str, *, check_id: int = 0) -> Card:
+    """The verdict card for a report (`bot.render.verdict_card`), for the CLI and adapters."""
+    posting = report.posting
+    subject = (posting.title if posting and posting.title else "") or report.url or ""
+    if not subject and posting:
+        subject = posting.description[:120]
+    return verdict_card(
+        report.verdict,
+        check_id,
+        language,
+        subject=subject,
+        url=report.url,
+        note=report.note(language),
+        posting=posting if report.fetched else None,
+    )

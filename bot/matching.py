@@ -1,0 +1,215 @@
+"""Which subscriptions want a posting, and the filter syntax people type in chats.
+
+Regular expressions come from chat users, so they run on RE2 (linear time, no catastrophic
+backtracking) and are length-capped; a pattern RE2 cannot compile is refused when the
+subscription is made, never at match time.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import re2
+
+from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Subscription, Verdict
+from bot.relevance import fold, keyword_pattern
+
+MAX_REGEX_CHARS = 200
+_PAY_RE = re.compile(
+    r"^(\d+(?:[.,]\d+)?)(k)?(?:/(h|hr|hour|hora|d|day|dia|w|wk|week|semana|m|mo|month|mes|y|yr|year|ano|año))?$"
+)
+_PERIODS = {
+    "h": PayPeriod.HOUR,
+    "hr": PayPeriod.HOUR,
+    "hour": PayPeriod.HOUR,
+    "hora": PayPeriod.HOUR,
+    "d": PayPeriod.DAY,
+    "day": PayPeriod.DAY,
+    "dia": PayPeriod.DAY,
+    "w": PayPeriod.WEEK,
+    "wk": PayPeriod.WEEK,
+    "week": PayPeriod.WEEK,
+    "semana": PayPeriod.WEEK,
+    "m": PayPeriod.MONTH,
+    "mo": PayPeriod.MONTH,
+    "month": PayPeriod.MONTH,
+    "mes": PayPeriod.MONTH,
+    "y": PayPeriod.YEAR,
+    "yr": PayPeriod.YEAR,
+    "year": PayPeriod.YEAR,
+    "ano": PayPeriod.YEAR,
+    "año": PayPeriod.YEAR,
+}
+
+
+class FilterSyntaxError(ValueError):
+    """A filter typed in a chat could not be understood; `token` is the offending word."""
+
+    def __init__(self, token: str, problem: str) -> None:
+        super().__init__(f"{token!r}: {problem}")
+        self.token = token
+        self.problem = problem  # a message key: filter.error.<problem>
+
+
+def compile_regex(pattern: str) -> re2._Regexp:
+    if len(pattern) > MAX_REGEX_CHARS:
+        raise FilterSyntaxError(pattern[:20] + "…", "regex_too_long")
+    try:
+        return _compile_cached(pattern)
+    except re2.error:
+        raise FilterSyntaxError(pattern, "regex_invalid") from None
+
+
+@functools.lru_cache(maxsize=512)
+def _compile_cached(pattern: str) -> re2._Regexp:
+    return re2.compile(pattern, options=_re2_options())
+
+
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.max_mem = 8 << 20
+    return options
+
+
+def parse_pay(text: str) -> Pay:
+    """`20/h`, `45k/y`, `900/week` → Pay; a bare number is hourly."""
+    match = _PAY_RE.match(text.strip().lower())
+    if not match:
+        raise FilterSyntaxError(text, "pay")
+    amount = float(match.group(1).replace(",", "."))
+    if match.group(2):
+        amount *= 1000
+    period = _PERIODS[match.group(3)] if match.group(3) else PayPeriod.HOUR
+    return Pay(amount, amount, "", period)
+
+
+def parse_filter_words(text: str) -> Filter:
+    """The chat filter syntax: words are keywords, `-word` excludes, `"two words"` is a phrase,
+    `remote`, `minpay:20/h`, `risk:ok|caution|scam`, `lang:es`, `source:<name>`,
+    `location:<place>`, `regex:<pattern>`."""
+    keywords: list[str] = []
+    exclude: list[str] = []
+    fields: dict[str, object] = {}
+    languages: list[str] = []
+    sources: list[str] = []
+    locations: list[str] = []
+    for token in _tokens(text):
+        key, sep, value = token.partition(":")
+        key = key.lower()
+        if token.lower() in {"remote", "remoto"}:
+            fields["remote_only"] = True
+        elif token.startswith("-") and len(token) > 1:
+            exclude.append(token[1:])
+        elif sep and key in {"minpay", "pay", "pago"}:
+            fields["min_pay"] = parse_pay(value)
+        elif sep and key in {"risk", "riesgo"}:
+            try:
+                fields["max_risk"] = RiskLevel(value.lower())
+            except ValueError:
+                raise FilterSyntaxError(token, "risk") from None
+        elif sep and key in {"lang", "idioma"}:
+            if value.lower() not in {"es", "en"}:
+                raise FilterSyntaxError(token, "language")
+            languages.append(value.lower())
+        elif sep and key in {"source", "fuente"}:
+            sources.append(value)
+        elif sep and key in {"location", "ubicacion", "lugar"}:
+            locations.append(value)
+        elif sep and key == "regex":
+            compile_regex(value)
+            fields["regex"] = value
+        elif sep and key.isalpha() and key not in {"http", "https"}:
+            raise FilterSyntaxError(token, "unknown_option")
+        else:
+            keywords.append(token)
+    return Filter(
+        keywords=tuple(keywords),
+        exclude=tuple(exclude),
+        languages=tuple(languages),
+        sources=tuple(sources),
+        locations=tuple(locations),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _tokens(text: str) -> list[str]:
+    return [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', text)]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFilter:
+    """A Filter with its patterns compiled once, for the hot path of matching every posting."""
+
+    filter: Filter
+    include: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+    locations: re.Pattern[str] | None
+    regex: re2._Regexp | None
+
+    @classmethod
+    def of(cls, flt: Filter) -> CompiledFilter:
+        return cls(
+            flt,
+            keyword_pattern(flt.keywords),
+            keyword_pattern(flt.exclude),
+            keyword_pattern(flt.locations),
+            compile_regex(flt.regex) if flt.regex else None,
+        )
+
+    def wants(self, posting: Posting, verdict: Verdict) -> bool:
+        flt = self.filter
+        if not verdict.level.at_most(flt.max_risk):
+            return False
+        if flt.sources and posting.source not in flt.sources:
+            return False
+        if flt.remote_only and not posting.remote:
+            return False
+        if flt.languages and posting.language not in flt.languages:
+            return False
+        if self.locations and not self._in_locations(posting):
+            return False
+        if flt.min_pay is not None and not _pays_enough(posting.pay, flt.min_pay):
+            return False
+        text = fold(posting.text)
+        if self.exclude and self.exclude.search(text):
+            return False
+        if self.include and not self.include.search(text):
+            return False
+        return not (self.regex and not self.regex.search(posting.text))
+
+    def _in_locations(self, posting: Posting) -> bool:
+        """The location names one of the places; "remote" in the list also takes remote jobs."""
+        assert self.locations is not None
+        if self.locations.search(fold(posting.location)):
+            return True
+        wants_remote = any(fold(place) in {"remote", "remoto"} for place in self.filter.locations)
+        return bool(posting.remote) and wants_remote
+
+
+def _pays_enough(pay: Pay | None, minimum: Pay) -> bool:
+    """Hourly and yearly pay compare on one hourly scale; unstated pay does not pass a minimum."""
+    if pay is None:
+        return False
+    return pay.hourly()[1] >= minimum.hourly()[0]
+
+
+class Matcher:
+    """Matches postings against the active subscriptions, compiling each filter once."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[int, tuple[Filter, CompiledFilter]] = {}
+
+    def matching(
+        self, posting: Posting, verdict: Verdict, subscriptions: list[Subscription]
+    ) -> list[Subscription]:
+        return [s for s in subscriptions if self._compile(s).wants(posting, verdict)]
+
+    def _compile(self, subscription: Subscription) -> CompiledFilter:
+        cached = self._compiled.get(subscription.id)
+        if cached is None or cached[0] != subscription.filter:
+            cached = (subscription.filter, CompiledFilter.of(subscription.filter))
+            self._compiled[subscription.id] = cached
+        return cached[1]

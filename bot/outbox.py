@@ -1,0 +1,141 @@
+"""Drains the outbox to the chat senders and turns their outcomes into row updates.
+
+Alerts for one chat go out in order, one at a time, so a rate limit on that chat holds back
+its later alerts instead of letting them overtake; different chats proceed side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.config import OutboxSettings
+from bot.delivery import ChatGone, ChatMoved, Delivered, RateLimited, Sender, SendOutcome, Transient
+from bot.models import Alert, ChatRef
+from bot.store import Database
+from bot.store import outbox as outbox_store
+from bot.store import subscriptions as subscriptions_store
+
+log = logging.getLogger("vigia.outbox")
+TRANSIENT_BASE_DELAY_S = 5.0
+
+
+@dataclass(slots=True)
+class DrainStats:
+    claimed: int = 0
+    sent: int = 0
+    deferred: int = 0
+    chats_paused: int = 0
+
+
+def transient_delay_s(attempts: int, max_backoff_s: float) -> float:
+    return float(min(max_backoff_s, TRANSIENT_BASE_DELAY_S * 2**attempts))
+
+
+class OutboxDrainer:
+    def __init__(
+        self, db: Database, senders: Mapping[str, Sender], *, settings: OutboxSettings
+    ) -> None:
+        self._db = db
+        self._senders = dict(senders)
+        self._settings = settings
+        self._lock = asyncio.Lock()
+
+    async def drain_once(self) -> DrainStats:
+        """Claim one batch of due alerts and send them; returns what happened."""
+        async with self._lock:
+            alerts = await outbox_store.claim(
+                self._db, platforms=self._senders.keys(), limit=self._settings.batch_size
+            )
+            stats = DrainStats(claimed=len(alerts))
+            by_chat: dict[ChatRef, list[Alert]] = defaultdict(list)
+            for alert in alerts:
+                by_chat[alert.subscription.chat].append(alert)
+            await asyncio.gather(
+                *(self._send_chat(chat, queue, stats) for chat, queue in by_chat.items())
+            )
+            return stats
+
+    async def drain_all(self, *, max_rounds: int = 1000) -> DrainStats:
+        """Drain until nothing is due (used by `poll --once` and tests)."""
+        total = DrainStats()
+        for _ in range(max_rounds):
+            stats = await self.drain_once()
+            total.claimed += stats.claimed
+            total.sent += stats.sent
+            total.deferred += stats.deferred
+            total.chats_paused += stats.chats_paused
+            if stats.claimed == 0 or stats.sent == 0:
+                break
+        return total
+
+    async def _send_chat(self, chat: ChatRef, queue: list[Alert], stats: DrainStats) -> None:
+        sender = self._senders[chat.platform]
+        for index, alert in enumerate(queue):
+            outcome = await self._safe_send(sender, alert)
+            if isinstance(outcome, Delivered):
+                await outbox_store.mark_sent(self._db, alert.id, outcome.message_id)
+                stats.sent += 1
+                continue
+            rest = [a.id for a in queue[index:]]
+            stats.deferred += len(rest)
+            await self._hold_back(chat, alert, rest, outcome, stats)
+            return
+
+    async def _safe_send(self, sender: Sender, alert: Alert) -> SendOutcome:
+        try:
+            return await sender.send(alert)
+        except Exception as exc:  # a sender bug must not lose the alert or stop the drain
+            log.exception("sender %s crashed on alert %d", sender.platform, alert.id)
+            return Transient(f"{type(exc).__name__}: {exc}")
+
+    async def _hold_back(
+        self, chat: ChatRef, alert: Alert, ids: list[int], outcome: SendOutcome, stats: DrainStats
+    ) -> None:
+        now = self._db.clock()
+        if isinstance(outcome, RateLimited):
+            log.info("chat %s rate limited; retrying in %.1fs", chat, outcome.retry_after_s)
+            await outbox_store.release(
+                self._db,
+                ids,
+                retry_at=now + outcome.retry_after_s,
+                error="rate limited",
+                count_attempt=False,
+            )
+        elif isinstance(outcome, ChatGone):
+            paused = await subscriptions_store.set_chat_paused(self._db, chat, True)
+            stats.chats_paused += 1
+            log.warning(
+                "chat %s is gone (%s): paused its %d subscription(s); %d alert(s) kept",
+                chat,
+                outcome.reason,
+                paused,
+                len(ids),
+            )
+            await outbox_store.release(
+                self._db,
+                ids,
+                retry_at=now,
+                error=f"chat gone: {outcome.reason}",
+                count_attempt=False,
+            )
+        elif isinstance(outcome, ChatMoved):
+            moved = await subscriptions_store.move_chat(self._db, chat, outcome.new_chat)
+            log.info(
+                "chat %s moved to %s: %d subscription(s) follow", chat, outcome.new_chat, moved
+            )
+            await outbox_store.release(
+                self._db, ids, retry_at=now, error="chat moved", count_attempt=False
+            )
+        else:
+            assert isinstance(outcome, Transient)
+            delay_s = transient_delay_s(alert.attempts, self._settings.max_backoff_s)
+            log.warning(
+                "sending to %s failed (%s); retrying in %.0fs", chat, outcome.reason, delay_s
+            )
+            await outbox_store.release(
+                self._db, ids, retry_at=now + delay_s, error=outcome.reason, count_attempt=True
+            )

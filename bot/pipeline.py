@@ -1,0 +1,321 @@
+"""One poll of one source: payload → postings → new ones → score → match → outbox.
+
+Everything a poll learns is written in one transaction: the new postings, their verdicts, the
+outbox rows and the source's validators. A poll that fails half way writes nothing, so the
+next poll sees the same postings as new again and nothing is lost or half-alerted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from adapters.sources.base import Page, Source, SourceState
+from bot.config import PollingSettings
+from bot.errors import SourceError, SourceFormatError, SourceHTTPError, SourceNetworkError
+from bot.matching import Matcher
+from bot.models import Posting
+from bot.relevance import RelevanceFilter
+from bot.scam import ScamChecker
+from bot.store import Database
+from bot.store import outbox as outbox_store
+from bot.store import postings as postings_store
+from bot.store import sources as sources_store
+from bot.store import subscriptions as subscriptions_store
+
+log = logging.getLogger("vigia.poll")
+
+
+@dataclass(slots=True)
+class PollResult:
+    source: str
+    status: str  # "200", "304", "unchanged", "skipped", "error: ..."
+    seen: int = 0
+    new: int = 0
+    relevant: int = 0
+    alerts: int = 0
+    first_poll: bool = False
+    new_postings: list[Posting] = field(default_factory=list)
+
+
+def parse_retry_after(value: str | None, *, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now)
+
+
+def backoff_s(failures: int, *, interval_s: float, max_backoff_s: float) -> float:
+    """Exponential: interval × 2^(failures-1), capped."""
+    return float(min(max_backoff_s, interval_s * 2 ** max(0, failures - 1)))
+
+
+class HostLimiter:
+    """At most N requests in flight per host, so 40 boards on one ATS don't hit it at once."""
+
+    def __init__(self, per_host: int) -> None:
+        self._per_host = per_host
+        self._semaphores: dict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(self._per_host)
+        )
+
+    def __call__(self, host: str) -> asyncio.Semaphore:
+        return self._semaphores[host]
+
+
+class Poller:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        http: httpx.AsyncClient,
+        checker: ScamChecker,
+        relevance: RelevanceFilter,
+        settings: PollingSettings,
+        matcher: Matcher | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._db = db
+        self._http = http
+        self._checker = checker
+        self._relevance = relevance
+        self._settings = settings
+        self._matcher = matcher or Matcher()
+        self._limit = HostLimiter(settings.per_host_concurrency)
+        self._clock = clock
+        self._running: set[str] = set()
+
+    async def poll(self, source: Source, *, interval_s: float, force: bool = False) -> PollResult:
+        """Poll `source` if it is due (or `force`); never raises for a source's failure."""
+        if source.name in self._running:
+            return PollResult(source.name, "skipped")
+        self._running.add(source.name)
+        try:
+            return await self._poll(source, interval_s=interval_s, force=force)
+        finally:
+            self._running.discard(source.name)
+
+    async def _poll(self, source: Source, *, interval_s: float, force: bool) -> PollResult:
+        await sources_store.ensure_source(self._db, source.name, source.kind)
+        row = await sources_store.get_source(self._db, source.name)
+        assert row is not None
+        now = self._clock()
+        if not force and row.next_poll_at is not None and row.next_poll_at > now:
+            return PollResult(source.name, "skipped")
+        started = time.perf_counter()
+        try:
+            result = await self._fetch_and_store(source, row, interval_s=interval_s)
+        except SourceError as exc:
+            return await self._record_failure(source, exc, interval_s=interval_s)
+        log.info(
+            "poll %s status=%s seen=%d new=%d relevant=%d alerts=%d%s in %.2fs",
+            source.name,
+            result.status,
+            result.seen,
+            result.new,
+            result.relevant,
+            result.alerts,
+            " (first poll: recorded, not alerted)" if result.first_poll and result.new else "",
+            time.perf_counter() - started,
+        )
+        return result
+
+    async def _record_failure(
+        self, source: Source, exc: SourceError, *, interval_s: float
+    ) -> PollResult:
+        now = self._clock()
+        row = await sources_store.get_source(self._db, source.name)
+        failures = (row.consecutive_failures if row else 0) + 1
+        delay_s = backoff_s(
+            failures, interval_s=interval_s, max_backoff_s=self._settings.max_backoff_s
+        )
+        if isinstance(exc, SourceHTTPError) and exc.retry_after_s is not None:
+            delay_s = min(self._settings.max_backoff_s, max(delay_s, exc.retry_after_s))
+        status = f"error: {exc}".replace(f"{source.name}: ", "")
+        await sources_store.record_failure(
+            self._db, source.name, status=status, now=now, next_poll_at=now + delay_s
+        )
+        log.warning(
+            "poll %s failed (%s); failure %d in a row, next try in %.0fs",
+            source.name,
+            status,
+            failures,
+            delay_s,
+        )
+        return PollResult(source.name, status)
+
+    async def _send(self, source: Source, request: httpx.Request) -> httpx.Response:
+        """Send with the per-host limit, the timeout and a body size cap."""
+        host = request.url.host
+        try:
+            async with self._limit(host):
+                response = await self._http.send(request, stream=True)
+                try:
+                    body = bytearray()
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        if len(body) > self._settings.max_response_bytes:
+                            raise SourceFormatError(source.name, "response too large")
+                finally:
+                    await response.aclose()
+        except httpx.TimeoutException:
+            raise SourceNetworkError(source.name, "timed out") from None
+        except httpx.HTTPError as exc:
+            raise SourceNetworkError(source.name, f"{type(exc).__name__}: {exc}") from None
+        return httpx.Response(
+            response.status_code, headers=response.headers, content=bytes(body), request=request
+        )
+
+    async def _fetch_and_store(
+        self, source: Source, row: sources_store.SourceRow, *, interval_s: float
+    ) -> PollResult:
+        state = SourceState(etag=row.etag, last_modified=row.last_modified)
+        response = await self._send(source, source.first_request(state))
+        now = self._clock()
+        next_poll_at = now + interval_s
+        if response.status_code == 304:
+            await self._record_unchanged(source, row, "304", now, next_poll_at)
+            return PollResult(source.name, "304")
+        if not response.is_success:
+            retry_after_s = parse_retry_after(response.headers.get("retry-after"), now=now)
+            raise SourceHTTPError(source.name, response.status_code, retry_after_s)
+        body_sha256 = hashlib.sha256(response.content).hexdigest()
+        if body_sha256 == row.body_sha256:
+            await self._record_unchanged(source, row, "unchanged", now, next_poll_at)
+            return PollResult(source.name, "unchanged")
+        postings = await self._collect(source, source.parse(response))
+        return await self._store(
+            source,
+            postings,
+            first_poll=not row.first_poll_done,
+            validators=(response.headers.get("etag"), response.headers.get("last-modified")),
+            body_sha256=body_sha256,
+            status=str(response.status_code),
+            next_poll_at=next_poll_at,
+        )
+
+    async def _record_unchanged(
+        self, source: Source, row: sources_store.SourceRow, status: str, now: float, next_at: float
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await sources_store.record_success(
+                conn,
+                source.name,
+                status=status,
+                etag=row.etag,
+                last_modified=row.last_modified,
+                body_sha256=row.body_sha256,
+                now=now,
+                next_poll_at=next_at,
+                new_postings=0,
+            )
+
+    async def _collect(self, source: Source, page: Page) -> list[Posting]:
+        """The first page's postings and those of the pages it links, up to `max_pages`."""
+        postings = list(page.postings)
+        pages = 1
+        while page.next_request is not None and pages < self._settings.max_pages:
+            response = await self._send(source, page.next_request)
+            if not response.is_success:
+                raise SourceHTTPError(
+                    source.name,
+                    response.status_code,
+                    parse_retry_after(response.headers.get("retry-after"), now=self._clock()),
+                )
+            page = source.parse(response)
+            postings.extend(page.postings)
+            pages += 1
+        return postings
+
+    async def _store(
+        self,
+        source: Source,
+        postings: list[Posting],
+        *,
+        first_poll: bool,
+        validators: tuple[str | None, str | None],
+        body_sha256: str,
+        status: str,
+        next_poll_at: float,
+    ) -> PollResult:
+        result = PollResult(source.name, status, seen=len(postings), first_poll=first_poll)
+        known = await postings_store.known_native_ids(self._db, source.name)
+        fresh: dict[str, Posting] = {}
+        for posting in postings:
+            if posting.native_id not in known:
+                fresh.setdefault(posting.native_id, posting)
+        alerting = not first_poll or self._settings.alert_on_first_poll
+        # Score outside the transaction: it is CPU work that must not hold the write lock.
+        scored = [(p, self._relevance.is_relevant(p)) for p in fresh.values()]
+        verdicts = {p.native_id: self._checker.check(p) for p, relevant in scored if relevant}
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            subscriptions = await subscriptions_store.active_subscriptions(conn) if alerting else []
+            for posting, relevant in scored:
+                duplicate_of = await postings_store.find_duplicate(conn, posting)
+                posting_id = await postings_store.insert_posting(
+                    conn, posting, relevant=relevant, duplicate_of=duplicate_of, now=now
+                )
+                result.new += 1
+                result.new_postings.append(posting)
+                if not relevant:
+                    continue
+                result.relevant += 1
+                verdict = verdicts[posting.native_id]
+                check_id = await postings_store.insert_check(
+                    conn,
+                    subject=posting.url,
+                    url=posting.url,
+                    summary=posting.title,
+                    verdict=verdict,
+                    posting_id=posting_id,
+                    note=None,
+                    now=now,
+                )
+                if duplicate_of is not None or not alerting:
+                    continue
+                wanted = self._matcher.matching(posting, verdict, subscriptions)
+                result.alerts += await outbox_store.enqueue(
+                    conn, posting_id=posting_id, check_id=check_id, subscriptions=wanted, now=now
+                )
+            await sources_store.record_success(
+                conn,
+                source.name,
+                status=status,
+                etag=validators[0],
+                last_modified=validators[1],
+                body_sha256=body_sha256,
+                now=now,
+                next_poll_at=next_poll_at,
+                new_postings=result.new,
+            )
+        return result
+
+
+def jittered(interval_s: float, jitter_s: float, rng: random.Random | None = None) -> float:
+    return interval_s + (rng or random).uniform(0, jitter_s)
+
+
+def utc_iso(timestamp: float | None) -> str | None:
+    return (
+        datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds") if timestamp else None
+    )

@@ -1,0 +1,88 @@
+"""Schema migrations, numbered by position: never edit a released one, append a new one."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    # 1: the first schema
+    [
+        """CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            body_sha256 TEXT,
+            last_poll_at REAL,
+            last_status TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            next_poll_at REAL,
+            postings_seen INTEGER NOT NULL DEFAULT 0,
+            first_poll_done INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE postings (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            native_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            relevant INTEGER NOT NULL,
+            duplicate_of INTEGER REFERENCES postings(id),
+            data_json TEXT NOT NULL,
+            first_seen_at REAL NOT NULL,
+            UNIQUE (source, native_id)
+        )""",
+        "CREATE INDEX postings_by_url ON postings(url)",
+        "CREATE INDEX postings_by_fingerprint ON postings(fingerprint)",
+        """CREATE TABLE checks (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            url TEXT,
+            summary TEXT NOT NULL DEFAULT '',
+            posting_id INTEGER REFERENCES postings(id),
+            verdict_json TEXT NOT NULL,
+            note_json TEXT,
+            created_at REAL NOT NULL
+        )""",
+        "CREATE INDEX checks_by_posting ON checks(posting_id)",
+        """CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            filter_json TEXT NOT NULL,
+            language TEXT NOT NULL,
+            paused INTEGER NOT NULL DEFAULT 0,
+            config_key TEXT UNIQUE,
+            created_at REAL NOT NULL
+        )""",
+        "CREATE INDEX subscriptions_by_chat ON subscriptions(platform, chat_id)",
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            posting_id INTEGER NOT NULL REFERENCES postings(id),
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+            check_id INTEGER NOT NULL REFERENCES checks(id),
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL DEFAULT 0,
+            claimed_until REAL,
+            message_id TEXT,
+            last_error TEXT,
+            created_at REAL NOT NULL,
+            sent_at REAL,
+            UNIQUE (posting_id, subscription_id)
+        )""",
+        "CREATE INDEX outbox_due ON outbox(status, next_attempt_at)",
+        """CREATE TABLE link_checks (
+            canonical_url TEXT PRIMARY KEY,
+            checked_at REAL NOT NULL,
+            report_json TEXT NOT NULL
+        )""",
+        """CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            user TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            check_id INTEGER REFERENCES checks(id),
+            created_at REAL NOT NULL,
+            UNIQUE (subject, user)
+        )""",
+    ],
+]

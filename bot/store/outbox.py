@@ -1,0 +1,124 @@
+"""The outbox: one row per (posting, subscription), claimed by senders with a lease.
+
+A row is `pending` until a sender claims it (`sending`, with `claimed_until`), then `sent`
+with the platform's message id. A sender that dies mid-send leaves a `sending` row whose
+lease expires, and the next drain claims it again: nothing written here is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import aiosqlite
+
+from bot.models import Alert, ChatRef, Subscription
+from bot.serialize import filter_from_dict, posting_from_dict, verdict_from_dict
+from bot.store.database import Database
+
+LEASE_S = 120.0
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    *,
+    posting_id: int,
+    check_id: int,
+    subscriptions: Iterable[Subscription],
+    now: float,
+) -> int:
+    """Add one row per subscription (inside the caller's transaction); returns rows added."""
+    rows = [(posting_id, sub.id, check_id, now) for sub in subscriptions]
+    if not rows:
+        return 0
+    await conn.executemany(
+        """INSERT OR IGNORE INTO outbox (posting_id, subscription_id, check_id, created_at)
+           VALUES (?, ?, ?, ?)""",
+        rows,
+    )
+    return len(rows)
+
+
+async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[Alert]:
+    """Claim up to `limit` due rows of active subscriptions on these platforms, oldest first."""
+    now = db.clock()
+    platform_list = sorted(set(platforms))
+    marks = ",".join("?" for _ in platform_list)
+    async with db.transaction() as conn:
+        async with conn.execute(
+            f"""SELECT outbox.id FROM outbox
+                JOIN subscriptions ON subscriptions.id = outbox.subscription_id
+                WHERE subscriptions.paused = 0 AND subscriptions.platform IN ({marks})
+                  AND ((outbox.status = 'pending' AND outbox.next_attempt_at <= ?)
+                       OR (outbox.status = 'sending' AND outbox.claimed_until < ?))
+                ORDER BY outbox.id LIMIT ?""",
+            (*platform_list, now, now, limit),
+        ) as cursor:
+            ids = [row[0] for row in await cursor.fetchall()]
+        if not ids:
+            return []
+        id_marks = ",".join("?" for _ in ids)
+        await conn.execute(
+            f"UPDATE outbox SET status = 'sending', claimed_until = ? WHERE id IN ({id_marks})",
+            (now + LEASE_S, *ids),
+        )
+        async with conn.execute(
+            f"""SELECT outbox.id, outbox.attempts, outbox.check_id, postings.data_json,
+                       checks.verdict_json, subscriptions.id AS sub_id, subscriptions.platform,
+                       subscriptions.chat_id, subscriptions.filter_json, subscriptions.language
+                FROM outbox
+                JOIN postings ON postings.id = outbox.posting_id
+                JOIN checks ON checks.id = outbox.check_id
+                JOIN subscriptions ON subscriptions.id = outbox.subscription_id
+                WHERE outbox.id IN ({id_marks}) ORDER BY outbox.id""",
+            ids,
+        ) as cursor:
+            rows = await cursor.fetchall()
+    return [
+        Alert(
+            id=row["id"],
+            posting=posting_from_dict(json.loads(row["data_json"])),
+            verdict=verdict_from_dict(json.loads(row["verdict_json"])),
+            subscription=Subscription(
+                id=row["sub_id"],
+                chat=ChatRef(row["platform"], row["chat_id"]),
+                filter=filter_from_dict(json.loads(row["filter_json"])),
+                language=row["language"],
+            ),
+            check_id=row["check_id"],
+            attempts=row["attempts"],
+        )
+        for row in rows
+    ]
+
+
+async def mark_sent(db: Database, alert_id: int, message_id: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            """UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, claimed_until = NULL,
+                   attempts = attempts + 1, last_error = NULL
+               WHERE id = ?""",
+            (message_id, db.clock(), alert_id),
+        )
+
+
+async def release(
+    db: Database, alert_ids: Iterable[int], *, retry_at: float, error: str, count_attempt: bool
+) -> None:
+    """Put claimed rows back to `pending`, due again at `retry_at`."""
+    ids = list(alert_ids)
+    if not ids:
+        return
+    marks = ",".join("?" for _ in ids)
+    async with db.transaction() as conn:
+        await conn.execute(
+            f"""UPDATE outbox SET status = 'pending', claimed_until = NULL, next_attempt_at = ?,
+                    last_error = ?, attempts = attempts + ?
+                WHERE id IN ({marks})""",
+            (retry_at, error, int(count_attempt), *ids),
+        )
+
+
+async def counts(db: Database) -> dict[str, int]:
+    async with db.conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cursor:
+        return {row[0]: row[1] for row in await cursor.fetchall()}

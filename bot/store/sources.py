@@ -1,0 +1,96 @@
+"""Per-source poll state: validators for conditional GET, health, and the backoff schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.store.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    name: str
+    kind: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    last_poll_at: float | None = None
+    last_status: str | None = None
+    consecutive_failures: int = 0
+    next_poll_at: float | None = None
+    postings_seen: int = 0
+    first_poll_done: bool = False
+
+
+def _row(row: aiosqlite.Row) -> SourceRow:
+    return SourceRow(
+        name=row["name"],
+        kind=row["kind"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        body_sha256=row["body_sha256"],
+        last_poll_at=row["last_poll_at"],
+        last_status=row["last_status"],
+        consecutive_failures=row["consecutive_failures"],
+        next_poll_at=row["next_poll_at"],
+        postings_seen=row["postings_seen"],
+        first_poll_done=bool(row["first_poll_done"]),
+    )
+
+
+async def ensure_source(db: Database, name: str, kind: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("INSERT OR IGNORE INTO sources (name, kind) VALUES (?, ?)", (name, kind))
+
+
+async def get_source(db: Database, name: str) -> SourceRow | None:
+    async with db.conn.execute("SELECT * FROM sources WHERE name = ?", (name,)) as cursor:
+        row = await cursor.fetchone()
+    return _row(row) if row else None
+
+
+async def list_sources(db: Database) -> list[SourceRow]:
+    async with db.conn.execute("SELECT * FROM sources ORDER BY name") as cursor:
+        return [_row(row) for row in await cursor.fetchall()]
+
+
+async def record_success(
+    conn: aiosqlite.Connection,
+    name: str,
+    *,
+    status: str,
+    etag: str | None,
+    last_modified: str | None,
+    body_sha256: str | None,
+    now: float,
+    next_poll_at: float,
+    new_postings: int,
+) -> None:
+    """Called inside the poll's transaction, so validators move only with the postings."""
+    await conn.execute(
+        """UPDATE sources SET etag = ?, last_modified = ?, body_sha256 = ?, last_poll_at = ?,
+               last_status = ?, consecutive_failures = 0, next_poll_at = ?,
+               postings_seen = postings_seen + ?, first_poll_done = 1
+           WHERE name = ?""",
+        (etag, last_modified, body_sha256, now, status, next_poll_at, new_postings, name),
+    )
+
+
+async def record_failure(
+    db: Database, name: str, *, status: str, now: float, next_poll_at: float
+) -> int:
+    """Count one more failure; returns the new consecutive-failure count."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            """UPDATE sources SET last_poll_at = ?, last_status = ?, next_poll_at = ?,
+                   consecutive_failures = consecutive_failures + 1
+               WHERE name = ?""",
+            (now, status, next_poll_at, name),
+        )
+        async with conn.execute(
+            "SELECT consecutive_failures FROM sources WHERE name = ?", (name,)
+        ) as cursor:
+            row = await cursor.fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,100 @@
+"""Builders for pipeline and outbox tests: a poller over a real store and real checkers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import httpx
+
+from adapters.sources import build_source
+from adapters.sources.base import Page, Source, SourceState
+from bot.config import PollingSettings, RelevanceSettings
+from bot.models import ChatRef, Filter, Posting, RiskLevel
+from bot.pipeline import Poller
+from bot.relevance import RelevanceFilter
+from bot.scam import ScamChecker
+from bot.store import Database
+from bot.store import subscriptions as subscriptions_store
+from tests.conftest import FakeClock
+
+
+class CountingSource:
+    """A real source whose `parse` calls are counted, to prove when parsing was skipped."""
+
+    def __init__(self, inner: Source) -> None:
+        self.inner = inner
+        self.kind = inner.kind
+        self.name = inner.name
+        self.parses = 0
+
+    def first_request(self, state: SourceState) -> httpx.Request:
+        return self.inner.first_request(state)
+
+    def parse(self, response: httpx.Response) -> Page:
+        self.parses += 1
+        return self.inner.parse(response)
+
+
+def greenhouse(url: str, board: str = "acme") -> CountingSource:
+    return CountingSource(
+        build_source("greenhouse", board=board, url=url, name=None, company=board.title())
+    )
+
+
+@dataclass
+class Harness:
+    db: Database
+    http: httpx.AsyncClient
+    poller: Poller
+    clock: FakeClock
+
+
+def make_poller(
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, **polling: object
+) -> Poller:
+    settings = PollingSettings(**polling)  # type: ignore[arg-type]
+    relevance = RelevanceSettings()
+    return Poller(
+        db=db,
+        http=http,
+        checker=ScamChecker(),
+        relevance=RelevanceFilter(relevance.keywords, relevance.exclude),
+        settings=settings,
+        clock=clock,
+    )
+
+
+async def subscribe_console(db: Database, **filter_fields: object) -> None:
+    flt = Filter(**filter_fields) if filter_fields else Filter(max_risk=RiskLevel.SCAM)  # type: ignore[arg-type]
+    await subscriptions_store.add_subscription(db, ChatRef("console", ""), flt, language="en")
+
+
+async def table_count(db: Database, table: str, where: str = "1") -> int:
+    async with db.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def greenhouse_jobs(jobs: list[dict[str, object]]) -> bytes:
+    """A minimal Greenhouse payload from (id, title, content, location) dicts."""
+    full = [
+        {
+            "id": job["id"],
+            "title": job["title"],
+            "updated_at": "2026-11-20T10:00:00Z",
+            "location": {"name": job.get("location", "Remote")},
+            "absolute_url": job.get("url", f"https://boards.greenhouse.io/acme/jobs/{job['id']}"),
+            "content": job.get("content", "&lt;p&gt;Help us train our models.&lt;/p&gt;"),
+            "metadata": None,
+            "departments": [],
+            "offices": [],
+        }
+        for job in jobs
+    ]
+    return json.dumps({"jobs": full, "meta": {"total": len(full)}}).encode()
+
+
+def posting_titles(postings: list[Posting]) -> list[str]:
+    return sorted(p.title for p in postings)

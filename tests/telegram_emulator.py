@@ -1,0 +1,565 @@
+"""End-to-end Telegram tests against a Bot API emulator we did not write.
+
+The emulator is the npm package `telegram-test-api` 4.2.1 (pinned in tests/emulator), started
+once per test session on a free port. Between it and the bot sits `TelegramGateway`, a thin
+aiohttp proxy on 127.0.0.1 that smooths the emulator's known gaps with python-telegram-bot 22,
+so the bot's own code runs unchanged against it (only `telegram.base_url` differs):
+
+- `getMe` lacks `is_bot`                         → added
+- bot messages come back dated in milliseconds   → seconds
+- callback-query updates lack `chat_instance`    → added
+- edit methods answer `null`                     → `true`
+- `setMyCommands`, `sendChatAction`, `getChat`, `getChatMember` and unknown methods answer
+  HTTP 500                                       → answered here, in Telegram's shapes
+- `getUpdates` does not long-poll                → held here until updates or the timeout
+- a command needs a `bot_command` entity         → `EmulatorClient.send_command` adds it
+
+The gateway also plays the parts of Telegram the emulator has no notion of, for chats a test
+marks: a user who blocked the bot (403 Forbidden), a group upgraded to a supergroup (400 with
+`migrate_to_chat_id`), a flood limit (429 with `retry_after`), chat administrators and
+channels. The simulated user talks to the emulator's own client routes (`/sendMessage`,
+`/sendCommand`, `/sendCallback`, `/getUpdates`, `/getUpdatesHistory`).
+
+Fixtures: `telegram_emulator` (session), `telegram_gateway`, `emulator_client`.
+Without Node.js the tests are skipped with the reason, except under CI (`CI=true`), where a
+missing emulator fails them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import httpx
+import pytest
+from aiohttp import web
+from telegram import AcceptedGiftTypes, ChatFullInfo, User
+from telegram import ChatMemberAdministrator, ChatMemberLeft, ChatMemberMember, ChatMemberOwner
+
+EMULATOR_DIR = Path(__file__).parent / "emulator"
+EMULATOR_PACKAGE = EMULATOR_DIR / "node_modules" / "telegram-test-api"
+NPM_CI_TIMEOUT_S = 300
+START_TIMEOUT_S = 30
+#: The emulator's getMe answers this id and username for every token.
+BOT_ID = 666
+BOT_USERNAME = "TestNameBot"
+#: How long the gateway holds a getUpdates open at most, whatever timeout the bot asked for:
+#: long enough not to spin, short enough that stopping the bot never waits on it for long.
+LONG_POLL_CAP_S = 1.0
+LONG_POLL_STEP_S = 0.02
+#: Methods the emulator lacks (it answers 500) that the gateway answers `true` to.
+ACCEPTED_LOCALLY = frozenset(
+    {"setMyCommands", "deleteMyCommands", "sendChatAction", "setMyDescription"}
+)
+
+_START_SCRIPT = r"""
+const TelegramServer = require('telegram-test-api');
+const port = Number(process.env.EMULATOR_PORT);
+const server = new TelegramServer({port, host: '127.0.0.1', storeTimeout: 3600});
+server.start().then(
+  () => console.log('listening ' + port),
+  (err) => { console.error(String(err)); process.exit(3); },
+);
+const stop = () => server.stop().then(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+"""
+
+
+# -- the emulator process --------------------------------------------------------------------
+
+
+def _unavailable(reason: str) -> NoReturn:
+    """Skip on a developer's machine; fail under CI, where the emulator must run."""
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"Telegram emulator unavailable under CI: {reason}")
+    pytest.skip(f"Telegram end-to-end tests need the emulator: {reason}")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _install_emulator(npm: str) -> None:
+    if EMULATOR_PACKAGE.is_dir():
+        return
+    try:
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=EMULATOR_DIR,
+            capture_output=True,
+            text=True,
+            timeout=NPM_CI_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        _unavailable(f"`npm ci` in {EMULATOR_DIR} took over {NPM_CI_TIMEOUT_S}s")
+    if done.returncode != 0 or not EMULATOR_PACKAGE.is_dir():
+        _unavailable(f"`npm ci` in {EMULATOR_DIR} failed: {done.stderr.strip()[-500:]}")
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _start_emulator(node: str) -> tuple[subprocess.Popen[str], int]:
+    """Start on a port we picked (the emulator turns port 0 into 9000); a lost race for the
+    port is retried on another."""
+    last_error = ""
+    for _ in range(3):
+        port = _free_port()
+        process = subprocess.Popen(
+            [node, "-e", _START_SCRIPT],
+            cwd=EMULATOR_DIR,
+            env={**os.environ, "EMULATOR_PORT": str(port)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline and process.poll() is None:
+            if _port_open(port):
+                return process, port
+            time.sleep(0.05)  # waiting for a child process to listen, not timing a behaviour
+        if process.poll() is None:
+            process.kill()
+        _, stderr = process.communicate(timeout=10)
+        last_error = stderr.strip()[-500:]
+    _unavailable(f"the emulator did not start: {last_error}")
+
+
+@dataclass(frozen=True, slots=True)
+class Emulator:
+    url: str  # http://127.0.0.1:PORT, the emulator's own routes
+
+
+@pytest.fixture(scope="session")
+def telegram_emulator() -> Iterator[Emulator]:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        _unavailable("Node.js and npm are not installed (install Node 20 to run them)")
+    _install_emulator(npm)
+    process, port = _start_emulator(node)
+    try:
+        yield Emulator(f"http://127.0.0.1:{port}")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+# -- the gateway between the bot and the emulator ---------------------------------------------
+
+
+def _telegram_error(status: int, description: str, **parameters: int) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=status)
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+def _chat_type(chat_id: int) -> str:
+    if chat_id > 0:
+        return "private"
+    return "supergroup" if str(chat_id).startswith("-100") else "group"
+
+
+@dataclass
+class TelegramGateway:
+    """The emulator as python-telegram-bot 22 expects Telegram to behave (see module doc)."""
+
+    emulator_url: str
+    blocked: set[str] = field(default_factory=set)
+    migrations: dict[str, int] = field(default_factory=dict)
+    floods: dict[str, int] = field(default_factory=dict)
+    members: dict[tuple[str, str], str] = field(default_factory=dict)
+    channels: dict[str, tuple[int, str]] = field(default_factory=dict)
+    commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+    _http: httpx.AsyncClient | None = None
+    base_url: str = ""
+
+    # -- what a test marks -------------------------------------------------------------------
+
+    def block(self, chat_id: int | str) -> None:
+        """The user blocked the bot, or it was removed: every call for the chat gets 403."""
+        self.blocked.add(str(chat_id))
+
+    def migrate(self, chat_id: int | str, new_chat_id: int) -> None:
+        """The group became a supergroup: calls for the old id get 400 + migrate_to_chat_id."""
+        self.migrations[str(chat_id)] = new_chat_id
+
+    def flood(self, chat_id: int | str, retry_after_s: int) -> None:
+        """The next call for the chat gets 429 with `retry_after`."""
+        self.floods[str(chat_id)] = retry_after_s
+
+    def set_member(self, chat_id: int | str, user_id: int, status: str) -> None:
+        """`status`: creator, administrator, member or left (the default is member)."""
+        self.members[(str(chat_id), str(user_id))] = status
+
+    def add_channel(self, username: str, chat_id: int, title: str) -> None:
+        self.channels[username.lstrip("@").lower()] = (chat_id, title)
+
+    def sent(self, method: str) -> list[dict[str, str]]:
+        return [params for name, params in self.calls if name == method]
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self._http = httpx.AsyncClient(base_url=self.emulator_url, timeout=10)
+        self.base_url = f"http://127.0.0.1:{port}/bot"
+        return self.base_url
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._http is not None:
+            await self._http.aclose()
+
+    # -- requests ----------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        token, method = request.match_info["token"], request.match_info["method"]
+        params: dict[str, str] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in (await request.json()).items()})
+        elif request.can_read_body:
+            params.update({k: str(v) for k, v in (await request.post()).items()})
+        self.calls.append((method, params))
+        chat_id = params.get("chat_id")
+        if chat_id is not None:
+            refused = self._refusal(method, chat_id)
+            if refused is not None:
+                return refused
+        local = self._answer_locally(method, params)
+        if local is not None:
+            return local
+        if method == "getUpdates":
+            return await self._long_poll(token, params)
+        return await self._forward(token, method, params)
+
+    def _refusal(self, method: str, chat_id: str) -> web.Response | None:
+        if method in {"getChat", "getChatMember"}:
+            return None
+        if chat_id in self.blocked:
+            return _telegram_error(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.migrations:
+            return _telegram_error(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self.migrations[chat_id],
+            )
+        if chat_id in self.floods:
+            retry_after = self.floods.pop(chat_id)
+            return _telegram_error(
+                429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+            )
+        return None
+
+    def _answer_locally(self, method: str, params: dict[str, str]) -> web.Response | None:
+        if method == "setMyCommands":
+            language = params.get("language_code", "")
+            self.commands[language] = json.loads(params["commands"])
+            return _ok(True)
+        if method in ACCEPTED_LOCALLY:
+            return _ok(True)
+        if method == "getChat":
+            return self._get_chat(params["chat_id"])
+        if method == "getChatMember":
+            return self._get_chat_member(params["chat_id"], params["user_id"])
+        return None
+
+    def _get_chat(self, chat_id: str) -> web.Response:
+        known = self.channels.get(chat_id.lstrip("@").lower())
+        if known is None:
+            return _telegram_error(400, "Bad Request: chat not found")
+        numeric_id, title = known
+        gifts = AcceptedGiftTypes(False, False, False, False, False)
+        info = ChatFullInfo(
+            id=numeric_id,
+            type="channel",
+            accent_color_id=0,
+            max_reaction_count=11,
+            accepted_gift_types=gifts,
+            title=title,
+            username=chat_id.lstrip("@"),
+        )
+        return _ok(info.to_dict())
+
+    def _get_chat_member(self, chat_id: str, user_id: str) -> web.Response:
+        status = self.members.get((chat_id, user_id), "member")
+        user = User(int(user_id), "Member", is_bot=int(user_id) == BOT_ID)
+        if status == "creator":
+            member: Any = ChatMemberOwner(user, is_anonymous=False)
+        elif status == "administrator":
+            rights = dict.fromkeys(
+                (
+                    "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                    "can_restrict_members", "can_promote_members", "can_change_info",
+                    "can_invite_users", "can_post_stories", "can_edit_stories",
+                    "can_delete_stories",
+                ),
+                True,
+            )
+            member = ChatMemberAdministrator(
+                user, can_be_edited=False, is_anonymous=False, can_post_messages=True, **rights
+            )
+        elif status == "left":
+            member = ChatMemberLeft(user)
+        else:
+            member = ChatMemberMember(user)
+        return _ok(member.to_dict())
+
+    async def _long_poll(self, token: str, params: dict[str, str]) -> web.Response:
+        """The emulator answers getUpdates at once; hold the call like Telegram does."""
+        deadline = time.monotonic() + min(float(params.get("timeout", "0") or 0), LONG_POLL_CAP_S)
+        while True:
+            response = await self._emulator(token, "getUpdates", params)
+            updates = response.json().get("result") or []
+            if updates or time.monotonic() >= deadline:
+                return _ok([self._fix_update(update) for update in updates])
+            await asyncio.sleep(LONG_POLL_STEP_S)
+
+    async def _forward(self, token: str, method: str, params: dict[str, str]) -> web.Response:
+        response = await self._emulator(token, method, params)
+        if response.status_code >= 500:
+            description = response.json().get("message", "")
+            if "is not supported" in description:
+                return _telegram_error(404, "Not Found: method not found")
+            return _telegram_error(500, f"Internal Server Error: {description}")
+        body = response.json()
+        result = body.get("result")
+        if method == "getMe":
+            result = {**result, "is_bot": True, "can_join_groups": True,
+                      "can_read_all_group_messages": False, "supports_inline_queries": False}
+        elif method.startswith("editMessage") and result is None:
+            result = True
+        elif isinstance(result, dict) and "message_id" in result:
+            result = self._fix_bot_message(result)
+        if not body.get("ok", False):
+            return web.json_response(body, status=response.status_code)
+        return _ok(result)
+
+    async def _emulator(self, token: str, method: str, params: dict[str, str]) -> httpx.Response:
+        assert self._http is not None, "gateway not started"
+        return await self._http.post(f"/bot{token}/{method}", data=params)
+
+    # -- reshaping the emulator's answers ----------------------------------------------------
+
+    @staticmethod
+    def _fix_bot_message(message: dict[str, Any]) -> dict[str, Any]:
+        """A message the bot sent, as Telegram returns it: dated in seconds, with its chat
+        and sender, and without the request's own fields echoed back."""
+        chat_id = int(message.get("chat_id") or message["chat"]["id"])
+        fixed: dict[str, Any] = {
+            "message_id": message["message_id"],
+            "date": int(message["date"]) // 1000 if int(message["date"]) > 10**11 else message["date"],
+            "chat": {"id": chat_id, "type": _chat_type(chat_id)},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot", "username": BOT_USERNAME},
+            "text": message.get("text", ""),
+        }
+        markup = message.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            fixed["reply_markup"] = markup
+        return fixed
+
+    @staticmethod
+    def _fix_update(update: dict[str, Any]) -> dict[str, Any]:
+        for key in ("message", "callback_query"):
+            if key in update:
+                update[key].pop("botToken", None)
+        query = update.get("callback_query")
+        if query is not None:
+            message = query.get("message") or {}
+            query.setdefault("chat_instance", str((message.get("chat") or {}).get("id", 0)))
+        return update
+
+
+@pytest.fixture
+async def telegram_gateway(telegram_emulator: Emulator) -> AsyncIterator[TelegramGateway]:
+    gateway = TelegramGateway(telegram_emulator.url)
+    await gateway.start()
+    try:
+        yield gateway
+    finally:
+        await gateway.close()
+
+
+# -- the simulated user ----------------------------------------------------------------------
+
+
+def private_chat(user: dict[str, Any]) -> dict[str, Any]:
+    return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+
+
+def group_chat(chat_id: int, title: str = "AI trainers") -> dict[str, Any]:
+    return {"id": chat_id, "type": "supergroup" if str(chat_id).startswith("-100") else "group",
+            "title": title}
+
+
+def person(user_id: int, first_name: str = "Ana", language_code: str = "es") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
+
+
+@dataclass(frozen=True, slots=True)
+class BotMessage:
+    """A message the bot sent, as the emulator stored it (the raw sendMessage parameters)."""
+
+    message_id: int
+    chat_id: str
+    text: str
+    parse_mode: str | None
+    keyboard: list[list[dict[str, Any]]]
+    raw: dict[str, Any]
+
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> BotMessage:
+        message = item["message"]
+        markup = message.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        return cls(
+            message_id=int(item["messageId"]),
+            chat_id=str(message["chat_id"]),
+            text=message.get("text", ""),
+            parse_mode=message.get("parse_mode"),
+            keyboard=markup.get("inline_keyboard", []),
+            raw=message,
+        )
+
+    def button(self, label_part: str) -> dict[str, Any]:
+        for row in self.keyboard:
+            for button in row:
+                if label_part.lower() in button["text"].lower():
+                    return dict(button)
+        raise AssertionError(f"no button like {label_part!r} in {self.keyboard}")
+
+    def as_chat_message(self, chat: dict[str, Any]) -> dict[str, Any]:
+        """The message as Telegram would embed it in a callback query."""
+        body: dict[str, Any] = {
+            "message_id": self.message_id, "date": int(time.time()), "chat": chat,
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot"}, "text": self.text,
+        }
+        if self.keyboard:
+            body["reply_markup"] = {"inline_keyboard": self.keyboard}
+        return body
+
+
+class EmulatorClient:
+    """A person using Telegram: writes to the bot and reads what the bot sent back."""
+
+    def __init__(self, emulator_url: str, token: str) -> None:
+        self.token = token
+        self._http = httpx.AsyncClient(base_url=emulator_url, timeout=10)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def _common(self, user: dict[str, Any], chat: dict[str, Any]) -> dict[str, Any]:
+        return {"botToken": self.token, "from": user, "chat": chat, "date": int(time.time())}
+
+    async def send_message(
+        self, user: dict[str, Any], chat: dict[str, Any], text: str, **extra: Any
+    ) -> None:
+        body = {**self._common(user, chat), "text": text, **extra}
+        (await self._http.post("/sendMessage", json=body)).raise_for_status()
+
+    async def send_command(
+        self, user: dict[str, Any], chat: dict[str, Any], text: str, **extra: Any
+    ) -> None:
+        command = text.split(maxsplit=1)[0]
+        entities = [{"offset": 0, "length": len(command), "type": "bot_command"}]
+        body = {**self._common(user, chat), "text": text, "entities": entities, **extra}
+        (await self._http.post("/sendCommand", json=body)).raise_for_status()
+
+    async def press(self, user: dict[str, Any], chat: dict[str, Any], message: BotMessage, label_part: str) -> None:
+        """Tap a button of a message the bot sent."""
+        data = message.button(label_part)["callback_data"]
+        body = {"botToken": self.token, "from": user, "message": message.as_chat_message(chat),
+                "data": data}
+        (await self._http.post("/sendCallback", json=body)).raise_for_status()
+
+    async def new_bot_messages(self, chat_id: int | str) -> list[BotMessage]:
+        response = await self._http.post(
+            "/getUpdates", json={"token": self.token, "chatId": str(chat_id)}
+        )
+        response.raise_for_status()
+        return [BotMessage.of(item) for item in response.json()["result"]]
+
+    async def history(self) -> list[BotMessage]:
+        """Every message the bot sent, as it reads now (edits applied)."""
+        response = await self._http.post("/getUpdatesHistory", json={"token": self.token})
+        response.raise_for_status()
+        items = response.json()["result"]
+        return [BotMessage.of(item) for item in items if "chat_id" in item.get("message", {})]
+
+    async def wait_for(
+        self, chat_id: int | str, count: int = 1, *, timeout_s: float = 20.0
+    ) -> list[BotMessage]:
+        """The next `count` messages the bot sends to the chat; fails after `timeout_s`."""
+        received: list[BotMessage] = []
+        deadline = time.monotonic() + timeout_s
+        while len(received) < count:
+            received += await self.new_bot_messages(chat_id)
+            if len(received) >= count:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"bot sent {len(received)}/{count} messages to {chat_id}: {received}")
+            await asyncio.sleep(0.02)  # polling the emulator for a condition, not timing
+        return received
+
+    async def wait_until(
+        self, condition: Callable[[list[BotMessage]], bool], *, timeout_s: float = 20.0
+    ) -> list[BotMessage]:
+        """The bot's history once `condition` holds for it (an edit landed, say)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            history = await self.history()
+            if condition(history):
+                return history
+            if time.monotonic() > deadline:
+                raise AssertionError(f"condition never held; history: {history}")
+            await asyncio.sleep(0.02)
+
+
+def new_token() -> str:
+    """A fresh bot token per test: the emulator keeps each token's messages apart."""
+    return f"{int(uuid.uuid4().int % 10**9)}:TEST{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+async def emulator_client(telegram_emulator: Emulator) -> AsyncIterator[EmulatorClient]:
+    client = EmulatorClient(telegram_emulator.url, new_token())
+    try:
+        yield client
+    finally:
+        await client.aclose()

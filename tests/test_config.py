@@ -1,0 +1,88 @@
+"""Configuration: the example works as is, the environment overrides, and mistakes are named."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import EXAMPLE_CONFIG, load_settings
+from bot.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_example_config_is_valid_and_lists_real_boards() -> None:
+    settings = load_settings(EXAMPLE_CONFIG, environ={})
+    assert settings.polling.default_interval_s == 600
+    boards = {s.board for s in settings.sources}
+    assert {"scaleai", "mercor", "superannotate"} <= boards
+    assert settings.subscriptions[0].chat == "console"
+    assert settings.discord.token is None and settings.telegram.token is None
+
+
+def test_environment_overrides_nested_keys_and_lists(tmp_path: Path) -> None:
+    path = write(tmp_path, "[polling]\ndefault_interval_s = 900\n")
+    settings = load_settings(
+        path,
+        environ={
+            "VIGIA_POLLING__DEFAULT_INTERVAL_S": "300",
+            "VIGIA_RELEVANCE__KEYWORDS": '["rlhf", "anotador"]',
+            "VIGIA_STORAGE__DATABASE": "/tmp/x.db",
+            "TELEGRAM_TOKEN": "123:hunter2",
+        },
+    )
+    assert settings.polling.default_interval_s == 300
+    assert settings.relevance.keywords == ("rlhf", "anotador")
+    assert settings.storage.database == "/tmp/x.db"
+    assert settings.telegram.token is not None
+    assert settings.telegram.token.get_secret_value() == "123:hunter2"
+    assert "hunter2" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[polling]\ninterval = 5\n", "polling.interval"),
+        ("[polling]\ndefault_interval_s = 'soon'\n", "polling.default_interval_s"),
+        ("[polling]\ndefault_interval_s = 30\n", "polling.default_interval_s"),
+        ("[[sources]]\nkind = 'greenhouse'\nboard = 'x'\nurl = 'ftp://x'\n", "sources.0.url"),
+        ("[[sources]]\nkind = 'monster'\nboard = 'x'\n", "sources.0.kind"),
+        ("[[subscriptions]]\nchat = 'irc:#jobs'\n", "subscriptions.0.chat"),
+        ("[telegram]\ntoken = 'abc'\n", "telegram.token"),
+        ("[scam]\ncaution_at = 70\nscam_at = 60\n", "scam"),
+        ("not toml [", "config.toml"),
+    ],
+)
+def test_a_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, text), environ={})
+    assert info.value.key.endswith(key)
+
+
+def test_a_bad_environment_value_names_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, ""), environ={"VIGIA_POLLING__JITTER_S": "-3"})
+    assert info.value.key == "polling.jitter_s"
+
+
+def test_the_cli_stops_on_a_bad_config_with_one_line_and_status_2(tmp_path: Path) -> None:
+    path = write(tmp_path, "[polling]\ndefault_interval_s = 'soon'\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "sources", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "polling.default_interval_s" in lines[0]

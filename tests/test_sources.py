@@ -1,0 +1,609 @@
+"""Source adapters over real sockets: a local server serves recorded and generated payloads,
+each source's own request goes out through httpx, and its parser reads the answer."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from adapters.sources import SOURCE_KINDS, USER_AGENT, build_source
+from adapters.sources.base import Page, Source, SourceState
+from adapters.sources.lever import LeverSource
+from bot.errors import SourceFormatError
+from bot.models import Pay, PayPeriod, Posting
+from tests.sources_helpers import (
+    IRRELEVANT_TITLES,
+    RELEVANT_TITLES,
+    PayloadServer,
+    greenhouse_board_payload,
+    payload_server,
+    sample_bytes,
+)
+
+__all__ = ["payload_server"]  # the fixture, imported so pytest finds it
+
+_TAG_OR_ENTITY = re.compile(r"<[a-zA-Z/!][^>]*>|&[a-zA-Z]+;|&#\d+;")
+
+
+async def fetch(request: httpx.Request) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=5.0, trust_env=False) as client:
+        return await client.send(request)
+
+
+async def poll(source: Source, state: SourceState | None = None) -> Page:
+    response = await fetch(source.first_request(state or SourceState()))
+    assert response.status_code == 200
+    return source.parse(response)
+
+
+def by_id(postings: list[Posting]) -> dict[str, Posting]:
+    return {posting.native_id: posting for posting in postings}
+
+
+def assert_plain(text: str) -> None:
+    assert text, "description is empty"
+    assert not _TAG_OR_ENTITY.search(text), f"markup left in {text!r}"
+
+
+def response(
+    body: bytes | str, *, status: int = 200, content_type: str = "application/json"
+) -> httpx.Response:
+    data = body.encode() if isinstance(body, str) else body
+    request = httpx.Request("GET", "http://127.0.0.1/test")
+    return httpx.Response(
+        status, content=data, headers={"Content-Type": content_type}, request=request
+    )
+
+
+# -- Greenhouse ------------------------------------------------------------------------------
+
+
+async def test_greenhouse_maps_fields_and_skips_a_bad_job(payload_server: PayloadServer) -> None:
+    url = payload_server.serve(
+        "/v1/boards/nimbus/jobs", sample_bytes("greenhouse_ai_board.fixture.json")
+    )
+    source = build_source("greenhouse", board="nimbus", url=url, name=None, company=None)
+    postings = by_id((await poll(source)).postings)
+
+    assert set(postings) == {"7012345", "7012346"}  # the job without an id is skipped
+    trainer = postings["7012345"]
+    assert trainer.source == "greenhouse:nimbus"
+    assert trainer.title == "AI Trainer - Spanish (Remote)"
+    assert trainer.company == "Nimbus Annotation"
+    assert trainer.url == "https://careers.nimbusannotation.com/jobs?gh_jid=7012345"
+    assert trainer.company_domain == "nimbusannotation.com"
+    assert trainer.location == "Remote - LATAM"
+    assert trainer.remote is True
+    assert trainer.pay == Pay(20, 30, "USD", PayPeriod.HOUR)  # from the Spanish text
+    assert trainer.posted_at == datetime(2026, 11, 18, 17, 0, tzinfo=UTC)  # first_published
+    assert trainer.language == "es"
+    assert_plain(trainer.description)
+    assert trainer.description.startswith("Buscamos entrenadores de IA nativos en español")
+    assert "- Escribir y corregir respuestas\n- Clasificar" in trainer.description
+    assert "R&D incluido" in trainer.description
+
+    accountant = postings["7012346"]
+    assert accountant.company == "Nimbus"  # no company_name: the board slug, title-cased
+    assert accountant.company_domain is None  # a greenhouse.io link says nothing of the company
+    assert accountant.remote is None
+    assert accountant.pay == Pay(120_000, 150_000, "USD", PayPeriod.YEAR)  # pay_input_ranges
+    assert accountant.posted_at == datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
+    assert accountant.language == "en"
+
+
+async def test_greenhouse_documented_example(payload_server: PayloadServer) -> None:
+    url = payload_server.serve(
+        "/v1/boards/vaulttec/jobs", sample_bytes("greenhouse_list_jobs_content_true.docs.json")
+    )
+    source = build_source("greenhouse", board="vaulttec", url=url, name=None, company="Vault-Tec")
+    [posting] = (await poll(source)).postings
+    assert posting.native_id == "127817"
+    assert posting.title == "Vault Designer"
+    assert posting.company == "Vault-Tec"
+    assert posting.location == "NYC"
+    assert posting.url == "https://boards.greenhouse.io/vaulttec/jobs/127817"
+    assert posting.posted_at == datetime(2016, 1, 14, 15, 55, 28, tzinfo=UTC)
+    assert_plain(posting.description)
+    assert posting.description.startswith("This is the job description.\n\nAny HTML included")
+
+
+async def test_generated_greenhouse_board_parses_whole(payload_server: PayloadServer) -> None:
+    body = greenhouse_board_payload("acme", 40, relevant_every=4, seed=3)
+    assert body == greenhouse_board_payload("acme", 40, relevant_every=4, seed=3)
+    url = payload_server.serve("/v1/boards/acme/jobs", body)
+    postings = (
+        await poll(build_source("greenhouse", board="acme", url=url, name=None, company=None))
+    ).postings
+
+    assert len(postings) == 40
+    assert len({p.native_id for p in postings}) == 40
+    relevant = [p for p in postings if p.title in RELEVANT_TITLES]
+    assert len(relevant) == 10
+    assert all(p.title in RELEVANT_TITLES + IRRELEVANT_TITLES for p in postings)
+    assert all(p.posted_at is not None and p.posted_at.tzinfo is not None for p in postings)
+    for posting in postings:
+        assert_plain(posting.description)
+    assert any(p.pay is not None for p in postings)
+    assert any(p.remote for p in postings)
+    assert greenhouse_board_payload("acme", 0) == b'{"jobs": [], "meta": {"total": 0}}'
+
+
+# -- Lever -----------------------------------------------------------------------------------
+
+
+async def test_lever_maps_fields(payload_server: PayloadServer) -> None:
+    url = payload_server.serve(
+        "/v0/postings/humandata", sample_bytes("lever_postings.fixture.json")
+    )
+    source = build_source("lever", board="humandata", url=url, name=None, company="Human Data Co")
+    postings = by_id((await poll(source)).postings)
+
+    annotator = postings["5ac21346-8e0c-4494-8e7a-3eb92ff77902"]
+    assert annotator.source == "lever:humandata"
+    assert annotator.title == "RLHF Data Annotator (English)"
+    assert annotator.company == "Human Data Co"
+    assert annotator.url == "https://jobs.lever.co/humandata/5ac21346-8e0c-4494-8e7a-3eb92ff77902"
+    assert annotator.location == "Anywhere"
+    assert annotator.remote is True
+    assert annotator.pay == Pay(25, 45, "USD", PayPeriod.HOUR)  # salaryRange
+    assert annotator.posted_at == datetime(2025, 11, 20, 8, 0, tzinfo=UTC)  # epoch ms
+    assert_plain(annotator.description)
+    assert "rewrite model answers & explain why" in annotator.description
+    assert "What you will do\n- Compare two answers\n- Write a better one" in annotator.description
+    assert annotator.description.endswith("We never ask for payment of any kind.")
+    assert annotator.language == "en"
+
+    evaluador = postings["0d6b2a70-9b3b-4c2c-8f0a-7f6e8f1d2c3b"]
+    assert evaluador.remote is False  # workplaceType hybrid
+    assert evaluador.pay == Pay(1500, 1500, "EUR", PayPeriod.MONTH)  # from the text
+    assert evaluador.language == "es"
+
+
+def test_lever_default_company_is_the_title_cased_slug() -> None:
+    source = build_source("lever", board="human-data", url=None, name=None, company=None)
+    assert isinstance(source, LeverSource)
+    assert source.company == "Human Data"
+    assert source.url == "https://api.lever.co/v0/postings/human-data?mode=json"
+
+
+async def test_lever_pages_with_skip_and_limit(payload_server: PayloadServer) -> None:
+    items = json.loads(sample_bytes("lever_postings.fixture.json"))
+    path = "/v0/postings/humandata"
+    payload_server.serve(f"{path}?mode=json&skip=0&limit=1", json.dumps(items[:1]))
+    payload_server.serve(f"{path}?mode=json&skip=1&limit=1", json.dumps(items[1:]))
+    payload_server.serve(f"{path}?mode=json&skip=2&limit=1", "[]")
+    source = LeverSource("humandata", url=payload_server.url(f"{path}?mode=json"), page_size=1)
+
+    page = await poll(source)
+    seen = [p.native_id for p in page.postings]
+    while page.next_request is not None:
+        page = source.parse(await fetch(page.next_request))
+        seen.extend(p.native_id for p in page.postings)
+
+    assert seen == [item["id"] for item in items]
+    assert [r.query for r in payload_server.requests_to(path)] == [
+        "mode=json&skip=0&limit=1",
+        "mode=json&skip=1&limit=1",
+        "mode=json&skip=2&limit=1",
+    ]
+
+
+# -- Ashby -----------------------------------------------------------------------------------
+
+
+async def test_ashby_documented_example(payload_server: PayloadServer) -> None:
+    url = payload_server.serve(
+        "/posting-api/job-board/example",
+        sample_bytes("ashby_job_board_includeCompensation.docs_repaired.json"),
+    )
+    source = build_source("ashby", board="example", url=url, name=None, company=None)
+    [posting] = (await poll(source)).postings
+    assert posting.native_id == "example_job"  # no id in the example: the job URL's slug
+    assert posting.title == "Product Manager"
+    assert posting.company == "Example"
+    assert posting.url == "https://jobs.ashbyhq.com/example_job"
+    assert posting.location == "Houston, TX"
+    assert posting.remote is True
+    assert posting.pay == Pay(81_000, 87_000, "USD", PayPeriod.YEAR)  # Salary, not equity
+    assert posting.posted_at == datetime(2021, 4, 30, 16, 21, 55, 393000, tzinfo=UTC)
+    assert posting.description == "Join our team"
+
+
+def _ashby_job(job_id: str, **extra: object) -> dict[str, object]:
+    job: dict[str, object] = {
+        "id": job_id,
+        "title": f"Job {job_id}",
+        "location": "Remote",
+        "isListed": True,
+        "isRemote": True,
+        "descriptionHtml": "<p>Evaluate &amp; rank model answers.</p>",
+        "publishedAt": "2026-11-01T00:00:00.000+00:00",
+        "jobUrl": f"https://jobs.ashbyhq.com/acme/{job_id}",
+    }
+    job.update(extra)
+    return job
+
+
+async def test_ashby_skips_unlisted_jobs_and_reads_hourly_tiers(
+    payload_server: PayloadServer,
+) -> None:
+    hourly = {
+        "compensationTiers": [
+            {
+                "components": [
+                    {
+                        "compensationType": "Salary",
+                        "interval": "1 HOUR",
+                        "currencyCode": "EUR",
+                        "minValue": 20,
+                        "maxValue": 25,
+                    }
+                ]
+            },
+            {
+                "components": [
+                    {
+                        "compensationType": "Salary",
+                        "interval": "1 HOUR",
+                        "currencyCode": "EUR",
+                        "minValue": 22,
+                        "maxValue": 30,
+                    }
+                ]
+            },
+            {
+                "components": [
+                    {
+                        "compensationType": "Bonus",
+                        "interval": "1 YEAR",
+                        "currencyCode": "EUR",
+                        "minValue": 1000,
+                        "maxValue": 2000,
+                    }
+                ]
+            },
+        ]
+    }
+    payload = {
+        "apiVersion": "1",
+        "jobs": [
+            _ashby_job("a1", compensation=hourly),
+            _ashby_job("hidden", isListed=False),
+            _ashby_job("a2", isRemote=False, workplaceType="OnSite", location="Madrid"),
+        ],
+    }
+    url = payload_server.serve("/posting-api/job-board/acme", json.dumps(payload))
+    postings = by_id(
+        (await poll(build_source("ashby", board="acme", url=url, name=None, company=None))).postings
+    )
+    assert set(postings) == {"a1", "a2"}
+    assert postings["a1"].pay == Pay(20, 30, "EUR", PayPeriod.HOUR)
+    assert postings["a1"].description == "Evaluate & rank model answers."
+    assert postings["a2"].remote is False
+
+
+# -- Workable and Remote OK ------------------------------------------------------------------
+
+
+async def test_workable_documented_example(payload_server: PayloadServer) -> None:
+    url = payload_server.serve(
+        "/api/v1/widget/accounts/groove-tech",
+        sample_bytes("workable_public_account_jobs.docs_partial.json"),
+    )
+    [posting] = (
+        await poll(build_source("workable", board="groove-tech", url=url, name=None, company=None))
+    ).postings
+    assert posting.native_id == "GROOV006"
+    assert posting.title == "Finance Manager"
+    assert posting.company == "Groove Tech"
+    assert posting.location == "London, London, United Kingdom"
+    assert posting.url == "https://groove-tech.workable.com/jobs/724378555"
+    assert posting.posted_at == datetime(2019, 4, 7, tzinfo=UTC)
+
+
+async def test_remoteok_recorded_response(payload_server: PayloadServer) -> None:
+    url = payload_server.serve("/api", sample_bytes("remoteok_api.real_2024-12-04.subset.json"))
+    source = build_source("remoteok", board=None, url=url, name=None, company=None)
+    postings = by_id((await poll(source)).postings)
+    assert set(postings) == {"1059249", "1059244"}  # the legal notice is not a job
+    jump = postings["1059244"]
+    assert jump.title == "Software Engineer"
+    assert jump.company == "Jump"
+    assert jump.remote is True
+    assert jump.pay == Pay(180_000, 220_000, "USD", PayPeriod.YEAR)
+    assert jump.url == "https://applicantai.com/jump/software-engineer/3439"  # no ?ref, no #apply
+    assert jump.posted_at == datetime(2024, 12, 3, 20, 49, 15, tzinfo=UTC)
+    assert_plain(jump.description)
+    assert "- All Elixir/Phoenix/LiveView" in jump.description
+
+
+# -- RSS and Atom ----------------------------------------------------------------------------
+
+
+async def test_rss_feed_from_we_work_remotely(payload_server: PayloadServer) -> None:
+    url = payload_server.serve(
+        "/remote-jobs.rss",
+        sample_bytes("wwr_feed.fixture.rss"),
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    source = build_source("rss", board=None, url=url, name="rss:wwr", company=None)
+    postings = (await poll(source)).postings
+    assert [p.title for p in postings] == ["AI Writing Evaluator", "Senior Accountant"]
+    evaluator = postings[0]
+    assert evaluator.source == "rss:wwr"
+    assert (
+        evaluator.native_id
+        == "https://weworkremotely.com/remote-jobs/pearl-data-ai-writing-evaluator"
+    )
+    assert evaluator.url == "https://weworkremotely.com/remote-jobs/pearl-data-ai-writing-evaluator"
+    assert evaluator.location == "Anywhere in the World"
+    assert evaluator.remote is True
+    assert evaluator.pay == Pay(30, 30, "USD", PayPeriod.HOUR)
+    assert evaluator.posted_at == datetime(2026, 11, 24, 14, 5, tzinfo=UTC)
+    assert (
+        evaluator.description
+        == "Evaluate AI-written answers & score them.\n\n- $30/hour\n- Flexible hours"
+    )
+
+
+def test_feed_company_comes_from_the_title_only_for_we_work_remotely_jobs() -> None:
+    wwr_feed = sample_bytes("wwr_feed.fixture.rss")
+    other_feed = wwr_feed.replace(b"https://weworkremotely.com/", b"https://jobs.example.org/")
+    source = build_source(
+        "rss", board=None, url="https://weworkremotely.com/remote-jobs.rss", name=None, company=None
+    )
+    assert source.name == "rss:weworkremotely.com"
+    wwr = source.parse(response(wwr_feed, content_type="application/rss+xml")).postings
+    other = source.parse(response(other_feed, content_type="application/rss+xml")).postings
+    assert [(p.company, p.title) for p in wwr] == [
+        ("Pearl Data", "AI Writing Evaluator"),
+        ("Acme Books", "Senior Accountant"),
+    ]
+    assert [(p.company, p.title) for p in other] == [
+        ("", "Pearl Data: AI Writing Evaluator"),
+        ("", "Acme Books: Senior Accountant"),
+    ]
+    assert [p.remote for p in other] == [True, None]  # "Anywhere" region; "USA Only" says nothing
+
+
+async def test_atom_feed(payload_server: PayloadServer) -> None:
+    url = payload_server.serve(
+        "/feed.atom",
+        sample_bytes("jobs_atom.fixture.xml"),
+        headers={"Content-Type": "application/atom+xml"},
+    )
+    [posting] = (
+        await poll(build_source("rss", board=None, url=url, name=None, company="Datos Abiertos"))
+    ).postings
+    assert posting.source == "rss:127.0.0.1"
+    assert posting.native_id == "tag:empleos.example.org,2026:oferta-4411"
+    assert posting.title == "Entrenador de IA (teletrabajo)"
+    assert posting.company == "Datos Abiertos"
+    assert posting.url == "https://empleos.example.org/ofertas/4411"
+    assert posting.remote is True
+    assert posting.pay == Pay(18.5, 22, "EUR", PayPeriod.HOUR)
+    assert posting.posted_at == datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    assert posting.language == "es"
+    assert_plain(posting.description)
+
+
+def test_an_empty_but_valid_feed_has_no_postings() -> None:
+    source = build_source(
+        "rss", board=None, url="https://jobs.example.org/feed", name=None, company=None
+    )
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0">'
+        "<channel><title>No jobs today</title></channel></rss>"
+    )
+    atom = '<feed xmlns="http://www.w3.org/2005/Atom"><title>Nada</title><id>x</id></feed>'
+    assert source.parse(response(rss, content_type="application/rss+xml")).postings == []
+    assert source.parse(response(atom, content_type="application/atom+xml")).postings == []
+
+
+# -- conditional GET -------------------------------------------------------------------------
+
+_KIND_PAYLOADS = {
+    "greenhouse": "greenhouse_list_jobs_content_true.docs.json",
+    "lever": "lever_postings.fixture.json",
+    "ashby": "ashby_job_board_includeCompensation.docs_repaired.json",
+    "workable": "workable_public_account_jobs.docs_partial.json",
+    "remoteok": "remoteok_api.real_2024-12-04.subset.json",
+    "rss": "wwr_feed.fixture.rss",
+}
+
+
+def _build(kind: str, url: str) -> Source:
+    board = None if kind in {"rss", "remoteok"} else "acme"
+    return build_source(kind, board=board, url=url, name=None, company=None)
+
+
+def test_every_kind_has_a_payload_under_test() -> None:
+    assert set(_KIND_PAYLOADS) == set(SOURCE_KINDS)
+
+
+@pytest.mark.parametrize("kind", sorted(_KIND_PAYLOADS))
+async def test_validators_are_replayed_and_a_304_follows(
+    kind: str, payload_server: PayloadServer
+) -> None:
+    validators = {"ETag": '"board-v7"', "Last-Modified": "Wed, 04 Dec 2024 21:54:27 GMT"}
+    url = payload_server.serve("/board", sample_bytes(_KIND_PAYLOADS[kind]), headers=validators)
+    source = _build(kind, url)
+    assert isinstance(source, Source)
+
+    first = await fetch(source.first_request(SourceState()))
+    assert first.status_code == 200
+    assert source.parse(first).postings
+    state = SourceState.from_response(first)
+    assert state == SourceState(etag='"board-v7"', last_modified="Wed, 04 Dec 2024 21:54:27 GMT")
+
+    second = await fetch(source.first_request(state))
+    assert second.status_code == 304
+    sent_first, sent_second = payload_server.requests_to("/board")
+    assert sent_first.header("If-None-Match") is None
+    assert sent_first.header("If-Modified-Since") is None
+    assert sent_second.header("If-None-Match") == '"board-v7"'
+    assert sent_second.header("If-Modified-Since") == "Wed, 04 Dec 2024 21:54:27 GMT"
+    for sent in (sent_first, sent_second):
+        assert sent.header("User-Agent") == USER_AGENT
+        assert sent.header("Accept")
+
+
+async def test_only_last_modified_is_replayed_when_there_is_no_etag(
+    payload_server: PayloadServer,
+) -> None:
+    url = payload_server.serve(
+        "/api",
+        sample_bytes("remoteok_api.real_2024-12-04.subset.json"),
+        headers={"Last-Modified": "Wed, 04 Dec 2024 21:54:27 GMT"},
+    )
+    source = _build("remoteok", url)
+    state = SourceState.from_response(await fetch(source.first_request(SourceState())))
+    assert state == SourceState(etag=None, last_modified="Wed, 04 Dec 2024 21:54:27 GMT")
+    assert (await fetch(source.first_request(state))).status_code == 304
+    assert payload_server.requests_to("/api")[1].header("If-None-Match") is None
+
+
+# -- bad payloads ----------------------------------------------------------------------------
+
+_HTML_PAGE = (
+    "<!doctype html><html><head><title>Just a moment...</title></head>"
+    "<body><p>Checking your browser</p></body></html>"
+)
+_JSON_KINDS = ("greenhouse", "lever", "ashby", "workable", "remoteok")
+_WRONG_SHAPES = {
+    "greenhouse": ["[]", '{"meta": {"total": 0}}', '{"jobs": {"id": 1}}'],
+    "lever": ['{"ok": false, "error": "Document not found"}', '{"postings": []}'],
+    "ashby": ["[]", '{"apiVersion": "1"}', '{"jobs": null}'],
+    "workable": ["[]", '{"name": "Groove Tech"}'],
+    "remoteok": ['{"jobs": []}', '"remoteok"'],
+}
+_ALL_ITEMS_BAD = {
+    "greenhouse": '{"jobs": [{"name": "no title, no id"}, 7]}',
+    "lever": '[{"title": "Lever calls it text"}, "x"]',
+    "ashby": '{"jobs": [{"name": "Renamed field", "isListed": true}]}',
+    "workable": '{"name": "G", "jobs": [{"id": 1}]}',
+    "remoteok": '[{"legal": "terms"}, {"title": "no id"}]',
+}
+
+
+@pytest.mark.parametrize("kind", _JSON_KINDS)
+@pytest.mark.parametrize(
+    "body",
+    ["", "   \n", "{not json", '{"jobs": [', _HTML_PAGE, b"\xff\xfe\x00garbage"],
+    ids=["empty", "blank", "invalid", "truncated", "html", "binary"],
+)
+async def test_json_sources_refuse_unreadable_bodies(
+    kind: str, body: str | bytes, payload_server: PayloadServer
+) -> None:
+    url = payload_server.serve(
+        "/board",
+        body,
+        headers={"Content-Type": "text/html" if body == _HTML_PAGE else "application/json"},
+    )
+    source = _build(kind, url)
+    reply = await fetch(source.first_request(SourceState()))
+    with pytest.raises(SourceFormatError) as caught:
+        source.parse(reply)
+    assert caught.value.source == source.name
+
+
+@pytest.mark.parametrize(
+    ("kind", "body"), [(k, b) for k, bodies in _WRONG_SHAPES.items() for b in bodies]
+)
+def test_json_sources_refuse_payloads_of_another_shape(kind: str, body: str) -> None:
+    with pytest.raises(SourceFormatError):
+        _build(kind, "http://127.0.0.1/board").parse(response(body))
+
+
+@pytest.mark.parametrize("kind", sorted(_ALL_ITEMS_BAD))
+def test_a_payload_whose_every_item_is_unreadable_is_refused(kind: str) -> None:
+    with pytest.raises(SourceFormatError, match="none of the"):
+        _build(kind, "http://127.0.0.1/board").parse(response(_ALL_ITEMS_BAD[kind]))
+
+
+@pytest.mark.parametrize("kind", _JSON_KINDS)
+def test_empty_boards_are_fine(kind: str) -> None:
+    body = {
+        "greenhouse": '{"jobs": [], "meta": {"total": 0}}',
+        "lever": "[]",
+        "ashby": '{"jobs": []}',
+        "workable": '{"name": "G", "jobs": []}',
+        "remoteok": '[{"legal": "x"}]',
+    }[kind]
+    assert _build(kind, "http://127.0.0.1/board").parse(response(body)).postings == []
+
+
+_TRUNCATED_FEED = sample_bytes("wwr_feed.fixture.rss")[:1200]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"", "application/rss+xml"),
+        (_HTML_PAGE.encode(), "text/html"),
+        (b'{"jobs": []}', "application/json"),
+        (b"<rss version='2.0'><channel><item><title>broken", "application/rss+xml"),
+        (_TRUNCATED_FEED, "application/rss+xml"),
+    ],
+    ids=["empty", "html", "json", "broken-no-entries", "cut-off"],
+)
+async def test_feeds_refuse_documents_that_are_not_whole_feeds(
+    body: bytes, content_type: str, payload_server: PayloadServer
+) -> None:
+    url = payload_server.serve("/feed", body, headers={"Content-Type": content_type})
+    source = _build("rss", url)
+    with pytest.raises(SourceFormatError):
+        source.parse(await fetch(source.first_request(SourceState())))
+
+
+@pytest.mark.parametrize("kind", sorted(_KIND_PAYLOADS))
+@pytest.mark.parametrize("status", [304, 404, 500])
+def test_parse_refuses_non_2xx_responses(kind: str, status: int) -> None:
+    body = sample_bytes(_KIND_PAYLOADS[kind])
+    with pytest.raises(SourceFormatError, match=f"HTTP {status}"):
+        _build(kind, "http://127.0.0.1/board").parse(response(body, status=status))
+
+
+# -- the factory -----------------------------------------------------------------------------
+
+
+def test_default_endpoints_and_names() -> None:
+    greenhouse = build_source("greenhouse", board="scaleai", url=None, name=None, company=None)
+    ashby = build_source("ashby", board="openai", url=None, name="openai-jobs", company="OpenAI")
+    assert greenhouse.name == "greenhouse:scaleai"
+    assert (
+        str(greenhouse.first_request(SourceState()).url)
+        == "https://boards-api.greenhouse.io/v1/boards/scaleai/jobs?content=true"
+    )
+    assert ashby.name == "openai-jobs"
+    assert (
+        str(ashby.first_request(SourceState()).url)
+        == "https://api.ashbyhq.com/posting-api/job-board/openai?includeCompensation=true"
+    )
+    assert (
+        build_source("remoteok", board=None, url=None, name=None, company=None).name
+        == "remoteok:remoteok.com"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "board", "url", "message"),
+    [
+        ("indeed", "x", None, "unknown source kind 'indeed'"),
+        ("greenhouse", None, None, "needs a board"),
+        ("lever", "  ", None, "needs a board"),
+        ("rss", None, None, "needs a url"),
+        ("rss", "x", "https://a.example/feed", "takes no board"),
+        ("rss", None, "not a url", "absolute feed url"),
+        ("remoteok", "x", None, "takes no board"),
+    ],
+)
+def test_bad_source_config_is_refused_with_a_clear_message(
+    kind: str, board: str | None, url: str | None, message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        build_source(kind, board=board, url=url, name=None, company=None)
