@@ -76,14 +76,16 @@ async def bench(port: int, boards: int) -> None:
             db, ChatRef("console", ""), Filter(max_risk=RiskLevel.SCAM), language="en"
         )
         relevance = RelevanceSettings()
-        limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+        settings = PollingSettings(alert_on_first_poll=True, per_host_concurrency=16)
+        pool = settings.max_concurrent_requests
+        limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
         async with httpx.AsyncClient(timeout=30, limits=limits) as http:
             poller = Poller(
                 db=db,
                 http=http,
                 checker=ScamChecker(),
                 relevance=RelevanceFilter(relevance.keywords),
-                settings=PollingSettings(alert_on_first_poll=True, per_host_concurrency=32),
+                settings=settings,
             )
             sources = [
                 build_source(

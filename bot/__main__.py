@@ -170,7 +170,7 @@ async def _check(settings: Settings, target: str, *, as_json: bool, language: st
         checker = LinkChecker(
             fetcher=app.fetcher,
             checker=app.checker,
-            db=app.db.conn,
+            db=app.db,
             cache_ttl_s=settings.linkcheck.cache_ttl_s,
         )
         return await run_check_command(

@@ -101,7 +101,10 @@ async def build_app(settings: Settings, *, allow_loopback_fetch: bool = False) -
     polling = settings.polling
     http = httpx.AsyncClient(
         timeout=httpx.Timeout(polling.request_timeout_s),
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
+        limits=httpx.Limits(
+            max_connections=polling.max_concurrent_requests,
+            max_keepalive_connections=polling.max_concurrent_requests,
+        ),
         headers={"User-Agent": polling.user_agent},
         follow_redirects=True,
     )
@@ -116,7 +119,7 @@ async def build_app(settings: Settings, *, allow_loopback_fetch: bool = False) -
         allow_loopback=allow_loopback_fetch,
     )
     linkchecker = LinkChecker(
-        fetcher=fetcher, checker=checker, db=db.conn, cache_ttl_s=link.cache_ttl_s
+        fetcher=fetcher, checker=checker, db=db, cache_ttl_s=link.cache_ttl_s
     )
     sources = build_sources(settings)
     poller = Poller(

@@ -59,6 +59,7 @@ class PollingSettings(_Section):
     jitter_s: int = Field(30, ge=0)
     max_backoff_s: int = Field(6 * 3600, ge=60)
     per_host_concurrency: int = Field(4, ge=1, le=64)
+    max_concurrent_requests: int = Field(16, ge=1, le=256)
     request_timeout_s: float = Field(20.0, gt=0)
     max_response_bytes: int = Field(20_000_000, ge=1024)
     alert_on_first_poll: bool = False
@@ -123,7 +124,7 @@ class SourceSettings(_Section):
     def _needs_board_or_url(self) -> SourceSettings:
         if self.kind == "rss" and not self.url:
             raise ValueError("an rss source needs a url")
-        if self.kind != "rss" and not self.board and not self.url:
+        if self.kind not in {"rss", "remoteok"} and not self.board and not self.url:
             raise ValueError(f"a {self.kind} source needs a board")
         return self
 
@@ -243,7 +244,9 @@ def source_name(source: SourceSettings) -> str:
         return source.name
     if source.board:
         return f"{source.kind}:{source.board}"
-    return f"{source.kind}:{urlsplit(source.url or '').hostname}"
+    default_hosts = {"remoteok": "remoteok.com"}
+    host = urlsplit(source.url).hostname if source.url else default_hosts.get(source.kind)
+    return f"{source.kind}:{host}"
 
 
 # -- loading ---------------------------------------------------------------------------------

@@ -44,6 +44,9 @@ SOURCE = "link"
 #: page of filler must not cost the checker seconds.
 MAX_DESCRIPTION_CHARS = 50_000
 MAX_TITLE_CHARS = 200
+#: Markup read for the main text. Pages run at about 3–10 characters of markup per character
+#: of text, so this still fills a capped description, and keeps a 2 MB page to a few tens of ms.
+MAX_MAIN_MARKUP_CHARS = 10 * MAX_DESCRIPTION_CHARS
 #: Amounts this large with no unit are a yearly salary (as in `bot.normalize.parse_pay`);
 #: smaller ones without a unit are not read as pay at all.
 YEARLY_WITHOUT_UNIT = 10_000.0
@@ -214,7 +217,9 @@ def _main_text(tree: LexborHTMLParser) -> str:
         return ""
     for node in root.css(_CHROME_SELECTOR):
         node.decompose()
-    return html_to_text(root.html or "")[:MAX_DESCRIPTION_CHARS]
+    # The text walk is Python-speed: read only as much markup as can yield the capped text.
+    markup = (root.html or "")[:MAX_MAIN_MARKUP_CHARS]
+    return html_to_text(markup)[:MAX_DESCRIPTION_CHARS]
 
 
 # -- JSON-LD ---------------------------------------------------------------------------------
@@ -284,7 +289,7 @@ def _from_job_posting(
     )
     if not location and requirements:
         location = requirements
-    remote = True if telecommute else detect_remote(location, description)
+    remote = True if telecommute else detect_remote(location, description, title=title)
     pay = _salary(job.get("baseSalary")) or _salary(job.get("estimatedSalary"))
     posting = Posting(
         source=SOURCE,
@@ -497,14 +502,15 @@ def _from_text(page_url: str, text: str) -> ExtractedPosting:
 def _posting_from_text(
     url: str, *, title: str, company: str, text: str, language: str | None
 ) -> Posting:
+    title = (title or _first_line(text))[:MAX_TITLE_CHARS]
     return Posting(
         source=SOURCE,
         native_id=_native_id(url, text),
         url=url,
-        title=(title or _first_line(text))[:MAX_TITLE_CHARS],
+        title=title,
         company=company,
         location="",
-        remote=detect_remote("", text),
+        remote=detect_remote("", text, title=title),
         pay=parse_pay(text),
         description=text,
         language=language or detect_language(f"{title}\n{text}"),

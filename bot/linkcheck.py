@@ -18,7 +18,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
@@ -29,7 +29,7 @@ from bot.errors import FetchFailed, FetchRefused
 from bot.extract import ExtractedPosting, extract_posting
 from bot.i18n import t
 from bot.models import Posting, Verdict
-from bot.normalize import canonical_url
+from bot.normalize import canonical_url as _canonical_url
 from bot.render import Card, reason_line, verdict_card
 from bot.render_text import card_to_text
 from bot.safefetch import SafeFetcher
@@ -84,6 +84,7 @@ class LinkReport:
     problem: Problem | None = None
     how: str | None = None  # "jsonld" | "opengraph" | "text": how the posting was read
     cached: bool = False
+    final_url: str | None = None  # where the redirects ended, when the page was fetched
 
     def note(self, language: str) -> str:
         """The translated "the page could not be read: <reason>" line; "" when it was read."""
@@ -123,19 +124,25 @@ class LinkChecker:
         try:
             page = await self._fetcher.fetch(canonical)
         except (FetchRefused, FetchFailed) as problem:
-            return self._unread(canonical, text, problem)
+            return await self._unread(canonical, text, problem)
         # Parsing up to 2 MB of HTML takes milliseconds to tens of them: off the event loop.
         extracted = await asyncio.to_thread(
             extract_posting, page.url, page.body, page.content_type, charset=page.charset
         )
-        verdict = self._score(extracted, text)
-        report = LinkReport(canonical, verdict, extracted.posting, True, how=extracted.how)
+        # The links that led to the page (a shortener, a tracker) are evidence too: the scam
+        # checker reads links in the text, and the posting's own URL is the final one.
+        hops = _hops_text(canonical, page.redirects, page.url)
+        plain = await self._scored_online(extracted, hops)
+        verdict = plain
+        if text.strip():
+            verdict = await self._scored_online(extracted, _join_text(text, hops))
+        report = LinkReport(
+            canonical, verdict, extracted.posting, True, how=extracted.how, final_url=page.url
+        )
         if self._db is not None and self._cache_ttl_s > 0:
-            # The cache holds the verdict of the page alone: one user's words must not
-            # colour another user's answer.
-            plain = verdict if not text.strip() else self._score(extracted, "")
-            stored = LinkReport(canonical, plain, extracted.posting, True, how=extracted.how)
-            entry = _cache_entry(stored, extracted.company_profile)
+            # The cache holds the verdict of the page alone (online reputation included): one
+            # user's words must not colour another user's answer.
+            entry = _cache_entry(replace(report, verdict=plain), extracted.company_profile, hops)
             await linkchecks.put_cached(self._db, canonical, entry, now=self._clock())
         return report
 
@@ -161,12 +168,16 @@ class LinkChecker:
 
     # -- internals ---------------------------------------------------------------------------
 
+    async def _scored_online(self, extracted: ExtractedPosting, text: str) -> Verdict:
+        """The offline verdict plus online reputation (a no-op unless it is configured)."""
+        return await self._checker.check_online(extracted.posting, self._score(extracted, text))
+
     def _score(self, extracted: ExtractedPosting, text: str) -> Verdict:
         return self._checker.check(
             extracted.posting, company_profile=extracted.company_profile, extra_text=text
         )
 
-    def _unread(self, canonical: str, text: str, problem: Problem) -> LinkReport:
+    async def _unread(self, canonical: str, text: str, problem: Problem) -> LinkReport:
         """A verdict from the address and the user's words alone."""
         known = Posting(
             source="link",
@@ -176,6 +187,7 @@ class LinkChecker:
             description=text.strip(),
         )
         verdict = self._checker.check(known, company_profile="", extra_text="")
+        verdict = await self._checker.check_online(known, verdict)
         return LinkReport(canonical, verdict, None, False, problem=problem)
 
     async def _cached(self, canonical: str, text: str) -> LinkReport | None:
@@ -193,15 +205,50 @@ class LinkChecker:
             return None  # a damaged row is a miss, not an error
         if text.strip():
             extracted = ExtractedPosting(posting, str(entry.get("company_profile", "")), "text")
-            verdict = self._score(extracted, text)
-        return LinkReport(canonical, verdict, posting, True, how=entry.get("how"), cached=True)
+            hops = str(entry.get("hops", ""))
+            verdict = await self._scored_online(extracted, _join_text(text, hops))
+        return LinkReport(
+            canonical,
+            verdict,
+            posting,
+            True,
+            how=entry.get("how"),
+            cached=True,
+            final_url=entry.get("final_url"),
+        )
+
+
+def _hops_text(start: str, redirects: tuple[str, ...], final: str) -> str:
+    """The URLs before the final one, one a line ("" when there was no redirect)."""
+    hops: list[str] = []
+    for hop in (start, *redirects):
+        if hop != final and hop not in hops:
+            hops.append(hop)
+    return "\n".join(hops)
+
+
+def _join_text(*parts: str) -> str:
+    return "\n".join(part.strip() for part in parts if part.strip())
+
+
+def canonical_url(url: str) -> str:
+    """The cache key and displayed form of a link: lower-case scheme and host, no fragment,
+    no tracking parameters (`utm_*`, `fbclid`, `gclid`...), no default port (the rules of
+    `bot.normalize.canonical_url`, shared with job sources). Never raises: a malformed link
+    comes back stripped, for the fetcher to refuse with a reason."""
+    try:
+        return _canonical_url(url)
+    except ValueError:
+        return url.strip()
 
 
 def with_scheme(url: str) -> str:
     """`https://` in front of a bare `www.example.com/job`; a URL with a scheme (even a bad
     one, which the fetcher then refuses) is left alone."""
     url = url.strip()
-    return url if _SCHEME_RE.match(url) else f"https://{url}"
+    if _SCHEME_RE.match(url):
+        return url
+    return f"https:{url}" if url.startswith("//") else f"https://{url}"
 
 
 def looks_like_domain(target: str) -> bool:
@@ -234,10 +281,11 @@ def report_to_dict(report: LinkReport, language: str) -> dict[str, Any]:
         "matched_script": verdict.matched_script,
         "posting": posting_to_dict(report.posting) if report.posting else None,
         "how": report.how,
+        "final_url": report.final_url,
     }
 
 
-def _cache_entry(report: LinkReport, company_profile: str) -> dict[str, Any]:
+def _cache_entry(report: LinkReport, company_profile: str, hops: str) -> dict[str, Any]:
     verdict = report.verdict
     return {
         "format": CACHE_FORMAT,
@@ -249,7 +297,9 @@ def _cache_entry(report: LinkReport, company_profile: str) -> dict[str, Any]:
         "matched_script": verdict.matched_script,
         "posting": posting_to_dict(report.posting) if report.posting else None,
         "company_profile": company_profile,
+        "hops": hops,
         "how": report.how,
+        "final_url": report.final_url,
     }
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import re2
 
 from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Subscription, Verdict
-from bot.relevance import fold, keyword_pattern
+from bot.relevance import keyword_pattern
+from bot.text import fold
 
 MAX_REGEX_CHARS = 200
 _PAY_RE = re.compile(

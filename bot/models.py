@@ -9,9 +9,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from bot.text import fold
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 # -- pay -------------------------------------------------------------------------------------
 
@@ -53,11 +56,9 @@ class Pay:
 # -- postings --------------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    """Lower case, accents stripped, runs of non-alphanumerics to one space."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^0-9a-z]+", " ", ascii_only).strip()
+def _identity_words(text: str) -> str:
+    """Folded, with runs of anything but letters and digits as one space."""
+    return _NOT_WORD.sub(" ", fold(text)).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ class Posting:
     @property
     def fingerprint(self) -> str:
         """Identity across boards: the same company, title and place is the same job."""
-        key = "|".join(_fold(part) for part in (self.company, self.title, self.location))
+        key = "|".join(_identity_words(part) for part in (self.company, self.title, self.location))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     @property

@@ -148,9 +148,22 @@ def canonical_url(url: str) -> str:
 
 # -- remote ----------------------------------------------------------------------------------
 
-_REMOTE_RE = re.compile(
+#: In a location or a title, any of these means the job is remote ("Remote - LATAM").
+_REMOTE_LABEL_RE = re.compile(
     r"\b(?:remote|remotely|remoto|remota|anywhere|work[- ]from[- ]home|wfh|teletrabajo|"
     r"home[- ]?office|desde casa|a distancia|distributed|worldwide|telecommute|telecommuting)\b",
+    re.IGNORECASE,
+)
+#: In a description only phrases about the job itself count: "remote sensing", "distributed
+#: systems" and "customers worldwide" say nothing about where the work is done.
+_REMOTE_PHRASE_RE = re.compile(
+    r"\b(?:(?:fully|100\s?%|completely)\s+remote|remote[- ](?:first|friendly|only)|"
+    r"remote\s+(?:work|working|position|role|job|opportunity|contract|contractor|team)\b|"
+    r"work(?:ing)?\s+remotely|work\s+from\s+(?:home|anywhere)|wfh|telecommut\w*|"
+    r"(?:position|role|job)\s+is\s+(?:fully\s+)?remote|"
+    r"(?:trabajo|puesto|empleo|modalidad|posici[oó]n)\s+(?:100\s?%\s+)?remot[oa]|"
+    r"100\s?%\s+remot[oa]|en\s+remoto|de\s+forma\s+remota|teletrabajo|desde\s+casa|"
+    r"trabajo\s+a\s+distancia)",
     re.IGNORECASE,
 )
 _NOT_REMOTE_RE = re.compile(
@@ -158,28 +171,32 @@ _NOT_REMOTE_RE = re.compile(
     r"100\s?% presencial|solo presencial|(?:únicamente|unicamente) presencial)\b",
     re.IGNORECASE,
 )
-_ONSITE_LOCATION_RE = re.compile(
+_ONSITE_LABEL_RE = re.compile(
     r"\b(?:on[- ]?site|in[- ]office|hybrid|h[ií]brido|presencial|office[- ]based)\b", re.IGNORECASE
 )
 
 
-def detect_remote(location: str | None, text: str | None = None) -> bool | None:
-    """Whether the job is remote, from its location first and then its text.
+def detect_remote(
+    location: str | None, text: str | None = None, *, title: str | None = None
+) -> bool | None:
+    """Whether the job is remote: from its location, then its title, then its description.
 
-    True when the location names remote work ("Remote - LATAM", "Remoto", "Anywhere") or the
-    text does ("work from home", "teletrabajo"); False when either says it is not remote
-    ("on-site", "hybrid", "presencial" in the location; "not remote" in the text); None when
-    neither tells, so a filter can treat "unknown" differently from "no".
+    True when the location or title names remote work ("Remote - LATAM", "Remoto",
+    "Anywhere") or the description says so in a phrase about the job ("work from home",
+    "fully remote", "teletrabajo"); False when they say it is not ("on-site", "hybrid",
+    "presencial", "not remote"); None when nothing tells, so a filter can treat "unknown"
+    differently from "no".
     """
-    for value, is_location in ((location or "", True), (text or "", False)):
+    for value, is_label in ((location, True), (title, True), (text, False)):
         if not value:
             continue
         if _NOT_REMOTE_RE.search(value):
             return False
-        if is_location and _ONSITE_LOCATION_RE.search(value) and not _REMOTE_RE.search(value):
-            return False
-        if _REMOTE_RE.search(value):
+        remote_re = _REMOTE_LABEL_RE if is_label else _REMOTE_PHRASE_RE
+        if remote_re.search(value):
             return True
+        if is_label and _ONSITE_LABEL_RE.search(value):
+            return False
     return None
 
 

@@ -29,6 +29,7 @@ class DrainStats:
     sent: int = 0
     deferred: int = 0
     chats_paused: int = 0
+    chats_moved: int = 0
 
 
 def transient_delay_s(attempts: int, max_backoff_s: float) -> float:
@@ -68,8 +69,9 @@ class OutboxDrainer:
             total.sent += stats.sent
             total.deferred += stats.deferred
             total.chats_paused += stats.chats_paused
-            if stats.claimed == 0 or stats.sent == 0:
-                break
+            total.chats_moved += stats.chats_moved
+            if stats.sent == 0 and stats.chats_moved == 0:
+                break  # nothing claimed, or everything claimed is waiting for later
         return total
 
     async def _send_chat(self, chat: ChatRef, queue: list[Alert], stats: DrainStats) -> None:
@@ -124,6 +126,7 @@ class OutboxDrainer:
             )
         elif isinstance(outcome, ChatMoved):
             moved = await subscriptions_store.move_chat(self._db, chat, outcome.new_chat)
+            stats.chats_moved += 1
             log.info(
                 "chat %s moved to %s: %d subscription(s) follow", chat, outcome.new_chat, moved
             )

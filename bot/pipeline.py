@@ -101,8 +101,10 @@ class Poller:
         self._settings = settings
         self._matcher = matcher or Matcher()
         self._limit = HostLimiter(settings.per_host_concurrency)
+        self._in_flight = asyncio.Semaphore(settings.max_concurrent_requests)
         self._clock = clock
         self._running: set[str] = set()
+        self._registered: set[str] = set()  # sources known to have a row in the store
 
     async def poll(self, source: Source, *, interval_s: float, force: bool = False) -> PollResult:
         """Poll `source` if it is due (or `force`); never raises for a source's failure."""
@@ -115,7 +117,9 @@ class Poller:
             self._running.discard(source.name)
 
     async def _poll(self, source: Source, *, interval_s: float, force: bool) -> PollResult:
-        await sources_store.ensure_source(self._db, source.name, source.kind)
+        if source.name not in self._registered:
+            await sources_store.ensure_source(self._db, source.name, source.kind)
+            self._registered.add(source.name)
         row = await sources_store.get_source(self._db, source.name)
         assert row is not None
         now = self._clock()
@@ -167,7 +171,7 @@ class Poller:
         """Send with the per-host limit, the timeout and a body size cap."""
         host = request.url.host
         try:
-            async with self._limit(host):
+            async with self._limit(host), self._in_flight:
                 response = await self._http.send(request, stream=True)
                 try:
                     body = bytearray()
@@ -193,14 +197,18 @@ class Poller:
         now = self._clock()
         next_poll_at = now + interval_s
         if response.status_code == 304:
-            await self._record_unchanged(source, row, "304", now, next_poll_at)
+            await sources_store.record_unchanged(
+                self._db, source.name, status="304", now=now, next_poll_at=next_poll_at
+            )
             return PollResult(source.name, "304")
         if not response.is_success:
             retry_after_s = parse_retry_after(response.headers.get("retry-after"), now=now)
             raise SourceHTTPError(source.name, response.status_code, retry_after_s)
         body_sha256 = hashlib.sha256(response.content).hexdigest()
         if body_sha256 == row.body_sha256:
-            await self._record_unchanged(source, row, "unchanged", now, next_poll_at)
+            await sources_store.record_unchanged(
+                self._db, source.name, status="unchanged", now=now, next_poll_at=next_poll_at
+            )
             return PollResult(source.name, "unchanged")
         postings = await self._collect(source, source.parse(response))
         return await self._store(
@@ -212,22 +220,6 @@ class Poller:
             status=str(response.status_code),
             next_poll_at=next_poll_at,
         )
-
-    async def _record_unchanged(
-        self, source: Source, row: sources_store.SourceRow, status: str, now: float, next_at: float
-    ) -> None:
-        async with self._db.transaction() as conn:
-            await sources_store.record_success(
-                conn,
-                source.name,
-                status=status,
-                etag=row.etag,
-                last_modified=row.last_modified,
-                body_sha256=row.body_sha256,
-                now=now,
-                next_poll_at=next_at,
-                new_postings=0,
-            )
 
     async def _collect(self, source: Source, page: Page) -> list[Posting]:
         """The first page's postings and those of the pages it links, up to `max_pages`."""
@@ -268,46 +260,42 @@ class Poller:
         scored = [(p, self._relevance.is_relevant(p)) for p in fresh.values()]
         verdicts = {p.native_id: self._checker.check(p) for p, relevant in scored if relevant}
         now = self._clock()
+        fresh_postings = [posting for posting, _ in scored]
         async with self._db.transaction() as conn:
             subscriptions = await subscriptions_store.active_subscriptions(conn) if alerting else []
-            for posting, relevant in scored:
-                duplicate_of = await postings_store.find_duplicate(conn, posting)
-                posting_id = await postings_store.insert_posting(
-                    conn, posting, relevant=relevant, duplicate_of=duplicate_of, now=now
-                )
-                result.new += 1
-                result.new_postings.append(posting)
-                if not relevant:
-                    continue
-                result.relevant += 1
-                verdict = verdicts[posting.native_id]
-                check_id = await postings_store.insert_check(
-                    conn,
-                    subject=posting.url,
-                    url=posting.url,
-                    summary=posting.title,
-                    verdict=verdict,
-                    posting_id=posting_id,
-                    note=None,
-                    now=now,
-                )
-                if duplicate_of is not None or not alerting:
-                    continue
-                wanted = self._matcher.matching(posting, verdict, subscriptions)
-                result.alerts += await outbox_store.enqueue(
-                    conn, posting_id=posting_id, check_id=check_id, subscriptions=wanted, now=now
-                )
-            await sources_store.record_success(
+            duplicates = await postings_store.find_duplicates(conn, fresh_postings)
+            posting_ids = await postings_store.insert_postings(
                 conn,
-                source.name,
-                status=status,
-                etag=validators[0],
-                last_modified=validators[1],
-                body_sha256=body_sha256,
+                [(p, relevant, dup) for (p, relevant), dup in zip(scored, duplicates, strict=True)],
                 now=now,
-                next_poll_at=next_poll_at,
-                new_postings=result.new,
             )
+            relevant_rows = [
+                (posting_id, posting, verdicts[posting.native_id], duplicate)
+                for posting_id, (posting, relevant), duplicate in zip(
+                    posting_ids, scored, duplicates, strict=True
+                )
+                if relevant
+            ]
+            check_ids = await postings_store.insert_posting_checks(
+                conn, [(pid, p, v) for pid, p, v, _ in relevant_rows], now=now
+            )
+            outbox_rows = [
+                (posting_id, check_id, subscription.id)
+                for check_id, (posting_id, posting, verdict, duplicate) in zip(
+                    check_ids, relevant_rows, strict=True
+                )
+                if duplicate is None and alerting
+                for subscription in self._matcher.matching(posting, verdict, subscriptions)
+            ]
+            result.alerts = await outbox_store.enqueue_many(conn, outbox_rows, now=now)
+            await sources_store.record_success(
+                conn, source.name, status=status, etag=validators[0],
+                last_modified=validators[1], body_sha256=body_sha256, now=now,
+                next_poll_at=next_poll_at, new_postings=len(scored),
+            )
+        result.new = len(scored)
+        result.new_postings = fresh_postings
+        result.relevant = len(relevant_rows)
         return result
 
 

@@ -7,16 +7,10 @@ Keywords match on word boundaries over accent-folded text, so "anotación" match
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from bot.models import Posting
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: the form keywords and text are compared in."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+from bot.text import fold
 
 
 def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str] | None:

@@ -168,8 +168,13 @@ class SafeFetcher:
         self._allowed_ports = allowed_ports
         # trust_env=False: a proxy from the environment would resolve the name itself and
         # undo the address pinning. retries=0: one deadline, no hidden second attempts.
+        # No keep-alive: connections are pooled by (scheme, IP, port), so a kept TLS
+        # connection verified for one host name could otherwise carry another name's request.
         self._client = httpx.AsyncClient(
-            transport=transport or httpx.AsyncHTTPTransport(retries=0),
+            transport=transport
+            or httpx.AsyncHTTPTransport(
+                retries=0, limits=httpx.Limits(max_keepalive_connections=0)
+            ),
             follow_redirects=False,
             trust_env=False,
             timeout=httpx.Timeout(limits.total_timeout_s),

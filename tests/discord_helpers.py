@@ -12,15 +12,18 @@ only one discord.py decodes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import discord
 from aiohttp import web
+from discord.http import Route
 
 API_PREFIX = "/api/v10"
 APPLICATION_ID = 700000000000000001
@@ -168,7 +171,10 @@ def option(name: str, value: Any) -> dict[str, Any]:
 
 
 def slash_payload(
-    name: str, options: list[dict[str, Any]] | None = None, *, subcommand: str | None = None,
+    name: str,
+    options: list[dict[str, Any]] | None = None,
+    *,
+    subcommand: str | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
     """`/name [subcommand] options...` as Discord sends it (option names in English, the
@@ -180,9 +186,7 @@ def slash_payload(
     return interaction_payload(2, data, **kwargs)
 
 
-def message_menu_payload(
-    menu_name: str, target: dict[str, Any], **kwargs: Any
-) -> dict[str, Any]:
+def message_menu_payload(menu_name: str, target: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """A message context-menu use on `target` (a message payload)."""
     data = {
         "id": snowflake(),
@@ -199,11 +203,16 @@ def button_payload(custom_id: str, *, ephemeral: bool = False, **kwargs: Any) ->
     """A press of the button `custom_id` on a message the bot sent (perhaps long ago)."""
     message = message_payload(
         components=[
-            {"type": 1, "components": [{"type": 2, "style": 2, "label": "x", "custom_id": custom_id}]}
+            {
+                "type": 1,
+                "components": [{"type": 2, "style": 2, "label": "x", "custom_id": custom_id}],
+            }
         ],
         flags=64 if ephemeral else 0,
     )
-    return interaction_payload(3, {"custom_id": custom_id, "component_type": 2}, message=message, **kwargs)
+    return interaction_payload(
+        3, {"custom_id": custom_id, "component_type": 2}, message=message, **kwargs
+    )
 
 
 def dispatch(client: discord.Client, payload: dict[str, Any]) -> None:
@@ -245,7 +254,11 @@ class DiscordStub:
     """Answers the bot's REST calls like Discord would, and remembers each one."""
 
     requests: list[Request] = field(default_factory=list)
+    #: Job pages served under /jobs/<name> for links a test asks the bot to check; a page
+    #: with a gate is held back until the test opens it.
+    pages: dict[str, str] = field(default_factory=dict)
     gates: dict[str, asyncio.Event] = field(default_factory=dict)
+    page_hits: list[str] = field(default_factory=list)
     _scripted: list[_Scripted] = field(default_factory=list)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -267,8 +280,14 @@ class DiscordStub:
             await self._runner.cleanup()
 
     def fail(
-        self, method: str, path_pattern: str, status: int, body: Any = None, *,
-        headers: dict[str, str] | None = None, times: int = 1,
+        self,
+        method: str,
+        path_pattern: str,
+        status: int,
+        body: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
     ) -> None:
         """Answer the next `times` matching requests with `status` instead of success."""
         self._scripted.append(
@@ -277,7 +296,8 @@ class DiscordStub:
 
     def sent(self, method: str | None = None, path_pattern: str = "") -> list[Request]:
         return [
-            r for r in self.requests
+            r
+            for r in self.requests
             if (method is None or r.method == method) and re.search(path_pattern, r.path)
         ]
 
@@ -295,7 +315,26 @@ class DiscordStub:
 
     # -- answering --
 
+    def page_url(self, name: str, html: str, *, gated: bool = False) -> str:
+        self.pages[name] = html
+        if gated:
+            self.gates[name] = asyncio.Event()
+        return f"{self.base_url}/jobs/{name}"
+
+    async def _page(self, name: str) -> web.StreamResponse:
+        async with self._changed:
+            self.page_hits.append(name)
+            self._changed.notify_all()
+        gate = self.gates.get(name)
+        if gate is not None:
+            await gate.wait()
+        if name not in self.pages:
+            return web.Response(status=404, text="gone")
+        return web.Response(body=self.pages[name].encode(), headers={"Content-Type": "text/html"})
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        if request.path.startswith("/jobs/"):
+            return await self._page(request.path.removeprefix("/jobs/"))
         path = request.path.removeprefix(API_PREFIX)
         raw = await request.read()
         body: Any = None
@@ -321,7 +360,13 @@ class DiscordStub:
             return _json(APPLICATION)
         if method == "PUT" and path.endswith("/commands"):
             commands = [
-                {**command, "id": snowflake(), "application_id": str(APPLICATION_ID), "version": "1"}
+                {
+                    "description": "",  # Discord answers "" for menus, which send none
+                    **command,
+                    "id": snowflake(),
+                    "application_id": str(APPLICATION_ID),
+                    "version": "1",
+                }
                 for command in body
             ]
             return _json(commands)
@@ -373,10 +418,122 @@ def rate_limited(retry_after_s: float) -> dict[str, Any]:
     discord.py takes as the sign that the 429 came from Discord rather than Cloudflare."""
     return {
         "status": 429,
-        "body": {"message": "You are being rate limited.", "retry_after": retry_after_s, "global": False},
+        "body": {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after_s,
+            "global": False,
+        },
         "headers": {
             "Retry-After": str(retry_after_s),
             "Via": "1.1 google",
             "X-RateLimit-Scope": "user",
         },
     }
+
+
+# -- a bot over the stub, with the real services on a temporary SQLite file -------------------
+
+
+@dataclass
+class BotHarness:
+    stub: DiscordStub
+    app: Any  # bot.app.App
+    client: Any  # adapters.chat.discord_app.VigiaClient
+    settings: Any  # bot.config.Settings
+    fetcher: Any  # the link checker's bot.safefetch.SafeFetcher
+
+    async def restart(self) -> None:
+        """A new client over the same store, as after a process restart."""
+        from adapters.chat.discord_app import build_client
+
+        await self.client.close()
+        self.client = build_client(self.settings, self.app.services)
+        await self.client.login("test-token")
+
+    def dispatch(self, payload: dict[str, Any]) -> None:
+        dispatch(self.client, payload)
+
+    async def interact(self, payload: dict[str, Any], *, expect: int = 2) -> list[Request]:
+        """Dispatch an interaction and return the `expect` requests it caused
+        (its callback first, then follow-ups)."""
+        start = len(self.stub.requests)
+        token = payload["token"]
+        self.dispatch(payload)
+        await self.stub.wait_for(
+            lambda reqs: sum(1 for r in reqs[start:] if token in r.path) >= expect
+        )
+        return [r for r in self.stub.requests[start:] if token in r.path]
+
+    async def followup_for(self, payload: dict[str, Any]) -> Request:
+        """The first follow-up (or edit of the deferred answer) of an interaction already sent."""
+        token = payload["token"]
+        await self.stub.wait_for(lambda reqs: any(r.is_followup and token in r.path for r in reqs))
+        return next(r for r in self.stub.requests if r.is_followup and token in r.path)
+
+    async def interact_result(self, payload: dict[str, Any]) -> Request:
+        """Dispatch an interaction and return its first follow-up."""
+        self.dispatch(payload)
+        return await self.followup_for(payload)
+
+
+class LoopbackOnlyResolver:
+    """Name resolution for the link checker in tests: the local stub, and nothing else.
+
+    A test whose links lead anywhere but 127.0.0.1 fails here instead of reaching the network.
+    """
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        if host != "127.0.0.1":
+            raise AssertionError(f"a test tried to reach {host}:{port}")
+        return ["127.0.0.1"]
+
+
+async def start_bot(tmp_dir: str, stub: DiscordStub, **settings: Any) -> BotHarness:
+    """The real app over a temporary store, with a client logged in to the stub.
+
+    The link checker reads only the stub's job pages: loopback allowed, any port (the stub's
+    is random), and a resolver that refuses every other host.
+    """
+    from adapters.chat.discord_app import build_client
+    from bot.app import build_app
+    from bot.config import Settings
+    from bot.linkcheck import LinkChecker
+    from bot.safefetch import SafeFetcher
+    from bot.services import Services
+
+    base = stub.base_url + API_PREFIX
+    data = {
+        "storage": {"database": f"{tmp_dir}/vigia.db"},
+        "discord": {"api_base": base, "guild_id": GUILD_ID},
+        **settings,
+    }
+    config = Settings.model_validate(data)
+    app = await build_app(config)
+    fetcher = SafeFetcher(resolver=LoopbackOnlyResolver(), allow_loopback=True, allowed_ports=None)
+    app.services = Services(
+        db=app.db,
+        linkchecker=LinkChecker(fetcher=fetcher, checker=app.checker, db=app.db, cache_ttl_s=0),
+        configured_sources=[(source.kind, source.name) for source, _ in app.sources],
+    )
+    client = build_client(config, app.services)
+    await client.login("test-token")
+    return BotHarness(stub, app, client, config, fetcher)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(tmp_path: Path, **settings: Any) -> AsyncIterator[BotHarness]:
+    """A logged-in bot over a fresh stub and store; Route.BASE restored afterwards."""
+    original_base = Route.BASE
+    stub = DiscordStub()
+    await stub.start()
+    harness = await start_bot(str(tmp_path), stub, **settings)
+    try:
+        yield harness
+    finally:
+        for gate in stub.gates.values():
+            gate.set()
+        await harness.client.close()
+        await harness.fetcher.aclose()
+        await harness.app.aclose()
+        await stub.close()
+        Route.BASE = original_base

@@ -18,12 +18,9 @@ import httpx
 import pytest
 from aiohttp import web
 
-PAGES_DIR = Path(__file__).parent / "data" / "pages"
+from bot.store import open_database
 
-LINK_CHECKS_DDL = (
-    "CREATE TABLE IF NOT EXISTS link_checks("
-    "canonical_url TEXT PRIMARY KEY, checked_at REAL NOT NULL, report_json TEXT NOT NULL)"
-)
+PAGES_DIR = Path(__file__).parent / "data" / "pages"
 
 
 def page_bytes(name: str) -> bytes:
@@ -153,9 +150,7 @@ async def local_site() -> AsyncIterator[LocalSite]:
     await runner.setup()
     tcp = web.TCPSite(runner, "127.0.0.1", 0)
     await tcp.start()
-    server = tcp._server
-    assert server is not None and server.sockets
-    site.port = server.sockets[0].getsockname()[1]
+    site.port = int(runner.addresses[0][1])
     try:
         yield site
     finally:
@@ -164,8 +159,9 @@ async def local_site() -> AsyncIterator[LocalSite]:
 
 @pytest.fixture
 async def link_db() -> AsyncIterator[aiosqlite.Connection]:
-    """An in-memory database holding the link-check cache table, as the migrations create it."""
-    async with aiosqlite.connect(":memory:") as db:
-        await db.execute(LINK_CHECKS_DDL)
-        await db.commit()
-        yield db
+    """The bare connection of a migrated in-memory store, as the CLI hands it over."""
+    db = await open_database(":memory:")
+    try:
+        yield db.conn
+    finally:
+        await db.close()

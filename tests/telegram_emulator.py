@@ -20,7 +20,8 @@ marks: a user who blocked the bot (403 Forbidden), a group upgraded to a supergr
 channels. The simulated user talks to the emulator's own client routes (`/sendMessage`,
 `/sendCommand`, `/sendCallback`, `/getUpdates`, `/getUpdatesHistory`).
 
-Fixtures: `telegram_emulator` (session), `telegram_gateway`, `emulator_client`.
+Fixtures: `telegram_emulator` (session), `telegram_gateway`, `emulator_client`, and
+`telegram_bot`, the whole bot running against them.
 Without Node.js the tests are skipped with the reason, except under CI (`CI=true`), where a
 missing emulator fails them.
 """
@@ -43,8 +44,24 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 from aiohttp import web
-from telegram import AcceptedGiftTypes, ChatFullInfo, User
-from telegram import ChatMemberAdministrator, ChatMemberLeft, ChatMemberMember, ChatMemberOwner
+from telegram import (
+    AcceptedGiftTypes,
+    ChatFullInfo,
+    ChatMemberAdministrator,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberOwner,
+    User,
+)
+from telegram.ext import Application
+
+from adapters.chat.telegram_app import build_application, build_sender, start_application
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.linkcheck import LinkChecker
+from bot.outbox import OutboxDrainer
+from bot.safefetch import SafeFetcher
+from bot.services import Services
 
 EMULATOR_DIR = Path(__file__).parent / "emulator"
 EMULATOR_PACKAGE = EMULATOR_DIR / "node_modules" / "telegram-test-api"
@@ -197,6 +214,7 @@ class TelegramGateway:
     channels: dict[str, tuple[int, str]] = field(default_factory=dict)
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    _called: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
     _http: httpx.AsyncClient | None = None
     base_url: str = ""
@@ -225,6 +243,17 @@ class TelegramGateway:
     def sent(self, method: str) -> list[dict[str, str]]:
         return [params for name, params in self.calls if name == method]
 
+    async def wait_for_calls(
+        self, method: str, count: int, *, timeout_s: float = 20.0
+    ) -> list[dict[str, str]]:
+        """The bot's calls of `method` once there are `count` of them (answers to buttons,
+        which leave no message behind)."""
+        async with asyncio.timeout(timeout_s):
+            while len(self.sent(method)) < count:
+                self._called.clear()
+                await self._called.wait()
+        return self.sent(method)
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> str:
@@ -251,10 +280,16 @@ class TelegramGateway:
         token, method = request.match_info["token"], request.match_info["method"]
         params: dict[str, str] = dict(request.query)
         if request.content_type == "application/json":
-            params.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in (await request.json()).items()})
+            params.update(
+                {
+                    k: v if isinstance(v, str) else json.dumps(v)
+                    for k, v in (await request.json()).items()
+                }
+            )
         elif request.can_read_body:
             params.update({k: str(v) for k, v in (await request.post()).items()})
         self.calls.append((method, params))
+        self._called.set()
         chat_id = params.get("chat_id")
         if chat_id is not None:
             refused = self._refusal(method, chat_id)
@@ -321,17 +356,21 @@ class TelegramGateway:
         if status == "creator":
             member: Any = ChatMemberOwner(user, is_anonymous=False)
         elif status == "administrator":
-            rights = dict.fromkeys(
-                (
-                    "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
-                    "can_restrict_members", "can_promote_members", "can_change_info",
-                    "can_invite_users", "can_post_stories", "can_edit_stories",
-                    "can_delete_stories",
-                ),
-                True,
-            )
             member = ChatMemberAdministrator(
-                user, can_be_edited=False, is_anonymous=False, can_post_messages=True, **rights
+                user,
+                can_be_edited=False,
+                is_anonymous=False,
+                can_manage_chat=True,
+                can_delete_messages=True,
+                can_manage_video_chats=True,
+                can_restrict_members=True,
+                can_promote_members=True,
+                can_change_info=True,
+                can_invite_users=True,
+                can_post_stories=True,
+                can_edit_stories=True,
+                can_delete_stories=True,
+                can_post_messages=True,
             )
         elif status == "left":
             member = ChatMemberLeft(user)
@@ -359,8 +398,13 @@ class TelegramGateway:
         body = response.json()
         result = body.get("result")
         if method == "getMe":
-            result = {**result, "is_bot": True, "can_join_groups": True,
-                      "can_read_all_group_messages": False, "supports_inline_queries": False}
+            result = {
+                **result,
+                "is_bot": True,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
         elif method.startswith("editMessage") and result is None:
             result = True
         elif isinstance(result, dict) and "message_id" in result:
@@ -382,7 +426,9 @@ class TelegramGateway:
         chat_id = int(message.get("chat_id") or message["chat"]["id"])
         fixed: dict[str, Any] = {
             "message_id": message["message_id"],
-            "date": int(message["date"]) // 1000 if int(message["date"]) > 10**11 else message["date"],
+            "date": int(message["date"]) // 1000
+            if int(message["date"]) > 10**11
+            else message["date"],
             "chat": {"id": chat_id, "type": _chat_type(chat_id)},
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot", "username": BOT_USERNAME},
             "text": message.get("text", ""),
@@ -422,12 +468,20 @@ def private_chat(user: dict[str, Any]) -> dict[str, Any]:
 
 
 def group_chat(chat_id: int, title: str = "AI trainers") -> dict[str, Any]:
-    return {"id": chat_id, "type": "supergroup" if str(chat_id).startswith("-100") else "group",
-            "title": title}
+    return {
+        "id": chat_id,
+        "type": "supergroup" if str(chat_id).startswith("-100") else "group",
+        "title": title,
+    }
 
 
 def person(user_id: int, first_name: str = "Ana", language_code: str = "es") -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
+    return {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": first_name,
+        "language_code": language_code,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,8 +520,11 @@ class BotMessage:
     def as_chat_message(self, chat: dict[str, Any]) -> dict[str, Any]:
         """The message as Telegram would embed it in a callback query."""
         body: dict[str, Any] = {
-            "message_id": self.message_id, "date": int(time.time()), "chat": chat,
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot"}, "text": self.text,
+            "message_id": self.message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot"},
+            "text": self.text,
         }
         if self.keyboard:
             body["reply_markup"] = {"inline_keyboard": self.keyboard}
@@ -501,11 +558,17 @@ class EmulatorClient:
         body = {**self._common(user, chat), "text": text, "entities": entities, **extra}
         (await self._http.post("/sendCommand", json=body)).raise_for_status()
 
-    async def press(self, user: dict[str, Any], chat: dict[str, Any], message: BotMessage, label_part: str) -> None:
+    async def press(
+        self, user: dict[str, Any], chat: dict[str, Any], message: BotMessage, label_part: str
+    ) -> None:
         """Tap a button of a message the bot sent."""
         data = message.button(label_part)["callback_data"]
-        body = {"botToken": self.token, "from": user, "message": message.as_chat_message(chat),
-                "data": data}
+        body = {
+            "botToken": self.token,
+            "from": user,
+            "message": message.as_chat_message(chat),
+            "data": data,
+        }
         (await self._http.post("/sendCallback", json=body)).raise_for_status()
 
     async def new_bot_messages(self, chat_id: int | str) -> list[BotMessage]:
@@ -533,7 +596,9 @@ class EmulatorClient:
             if len(received) >= count:
                 break
             if time.monotonic() > deadline:
-                raise AssertionError(f"bot sent {len(received)}/{count} messages to {chat_id}: {received}")
+                raise AssertionError(
+                    f"bot sent {len(received)}/{count} messages to {chat_id}: {received}"
+                )
             await asyncio.sleep(0.02)  # polling the emulator for a condition, not timing
         return received
 
@@ -563,3 +628,63 @@ async def emulator_client(telegram_emulator: Emulator) -> AsyncIterator[Emulator
         yield client
     finally:
         await client.aclose()
+
+
+# -- the whole bot, against the emulator -----------------------------------------------------
+
+
+class LoopbackOnlyResolver:
+    """Name resolution for link checks in these tests: 127.0.0.1 and nothing else."""
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        if host != "127.0.0.1":
+            raise AssertionError(f"a test tried to reach {host}:{port}")
+        return ["127.0.0.1"]
+
+
+@dataclass
+class TelegramHarness:
+    """The real bot (store, checkers, services, PTB Application, sender and outbox drainer)
+    running against the emulator, with the gateway and a simulated user at hand."""
+
+    app: App
+    application: Application
+    gateway: TelegramGateway
+    client: EmulatorClient
+    drainer: OutboxDrainer
+
+    @property
+    def services(self) -> Services:
+        return self.app.services
+
+
+@pytest.fixture
+async def telegram_bot(
+    telegram_gateway: TelegramGateway, emulator_client: EmulatorClient, tmp_path: Path
+) -> AsyncIterator[TelegramHarness]:
+    settings = Settings.model_validate(
+        {
+            "storage": {"database": str(tmp_path / "vigia.db")},
+            "telegram": {
+                "token": emulator_client.token,
+                "base_url": telegram_gateway.base_url,
+            },
+        }
+    )
+    app = await build_app(settings)
+    # Link checks read only pages served on 127.0.0.1 by the test, on any port; a link to any
+    # other host fails the test instead of reaching the network.
+    fetcher = SafeFetcher(resolver=LoopbackOnlyResolver(), allow_loopback=True, allowed_ports=None)
+    app.services = Services(
+        db=app.db,
+        linkchecker=LinkChecker(fetcher=fetcher, checker=app.checker, db=app.db, cache_ttl_s=0),
+    )
+    application = build_application(settings, app.services)
+    stop = await start_application(application, settings)
+    drainer = app.drainer({"telegram": build_sender(application)})
+    try:
+        yield TelegramHarness(app, application, telegram_gateway, emulator_client, drainer)
+    finally:
+        await stop()
+        await fetcher.aclose()
+        await app.aclose()

@@ -165,11 +165,20 @@ def test_period_labels(label: str, period: PayPeriod | None) -> None:
         ("Bogotá - presencial", "", False),
         ("", "This is not remote: you must be in the office.", False),
         ("San Francisco, CA", "Great team.", None),
+        ("", "We build distributed systems for customers worldwide.", None),
+        ("", "Experience with remote sensing data is a plus.", None),
+        ("", "This is a fully remote contract.", True),
+        ("", "Trabajo 100% remoto desde cualquier país.", True),
         ("", "", None),
     ],
 )
 def test_remote_flag(location: str, text: str, expected: bool | None) -> None:
     assert detect_remote(location, text) is expected
+
+
+def test_a_remote_title_counts_when_the_location_says_nothing() -> None:
+    assert detect_remote("", "Great team.", title="AI Trainer (Remote)") is True
+    assert detect_remote("Austin, TX (On-site)", "", title="AI Trainer (Remote)") is False
 
 
 # -- language --------------------------------------------------------------------------------

@@ -112,6 +112,14 @@ async def test_an_internal_ip_literal_is_refused_without_asking_dns(url: str) ->
     assert resolver.asked == []
 
 
+@pytest.mark.parametrize("url", ["http://2130706433/", "http://0x7f.1/", "http://017700000001/"])
+async def test_numeric_spellings_of_loopback_are_refused(url: str) -> None:
+    # The system resolver reads these numeric forms itself; no DNS query is made.
+    fetcher = SafeFetcher(transport=MustNotSendTransport())
+    error = await refusal(fetcher, url)
+    assert error.reason == "private_address"
+
+
 async def test_one_private_address_among_public_ones_refuses_the_name() -> None:
     resolver = FakeResolver({"rebind.example": [PUBLIC_IP, "10.0.0.5"]})
     error = await refusal(guarded(resolver), "https://rebind.example/")

@@ -4,6 +4,7 @@ each source's own request goes out through httpx, and its parser reads the answe
 from __future__ import annotations
 
 import json
+import random
 import re
 from datetime import UTC, datetime
 
@@ -607,3 +608,48 @@ def test_bad_source_config_is_refused_with_a_clear_message(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         build_source(kind, board=board, url=url, name=None, company=None)
+
+
+# -- robustness ------------------------------------------------------------------------------
+
+
+def _mutations(body: bytes, seed: int, count: int) -> list[bytes]:
+    """Deterministic damage to a payload: cuts, flipped bytes, swapped values and types."""
+    rng = random.Random(seed)
+    swaps = [b'"x"', b"null", b"[]", b"{}", b"-1", b"1e400", b"9" * 5000, b"true", b'"<p>"']
+    out = []
+    for _ in range(count):
+        data = bytearray(body)
+        action = rng.randrange(4)
+        if action == 0:
+            data = data[: rng.randrange(len(data))]
+        elif action == 1:
+            for _ in range(rng.randrange(1, 8)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        else:
+            for _ in range(rng.randrange(1, 4)):
+                spots = [i for i, byte in enumerate(data) if byte in b":,[" and i + 1 < len(data)]
+                if not spots:
+                    break
+                start = rng.choice(spots) + 1
+                end = start + rng.randrange(1, 40)
+                data[start:end] = rng.choice(swaps) + (b"," if action == 2 else b"")
+        out.append(bytes(data))
+    return out
+
+
+@pytest.mark.parametrize("kind", sorted(_KIND_PAYLOADS))
+def test_damaged_payloads_give_postings_or_a_format_error_and_nothing_else(kind: str) -> None:
+    source = _build(kind, "http://127.0.0.1/board")
+    outcomes = {"parsed": 0, "refused": 0}
+    for body in _mutations(sample_bytes(_KIND_PAYLOADS[kind]), seed=len(kind), count=150):
+        try:
+            page = source.parse(response(body))
+        except SourceFormatError:
+            outcomes["refused"] += 1
+            continue
+        outcomes["parsed"] += 1
+        for posting in page.postings:  # whatever survives is whole, not junk
+            assert posting.native_id and posting.title and posting.url
+            assert posting.posted_at is None or posting.posted_at.tzinfo is not None
+    assert outcomes["refused"] > 0

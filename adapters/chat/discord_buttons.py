@@ -65,12 +65,16 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
         return cls(Action(match["action"]), int(match["check_id"]), label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if self.action is Action.BACK:
-            await show_card(interaction, self.check_id)
-        elif self.action is Action.WHY:
-            await show_breakdown(interaction, self.check_id)
-        else:
-            await record_report(interaction, self.check_id, _REPORT_KINDS[self.action])
+        try:
+            if self.action is Action.BACK:
+                await show_card(interaction, self.check_id)
+            elif self.action is Action.WHY:
+                await show_breakdown(interaction, self.check_id)
+            else:
+                await record_report(interaction, self.check_id, _REPORT_KINDS[self.action])
+        except Exception:  # a press must get an answer, whatever broke behind it
+            _log.exception("button %s failed", self.custom_id)
+            await _tell_failure(interaction)
 
 
 def card_view(card: Card) -> discord.ui.View | None:
@@ -137,9 +141,20 @@ async def record_report(
     language = language_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     user = f"discord:{interaction.user.id}"
-    is_new = await services_of(interaction).report(check_id, user=user, kind=kind)
+    try:
+        is_new = await services_of(interaction).report(check_id, user=user, kind=kind)
+    except LookupError:
+        await reply_text(interaction, "discord.check_unknown", language)
+        return
     key = f"discord.report.{kind.value}" if is_new else "discord.report.updated"
     await reply_text(interaction, key, language)
+
+
+async def _tell_failure(interaction: discord.Interaction[Any]) -> None:
+    try:
+        await reply_text(interaction, "discord.error", language_of(interaction))
+    except discord.HTTPException:
+        _log.warning("could not tell the user about a failed button", exc_info=True)
 
 
 def _or_missing(view: discord.ui.View | None) -> Any:

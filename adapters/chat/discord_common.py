@@ -3,13 +3,15 @@ and replies that can never ping anyone."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import discord
 
 from adapters.chat.discord_render import escape_text
 from bot.i18n import normalize_language, t
-from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 #: Passed on every send, on top of the client's default, so no code path can forget it.
 NO_MENTIONS = discord.AllowedMentions.none()

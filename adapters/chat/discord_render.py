@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import discord
 
+from bot.i18n import t
 from bot.render import Card
+
+if TYPE_CHECKING:
+    from bot.services import SourceHealth
 
 # Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE_MAX = 256
@@ -173,3 +179,46 @@ def embed_length(embed: discord.Embed) -> int:
     for field in embed.fields:
         total += text_length(field.name or "") + text_length(field.value or "")
     return total
+
+
+# -- /sources -----------------------------------------------------------------------------------
+
+
+def _badge(source: SourceHealth) -> str:
+    if source.last_poll is None:
+        return "⚪"
+    if source.consecutive_failures == 0:
+        return "🟢"
+    return "🟠" if source.consecutive_failures < 3 else "🔴"
+
+
+def _when(iso: str | None, language: str) -> str:
+    """A Discord timestamp, which each reader's client shows in their own zone and language."""
+    if not iso:
+        return t("discord.sources.never", language)
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return escape_text(iso)
+    return discord.utils.format_dt(moment, style="R")
+
+
+def sources_embed(health: list[SourceHealth], language: str) -> discord.Embed:
+    embed = discord.Embed(title=t("discord.sources.title", language))
+    for source in health[:25]:
+        status = escape_text(source.last_status or "-")
+        value = t(
+            "discord.sources.line",
+            language,
+            last=_when(source.last_poll, language),
+            status=fit(status, 300, markdown=False),
+            failures=source.consecutive_failures,
+            next=_when(source.next_poll, language),
+            seen=source.postings_seen,
+        )
+        embed.add_field(
+            name=fit(f"{_badge(source)} {source.name}", 256), value=value[:1024], inline=False
+        )
+    if len(health) > 25:
+        embed.set_footer(text=t("discord.sources.more", language, count=len(health) - 25))
+    return embed

@@ -64,6 +64,7 @@ def build_application(settings: Settings, services: Services) -> TelegramApplica
         .token(config.token.get_secret_value())
         .rate_limiter(AIORateLimiter(max_retries=0))
         .concurrent_updates(CONCURRENT_UPDATES)
+        .job_queue(None)  # the bot's own scheduler runs the timed work; no second one here
         .post_init(register_commands)
     )
     if config.base_url:

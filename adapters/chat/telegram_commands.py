@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from adapters.chat.telegram_chat import (
     Context,
@@ -83,6 +83,9 @@ class SubscriptionCommands:
             ("sources", self.on_sources),
         ):
             app.add_handler(CommandHandler(name, callback))
+        # Registered last: only a command no other handler took reaches it.
+        unknown = filters.ChatType.PRIVATE & filters.COMMAND
+        app.add_handler(MessageHandler(unknown, self.on_unknown))
 
     # -- who may act on which chat -----------------------------------------------------------
 
@@ -138,6 +141,10 @@ class SubscriptionCommands:
         lines = [tg("help.intro", language), ""]
         lines += [f"/{name} — {tg(f'cmd.{name}', language)}" for name in COMMANDS]
         await reply_text(update, "\n".join(lines))
+
+    async def on_unknown(self, update: Update, context: Context) -> None:
+        language = await reply_language(self.services, update, context)
+        await reply_text(update, tg("unknown_command", language))
 
     async def on_filters(self, update: Update, context: Context) -> None:
         language = await reply_language(self.services, update, context)

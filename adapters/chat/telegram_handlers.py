@@ -55,10 +55,11 @@ class CheckHandlers:
         self.services = services
 
     def register(self, app: Application) -> None:
-        text_or_caption = filters.TEXT | filters.CAPTION
-        private_text = filters.ChatType.PRIVATE & text_or_caption & ~filters.COMMAND
+        # Any private message but commands and service messages: one without text (a sticker,
+        # a bare photo) is answered with what the bot can check instead of silence.
+        private = filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
         app.add_handler(CommandHandler("legit", self.on_legit))
-        app.add_handler(MessageHandler(private_text, self.on_private_message))
+        app.add_handler(MessageHandler(private, self.on_private_message))
         app.add_handler(CallbackQueryHandler(self.on_button, pattern=CALLBACK_PATTERN))
         app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrate))
         app.add_handler(ChatMemberHandler(self.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))

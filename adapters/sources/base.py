@@ -9,10 +9,11 @@ error `parse` raises, so the scheduler backs off that source and the others go o
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from urllib.parse import urlsplit
@@ -111,7 +112,7 @@ def load_json(source: str, response: httpx.Response) -> Any:
         raise SourceFormatError(source, "empty body")
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, a 5000-digit number
         content_type = response.headers.get("Content-Type", "?")
         raise SourceFormatError(
             source, f"body is not JSON ({content_type}): {exc}; starts {body[:60]!r}"
@@ -141,7 +142,7 @@ def map_items(
         seen += 1
         try:
             posting = to_posting(item)
-        except (ItemError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (ItemError, KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
             continue
         if posting is not None:
@@ -182,7 +183,7 @@ def as_number(value: Any) -> float | None:
         return None
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return number if number == number and number not in {float("inf"), float("-inf")} else None
 
@@ -204,12 +205,13 @@ def build_posting(
 ) -> Posting:
     """A Posting from mapped fields; what the payload left out is read from the text.
 
-    Structured values win: `remote` and `pay` are only inferred (from the location, then
-    `pay_text` or the description) when the source gave none. Language comes from the title
+    Structured values win: `remote` and `pay` are only inferred (remote from the location,
+    title and description; pay from `pay_text`, the title, then the description) when the
+    source gave none. Language comes from the title
     and description.
     """
     if remote is None:
-        remote = detect_remote(location, description)
+        remote = detect_remote(location, description, title=title)
     if pay is None:
         pay = parse_pay(pay_text) if pay_text else None
         pay = pay or parse_pay(title) or parse_pay(description)
@@ -263,10 +265,6 @@ def parse_datetime(value: Any, *, epoch_unit_s: float = 1.0) -> datetime | None:
     return result.astimezone(UTC)
 
 
-def date_to_datetime(value: date) -> datetime:
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
-
-
 # -- companies -------------------------------------------------------------------------------
 
 # The bundled public-suffix snapshot only: looking a domain up must never touch the network.
@@ -279,8 +277,12 @@ def domain_of(url: str) -> str | None:
         host = urlsplit(url).hostname
     except ValueError:
         return None
-    if not host:
-        return None
+    return _registered_domain(host) if host else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _registered_domain(host: str) -> str | None:
+    """Cached: a board repeats one host in every posting, and the suffix walk is not free."""
     extracted = _EXTRACT(host)
     if not extracted.domain or not extracted.suffix:
         return None

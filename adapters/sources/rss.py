@@ -69,10 +69,13 @@ class RssSource:
         if not body.strip():
             raise SourceFormatError(self.name, "empty body")
         # A stream, never bytes or str: feedparser would treat a str as a URL or file path.
-        feed = feedparser.parse(
-            io.BytesIO(body),
-            response_headers={"content-type": response.headers.get("Content-Type", "")},
-        )
+        try:
+            feed = feedparser.parse(
+                io.BytesIO(body),
+                response_headers={"content-type": response.headers.get("Content-Type", "")},
+            )
+        except Exception as exc:  # feedparser's own failures are a bad feed, whatever their type
+            raise SourceFormatError(self.name, f"feed parser failed: {exc!r}") from exc
         problem = feed.get("bozo_exception") if feed.get("bozo") else None
         entries = list(feed.get("entries") or [])
         if not feed.get("version"):
@@ -108,7 +111,7 @@ class RssSource:
             company=company,
             company_domain=None if remote_only else company_domain(link, frozenset()),
             location=location,
-            remote=True if remote_only else detect_remote(location, description),
+            remote=True if remote_only else detect_remote(location, description, title=title),
             description=description,
             posted_at=_entry_time(entry),
         )
@@ -124,7 +127,8 @@ def _entry_html(entry: Any) -> str:
 
 def _entry_time(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        # dict.get skips feedparser's deprecated updated→published key aliasing (and its warning)
+        value = dict.get(entry, key)
         if isinstance(value, time.struct_time):
             return datetime(*value[:6], tzinfo=UTC)
     return None

@@ -48,10 +48,16 @@ _SUBJECT = re.compile(
     r"|nosotros|empresa|customers|users|clients|clientes|usuarios|they|cubrimos|pagamos)\b"
 )
 _FREE_AFTER = re.compile(
-    r"^\W*(?:\w+\W+){0,3}?(?:is|are|will\W+be|es|son|sera|seran)?\W*(?:free|gratis|gratuit[oa]s?"
+    r"\W*(?:\w+\W+){0,3}?(?:is|are|will\W+be|es|son|sera|seran)?\W*(?:free|gratis|gratuit[oa]s?"
     r"|waived|covered|reimbursed|provided|not\W+required|cubiert[oa]s?|reembolsad[oa]s?)\b"
 )
 _WINDOW_WORDS = 6
+#: A warning about scams quotes their words: "scammers ask you to buy a starter kit".
+_WARNING = re.compile(
+    r"\b(?:scam\w*|fraud\w*|beware|impostors?|impersonat\w*|phishing|estafa\w*|fraude\w*"
+    r"|cuidado|suplanta\w*|engano\w*|timo\w*)\b"
+)
+_WARNING_WINDOW = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,7 @@ class Pattern:
     needs: str | None = None  # searched within `needs_window` chars of the hit: required
     needs_window: int = 250
     hit_veto: str | None = None  # searched in the matched words themselves
+    after_veto: str | None = None  # matched right after the hit ("WhatsApp Business API")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +79,7 @@ class Rule:
     weight: float
     message_key: str
     patterns: tuple[Pattern, ...]
-    negatable: bool = True  # a negation just before the trigger cancels it
+    negatable: bool = True  # a negation just before, or a warning about scams, cancels it
     subject_veto: bool = False  # "we"/"the company" just before cancels it (who pays)
     veto: str | None = None  # clause veto shared by every pattern
 
@@ -87,16 +94,20 @@ class Hit:
 
 
 _BENEFIT_VETO = (
-    r"reimburs|stipend|allowance|budget|free\W+of\W+charge|at\W+no\W+(?:cost|charge)|no\W+cost"
+    r"we\W+(?:will\W+)?reimburse|reimbursed\W+by\W+(?:us|the\W+company)|stipend|allowance"
+    r"|budget|free\W+of\W+charge|at\W+no\W+(?:cost|charge)|no\W+cost"
     r"|company-paid|paid\W+by\W+(?:us|the\W+company)|we\W+(?:pay|cover|provide|reimburse)"
-    r"|reembols|gratis|gratuit|sin\W+cost[oe]|sin\W+cargo|a\W+cargo\W+de\W+la\W+empresa"
+    r"|gratis|gratuit|sin\W+cost[oe]|sin\W+cargo|a\W+cargo\W+de\W+la\W+empresa"
     r"|cubrimos|proporcionamos|te\W+damos|never|nunca|jamas|direct\W+deposit|deposito\W+directo"
 )
-_PAID_VETO = _BENEFIT_VETO + r"|\bpaid\b|pagad[oa]|per\W+hour|an\W+hour|/\s?h\b|hourly|por\W+hora"
+_PAID_VETO = (
+    _BENEFIT_VETO
+    + r"|reimburs|reembols|\bpaid\b|pagad[oa]|per\W+hour|an\W+hour|/\s?h\b|hourly|por\W+hora"
+)
 _CHAT_APPS = r"(?:telegram|whatsapp|whats\W?app|signal|wechat|wickr|viber|kik)"
-_CHAT_PRODUCT = r"^\W*(?:bots?|api|apis|mini\W?apps?|sdk|channels?|business|cloud|integrations?)\b"
+_CHAT_PRODUCT = r"\W*(?:bots?|api|apis|mini\W?apps?|sdk|channels?|business|cloud|integrations?)\b"
 _FEE_OBJECTS = (
-    r"(?:fee|fees|kit|starter\W+pack|equipment|software\W+licen[cs]e|certification|certificate"
+    r"(?:fee|fees|kit|starter\W+pack|equipment|software|certification|certificate"
     r"|course|background\W+check|registration|membership|activation|materials|supplies|deposit"
     r"|upgrade|onboarding\W+package)"
 )
@@ -243,6 +254,7 @@ RULES: tuple[Rule, ...] = (
                 r"|ping|join|connect|follow\W+up)\b(?:\W+\w+){0,4}?\W+(?:on|via|through|by|at"
                 rf"|over|in|using)\W+(?:our\W+|the\W+|my\W+)?{_CHAT_APPS}\b",
                 hit_veto=r"signal\W*$",
+                after_veto=_CHAT_PRODUCT,
             ),
             Pattern(
                 r"\b(?:contact|message|text|reach|write|chat|dm|add|talk)\b(?:\W+\w+){0,4}?\W+"
@@ -255,6 +267,10 @@ RULES: tuple[Rule, ...] = (
                 r"|envia(?:nos)?|manda(?:nos)?|llama(?:nos)?)\b(?:\W+\w+){0,4}?\W+(?:por|via|en"
                 r"|a\W+traves\W+de|mediante|al)\W+(?:nuestro\W+|el\W+)?"
                 r"(?:telegram|whatsapp|signal|wechat)\b",
+                after_veto=_CHAT_PRODUCT,
+            ),
+            Pattern(
+                rf"\+?\d[\d\s().-]{{6,}}\d\W+(?:\w+\W+)?(?:on|via|by|at|en|por|al)\W+{_CHAT_APPS}\b"
             ),
             Pattern(
                 r"\b(?:t\.me|telegram\.me|wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com"
@@ -362,7 +378,9 @@ RULES: tuple[Rule, ...] = (
                 r"\bcommissions?\W+(?:per|for\W+each|on\W+each|for\W+every|on\W+every|from\W+each)"
                 r"\W+(?:task|order|rating|review|click|product|submission|set|app)"
             ),
-            Pattern(r"\bcombination\W+(?:tasks?|orders?|products?)\b|\bcombo\W+(?:tasks?|orders?)\b"),
+            Pattern(
+                r"\bcombination\W+(?:tasks?|orders?|products?)\b|\bcombo\W+(?:tasks?|orders?)\b"
+            ),
             Pattern(
                 r"\bunlock\w*\W+(?:\w+\W+){0,2}?(?:tasks?|levels?|vip|orders?|commissions?"
                 r"|earnings|withdrawals?)\b"
@@ -397,7 +415,9 @@ RULES: tuple[Rule, ...] = (
                 r"(?:company|clients|customers))\b.{0,80}?\b(?:transfer|forward|send|wire)",
             ),
             Pattern(r"\b(?:payment|financial)\W+(?:processing\W+)?(?:agent|representative)\b"),
-            Pattern(r"\breship(?:ping|per)?\b|\b(?:repackag\w+|re-ship)\W+(?:\w+\W+)?(?:packages|parcels)"),
+            Pattern(
+                r"\breship(?:ping|per)?\b|\b(?:repackag\w+|re-ship)\W+(?:\w+\W+)?(?:packages|parcels)"
+            ),
             Pattern(
                 r"\brecibir\W+(?:\w+\W+){0,2}?(?:pagos|fondos|transferencias|dinero)\W+"
                 r"(?:\w+\W+){0,3}?(?:en\W+nombre|de\W+(?:nuestros\W+)?clientes)\b"
@@ -548,6 +568,8 @@ class RuleEngine:
     def _accepts(self, rule: Rule, pattern: Pattern, folded: str, start: int, end: int) -> bool:
         if pattern.hit_veto and self._compiled(pattern.hit_veto).search(folded, start, end):
             return False
+        if pattern.after_veto and self._compiled(pattern.after_veto).match(folded, end):
+            return False
         if pattern.needs:
             window = folded[max(0, start - pattern.needs_window) : end + pattern.needs_window]
             if not self._compiled(pattern.needs).search(window):
@@ -556,7 +578,9 @@ class RuleEngine:
         before_words = folded[clause_start:start].split()[-_WINDOW_WORDS:]
         before = " ".join(before_words)
         if rule.negatable and (
-            _NEGATION.search(before) or _FREE_AFTER.search(folded, end, clause_end)
+            _NEGATION.search(before)
+            or _FREE_AFTER.match(folded, end, clause_end)
+            or _WARNING.search(folded, max(0, start - _WARNING_WINDOW), clause_end)
         ):
             return False
         if rule.subject_veto and _SUBJECT.search(before):
@@ -586,7 +610,9 @@ def signals_from_hits(hits: list[Hit], original: str) -> list[Signal]:
             weight = min(70.0, rule.weight + 20.0 * (distinct - 1))
             evidence = "; ".join(dict.fromkeys(quotes))
             signals.append(
-                Signal(rule_id, weight, clip(evidence, 120), rule.message_key, {"count": str(distinct)})
+                Signal(
+                    rule_id, weight, clip(evidence, 120), rule.message_key, {"count": str(distinct)}
+                )
             )
             continue
         heaviest = max(rule_hits, key=lambda hit: hit.weight)

@@ -83,3 +83,8 @@ def clip(text: str, limit: int = 80) -> str:
     """Evidence short enough for a chat line."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one space-separated string, for readable word lists."""
+    return frozenset(words.split())

@@ -32,6 +32,12 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
+    async def write(self, sql: str, parameters: tuple[object, ...] = ()) -> int:
+        """One statement, atomic on its own: no BEGIN/COMMIT round trips. Returns rowcount."""
+        async with self._write_lock:
+            cursor = await self.conn.execute(sql, parameters)
+            return cursor.rowcount
+
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()

@@ -28,7 +28,16 @@ async def enqueue(
     now: float,
 ) -> int:
     """Add one row per subscription (inside the caller's transaction); returns rows added."""
-    rows = [(posting_id, sub.id, check_id, now) for sub in subscriptions]
+    return await enqueue_many(
+        conn, [(posting_id, check_id, sub.id) for sub in subscriptions], now=now
+    )
+
+
+async def enqueue_many(
+    conn: aiosqlite.Connection, rows: Iterable[tuple[int, int, int]], *, now: float
+) -> int:
+    """Add (posting id, check id, subscription id) rows; returns how many were given."""
+    rows = [(posting_id, sub_id, check_id, now) for posting_id, check_id, sub_id in rows]
     if not rows:
         return 0
     await conn.executemany(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,17 +21,77 @@ async def known_native_ids(db: Database, source: str) -> set[str]:
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def find_duplicate(conn: aiosqlite.Connection, posting: Posting) -> int | None:
-    """The id of an earlier posting of the same job, if any: the same URL anywhere, or the
-    same company, title and place on another board (one board may list twin openings)."""
-    async with conn.execute(
-        """SELECT id FROM postings
-           WHERE (url = ? OR (fingerprint = ? AND source != ?)) AND duplicate_of IS NULL
-           ORDER BY id LIMIT 1""",
-        (posting.url, posting.fingerprint, posting.source),
-    ) as cursor:
+_CHUNK = 400  # bound parameters per query stay well under SQLite's limit
+
+
+async def _next_id(conn: aiosqlite.Connection, table: str) -> int:
+    """The next free id. Valid only inside a write transaction, which holds SQLite's lock."""
+    async with conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}") as cursor:
         row = await cursor.fetchone()
-    return int(row[0]) if row else None
+    assert row is not None
+    return int(row[0])
+
+
+async def find_duplicates(
+    conn: aiosqlite.Connection, postings: Sequence[Posting]
+) -> list[int | None]:
+    """For each posting, the id of an earlier posting of the same job, if any: the same URL
+    anywhere, or the same company, title and place on another board (one board may list twin
+    openings). Earlier postings of the same batch count too; their ids are the ones
+    `insert_postings` will give them, so call both in one transaction."""
+    by_url: dict[str, int] = {}
+    by_fingerprint: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(postings), _CHUNK):
+        chunk = postings[start : start + _CHUNK]
+        urls = [p.url for p in chunk]
+        prints = [p.fingerprint for p in chunk]
+        marks_u, marks_f = ",".join("?" * len(urls)), ",".join("?" * len(prints))
+        async with conn.execute(
+            f"""SELECT id, url, fingerprint, source FROM postings
+                WHERE duplicate_of IS NULL AND (url IN ({marks_u}) OR fingerprint IN ({marks_f}))
+                ORDER BY id DESC""",
+            (*urls, *prints),
+        ) as cursor:
+            for row in await cursor.fetchall():
+                by_url[row["url"]] = row["id"]
+                by_fingerprint[row["fingerprint"]] = (row["id"], row["source"])
+    next_id = await _next_id(conn, "postings")
+    found: list[int | None] = []
+    for offset, posting in enumerate(postings):
+        duplicate = by_url.get(posting.url)
+        twin = by_fingerprint.get(posting.fingerprint)
+        if duplicate is None and twin is not None and twin[1] != posting.source:
+            duplicate = twin[0]
+        found.append(duplicate)
+        if duplicate is None:
+            own_id = next_id + offset
+            by_url.setdefault(posting.url, own_id)
+            by_fingerprint.setdefault(posting.fingerprint, (own_id, posting.source))
+    return found
+
+
+async def insert_postings(
+    conn: aiosqlite.Connection,
+    rows: Sequence[tuple[Posting, bool, int | None]],
+    *,
+    now: float,
+) -> list[int]:
+    """Insert (posting, relevant, duplicate_of) rows in one statement; returns their ids."""
+    first_id = await _next_id(conn, "postings")
+    ids = list(range(first_id, first_id + len(rows)))
+    await conn.executemany(
+        """INSERT INTO postings (id, source, native_id, url, fingerprint, relevant, duplicate_of,
+               data_json, first_seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                posting_id, posting.source, posting.native_id, posting.url, posting.fingerprint,
+                int(relevant), duplicate_of, json.dumps(posting_to_dict(posting)), now,
+            )
+            for posting_id, (posting, relevant, duplicate_of) in zip(ids, rows, strict=True)
+        ],
+    )
+    return ids
 
 
 async def insert_posting(
@@ -42,23 +102,30 @@ async def insert_posting(
     duplicate_of: int | None,
     now: float,
 ) -> int:
-    cursor = await conn.execute(
-        """INSERT INTO postings (source, native_id, url, fingerprint, relevant, duplicate_of,
-               data_json, first_seen_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            posting.source,
-            posting.native_id,
-            posting.url,
-            posting.fingerprint,
-            int(relevant),
-            duplicate_of,
-            json.dumps(posting_to_dict(posting)),
-            now,
-        ),
+    return (await insert_postings(conn, [(posting, relevant, duplicate_of)], now=now))[0]
+
+
+async def insert_posting_checks(
+    conn: aiosqlite.Connection,
+    rows: Sequence[tuple[int, Posting, Verdict]],
+    *,
+    now: float,
+) -> list[int]:
+    """One stored check per (posting id, posting, verdict): what alert buttons refer to."""
+    first_id = await _next_id(conn, "checks")
+    ids = list(range(first_id, first_id + len(rows)))
+    await conn.executemany(
+        """INSERT INTO checks (id, subject, url, summary, posting_id, verdict_json, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                check_id, posting.url, posting.url, posting.title, posting_id,
+                json.dumps(verdict_to_dict(verdict)), now,
+            )
+            for check_id, (posting_id, posting, verdict) in zip(ids, rows, strict=True)
+        ],
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return ids
 
 
 @dataclass(frozen=True, slots=True)

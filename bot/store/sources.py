@@ -78,6 +78,18 @@ async def record_success(
     )
 
 
+async def record_unchanged(
+    db: Database, name: str, *, status: str, now: float, next_poll_at: float
+) -> None:
+    """A poll that found nothing new (304, or the same body): only the health columns move."""
+    await db.write(
+        """UPDATE sources SET last_poll_at = ?, last_status = ?, consecutive_failures = 0,
+               next_poll_at = ?, first_poll_done = 1
+           WHERE name = ?""",
+        (now, status, next_poll_at, name),
+    )
+
+
 async def record_failure(
     db: Database, name: str, *, status: str, now: float, next_poll_at: float
 ) -> int:

@@ -1,0 +1,204 @@
+"""The scam checker: every check over one posting, combined into a Verdict.
+
+Risk is the sum of the signals' weights, clamped to 0–100; one signal counts once (its
+heaviest hit). The sum keeps every verdict explained by its reasons: a reader can add the
+weights shown under "Why?" and get the risk. Weights are set so that a weak signal alone
+(urgency 10, "no experience" 10) stays `ok`, and a fee or a crypto deposit (65) is `scam` at
+the default thresholds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from bot.models import Posting, RiskLevel, Signal, Verdict
+from bot.scam.domains import LinkChecker
+from bot.scam.employers import Employer, EmployerRegistry
+from bot.scam.pay import pay_from_posting, role_limit_usd_h, stated_pay
+from bot.scam.rules import RuleEngine, default_engine, signals_from_hits
+from bot.scam.scripts import ScriptLibrary, ScriptMatch
+from bot.scam.textnorm import fold
+
+if TYPE_CHECKING:
+    from bot.scam.reputation import Reputation
+
+_URL = re.compile(r"(?:https?://|\bwww\.)[^\s<>()\"']+", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
+_MAX_TEXT_LINKS = 5
+_MAX_EMAILS = 5
+
+#: Weight of a near-copy of a known scam, by the share of the script found in the posting.
+SCRIPT_STRONG_WEIGHT = 70.0
+SCRIPT_WEIGHT = 50.0
+SCRIPT_STRONG_CONTAINMENT = 0.8
+
+
+def combine(
+    signals: Iterable[Signal],
+    *,
+    caution_at: int,
+    scam_at: int,
+    verified_employer: str | None = None,
+    matched_script: str | None = None,
+) -> Verdict:
+    """Signals to a Verdict: one per id (the heaviest), heaviest first, risk = their sum."""
+    heaviest: dict[str, Signal] = {}
+    for signal in signals:
+        kept = heaviest.get(signal.id)
+        if kept is None or signal.weight > kept.weight:
+            heaviest[signal.id] = signal
+    reasons = tuple(sorted(heaviest.values(), key=lambda signal: (-signal.weight, signal.id)))
+    risk = max(0, min(100, round(sum(signal.weight for signal in reasons))))
+    if risk >= scam_at:
+        level = RiskLevel.SCAM
+    elif risk >= caution_at:
+        level = RiskLevel.CAUTION
+    else:
+        level = RiskLevel.OK
+    return Verdict(risk, level, reasons, verified_employer, matched_script)
+
+
+class ScamChecker:
+    """Checks 1–3 synchronously (pure CPU), check 4 on demand (`check_online`)."""
+
+    def __init__(
+        self,
+        *,
+        caution_at: int = 30,
+        scam_at: int = 60,
+        employers: EmployerRegistry | None = None,
+        scripts: ScriptLibrary | None = None,
+        reputation: Reputation | None = None,
+        rules: RuleEngine | None = None,
+    ) -> None:
+        if not 0 < caution_at <= scam_at <= 100:
+            raise ValueError(
+                f"thresholds must be 0 < caution_at <= scam_at <= 100, got "
+                f"{caution_at} and {scam_at}"
+            )
+        self.caution_at = caution_at
+        self.scam_at = scam_at
+        self.employers = employers if employers is not None else EmployerRegistry.load()
+        self.scripts = scripts if scripts is not None else ScriptLibrary.load_seed()
+        self.reputation = reputation
+        self._rules = rules or default_engine()
+        self._links = LinkChecker(self.employers)
+
+    # -- the checks --------------------------------------------------------------------------
+
+    def check(
+        self, posting: Posting, *, company_profile: str = "", extra_text: str = ""
+    ) -> Verdict:
+        """The verdict on one posting. `extra_text`: requirements, benefits, pay, messages."""
+        parts = (posting.title, posting.company, posting.description, extra_text, company_profile)
+        text = "\n".join(part for part in parts if part)
+        folded = fold(text)
+        signals = signals_from_hits(self._rules.hits(folded), text)
+        claimed = self.employers.by_name(posting.company) if posting.company else None
+
+        url = posting.url or (posting.company_domain or "")
+        link = self._links.check_link(url, claimed) if url else None
+        verified = link.verified if link else None
+        if link:
+            signals.extend(link.signals)
+        signals.extend(self._text_link_signals(text, url, claimed))
+        emails = [email for email in _EMAIL.findall(text)[:_MAX_EMAILS] if "#" not in email]
+        signals.extend(self._links.check_emails(emails, claimed))
+
+        signals.extend(self._pay_signals(posting, folded, text, signals))
+        if not posting.company and not company_profile.strip() and verified is None:
+            signals.append(Signal("company.missing", 15, "", "signal.company_missing"))
+
+        match = self.scripts.match(folded)
+        if match is not None:
+            signals.append(_script_signal(match))
+        return combine(
+            signals,
+            caution_at=self.caution_at,
+            scam_at=self.scam_at,
+            verified_employer=verified.name if verified else None,
+            matched_script=match.script_id if match else None,
+        )
+
+    def add_script(self, script_id: str, text: str, label: str) -> None:
+        """Grow the known-scripts library (an admin confirmed a report); label "legit" retracts."""
+        self.scripts.add(script_id, text, label)
+
+    async def check_online(self, posting: Posting, verdict: Verdict) -> Verdict:
+        """The verdict with online reputation added; unchanged when reputation is off.
+
+        Never waits more than the reputation's budget (2 s by default): what is not known by
+        then is left out, and the offline verdict stands.
+        """
+        if self.reputation is None or verdict.verified_employer is not None:
+            return verdict  # off, or the link is on an employer's own domain or board
+        extra = await self.reputation.signals(posting.url or (posting.company_domain or ""))
+        if not extra:
+            return verdict
+        return combine(
+            (*verdict.reasons, *extra),
+            caution_at=self.caution_at,
+            scam_at=self.scam_at,
+            verified_employer=verdict.verified_employer,
+            matched_script=verdict.matched_script,
+        )
+
+    # -- parts -------------------------------------------------------------------------------
+
+    def _text_link_signals(
+        self, text: str, primary_url: str, claimed: Employer | None
+    ) -> list[Signal]:
+        """Links written in the text: look-alikes, shorteners, raw IPs (no impersonation)."""
+        if "http" not in text and "www." not in text:
+            return []
+        signals: list[Signal] = []
+        seen = {primary_url.rstrip("/")}
+        for raw in _URL.findall(text)[: _MAX_TEXT_LINKS + 1]:
+            url = raw.rstrip(".,;:!?")
+            if url.rstrip("/") in seen:
+                continue
+            seen.add(url.rstrip("/"))
+            signals.extend(self._links.check_link(url, claimed, primary=False).signals)
+        return signals
+
+    def _pay_signals(
+        self, posting: Posting, folded: str, text: str, signals: list[Signal]
+    ) -> list[Signal]:
+        """Pay far above the role's range, and "no experience" next to high or sure pay."""
+        ids = {signal.id for signal in signals}
+        found = stated_pay(folded, text)
+        structured = pay_from_posting(posting.pay)
+        if structured is not None:
+            found.append(structured)
+        extra: list[Signal] = []
+        easy_entry = "no_experience" in ids or "no_interview" in ids
+        limit = role_limit_usd_h(fold(posting.title), folded, entry_level="no_experience" in ids)
+        above = [pay for pay in found if pay.hourly_usd > limit]
+        if above:
+            top = max(above, key=lambda pay: pay.hourly_usd)
+            extra.append(
+                Signal(
+                    "pay.above_range",
+                    25,
+                    top.evidence,
+                    "signal.pay_above_range",
+                    {"hourly": f"{top.hourly_usd:.0f}", "limit": f"{limit:.0f}"},
+                )
+            )
+        if easy_entry and (above or "pay.guaranteed" in ids):
+            extra.append(Signal("pay.easy_high", 25, "", "signal.pay_easy_high"))
+        return extra
+
+
+def _script_signal(match: ScriptMatch) -> Signal:
+    strong = match.containment >= SCRIPT_STRONG_CONTAINMENT
+    percent = f"{match.containment * 100:.0f}"
+    return Signal(
+        "script.match",
+        SCRIPT_STRONG_WEIGHT if strong else SCRIPT_WEIGHT,
+        f"{match.script_id} ({percent}%)",
+        "signal.script_match",
+        {"script": match.script_id, "label": match.label, "similarity": percent},
+    )

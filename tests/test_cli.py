@@ -1,0 +1,116 @@
+"""The command line as a person runs it, against boards served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.pipeline_helpers import greenhouse_jobs
+from tests.sources_helpers import PayloadServer
+
+ROOT = Path(__file__).resolve().parent.parent
+PATH = "/v1/boards/acme/jobs"
+JOBS = [
+    {"id": 1, "title": "AI Trainer - Spanish"},
+    {"id": 2, "title": "Senior Accountant", "content": "&lt;p&gt;Ledgers.&lt;/p&gt;"},
+    {"id": 3, "title": "@everyone RLHF Annotator \x1b[31mred"},
+]
+
+
+def config(tmp_path: Path, url: str, *, first_poll_alerts: bool = False) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"""
+[storage]
+database = "{tmp_path / "vigia.db"}"
+
+[polling]
+alert_on_first_poll = {str(first_poll_alerts).lower()}
+
+[outbox]
+drain_interval_s = 0.1
+
+[console]
+language = "en"
+
+[[sources]]
+kind = "greenhouse"
+board = "acme"
+company = "Acme"
+url = "{url}"
+
+[[subscriptions]]
+chat = "console"
+language = "en"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+async def run_cli(*args: str, timeout_s: float = 60) -> tuple[int, str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "TELEGRAM_TOKEN"}}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+async def test_poll_once_json_prints_each_new_posting(tmp_path: Path, payload_server: PayloadServer) -> None:
+    url = payload_server.serve(PATH, greenhouse_jobs(JOBS))
+    status, out, err = await run_cli("poll", "--once", "--json", "--config", str(config(tmp_path, url)))
+    assert status == 0, err
+    postings = [json.loads(line) for line in out.splitlines()]
+    assert sorted(p["id"] for p in postings) == ["1", "2", "3"]
+    assert {p["source"] for p in postings} == {"greenhouse:acme"}
+    assert "poll greenhouse:acme status=200" in err
+
+    status, out, _ = await run_cli("poll", "--once", "--json", "--config", str(config(tmp_path, url)))
+    assert status == 0 and out == ""  # nothing new the second time
+
+
+async def test_sources_table_shows_health(tmp_path: Path, payload_server: PayloadServer) -> None:
+    url = payload_server.serve(PATH, b"oops", status=503)
+    path = config(tmp_path, url)
+    await run_cli("poll", "--once", "--config", str(path))
+    status, out, _ = await run_cli("sources", "--config", str(path))
+    assert status == 0
+    header, row = out.splitlines()[:2]
+    assert header.split()[:2] == ["KIND", "NAME"]
+    assert row.split()[:2] == ["greenhouse", "greenhouse:acme"]
+    assert "HTTP 503" in row and " 1 " in row
+
+
+async def test_run_prints_alerts_to_the_console_and_stops_on_sigterm(
+    tmp_path: Path, payload_server: PayloadServer
+) -> None:
+    url = payload_server.serve(PATH, greenhouse_jobs(JOBS))
+    env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "TELEGRAM_TOKEN"}}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config(tmp_path, url, first_poll_alerts=True)),
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    seen: list[str] = []
+    try:
+        async with asyncio.timeout(60):
+            while not any("RLHF Annotator" in line for line in seen):
+                line = await process.stdout.readline()
+                assert line, "the bot exited before printing the alerts"
+                seen.append(line.decode())
+            while not any("AI Trainer - Spanish" in line for line in seen):
+                seen.append((await process.stdout.readline()).decode())
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 30)
+    text = "".join(seen)
+    assert "\x1b" not in text  # a posting cannot send terminal escape codes
+    assert "Senior Accountant" not in text  # not relevant, so not alerted
+    assert process.returncode == 0

@@ -1,0 +1,163 @@
+"""The combined verdict: levels on labelled cases, reasons, thresholds, translations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.i18n import catalog, placeholders, t
+from bot.models import Pay, PayPeriod, Posting, RiskLevel, Signal
+from bot.scam import ScamChecker, combine
+from bot.scam.evaluate import posting_from_dict
+
+DATA = Path(__file__).parent / "data"
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    with open(DATA / name, encoding="utf-8") as cases:
+        return [json.loads(line) for line in cases if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def checker() -> ScamChecker:
+    return ScamChecker()
+
+
+def posting(description: str, **fields: Any) -> Posting:
+    base: dict[str, Any] = {
+        "source": "test",
+        "native_id": "1",
+        "url": "https://acmedata.com/j/1",
+        "title": "Data Annotator",
+        "company": "Acme Data",
+    }
+    base.update(fields)
+    return Posting(description=description, **base)
+
+
+@pytest.mark.parametrize("name", ["scam_cases.jsonl", "scam_extra_cases.jsonl"])
+def test_every_scam_is_flagged_and_no_legit_posting_is_called_scam(
+    checker: ScamChecker, name: str
+) -> None:
+    for case in load(name):
+        item, profile, extra = posting_from_dict(case)
+        verdict = checker.check(item, company_profile=profile, extra_text=extra)
+        if case["label"] == "scam":
+            assert verdict.level is not RiskLevel.OK, (case["id"], verdict)
+        else:
+            assert verdict.level is not RiskLevel.SCAM, (case["id"], verdict)
+
+
+def test_reasons_are_heaviest_first_and_add_up_to_the_risk(checker: ScamChecker) -> None:
+    verdict = checker.check(posting("Urgent! No experience needed. Contact us on WhatsApp."))
+    weights = [signal.weight for signal in verdict.reasons]
+    assert weights == sorted(weights, reverse=True)
+    assert verdict.risk == min(100, round(sum(weights)))
+    assert verdict.level is RiskLevel.CAUTION
+    assert all(signal.evidence for signal in verdict.reasons)
+
+
+def test_thresholds_are_constructor_arguments() -> None:
+    text = "Contact our recruiter on Telegram."  # 35 points
+    assert ScamChecker(caution_at=30, scam_at=60).check(posting(text)).level is RiskLevel.CAUTION
+    assert ScamChecker(caution_at=10, scam_at=35).check(posting(text)).level is RiskLevel.SCAM
+    assert ScamChecker(caution_at=40, scam_at=60).check(posting(text)).level is RiskLevel.OK
+    with pytest.raises(ValueError):
+        ScamChecker(caution_at=70, scam_at=60)
+
+
+def test_combine_keeps_the_heaviest_signal_of_each_id() -> None:
+    verdict = combine(
+        [
+            Signal("fee", 10, "a", "signal.fee"),
+            Signal("fee", 65, "b", "signal.fee"),
+            Signal("urgency", 10, "c", "signal.urgency"),
+        ],
+        caution_at=30,
+        scam_at=60,
+    )
+    assert [(s.id, s.evidence) for s in verdict.reasons] == [("fee", "b"), ("urgency", "c")]
+    assert verdict.risk == 75 and verdict.level is RiskLevel.SCAM
+
+
+def test_verified_employer_and_trusted_board_still_scored_on_text(checker: ScamChecker) -> None:
+    verdict = checker.check(
+        posting(
+            "Buy the starter kit ($40) before your first project.",
+            source="greenhouse:scaleai",
+            url="https://job-boards.greenhouse.io/scaleai/jobs/1",
+            company="Scale AI",
+        )
+    )
+    assert verdict.verified_employer == "Scale AI"
+    assert verdict.level is RiskLevel.SCAM
+
+
+def test_link_domain_comes_from_the_url_when_company_domain_is_none(checker: ScamChecker) -> None:
+    verdict = checker.check(
+        posting(
+            "Label images.", url="https://appen-jobs.work/x", company="Appen", company_domain=None
+        )
+    )
+    assert {"domain.lookalike", "link.impersonation"} <= {s.id for s in verdict.reasons}
+
+
+def test_pay_far_above_the_role(checker: ScamChecker) -> None:
+    gig = checker.check(posting("Earn $85 per hour rating chatbot answers.", title="AI Rater"))
+    assert "pay.above_range" in {s.id for s in gig.reasons}
+    expert = checker.check(posting("PhD in physics required. $90-$150 per hour.", title="AI Tutor"))
+    engineer = checker.check(posting("Salary $150,000 per year.", title="ML Engineer"))
+    structured = checker.check(
+        posting("Rate answers.", title="Rater", pay=Pay(120, 120, "USD", PayPeriod.HOUR))
+    )
+    assert "pay.above_range" not in {s.id for s in expert.reasons}
+    assert "pay.above_range" not in {s.id for s in engineer.reasons}
+    assert "pay.above_range" in {s.id for s in structured.reasons}
+
+
+def test_missing_company_identity_is_a_weak_signal(checker: ScamChecker) -> None:
+    anonymous = checker.check(posting("Label images remotely.", company="", url=""))
+    assert [s.id for s in anonymous.reasons] == ["company.missing"]
+    assert anonymous.level is RiskLevel.OK
+    with_profile = checker.check(
+        posting("Label images.", company="", url=""),
+        company_profile="We are a data company founded in 2015.",
+    )
+    assert with_profile.reasons == ()
+
+
+def _all_emitted(checker: ScamChecker) -> list[Signal]:
+    signals: list[Signal] = []
+    for name in ("scam_cases.jsonl", "scam_extra_cases.jsonl"):
+        for case in load(name):
+            item, profile, extra = posting_from_dict(case)
+            signals.extend(checker.check(item, company_profile=profile, extra_text=extra).reasons)
+    return signals
+
+
+def test_every_reason_reads_in_spanish_and_english(checker: ScamChecker) -> None:
+    emitted = _all_emitted(checker)
+    assert len({signal.id for signal in emitted}) >= 20
+    for language in ("es", "en"):
+        messages = catalog(language)
+        for signal in emitted:
+            assert signal.message_key in messages, (language, signal.message_key)
+            assert placeholders(messages[signal.message_key]) <= set(signal.params), signal
+            assert "{" not in t(signal.message_key, language, **signal.params)
+
+
+def test_scam_catalogs_have_the_same_keys_and_placeholders() -> None:
+    root = Path(__file__).parent.parent / "bot" / "i18n" / "locales"
+    from babel.messages.pofile import read_po
+
+    def read(language: str) -> dict[str, str]:
+        with open(root / language / "scam.po", "rb") as po:
+            return {m.id: m.string for m in read_po(po) if m.id}  # type: ignore[misc]
+
+    spanish, english = read("es"), read("en")
+    assert spanish.keys() == english.keys()
+    for key in spanish:
+        assert placeholders(spanish[key]) == placeholders(english[key]), key

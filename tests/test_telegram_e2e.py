@@ -1,0 +1,398 @@
+"""The real bot against a Telegram Bot API emulator (npm `telegram-test-api` 4.2.1).
+
+Every test runs the whole bot (store, scam checks, services, the PTB Application polling over
+HTTP, the outbox drainer and the Telegram sender) and talks to it as a person would, through
+the emulator's client routes. See tests/telegram_emulator.py for the gateway that smooths the
+emulator's gaps and plays blocked users, upgraded groups and administrators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from bot.models import ChatRef, Filter, Posting, RiskLevel
+from bot.store import outbox as outbox_store
+from bot.store import postings as postings_store
+from bot.store import reports as reports_store
+from tests.telegram_emulator import (
+    BOT_ID,
+    BotMessage,
+    TelegramHarness,
+    group_chat,
+    person,
+    private_chat,
+)
+
+pytest_plugins = ("tests.telegram_emulator",)
+
+PAGES = Path(__file__).parent / "data" / "pages"
+RECRUITER_MESSAGE = (PAGES / "recruiter_message.txt").read_text(encoding="utf-8")
+
+
+def visible(message: BotMessage) -> str:
+    """What the reader sees once Telegram has parsed the HTML."""
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.tags: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.add(tag)
+
+        def handle_data(self, data: str) -> None:
+            self.parts.append(data)
+
+    parser = Text()
+    parser.feed(message.text)
+    assert parser.tags <= {"b", "i", "a"}, f"unexpected markup in {message.text!r}"
+    return "".join(parser.parts)
+
+
+def labels(message: BotMessage) -> list[str]:
+    return [button["text"] for row in message.keyboard for button in row]
+
+
+@pytest.fixture
+async def scam_site() -> AsyncIterator[str]:
+    """A scam job page on 127.0.0.1, the only place a link check may fetch from."""
+    page = (PAGES / "scam.html").read_bytes()
+
+    async def reviewer(_: web.Request) -> web.Response:
+        return web.Response(body=page, content_type="text/html", charset="utf-8")
+
+    app = web.Application()
+    app.router.add_get("/reviewer", reviewer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/reviewer"
+    finally:
+        await runner.cleanup()
+
+
+async def queue_alert(bot: TelegramHarness, chat: ChatRef, posting: Posting, language: str) -> int:
+    """A new posting for a subscription, written the way the pipeline writes it."""
+    subscription = await bot.services.subscribe(
+        chat, Filter(max_risk=RiskLevel.SCAM), language=language
+    )
+    verdict = bot.app.checker.check(posting)
+    db = bot.app.db
+    async with db.transaction() as conn:
+        posting_id = await postings_store.insert_posting(
+            conn, posting, relevant=True, duplicate_of=None, now=db.clock()
+        )
+        check_id = await postings_store.insert_check(
+            conn,
+            subject=posting.url,
+            url=posting.url,
+            summary=posting.title,
+            verdict=verdict,
+            posting_id=posting_id,
+            note=None,
+            now=db.clock(),
+        )
+        await outbox_store.enqueue(
+            conn,
+            posting_id=posting_id,
+            check_id=check_id,
+            subscriptions=[subscription],
+            now=db.clock(),
+        )
+    return check_id
+
+
+def job(title: str = "AI Trainer (Spanish)", **extra: Any) -> Posting:
+    fields: dict[str, Any] = {
+        "source": "greenhouse:acme",
+        "native_id": "1",
+        "url": "https://boards.greenhouse.io/acme/jobs/1",
+        "title": title,
+        "company": "Acme AI",
+        "location": "Madrid",
+        "description": "Review and rate model answers in Spanish. Paid hourly.",
+    }
+    return Posting(**{**fields, **extra})
+
+
+# -- "is this legit?" ------------------------------------------------------------------------
+
+
+async def test_a_link_sent_in_private_is_answered_with_a_verdict_card(
+    telegram_bot: TelegramHarness, scam_site: str
+) -> None:
+    ana = person(101, language_code="en")
+    await telegram_bot.client.send_message(ana, private_chat(ana), scam_site)
+    [card] = await telegram_bot.client.wait_for(101)
+    assert card.parse_mode == "HTML"
+    seen = visible(card)
+    assert "🔴" in seen  # a fee, crypto top-ups and Telegram contact: a scam
+    assert labels(card) == ["Open", "Why?", "Report as scam", "Looks fine"]
+    assert card.button("Open")["url"] == scam_site
+
+
+async def test_a_forwarded_recruiter_message_without_a_link_is_checked_as_text(
+    telegram_bot: TelegramHarness,
+) -> None:
+    laura_victim = person(102, language_code="es")
+    forwarded = {"type": "hidden_user", "sender_user_name": "Laura RRHH", "date": 1_800_000_000}
+    await telegram_bot.client.send_message(
+        laura_victim, private_chat(laura_victim), RECRUITER_MESSAGE, forward_origin=forwarded
+    )
+    [card] = await telegram_bot.client.wait_for(102)
+    seen = visible(card)
+    assert "🔴" in seen or "🟠" in seen
+    assert "Open" not in labels(card) and "Abrir" not in labels(card)  # nothing to open
+    assert len(labels(card)) == 3  # Why? / Report / Looks fine, in Spanish
+
+
+async def test_legit_as_a_reply_in_a_group_checks_the_replied_message(
+    telegram_bot: TelegramHarness,
+) -> None:
+    group = group_chat(-4001)
+    poster, asker = person(103, "Pablo"), person(104, "Marta")
+    await telegram_bot.client.send_message(poster, group, RECRUITER_MESSAGE)  # not for the bot
+    replied = {
+        "message_id": 1,
+        "date": 1_800_000_000,
+        "chat": group,
+        "from": poster,
+        "text": RECRUITER_MESSAGE,
+    }
+    await telegram_bot.client.send_command(asker, group, "/legit", reply_to_message=replied)
+    [card] = await telegram_bot.client.wait_for(-4001)
+    assert "🔴" in visible(card) or "🟠" in visible(card)
+    assert "reply_parameters" in card.raw  # quotes the /legit message in the group
+    assert await telegram_bot.client.new_bot_messages(-4001) == []  # one answer, not two
+
+
+# -- subscriptions ---------------------------------------------------------------------------
+
+
+async def test_only_group_administrators_subscribe_a_group(telegram_bot: TelegramHarness) -> None:
+    group, admin, member = group_chat(-4002), person(105, "Admin"), person(106, "Member")
+    telegram_bot.gateway.set_member(-4002, 105, "administrator")
+    telegram_bot.gateway.set_member(-4002, 106, "member")
+
+    await telegram_bot.client.send_command(member, group, "/subscribe rlhf")
+    [refused] = await telegram_bot.client.wait_for(-4002)
+    assert "administrador" in visible(refused)
+    assert await telegram_bot.services.subscriptions(ChatRef("telegram", "-4002")) == []
+
+    await telegram_bot.client.send_command(
+        admin, group, '/subscribe rlhf "ai trainer" remote -senior'
+    )
+    [done] = await telegram_bot.client.wait_for(-4002)
+    assert "✅" in visible(done)
+    [subscription] = await telegram_bot.services.subscriptions(ChatRef("telegram", "-4002"))
+    assert subscription.filter.keywords == ("rlhf", "ai trainer")
+    assert subscription.filter.exclude == ("senior",)
+    assert subscription.filter.remote_only
+
+
+async def test_a_channel_is_subscribed_from_private_when_bot_and_person_administer_it(
+    telegram_bot: TelegramHarness,
+) -> None:
+    gateway = telegram_bot.gateway
+    gateway.add_channel("@vigia_jobs", -1007001, "Vigia jobs")
+    gateway.set_member(-1007001, BOT_ID, "administrator")
+    gateway.set_member(-1007001, 107, "creator")
+    owner, stranger = person(107, "Owner", "en"), person(108, "Stranger", "en")
+
+    await telegram_bot.client.send_command(
+        stranger, private_chat(stranger), "/subscribe @vigia_jobs rlhf"
+    )
+    [refused] = await telegram_bot.client.wait_for(108)
+    assert "Only administrators of @vigia_jobs" in visible(refused)
+
+    await telegram_bot.client.send_command(
+        owner, private_chat(owner), "/subscribe @vigia_jobs rlhf"
+    )
+    [done] = await telegram_bot.client.wait_for(107)
+    assert "Channel subscribed" in visible(done)
+    [subscription] = await telegram_bot.services.subscriptions(ChatRef("telegram", "-1007001"))
+    assert subscription.filter.keywords == ("rlhf",)
+    assert subscription.language == "en"
+
+
+async def test_a_bad_filter_word_is_explained_and_nothing_is_stored(
+    telegram_bot: TelegramHarness,
+) -> None:
+    ana = person(109, language_code="en")
+    await telegram_bot.client.send_command(ana, private_chat(ana), "/subscribe minpay:lots")
+    [answer] = await telegram_bot.client.wait_for(109)
+    assert "minpay:lots" in visible(answer) and "/filters" in visible(answer)
+    assert await telegram_bot.services.subscriptions(ChatRef("telegram", "109")) == []
+
+
+async def test_commands_are_registered_in_spanish_and_english(
+    telegram_bot: TelegramHarness,
+) -> None:
+    menus = telegram_bot.gateway.commands
+    assert set(menus) == {"es", "en", ""}
+    names = [command["command"] for command in menus["es"]]
+    assert names == [command["command"] for command in menus["en"]]
+    assert {
+        "legit",
+        "subscribe",
+        "unsubscribe",
+        "filters",
+        "pause",
+        "resume",
+        "list",
+        "lang",
+        "sources",
+        "start",
+        "help",
+    } <= set(names)
+    assert menus["es"][0]["description"] != menus["en"][0]["description"]
+
+
+async def test_lang_overrides_the_app_language(telegram_bot: TelegramHarness) -> None:
+    ana = person(110, language_code="es")
+    chat = private_chat(ana)
+    await telegram_bot.client.send_command(ana, chat, "/lang en")
+    [done] = await telegram_bot.client.wait_for(110)
+    assert "English" in visible(done)
+    await telegram_bot.client.send_command(ana, chat, "/filters")
+    [help_text] = await telegram_bot.client.wait_for(110)
+    assert "Filters for /subscribe" in visible(help_text)
+
+
+# -- alerts ----------------------------------------------------------------------------------
+
+
+async def test_an_alert_arrives_once_with_its_keyboard_and_posting_html_stays_inert(
+    telegram_bot: TelegramHarness,
+) -> None:
+    hostile = '<b>AI Trainer</b> <a href="https://evil.example">$90/h</a> & more'
+    await queue_alert(
+        telegram_bot, ChatRef("telegram", "111"), job(hostile, company="Acme <i>AI</i>"), "en"
+    )
+    stats = await telegram_bot.drainer.drain_once()
+    assert stats.sent == 1
+    [alert] = await telegram_bot.client.wait_for(111)
+    seen = visible(alert)
+    assert hostile in seen and "Acme <i>AI</i>" in seen  # shown as typed, not as markup
+    assert 'href="https://evil.example"' not in alert.text
+    assert labels(alert) == ["Open", "Why?", "Report as scam", "Looks fine"]
+    assert alert.button("Open")["url"] == "https://boards.greenhouse.io/acme/jobs/1"
+
+    assert (await telegram_bot.drainer.drain_once()).claimed == 0
+    assert await telegram_bot.client.new_bot_messages(111) == []  # never twice
+    assert (await outbox_store.counts(telegram_bot.app.db)) == {"sent": 1}
+
+
+async def test_why_shows_the_full_breakdown_and_back_restores_the_card(
+    telegram_bot: TelegramHarness,
+) -> None:
+    ana = person(112, language_code="en")
+    chat = private_chat(ana)
+    await queue_alert(telegram_bot, ChatRef("telegram", "112"), job(), "en")
+    await telegram_bot.drainer.drain_once()
+    [alert] = await telegram_bot.client.wait_for(112)
+
+    await telegram_bot.client.press(ana, chat, alert, "Why?")
+    history = await telegram_bot.client.wait_until(
+        lambda h: any(m.message_id == alert.message_id and m.text != alert.text for m in h)
+    )
+    [breakdown] = [m for m in history if m.message_id == alert.message_id]
+    assert labels(breakdown) == ["Back"]
+    assert "/100" in visible(breakdown)
+
+    await telegram_bot.client.press(ana, chat, breakdown, "Back")
+    history = await telegram_bot.client.wait_until(
+        lambda h: any(m.message_id == alert.message_id and "Why?" in labels(m) for m in h)
+    )
+    [card] = [m for m in history if m.message_id == alert.message_id]
+    assert labels(card) == ["Open", "Why?", "Report as scam", "Looks fine"]
+
+
+async def test_reports_are_stored_one_per_user_per_link(telegram_bot: TelegramHarness) -> None:
+    ana, luis = person(113, language_code="en"), person(114, language_code="en")
+    check_id = await queue_alert(telegram_bot, ChatRef("telegram", "-4003"), job(), "en")
+    await telegram_bot.drainer.drain_once()
+    [alert] = await telegram_bot.client.wait_for(-4003)
+    group = group_chat(-4003)
+    subject = (await postings_store.get_check(telegram_bot.app.db, check_id)).subject  # type: ignore[union-attr]
+
+    gateway = telegram_bot.gateway
+    await telegram_bot.client.press(ana, group, alert, "Report as scam")
+    await gateway.wait_for_calls("answerCallbackQuery", 1)
+    await telegram_bot.client.press(ana, group, alert, "Report as scam")
+    await gateway.wait_for_calls("answerCallbackQuery", 2)
+    await telegram_bot.client.press(luis, group, alert, "Looks fine")
+    answers = await gateway.wait_for_calls("answerCallbackQuery", 3)
+
+    assert await reports_store.report_counts(telegram_bot.app.db, subject) == {"scam": 1, "fine": 1}
+    texts = [answer.get("text", "") for answer in answers]
+    assert "possible scam" in texts[0]
+    assert "already rated" in texts[1]
+    assert "looking fine" in texts[2]
+
+
+# -- delivery errors -------------------------------------------------------------------------
+
+
+async def test_a_blocked_chat_is_paused_and_its_alert_kept_for_later(
+    telegram_bot: TelegramHarness,
+) -> None:
+    ana = person(115, language_code="en")
+    chat = ChatRef("telegram", "115")
+    telegram_bot.gateway.block(115)
+    await queue_alert(telegram_bot, chat, job(), "en")
+
+    stats = await telegram_bot.drainer.drain_once()
+    assert stats.sent == 0 and stats.chats_paused == 1
+    [subscription] = await telegram_bot.services.subscriptions(chat)
+    assert subscription.paused
+    assert await outbox_store.counts(telegram_bot.app.db) == {"pending": 1}
+    assert (await telegram_bot.drainer.drain_once()).claimed == 0  # paused: not retried
+
+    telegram_bot.gateway.blocked.clear()  # the person unblocks the bot and resumes
+    await telegram_bot.client.send_command(ana, private_chat(ana), "/resume")
+    [resumed] = await telegram_bot.client.wait_for(115)
+    assert "resumed" in visible(resumed)
+    assert (await telegram_bot.drainer.drain_once()).sent == 1
+    [alert] = await telegram_bot.client.wait_for(115)
+    assert "AI Trainer" in visible(alert)
+
+
+async def test_an_upgraded_group_gets_its_alert_at_the_new_id(
+    telegram_bot: TelegramHarness,
+) -> None:
+    old, new = ChatRef("telegram", "-4004"), ChatRef("telegram", "-1004004")
+    telegram_bot.gateway.migrate(-4004, -1004004)
+    await queue_alert(telegram_bot, old, job(), "es")
+
+    first = await telegram_bot.drainer.drain_once()
+    assert first.sent == 0
+    assert await telegram_bot.services.subscriptions(old) == []
+    [subscription] = await telegram_bot.services.subscriptions(new)
+    assert not subscription.paused
+
+    assert (await telegram_bot.drainer.drain_once()).sent == 1
+    [alert] = await telegram_bot.client.wait_for(-1004004)
+    assert "AI Trainer" in visible(alert)
+    assert await telegram_bot.client.new_bot_messages(-4004) == []
+
+
+async def test_a_flood_limit_defers_the_alert_without_losing_it(
+    telegram_bot: TelegramHarness,
+) -> None:
+    telegram_bot.gateway.flood(116, retry_after_s=30)
+    await queue_alert(telegram_bot, ChatRef("telegram", "116"), job(), "en")
+    stats = await telegram_bot.drainer.drain_once()
+    assert stats.sent == 0 and stats.deferred == 1
+    assert await outbox_store.counts(telegram_bot.app.db) == {"pending": 1}
+    assert (await telegram_bot.drainer.drain_once()).claimed == 0  # not due for 30 s
+    assert await telegram_bot.client.new_bot_messages(116) == []

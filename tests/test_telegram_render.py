@@ -1,0 +1,152 @@
+"""Cards drawn as Telegram HTML: hostile posting text stays inert, cards fit one message."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+from adapters.chat.telegram_render import (
+    MAX_MESSAGE_UTF16,
+    card_html,
+    render_card,
+    safe_link,
+    utf16_len,
+)
+from bot.models import (
+    Alert,
+    ChatRef,
+    Filter,
+    Pay,
+    PayPeriod,
+    Posting,
+    RiskLevel,
+    Signal,
+    Subscription,
+    Verdict,
+)
+from bot.render import Card, Field, alert_card, verdict_card
+
+#: The tags Telegram's HTML parse mode would act on; our cards may only use b, i and a.
+ALLOWED_TAGS = {"b", "i", "a"}
+
+
+class TagCollector(HTMLParser):
+    """Reads HTML the way Telegram's parser does: tags, and the text a reader sees."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.hrefs: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(text: str) -> TagCollector:
+    collector = TagCollector()
+    collector.feed(text)
+    collector.close()
+    return collector
+
+
+HOSTILE_TITLE = '<b>Earn $500/day</b> & <a href="https://evil.example">apply</a>'
+
+
+def hostile_alert(language: str = "en", url: str = "https://jobs.example.com/1?a=1&b=2") -> Alert:
+    posting = Posting(
+        source="greenhouse:acme",
+        native_id="1",
+        url=url,
+        title=HOSTILE_TITLE,
+        company="Acme <script>alert(1)</script>",
+        location="Madrid",
+        remote=True,
+        pay=Pay(20, 30, "USD", PayPeriod.HOUR),
+        description="<i>ignored</i>",
+        posted_at=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+    verdict = Verdict(
+        72, RiskLevel.SCAM, (Signal("fee", 40, "pay a <b>fee</b>", "signal.upfront_fee"),)
+    )
+    subscription = Subscription(1, ChatRef("telegram", "5"), Filter(), language)
+    return Alert(1, posting, verdict, subscription, check_id=9)
+
+
+def test_posting_html_reaches_the_reader_as_text() -> None:
+    drawn = render_card(alert_card(hostile_alert()))
+    parsed = parse(drawn.html)
+    visible = "".join(parsed.text)
+    assert set(parsed.tags) <= ALLOWED_TAGS
+    assert parsed.hrefs == ["https://jobs.example.com/1?a=1&b=2"]  # only the posting's own link
+    assert HOSTILE_TITLE in visible
+    assert "Acme <script>alert(1)</script>" in visible
+    assert "pay a <b>fee</b>" in visible
+
+
+def test_alert_shows_title_link_company_pay_date_badge_and_top_reason() -> None:
+    parsed = parse(render_card(alert_card(hostile_alert())).html)
+    visible = "".join(parsed.text)
+    for expected in ("Acme", "Madrid", "20–30 USD", "2026-01-02", "🔴", "72/100", "fee"):
+        assert expected in visible
+
+
+def test_alert_keyboard_opens_the_posting_and_carries_the_check_buttons() -> None:
+    keyboard = render_card(alert_card(hostile_alert())).keyboard
+    assert keyboard is not None
+    rows = [[(b.text, b.url, b.callback_data) for b in row] for row in keyboard.inline_keyboard]
+    assert rows == [
+        [("Open", "https://jobs.example.com/1?a=1&b=2", None), ("Why?", None, "vigia:why:9")],
+        [("Report as scam", None, "vigia:report:9"), ("Looks fine", None, "vigia:fine:9")],
+    ]
+
+
+def test_spanish_alert_has_spanish_labels() -> None:
+    keyboard = render_card(alert_card(hostile_alert("es"))).keyboard
+    assert keyboard is not None
+    labels = [b.text for row in keyboard.inline_keyboard for b in row]
+    assert labels[0] != "Open" and labels[1] != "Why?"
+
+
+def test_a_javascript_link_is_neither_linked_nor_a_button() -> None:
+    drawn = render_card(alert_card(hostile_alert(url="javascript:alert(1)")))
+    assert parse(drawn.html).hrefs == []
+    assert drawn.keyboard is not None
+    assert all(button.url is None for row in drawn.keyboard.inline_keyboard for button in row)
+
+
+def test_safe_link_accepts_only_web_links() -> None:
+    assert safe_link("https://example.com/x") == "https://example.com/x"
+    assert safe_link("http://example.com") == "http://example.com"
+    assert safe_link("tg://resolve?domain=x") is None
+    assert safe_link("https://") is None
+    assert safe_link("http://[::1") is None
+    assert safe_link(None) is None
+
+
+def test_a_huge_pasted_offer_is_cut_to_one_message_keeping_the_verdict() -> None:
+    verdict = Verdict(65, RiskLevel.SCAM, (Signal("fee", 40, "fee", "signal.upfront_fee"),))
+    pasted = ("Pay the 🙂 <b>training</b> fee & start today. " * 400).strip()
+    card = verdict_card(verdict, 3, "en", subject=pasted, url=None)
+    text = card_html(card)
+    parsed = parse(text)
+    visible = "".join(parsed.text)
+    assert utf16_len(visible) <= MAX_MESSAGE_UTF16
+    assert "65/100" in visible  # the verdict survives; the pasted text gave way
+    assert visible.count("…") >= 1
+
+
+def test_long_field_values_are_clipped_not_dropped() -> None:
+    card = Card(title="t", url=None, level=None, fields=(Field("Company", "x" * 5000),))
+    visible = html.unescape(card_html(card))
+    assert "Company:" in visible
+    assert utf16_len(visible) < MAX_MESSAGE_UTF16
+
+
+def test_card_without_buttons_has_no_keyboard() -> None:
+    assert render_card(Card(title="t", url=None, level=None)).keyboard is None

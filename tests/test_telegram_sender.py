@@ -1,0 +1,75 @@
+"""Telegram errors become delivery outcomes; sends to one chat are spaced a second apart."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from adapters.chat.telegram_sender import ChatPacer, outcome_of, telegram_chat_id
+from bot.delivery import ChatGone, ChatMoved, RateLimited, Transient
+from bot.models import ChatRef
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_flood_limit_becomes_rate_limited_with_telegrams_delay() -> None:
+    assert outcome_of(RetryAfter(7)) == RateLimited(7.0)
+    assert outcome_of(RetryAfter(timedelta(seconds=2.5))) == RateLimited(2.5)
+
+
+def test_blocked_or_removed_becomes_chat_gone() -> None:
+    assert isinstance(outcome_of(Forbidden("Forbidden: bot was blocked by the user")), ChatGone)
+    assert isinstance(outcome_of(BadRequest("Bad Request: chat not found")), ChatGone)
+    assert isinstance(
+        outcome_of(BadRequest("Bad Request: not enough rights to send text messages")), ChatGone
+    )
+
+
+def test_group_upgraded_to_supergroup_becomes_chat_moved_to_the_new_id() -> None:
+    assert outcome_of(ChatMigrated(-1001234567890)) == ChatMoved(
+        ChatRef("telegram", "-1001234567890")
+    )
+
+
+def test_network_trouble_and_other_refusals_are_retried_not_dropped() -> None:
+    assert isinstance(outcome_of(TimedOut()), Transient)
+    assert isinstance(outcome_of(NetworkError("connection reset")), Transient)
+    assert isinstance(outcome_of(BadRequest("Bad Request: can't parse entities")), Transient)
+
+
+def test_chat_ids_are_numbers_and_channel_names_stay_names() -> None:
+    assert telegram_chat_id(ChatRef("telegram", "-100123")) == -100123
+    assert telegram_chat_id(ChatRef("telegram", "@vigia_jobs")) == "@vigia_jobs"
+
+
+class ManualClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        await asyncio.sleep(0)
+
+
+def test_one_chat_gets_at_most_one_message_a_second_others_are_not_held_up() -> None:
+    clock = ManualClock()
+    pacer = ChatPacer(1.0, clock=clock)
+    assert pacer.reserve("5") == 0
+    assert pacer.reserve("5") == 1.0
+    assert pacer.reserve("5") == 2.0
+    assert pacer.reserve("6") == 0
+    clock.now += 10
+    assert pacer.reserve("5") == 0
+
+
+async def test_concurrent_sends_to_one_chat_queue_up_one_interval_apart() -> None:
+    clock = ManualClock()
+    pacer = ChatPacer(1.0, clock=clock, sleep=clock.sleep)
+    await asyncio.gather(*(pacer.wait("5") for _ in range(3)))
+    assert sorted(clock.slept) == [1.0, 2.0]
