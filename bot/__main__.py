@@ -165,19 +165,11 @@ async def _check(settings: Settings, target: str, *, as_json: bool, language: st
 
     app = await build_app(settings)
     try:
-        from bot.linkcheck import LinkChecker
-
-        checker = LinkChecker(
-            fetcher=app.fetcher,
-            checker=app.checker,
-            db=app.db,
-            cache_ttl_s=settings.linkcheck.cache_ttl_s,
-        )
         return await run_check_command(
             target,
             as_json=as_json,
             language=language or settings.console.language,
-            checker=checker,
+            checker=app.linkchecker,
             out=sys.stdout,
         )
     finally:

@@ -16,7 +16,6 @@ from adapters.sources.base import Source
 from bot.config import Settings, source_name
 from bot.delivery import Sender
 from bot.linkcheck import LinkChecker
-from bot.matching import parse_filter_words  # noqa: F401  (re-exported for adapters)
 from bot.models import ChatRef, Filter, Pay, PayPeriod
 from bot.outbox import OutboxDrainer
 from bot.pipeline import Poller
@@ -37,6 +36,7 @@ class App:
     http: httpx.AsyncClient
     fetcher: SafeFetcher
     checker: ScamChecker
+    linkchecker: LinkChecker
     poller: Poller
     services: Services
     sources: list[tuple[Source, int]] = field(default_factory=list)
@@ -68,7 +68,7 @@ def build_sources(settings: Settings) -> list[tuple[Source, int]]:
 
 
 def config_subscriptions(settings: Settings) -> list[tuple[ChatRef, Filter, str]]:
-    wanted = []
+    wanted: list[tuple[ChatRef, Filter, str]] = []
     for entry in settings.subscriptions:
         min_pay = (
             Pay(entry.min_pay, entry.min_pay, "", PayPeriod(entry.min_pay_period))
@@ -94,7 +94,7 @@ def build_checker(settings: Settings) -> ScamChecker:
     return ScamChecker(caution_at=settings.scam.caution_at, scam_at=settings.scam.scam_at)
 
 
-async def build_app(settings: Settings, *, allow_loopback_fetch: bool = False) -> App:
+async def build_app(settings: Settings) -> App:
     """Open the store, sync config subscriptions and build every core part."""
     db = await open_database(settings.storage.database)
     await subscriptions_store.sync_config_subscriptions(db, config_subscriptions(settings))
@@ -116,11 +116,8 @@ async def build_app(settings: Settings, *, allow_loopback_fetch: bool = False) -
             total_timeout_s=link.timeout_s,
             max_redirects=link.max_redirects,
         ),
-        allow_loopback=allow_loopback_fetch,
     )
-    linkchecker = LinkChecker(
-        fetcher=fetcher, checker=checker, db=db, cache_ttl_s=link.cache_ttl_s
-    )
+    linkchecker = LinkChecker(fetcher=fetcher, checker=checker, db=db, cache_ttl_s=link.cache_ttl_s)
     sources = build_sources(settings)
     poller = Poller(
         db=db,
@@ -138,4 +135,4 @@ async def build_app(settings: Settings, *, allow_loopback_fetch: bool = False) -
         linkchecker=linkchecker,
         configured_sources=[(source.kind, source.name) for source, _ in sources],
     )
-    return App(settings, db, http, fetcher, checker, poller, services, sources)
+    return App(settings, db, http, fetcher, checker, linkchecker, poller, services, sources)

@@ -28,7 +28,8 @@ async def _start_platforms(app: App, senders: dict[str, Sender]) -> list[Stopper
     settings = app.settings
     stoppers: list[Stopper] = []
     if settings.discord.token is not None:
-        from adapters.chat.discord_app import DiscordSender, build_client
+        from adapters.chat.discord_app import build_client
+        from adapters.chat.discord_sender import DiscordSender
 
         client = build_client(settings, app.services)
         token = settings.discord.token.get_secret_value()
@@ -42,11 +43,11 @@ async def _start_platforms(app: App, senders: dict[str, Sender]) -> list[Stopper
 
         stoppers.append(stop_discord)
     if settings.telegram.token is not None:
-        from adapters.chat.telegram_app import TelegramSender, build_application, start_application
+        from adapters.chat.telegram_app import build_application, build_sender, start_application
 
         application = build_application(settings, app.services)
         stop_telegram = await start_application(application, settings)
-        senders["telegram"] = TelegramSender(application.bot)
+        senders["telegram"] = build_sender(application)
         stoppers.append(stop_telegram)
     return stoppers
 

@@ -21,7 +21,8 @@ channels. The simulated user talks to the emulator's own client routes (`/sendMe
 `/sendCommand`, `/sendCallback`, `/getUpdates`, `/getUpdatesHistory`).
 
 Fixtures: `telegram_emulator` (session), `telegram_gateway`, `emulator_client`, and
-`telegram_bot`, the whole bot running against them.
+`telegram_bot`, the whole bot running against them. Their functions are named `<name>_fixture`
+so that importing them (into a conftest or a test module) does not shadow the parameters.
 Without Node.js the tests are skipped with the reason, except under CI (`CI=true`), where a
 missing emulator fails them.
 """
@@ -164,8 +165,8 @@ class Emulator:
     url: str  # http://127.0.0.1:PORT, the emulator's own routes
 
 
-@pytest.fixture(scope="session")
-def telegram_emulator() -> Iterator[Emulator]:
+@pytest.fixture(scope="session", name="telegram_emulator")
+def telegram_emulator_fixture() -> Iterator[Emulator]:
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
         _unavailable("Node.js and npm are not installed (install Node 20 to run them)")
@@ -450,8 +451,8 @@ class TelegramGateway:
         return update
 
 
-@pytest.fixture
-async def telegram_gateway(telegram_emulator: Emulator) -> AsyncIterator[TelegramGateway]:
+@pytest.fixture(name="telegram_gateway")
+async def telegram_gateway_fixture(telegram_emulator: Emulator) -> AsyncIterator[TelegramGateway]:
     gateway = TelegramGateway(telegram_emulator.url)
     await gateway.start()
     try:
@@ -621,8 +622,8 @@ def new_token() -> str:
     return f"{int(uuid.uuid4().int % 10**9)}:TEST{uuid.uuid4().hex}"
 
 
-@pytest.fixture
-async def emulator_client(telegram_emulator: Emulator) -> AsyncIterator[EmulatorClient]:
+@pytest.fixture(name="emulator_client")
+async def emulator_client_fixture(telegram_emulator: Emulator) -> AsyncIterator[EmulatorClient]:
     client = EmulatorClient(telegram_emulator.url, new_token())
     try:
         yield client
@@ -658,8 +659,8 @@ class TelegramHarness:
         return self.app.services
 
 
-@pytest.fixture
-async def telegram_bot(
+@pytest.fixture(name="telegram_bot")
+async def telegram_bot_fixture(
     telegram_gateway: TelegramGateway, emulator_client: EmulatorClient, tmp_path: Path
 ) -> AsyncIterator[TelegramHarness]:
     settings = Settings.model_validate(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -29,6 +30,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from adapters.chat.telegram_render import render_card
 from bot.delivery import ChatGone, ChatMoved, Delivered, RateLimited, SendOutcome, Transient
@@ -69,7 +71,9 @@ def telegram_chat_id(chat: ChatRef) -> int | str:
 
 def retry_after_s(exc: RetryAfter) -> float:
     """`RetryAfter.retry_after` is an int or a timedelta depending on PTB's opt-in; both work."""
-    value: int | float | timedelta = exc.retry_after
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)  # the int form is deprecated
+        value: int | float | timedelta = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 

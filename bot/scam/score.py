@@ -29,6 +29,9 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
 _MAX_TEXT_LINKS = 5
 _MAX_EMAILS = 5
 
+#: A saved page can be huge; the signals of a posting are in its first pages of text.
+MAX_TEXT_CHARS = 60_000
+
 #: Weight of a near-copy of a known scam, by the share of the script found in the posting.
 SCRIPT_STRONG_WEIGHT = 70.0
 SCRIPT_WEIGHT = 50.0
@@ -93,7 +96,7 @@ class ScamChecker:
     ) -> Verdict:
         """The verdict on one posting. `extra_text`: requirements, benefits, pay, messages."""
         parts = (posting.title, posting.company, posting.description, extra_text, company_profile)
-        text = "\n".join(part for part in parts if part)
+        text = "\n".join(part for part in parts if part)[:MAX_TEXT_CHARS]
         folded = fold(text)
         signals = signals_from_hits(self._rules.hits(folded), text)
         claimed = self.employers.by_name(posting.company) if posting.company else None
@@ -104,7 +107,9 @@ class ScamChecker:
         if link:
             signals.extend(link.signals)
         signals.extend(self._text_link_signals(text, url, claimed))
-        emails = [email for email in _EMAIL.findall(text)[:_MAX_EMAILS] if "#" not in email]
+        emails = (
+            [e for e in _EMAIL.findall(text)[:_MAX_EMAILS] if "#" not in e] if "@" in text else []
+        )
         signals.extend(self._links.check_emails(emails, claimed))
 
         signals.extend(self._pay_signals(posting, folded, text, signals))

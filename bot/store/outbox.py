@@ -37,15 +37,15 @@ async def enqueue_many(
     conn: aiosqlite.Connection, rows: Iterable[tuple[int, int, int]], *, now: float
 ) -> int:
     """Add (posting id, check id, subscription id) rows; returns how many were given."""
-    rows = [(posting_id, sub_id, check_id, now) for posting_id, check_id, sub_id in rows]
-    if not rows:
+    values = [(posting_id, sub_id, check_id, now) for posting_id, check_id, sub_id in rows]
+    if not values:
         return 0
     await conn.executemany(
         """INSERT OR IGNORE INTO outbox (posting_id, subscription_id, check_id, created_at)
            VALUES (?, ?, ?, ?)""",
-        rows,
+        values,
     )
-    return len(rows)
+    return len(values)
 
 
 async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[Alert]:

@@ -1,0 +1,131 @@
+"""What chat commands do, over the real store, scam checker and link checker.
+
+No page is fetched here: "is this legit?" on pasted text needs no network, and a link to a
+private address is refused by the guard before any connection is made.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bot.linkcheck import LinkChecker
+from bot.models import ChatRef, Filter, Posting, RiskLevel, Verdict
+from bot.safefetch import SafeFetcher
+from bot.scam import ScamChecker
+from bot.services import ReportKind, Services, find_links
+from bot.store import Database
+from bot.store import postings as postings_store
+from bot.store import reports as reports_store
+
+SCAM_TEXT = (
+    "Congratulations, you are hired as an AI data annotator! No interview needed. Pay the $60 "
+    "onboarding fee in USDT (TRC20) to activate your account and contact HR on Telegram."
+)
+
+
+class NoNetwork(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pytest.fail(f"a request was sent to {request.url}")
+
+
+class PrivateResolver:
+    async def resolve(self, host: str, port: int) -> list[str]:
+        return ["10.1.2.3"]
+
+
+@pytest.fixture
+async def services(db: Database) -> Services:
+    fetcher = SafeFetcher(transport=NoNetwork(), resolver=PrivateResolver())
+    checker = LinkChecker(fetcher=fetcher, checker=ScamChecker(), db=db)
+    return Services(
+        db=db, linkchecker=checker, configured_sources=[("greenhouse", "greenhouse:acme")]
+    )
+
+
+async def test_pasted_scam_text_gets_a_scam_card_with_reasons(services: Services) -> None:
+    result = await services.legit(url=None, text=SCAM_TEXT, language="es")
+    assert result.verdict.level is RiskLevel.SCAM
+    assert result.card.title == "Esto parece una estafa"
+    assert any(f.label == "Motivos" for f in result.card.fields)
+    assert {b.action.value for b in result.card.buttons} == {"why", "report", "fine"}
+
+
+async def test_a_refused_link_still_gets_a_verdict_and_says_why_it_was_not_read(
+    services: Services,
+) -> None:
+    result = await services.legit(
+        url="https://jobs.example.org/ai-trainer", text=None, language="en"
+    )
+    assert not result.fetched
+    assert result.card.footer  # the translated "could not be read" note
+    assert result.url == "https://jobs.example.org/ai-trainer"
+
+
+async def test_a_message_is_checked_as_text_and_per_link(services: Services) -> None:
+    message = f"{SCAM_TEXT} Apply at https://a.example/x. and www.b.example/y!"
+    results = await services.legit_message(message, language="en")
+    assert [r.url for r in results] == [None, "https://a.example/x", "https://www.b.example/y"]
+
+
+async def test_a_bare_link_is_not_also_checked_as_text(services: Services) -> None:
+    results = await services.legit_message("https://a.example/job", language="en")
+    assert [r.url for r in results] == ["https://a.example/job"]
+
+
+def test_find_links_caps_and_dedupes() -> None:
+    assert find_links("see (https://x.example/a), https://x.example/a.") == ["https://x.example/a"]
+
+
+async def test_why_and_back_render_the_stored_check(services: Services) -> None:
+    result = await services.legit(url=None, text=SCAM_TEXT, language="en")
+    why = await services.why(result.check_id, "en")
+    back = await services.card(result.check_id, "en")
+    assert why is not None and why.title == "Why this verdict"
+    assert back is not None and back.title == result.card.title
+    assert await services.why(999_999, "en") is None
+
+
+async def test_one_report_per_user_per_subject(services: Services, db: Database) -> None:
+    first = await services.legit(url=None, text=SCAM_TEXT, language="en")
+    again = await services.legit(url=None, text=SCAM_TEXT, language="en")
+    assert await services.report(first.check_id, user="u1", kind=ReportKind.SCAM)
+    assert not await services.report(again.check_id, user="u1", kind=ReportKind.FINE)
+    assert await services.report(first.check_id, user="u2", kind=ReportKind.SCAM)
+    check = await postings_store.get_check(db, first.check_id)
+    assert check is not None
+    assert await reports_store.report_counts(db, check.subject) == {"fine": 1, "scam": 1}
+
+
+async def test_subscriptions_lifecycle(services: Services) -> None:
+    chat = ChatRef("telegram", "-100")
+    sub = await services.subscribe(chat, Filter(keywords=("rlhf",)), language="es")
+    assert [s.id for s in await services.subscriptions(chat)] == [sub.id]
+    assert await services.set_paused(chat, True) == 1
+    assert (await services.subscriptions(chat))[0].paused
+    assert await services.set_language(chat, "en") == 1
+    assert await services.migrate_chat(chat, ChatRef("telegram", "-100200")) == 1
+    assert await services.unsubscribe(ChatRef("telegram", "-100200")) == 1
+
+
+async def test_preview_shows_the_latest_matching_postings(services: Services, db: Database) -> None:
+    async with db.transaction() as conn:
+        for index, title in enumerate(["RLHF Rater", "Accountant", "RLHF Evaluator", "RLHF Tutor"]):
+            posting = Posting("greenhouse:acme", str(index), f"https://x.example/{index}", title)
+            pid = await postings_store.insert_posting(
+                conn, posting, relevant=True, duplicate_of=None, now=0
+            )
+            await postings_store.insert_posting_checks(
+                conn, [(pid, posting, Verdict(0, RiskLevel.OK))], now=0
+            )
+    items = await services.preview(Filter(keywords=("rlhf",)), limit=2)
+    assert [i.posting.title for i in items] == ["RLHF Tutor", "RLHF Evaluator"]
+
+
+async def test_sources_lists_configured_sources_before_their_first_poll(services: Services) -> None:
+    (health,) = await services.sources()
+    assert (health.name, health.last_poll, health.consecutive_failures) == (
+        "greenhouse:acme",
+        None,
+        0,
+    )
