@@ -216,6 +216,7 @@ class TelegramGateway:
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     _called: asyncio.Event = field(default_factory=asyncio.Event)
+    _released: bool = False
     _runner: web.AppRunner | None = None
     _http: httpx.AsyncClient | None = None
     base_url: str = ""
@@ -269,7 +270,12 @@ class TelegramGateway:
         self.base_url = f"http://127.0.0.1:{port}/bot"
         return self.base_url
 
+    def release_polls(self) -> None:
+        """Answer held getUpdates calls now, so a stopping bot is not kept waiting on one."""
+        self._released = True
+
     async def close(self) -> None:
+        self.release_polls()
         if self._runner is not None:
             await self._runner.cleanup()
         if self._http is not None:
@@ -385,7 +391,7 @@ class TelegramGateway:
         while True:
             response = await self._emulator(token, "getUpdates", params)
             updates = response.json().get("result") or []
-            if updates or time.monotonic() >= deadline:
+            if updates or self._released or time.monotonic() >= deadline:
                 return _ok([self._fix_update(update) for update in updates])
             await asyncio.sleep(LONG_POLL_STEP_S)
 
@@ -686,6 +692,7 @@ async def telegram_bot_fixture(
     try:
         yield TelegramHarness(app, application, telegram_gateway, emulator_client, drainer)
     finally:
+        telegram_gateway.release_polls()
         await stop()
         await fetcher.aclose()
         await app.aclose()
