@@ -177,9 +177,8 @@ async def _check(settings: Settings, target: str, *, as_json: bool, language: st
 
 
 def _score(settings: Settings, path: Path | None) -> int:
-    from bot.scam.evaluate import run_score
-
     from bot.app import build_checker
+    from bot.scam.evaluate import run_score
 
     checker = build_checker(settings)
     if path is None:
@@ -189,9 +188,8 @@ def _score(settings: Settings, path: Path | None) -> int:
 
 
 def _eval(settings: Settings, path: Path) -> int:
-    from bot.scam.evaluate import run_eval
-
     from bot.app import build_checker
+    from bot.scam.evaluate import run_eval
 
     return run_eval(str(path), sys.stdout, build_checker(settings))
 

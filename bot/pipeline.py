@@ -289,9 +289,15 @@ class Poller:
             ]
             result.alerts = await outbox_store.enqueue_many(conn, outbox_rows, now=now)
             await sources_store.record_success(
-                conn, source.name, status=status, etag=validators[0],
-                last_modified=validators[1], body_sha256=body_sha256, now=now,
-                next_poll_at=next_poll_at, new_postings=len(scored),
+                conn,
+                source.name,
+                status=status,
+                etag=validators[0],
+                last_modified=validators[1],
+                body_sha256=body_sha256,
+                now=now,
+                next_poll_at=next_poll_at,
+                new_postings=len(scored),
             )
         result.new = len(scored)
         result.new_postings = fresh_postings

@@ -124,12 +124,9 @@ def posting_fields(posting: Posting, language: str) -> list[Field]:
     if posting.company:
         fields.append(Field(t("field.company", language), posting.company))
     location = posting.location
-    if posting.remote:
-        location = (
-            f"{location} · {t('field.remote', language)}"
-            if location
-            else t("field.remote", language)
-        )
+    remote = t("field.remote", language)
+    if posting.remote and remote.casefold() not in location.casefold():
+        location = f"{location} · {remote}" if location else remote
     if location:
         fields.append(Field(t("field.location", language), location))
     if posting.pay:

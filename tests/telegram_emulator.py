@@ -12,6 +12,7 @@ so the bot's own code runs unchanged against it (only `telegram.base_url` differ
 - `setMyCommands`, `sendChatAction`, `getChat`, `getChatMember` and unknown methods answer
   HTTP 500                                       → answered here, in Telegram's shapes
 - `getUpdates` does not long-poll                → held here until updates or the timeout
+- webhook calls carry no secret-token header     → relayed here, with the header
 - a command needs a `bot_command` entity         → `EmulatorClient.send_command` adds it
 
 The gateway also plays the parts of Telegram the emulator has no notion of, for chats a test
@@ -30,6 +31,7 @@ missing emulator fails them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -104,7 +106,7 @@ def _unavailable(reason: str) -> NoReturn:
     pytest.skip(f"Telegram end-to-end tests need the emulator: {reason}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -139,7 +141,7 @@ def _start_emulator(node: str) -> tuple[subprocess.Popen[str], int]:
     port is retried on another."""
     last_error = ""
     for _ in range(3):
-        port = _free_port()
+        port = free_port()
         process = subprocess.Popen(
             [node, "-e", _START_SCRIPT],
             cwd=EMULATOR_DIR,
@@ -215,11 +217,14 @@ class TelegramGateway:
     channels: dict[str, tuple[int, str]] = field(default_factory=dict)
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    webhooks: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    relay_failures: list[str] = field(default_factory=list)
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _released: bool = False
     _runner: web.AppRunner | None = None
     _http: httpx.AsyncClient | None = None
     base_url: str = ""
+    root_url: str = ""
 
     # -- what a test marks -------------------------------------------------------------------
 
@@ -261,13 +266,15 @@ class TelegramGateway:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_post("/relay/{token}", self._relay)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = self._runner.addresses[0][1]
         self._http = httpx.AsyncClient(base_url=self.emulator_url, timeout=10)
-        self.base_url = f"http://127.0.0.1:{port}/bot"
+        self.root_url = f"http://127.0.0.1:{port}"
+        self.base_url = f"{self.root_url}/bot"
         return self.base_url
 
     def release_polls(self) -> None:
@@ -307,7 +314,30 @@ class TelegramGateway:
             return local
         if method == "getUpdates":
             return await self._long_poll(token, params)
+        if method == "setWebhook":
+            # The emulator posts updates without Telegram's secret-token header; it posts them
+            # to the gateway's relay instead, which adds the header on the way to the bot.
+            self.webhooks[token] = (params["url"], params.get("secret_token"))
+            params = {**params, "url": f"{self.root_url}/relay/{token}"}
         return await self._forward(token, method, params)
+
+    async def _relay(self, request: web.Request) -> web.Response:
+        """An update the emulator pushes to a webhook, delivered as Telegram delivers it.
+
+        Always answers 200: the emulator does not await its webhook call, and a refusal there
+        would crash the whole emulator process with an unhandled rejection."""
+        token = request.match_info["token"]
+        url, secret = self.webhooks[token]
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        update = self._fix_update(await request.json())
+        assert self._http is not None
+        try:
+            response = await self._http.post(url, json=update, headers=headers)
+            if response.status_code != 200:
+                self.relay_failures.append(f"{url}: HTTP {response.status_code}")
+        except httpx.HTTPError as exc:
+            self.relay_failures.append(f"{url}: {exc!r}")
+        return web.Response(status=200)
 
     def _refusal(self, method: str, chat_id: str) -> web.Response | None:
         if method in {"getChat", "getChatMember"}:
@@ -665,17 +695,16 @@ class TelegramHarness:
         return self.app.services
 
 
-@pytest.fixture(name="telegram_bot")
-async def telegram_bot_fixture(
-    telegram_gateway: TelegramGateway, emulator_client: EmulatorClient, tmp_path: Path
+@contextlib.asynccontextmanager
+async def running_bot(
+    gateway: TelegramGateway, client: EmulatorClient, tmp_path: Path, **telegram: object
 ) -> AsyncIterator[TelegramHarness]:
+    """The whole bot over a fresh store, talking to the emulator through the gateway;
+    `telegram` overrides settings of the `[telegram]` section (webhook mode, say)."""
     settings = Settings.model_validate(
         {
             "storage": {"database": str(tmp_path / "vigia.db")},
-            "telegram": {
-                "token": emulator_client.token,
-                "base_url": telegram_gateway.base_url,
-            },
+            "telegram": {"token": client.token, "base_url": gateway.base_url, **telegram},
         }
     )
     app = await build_app(settings)
@@ -690,9 +719,17 @@ async def telegram_bot_fixture(
     stop = await start_application(application, settings)
     drainer = app.drainer({"telegram": build_sender(application)})
     try:
-        yield TelegramHarness(app, application, telegram_gateway, emulator_client, drainer)
+        yield TelegramHarness(app, application, gateway, client, drainer)
     finally:
-        telegram_gateway.release_polls()
+        gateway.release_polls()
         await stop()
         await fetcher.aclose()
         await app.aclose()
+
+
+@pytest.fixture(name="telegram_bot")
+async def telegram_bot_fixture(
+    telegram_gateway: TelegramGateway, emulator_client: EmulatorClient, tmp_path: Path
+) -> AsyncIterator[TelegramHarness]:
+    async with running_bot(telegram_gateway, emulator_client, tmp_path) as harness:
+        yield harness

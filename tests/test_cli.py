@@ -55,24 +55,36 @@ language = "en"
 async def run_cli(*args: str, timeout_s: float = 60) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "TELEGRAM_TOKEN"}}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
     assert process.returncode is not None
     return process.returncode, stdout.decode(), stderr.decode()
 
 
-async def test_poll_once_json_prints_each_new_posting(tmp_path: Path, payload_server: PayloadServer) -> None:
+async def test_poll_once_json_prints_each_new_posting(
+    tmp_path: Path, payload_server: PayloadServer
+) -> None:
     url = payload_server.serve(PATH, greenhouse_jobs(JOBS))
-    status, out, err = await run_cli("poll", "--once", "--json", "--config", str(config(tmp_path, url)))
+    status, out, err = await run_cli(
+        "poll", "--once", "--json", "--config", str(config(tmp_path, url))
+    )
     assert status == 0, err
     postings = [json.loads(line) for line in out.splitlines()]
     assert sorted(p["id"] for p in postings) == ["1", "2", "3"]
     assert {p["source"] for p in postings} == {"greenhouse:acme"}
     assert "poll greenhouse:acme status=200" in err
 
-    status, out, _ = await run_cli("poll", "--once", "--json", "--config", str(config(tmp_path, url)))
+    status, out, _ = await run_cli(
+        "poll", "--once", "--json", "--config", str(config(tmp_path, url))
+    )
     assert status == 0 and out == ""  # nothing new the second time
 
 
@@ -94,8 +106,16 @@ async def test_run_prints_alerts_to_the_console_and_stops_on_sigterm(
     url = payload_server.serve(PATH, greenhouse_jobs(JOBS))
     env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "TELEGRAM_TOKEN"}}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config(tmp_path, url, first_poll_alerts=True)),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config(tmp_path, url, first_poll_alerts=True)),
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     assert process.stdout is not None
     seen: list[str] = []

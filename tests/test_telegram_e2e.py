@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from telegram import Update
 
 from bot.models import ChatRef, Filter, Posting, RiskLevel
 from bot.store import outbox as outbox_store
@@ -23,11 +24,15 @@ from bot.store import reports as reports_store
 from tests.telegram_emulator import (  # noqa: F401  (fixtures)
     BOT_ID,
     BotMessage,
+    EmulatorClient,
+    TelegramGateway,
     TelegramHarness,
     emulator_client_fixture,
+    free_port,
     group_chat,
     person,
     private_chat,
+    running_bot,
     telegram_bot_fixture,
     telegram_emulator_fixture,
     telegram_gateway_fixture,
@@ -403,3 +408,69 @@ async def test_a_flood_limit_defers_the_alert_without_losing_it(
     assert await outbox_store.counts(telegram_bot.app.db) == {"pending": 1}
     assert (await telegram_bot.drainer.drain_once()).claimed == 0  # not due for 30 s
     assert await telegram_bot.client.new_bot_messages(116) == []
+
+
+# -- chat events and webhook mode ------------------------------------------------------------
+
+
+async def test_a_group_upgrade_notice_moves_its_subscriptions_before_any_send_fails(
+    telegram_bot: TelegramHarness,
+) -> None:
+    old, new = ChatRef("telegram", "-4005"), ChatRef("telegram", "-1004005")
+    await telegram_bot.services.subscribe(old, Filter(keywords=("rlhf",)), language="es")
+    await telegram_bot.client.send_message(
+        person(117), group_chat(-4005), "", migrate_to_chat_id=-1004005
+    )
+    await telegram_bot.client.send_command(person(117), group_chat(-1004005), "/list")
+    [listing] = await telegram_bot.client.wait_for(-1004005)
+    assert "rlhf" in visible(listing)  # the upgrade was handled before /list was
+    assert await telegram_bot.services.subscriptions(old) == []
+    assert len(await telegram_bot.services.subscriptions(new)) == 1
+
+
+async def test_being_blocked_pauses_the_chat_at_once(telegram_bot: TelegramHarness) -> None:
+    chat = ChatRef("telegram", "118")
+    await telegram_bot.services.subscribe(chat, Filter(), language="es")
+    application = telegram_bot.application
+    member = {"id": 118, "is_bot": False, "first_name": "Ana"}
+    bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Bot"}
+    update = Update.de_json(
+        {
+            "update_id": 1,
+            "my_chat_member": {
+                "chat": {"id": 118, "type": "private", "first_name": "Ana"},
+                "from": member,
+                "date": 1_800_000_000,
+                "old_chat_member": {"status": "member", "user": bot_user},
+                "new_chat_member": {"status": "kicked", "user": bot_user, "until_date": 0},
+            },
+        },
+        application.bot,
+    )
+    await application.process_update(update)
+    [subscription] = await telegram_bot.services.subscriptions(chat)
+    assert subscription.paused
+
+
+async def test_webhook_mode_receives_updates_with_the_secret_token(
+    telegram_gateway: TelegramGateway, emulator_client: EmulatorClient, tmp_path: Path
+) -> None:
+    port = free_port()
+    async with running_bot(
+        telegram_gateway,
+        emulator_client,
+        tmp_path,
+        mode="webhook",
+        webhook_url=f"http://127.0.0.1:{port}/hook",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret="s3cret-token",
+    ):
+        [registered] = telegram_gateway.sent("setWebhook")
+        assert registered["url"] == f"http://127.0.0.1:{port}/hook"
+        assert registered["secret_token"] == "s3cret-token"
+        ana = person(119, language_code="en")
+        await emulator_client.send_command(ana, private_chat(ana), "/start")
+        [welcome] = await emulator_client.wait_for(119)
+        assert "Vigia" in visible(welcome)
+        assert telegram_gateway.relay_failures == []

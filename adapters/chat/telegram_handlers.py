@@ -131,7 +131,7 @@ class CheckHandlers:
     async def _flip(
         self, update: Update, context: Context, action: Action, check_id: int, language: str
     ) -> None:
-        """ "Why?" turns the card into the full breakdown; "Back" turns it into the card again."""
+        """Flip the message between the card and its full breakdown ("Why?" and "Back")."""
         query = update.callback_query
         assert query is not None  # checked by the caller
         if action is Action.WHY:

@@ -85,8 +85,15 @@ async def insert_postings(
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             (
-                posting_id, posting.source, posting.native_id, posting.url, posting.fingerprint,
-                int(relevant), duplicate_of, json.dumps(posting_to_dict(posting)), now,
+                posting_id,
+                posting.source,
+                posting.native_id,
+                posting.url,
+                posting.fingerprint,
+                int(relevant),
+                duplicate_of,
+                json.dumps(posting_to_dict(posting)),
+                now,
             )
             for posting_id, (posting, relevant, duplicate_of) in zip(ids, rows, strict=True)
         ],
@@ -119,8 +126,13 @@ async def insert_posting_checks(
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
         [
             (
-                check_id, posting.url, posting.url, posting.title, posting_id,
-                json.dumps(verdict_to_dict(verdict)), now,
+                check_id,
+                posting.url,
+                posting.url,
+                posting.title,
+                posting_id,
+                json.dumps(verdict_to_dict(verdict)),
+                now,
             )
             for check_id, (posting_id, posting, verdict) in zip(ids, rows, strict=True)
         ],
