@@ -26,6 +26,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.sources import build_source
+from bot.aiohttp_transport import AiohttpTransport
 from bot.config import PollingSettings, RelevanceSettings
 from bot.models import ChatRef, Filter, RiskLevel
 from bot.pipeline import Poller
@@ -79,7 +80,12 @@ async def bench(port: int, boards: int) -> None:
         settings = PollingSettings(alert_on_first_poll=True, per_host_concurrency=16)
         pool = settings.max_concurrent_requests
         limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
-        async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+        transport = AiohttpTransport(
+            limit=pool,
+            limit_per_host=settings.per_host_concurrency,
+            max_body_bytes=settings.max_response_bytes,
+        )
+        async with httpx.AsyncClient(timeout=30, limits=limits, transport=transport) as http:
             poller = Poller(
                 db=db,
                 http=http,

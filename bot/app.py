@@ -13,6 +13,7 @@ import httpx
 
 from adapters.sources import build_source
 from adapters.sources.base import Source
+from bot.aiohttp_transport import AiohttpTransport
 from bot.config import Settings, source_name
 from bot.delivery import Sender
 from bot.linkcheck import LinkChecker
@@ -107,6 +108,11 @@ async def build_app(settings: Settings) -> App:
         ),
         headers={"User-Agent": polling.user_agent},
         follow_redirects=True,
+        transport=AiohttpTransport(
+            limit=polling.max_concurrent_requests,
+            limit_per_host=polling.per_host_concurrency,
+            max_body_bytes=polling.max_response_bytes,
+        ),
     )
     checker = build_checker(settings)
     link = settings.linkcheck

@@ -7,6 +7,7 @@ import asyncio
 import httpx
 import pytest
 
+from bot.aiohttp_transport import AiohttpTransport
 from bot.store import sources as sources_store
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import (
@@ -30,9 +31,14 @@ SCAM = {
 }
 
 
+def transport(max_body_bytes: int = 20_000_000) -> AiohttpTransport:
+    return AiohttpTransport(limit=8, limit_per_host=4, max_body_bytes=max_body_bytes)
+
+
 @pytest.fixture
 async def http() -> httpx.AsyncClient:
-    async with httpx.AsyncClient(timeout=5) as client:
+    """The client the bot polls with: httpx over the aiohttp transport."""
+    async with httpx.AsyncClient(timeout=5, transport=transport(), follow_redirects=True) as client:
         yield client
 
 
@@ -224,7 +230,7 @@ async def test_timeout_is_a_failure_not_a_crash(db, clock: FakeClock) -> None:
     await site.start()
     host, port = runner.addresses[0][:2]
     try:
-        async with httpx.AsyncClient(timeout=0.2) as http:
+        async with httpx.AsyncClient(timeout=0.2, transport=transport()) as http:
             source = greenhouse(f"http://{host}:{port}{PATH}")
             result = await make_poller(db, http, clock).poll(source, interval_s=600)
     finally:
@@ -259,3 +265,22 @@ async def test_one_source_is_never_polled_twice_at_once(
     poller = make_poller(db, http, clock)
     results = await asyncio.gather(*(poller.poll(source, interval_s=600) for _ in range(3)))
     assert sorted(r.status for r in results) == ["200", "skipped", "skipped"]
+
+
+async def test_an_oversized_response_is_refused_while_it_is_read(
+    db, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    source = greenhouse(payload_server.serve(PATH, greenhouse_jobs([TRAINER] * 1) + b" " * 200_000))
+    async with httpx.AsyncClient(timeout=5, transport=transport(max_body_bytes=100_000)) as http:
+        result = await make_poller(db, http, clock).poll(source, interval_s=600)
+    assert result.status.startswith("error") and "larger than 100000 bytes" in result.status
+    assert await table_count(db, "postings") == 0
+
+
+async def test_redirects_of_a_moved_board_are_followed(
+    db, http, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    payload_server.serve("/v1/boards/new/jobs", greenhouse_jobs([TRAINER]))
+    old = payload_server.serve(PATH, b"", status=301, headers={"Location": "/v1/boards/new/jobs"})
+    result = await make_poller(db, http, clock).poll(greenhouse(old), interval_s=600)
+    assert result.new == 1
