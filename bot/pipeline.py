@@ -8,6 +8,7 @@ next poll sees the same postings as new again and nothing is lost or half-alerte
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
 import hashlib
 import logging
@@ -104,7 +105,9 @@ class Poller:
         self._in_flight = asyncio.Semaphore(settings.max_concurrent_requests)
         self._clock = clock
         self._running: set[str] = set()
-        self._registered: set[str] = set()  # sources known to have a row in the store
+        # The poller is the only writer of source rows, so it keeps the hot path's copy: a poll
+        # answered 304 then costs one UPDATE and no SELECT. Rarer outcomes drop the copy.
+        self._rows: dict[str, sources_store.SourceRow] = {}
 
     async def poll(self, source: Source, *, interval_s: float, force: bool = False) -> PollResult:
         """Poll `source` if it is due (or `force`); never raises for a source's failure."""
@@ -117,11 +120,7 @@ class Poller:
             self._running.discard(source.name)
 
     async def _poll(self, source: Source, *, interval_s: float, force: bool) -> PollResult:
-        if source.name not in self._registered:
-            await sources_store.ensure_source(self._db, source.name, source.kind)
-            self._registered.add(source.name)
-        row = await sources_store.get_source(self._db, source.name)
-        assert row is not None
+        row = await self._row(source)
         now = self._clock()
         if not force and row.next_poll_at is not None and row.next_poll_at > now:
             return PollResult(source.name, "skipped")
@@ -129,7 +128,7 @@ class Poller:
         try:
             result = await self._fetch_and_store(source, row, interval_s=interval_s)
         except SourceError as exc:
-            return await self._record_failure(source, exc, interval_s=interval_s)
+            return await self._record_failure(source, row, exc, interval_s=interval_s)
         log.info(
             "poll %s status=%s seen=%d new=%d relevant=%d alerts=%d%s in %.2fs",
             source.name,
@@ -143,12 +142,37 @@ class Poller:
         )
         return result
 
-    async def _record_failure(
-        self, source: Source, exc: SourceError, *, interval_s: float
+    async def _row(self, source: Source) -> sources_store.SourceRow:
+        row = self._rows.get(source.name)
+        if row is None:
+            await sources_store.ensure_source(self._db, source.name, source.kind)
+            row = await sources_store.get_source(self._db, source.name)
+            assert row is not None
+            self._rows[source.name] = row
+        return row
+
+    async def _record_unchanged(
+        self, row: sources_store.SourceRow, status: str, *, now: float, next_poll_at: float
     ) -> PollResult:
+        await sources_store.record_unchanged(
+            self._db, row.name, status=status, now=now, next_poll_at=next_poll_at
+        )
+        self._rows[row.name] = dataclasses.replace(
+            row,
+            last_poll_at=now,
+            last_status=status,
+            consecutive_failures=0,
+            next_poll_at=next_poll_at,
+            first_poll_done=True,
+        )
+        return PollResult(row.name, status)
+
+    async def _record_failure(
+        self, source: Source, row: sources_store.SourceRow, exc: SourceError, *, interval_s: float
+    ) -> PollResult:
+        self._rows.pop(source.name, None)
         now = self._clock()
-        row = await sources_store.get_source(self._db, source.name)
-        failures = (row.consecutive_failures if row else 0) + 1
+        failures = row.consecutive_failures + 1
         delay_s = backoff_s(
             failures, interval_s=interval_s, max_backoff_s=self._settings.max_backoff_s
         )
@@ -197,19 +221,16 @@ class Poller:
         now = self._clock()
         next_poll_at = now + interval_s
         if response.status_code == 304:
-            await sources_store.record_unchanged(
-                self._db, source.name, status="304", now=now, next_poll_at=next_poll_at
-            )
-            return PollResult(source.name, "304")
+            return await self._record_unchanged(row, "304", now=now, next_poll_at=next_poll_at)
         if not response.is_success:
             retry_after_s = parse_retry_after(response.headers.get("retry-after"), now=now)
             raise SourceHTTPError(source.name, response.status_code, retry_after_s)
         body_sha256 = hashlib.sha256(response.content).hexdigest()
         if body_sha256 == row.body_sha256:
-            await sources_store.record_unchanged(
-                self._db, source.name, status="unchanged", now=now, next_poll_at=next_poll_at
+            return await self._record_unchanged(
+                row, "unchanged", now=now, next_poll_at=next_poll_at
             )
-            return PollResult(source.name, "unchanged")
+        self._rows.pop(source.name, None)
         postings = await self._collect(source, source.parse(response))
         return await self._store(
             source,
