@@ -197,7 +197,13 @@ class Services:
         return await subscriptions_store.set_chat_paused(self._db, chat, paused)
 
     async def set_language(self, chat: ChatRef, language: str) -> int:
+        """Remember the chat's language (it survives restarts and applies to later
+        subscriptions); returns how many existing subscriptions were switched to it."""
         return await subscriptions_store.set_chat_language(self._db, chat, language)
+
+    async def chat_language(self, chat: ChatRef) -> str | None:
+        """The language a chat chose with a language command, if it ever did."""
+        return await subscriptions_store.chat_language(self._db, chat)
 
     async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
         """Move a chat's subscriptions, and with them its pending alerts, to a new chat id."""

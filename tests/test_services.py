@@ -104,8 +104,17 @@ async def test_subscriptions_lifecycle(services: Services) -> None:
     assert await services.set_paused(chat, True) == 1
     assert (await services.subscriptions(chat))[0].paused
     assert await services.set_language(chat, "en") == 1
+    assert await services.chat_language(chat) == "en"
     assert await services.migrate_chat(chat, ChatRef("telegram", "-100200")) == 1
+    assert await services.chat_language(ChatRef("telegram", "-100200")) == "en"
     assert await services.unsubscribe(ChatRef("telegram", "-100200")) == 1
+
+
+async def test_a_private_chat_keeps_its_language_without_subscriptions(services: Services) -> None:
+    chat = ChatRef("telegram", "42")
+    assert await services.chat_language(chat) is None
+    assert await services.set_language(chat, "en") == 0
+    assert await services.chat_language(chat) == "en"
 
 
 async def test_preview_shows_the_latest_matching_postings(services: Services, db: Database) -> None:

@@ -85,4 +85,13 @@ MIGRATIONS: list[list[str]] = [
             UNIQUE (subject, user)
         )""",
     ],
+    # 2: a chat's chosen language outlives its subscriptions (and a private chat has none)
+    [
+        """CREATE TABLE chat_settings (
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            language TEXT NOT NULL,
+            PRIMARY KEY (platform, chat_id)
+        )""",
+    ],
 ]

@@ -112,7 +112,13 @@ async def set_chat_paused(db: Database, chat: ChatRef, paused: bool) -> int:
 
 
 async def set_chat_language(db: Database, chat: ChatRef, language: str) -> int:
+    """Remember the chat's language and move its subscriptions to it; returns how many moved."""
     async with db.transaction() as conn:
+        await conn.execute(
+            """INSERT INTO chat_settings (platform, chat_id, language) VALUES (?, ?, ?)
+               ON CONFLICT (platform, chat_id) DO UPDATE SET language = excluded.language""",
+            (chat.platform, chat.chat_id, language),
+        )
         cursor = await conn.execute(
             "UPDATE subscriptions SET language = ? WHERE platform = ? AND chat_id = ?",
             (language, chat.platform, chat.chat_id),
@@ -120,8 +126,22 @@ async def set_chat_language(db: Database, chat: ChatRef, language: str) -> int:
     return cursor.rowcount
 
 
+async def chat_language(db: Database, chat: ChatRef) -> str | None:
+    async with db.conn.execute(
+        "SELECT language FROM chat_settings WHERE platform = ? AND chat_id = ?",
+        (chat.platform, chat.chat_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return str(row[0]) if row else None
+
+
 async def move_chat(db: Database, old: ChatRef, new: ChatRef) -> int:
     async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE OR REPLACE chat_settings SET platform = ?, chat_id = ?"
+            " WHERE platform = ? AND chat_id = ?",
+            (new.platform, new.chat_id, old.platform, old.chat_id),
+        )
         cursor = await conn.execute(
             "UPDATE subscriptions SET platform = ?, chat_id = ? WHERE platform = ? AND chat_id = ?",
             (new.platform, new.chat_id, old.platform, old.chat_id),
