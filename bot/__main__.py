@@ -57,10 +57,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(args.config)
+        return _dispatch(args)
     except ConfigError as exc:
+        # Some keys can only be checked when used (a blocklist file, a platform's token).
         print(t("error.config", "en", key=exc.key, problem=exc.problem), file=sys.stderr)
         return EXIT_USAGE
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
     secrets = [
         s.get_secret_value()
         for s in (settings.discord.token, settings.telegram.token, settings.telegram.webhook_secret)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -16,15 +17,18 @@ from adapters.sources.base import Source
 from bot.aiohttp_transport import AiohttpTransport
 from bot.config import Settings, source_name
 from bot.delivery import Sender
+from bot.errors import ConfigError
 from bot.linkcheck import LinkChecker
 from bot.models import ChatRef, Filter, Pay, PayPeriod
 from bot.outbox import OutboxDrainer
 from bot.pipeline import Poller
 from bot.relevance import RelevanceFilter
 from bot.safefetch import FetchLimits, SafeFetcher
-from bot.scam import ScamChecker
+from bot.scam import Reputation, ScamChecker
 from bot.services import Services
 from bot.store import Database, open_database
+from bot.store import linkchecks as linkchecks_store
+from bot.store import scripts as scripts_store
 from bot.store import subscriptions as subscriptions_store
 
 log = logging.getLogger("vigia")
@@ -45,7 +49,15 @@ class App:
     def drainer(self, senders: dict[str, Sender]) -> OutboxDrainer:
         return OutboxDrainer(self.db, senders, settings=self.settings.outbox)
 
+    async def housekeeping(self) -> None:
+        """Hourly: forget cached link checks older than their time to live."""
+        await linkchecks_store.prune(
+            self.db, max_age_s=self.settings.linkcheck.cache_ttl_s, now=self.db.clock()
+        )
+
     async def aclose(self) -> None:
+        if self.checker.reputation is not None:
+            await self.checker.reputation.aclose()
         await self.http.aclose()
         await self.fetcher.aclose()
         await self.db.close()
@@ -92,13 +104,34 @@ def config_subscriptions(settings: Settings) -> list[tuple[ChatRef, Filter, str]
 
 
 def build_checker(settings: Settings) -> ScamChecker:
-    return ScamChecker(caution_at=settings.scam.caution_at, scam_at=settings.scam.scam_at)
+    """The scam checker; online reputation only when the config turns it on."""
+    scam = settings.scam
+    reputation = None
+    if scam.online_reputation:
+        reputation = Reputation(
+            rdap_base_url=scam.rdap_url, blocklist=read_blocklist(scam.blocklist_file)
+        )
+    return ScamChecker(caution_at=scam.caution_at, scam_at=scam.scam_at, reputation=reputation)
+
+
+def read_blocklist(path: str | None) -> list[str]:
+    """Blocked URLs or domains, one per line; `#` starts a comment."""
+    if path is None:
+        return []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError("scam.blocklist_file", f"cannot read {path}: {exc.strerror}") from None
+    return [entry for line in lines if (entry := line.split("#", 1)[0].strip())]
 
 
 async def build_app(settings: Settings) -> App:
     """Open the store, sync config subscriptions and build every core part."""
+    checker = build_checker(settings)
     db = await open_database(settings.storage.database)
     await subscriptions_store.sync_config_subscriptions(db, config_subscriptions(settings))
+    for script in await scripts_store.confirmed_scripts(db):
+        checker.add_script(script.id, script.text, script.label)
     polling = settings.polling
     http = httpx.AsyncClient(
         timeout=httpx.Timeout(polling.request_timeout_s),
@@ -114,7 +147,6 @@ async def build_app(settings: Settings) -> App:
             max_body_bytes=polling.max_response_bytes,
         ),
     )
-    checker = build_checker(settings)
     link = settings.linkcheck
     fetcher = SafeFetcher(
         limits=FetchLimits(

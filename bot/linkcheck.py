@@ -114,6 +114,11 @@ class LinkChecker:
         self._cache_ttl_s = cache_ttl_s
         self._clock = clock
 
+    @property
+    def checker(self) -> ScamChecker:
+        """The scam checker every verdict comes from (chat reports grow its scripts)."""
+        return self._checker
+
     async def check_url(self, url: str, *, text: str = "") -> LinkReport:
         """The verdict for a link, plus any text the user sent with it. Never raises for a
         bad, refused or dead link: that becomes a verdict from what is known, with a note."""

@@ -65,6 +65,7 @@ async def run_bot(settings: Settings) -> int:
         drainer=drainer,
         jitter_s=settings.polling.jitter_s,
         drain_interval_s=settings.outbox.drain_interval_s,
+        housekeeping=app.housekeeping,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -8,6 +8,7 @@ trigger, so a failing source's job keeps ticking cheaply and resumes by itself.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -28,7 +29,7 @@ def build_scheduler(
     drainer: OutboxDrainer,
     jitter_s: int,
     drain_interval_s: float,
-    housekeeping: object | None = None,
+    housekeeping: Callable[[], Awaitable[None]] | None = None,
 ) -> AsyncIOScheduler:
     """A scheduler with one poll job per (source, interval_s) and the outbox drain job."""
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -54,7 +55,7 @@ def build_scheduler(
         coalesce=True,
         next_run_time=now,
     )
-    if callable(housekeeping):
+    if housekeeping is not None:
         scheduler.add_job(
             housekeeping,
             IntervalTrigger(seconds=HOUSEKEEPING_INTERVAL_S, timezone=UTC),

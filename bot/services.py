@@ -21,6 +21,7 @@ from bot.render import Card, breakdown_card, verdict_card
 from bot.store import Database
 from bot.store import postings as postings_store
 from bot.store import reports as reports_store
+from bot.store import scripts as scripts_store
 from bot.store import sources as sources_store
 from bot.store import subscriptions as subscriptions_store
 
@@ -121,6 +122,8 @@ class Services:
             subject = "text:" + hashlib.sha256(text.strip().encode()).hexdigest()[:32]
             summary = text.strip()
         summary = _shorten(summary, SUMMARY_CHARS)
+        described = report.posting.description if report.posting and report.fetched else ""
+        body = "\n".join(part for part in (described, text.strip()) if part)
         notes = (
             {lang: report.note(lang) for lang in ("es", "en")}
             if not report.fetched and report.url
@@ -136,6 +139,7 @@ class Services:
                 posting_id=None,
                 note=notes,
                 now=self._db.clock(),
+                body=body,
             )
         card = verdict_card(
             report.verdict,
@@ -170,15 +174,43 @@ class Services:
             posting=check.posting,
         )
 
-    async def report(self, check_id: int, *, user: str, kind: ReportKind) -> bool:
+    async def report(
+        self, check_id: int, *, user: str, kind: ReportKind, admin: bool = False
+    ) -> bool:
         """Store a user's report on a check's link or text. True when new, False when this
-        user had already reported this subject (the newer kind replaces the older)."""
+        user had already reported this subject (the newer kind replaces the older).
+
+        A chat administrator's "scam" report is a confirmation: the checked text joins the
+        known scam scripts (kept in the store, so it survives restarts), and near-copies of it
+        are flagged from then on. An administrator's "looks fine" withdraws that confirmation.
+        """
         check = await postings_store.get_check(self._db, check_id)
         if check is None:
             raise LookupError(f"no check {check_id}")
-        return await reports_store.upsert_report(
+        is_new = await reports_store.upsert_report(
             self._db, subject=check.subject, user=user, kind=kind.value, check_id=check_id
         )
+        if admin and check.body:
+            await self._confirm(check.subject, check.body, check_id, user=user, kind=kind)
+        return is_new
+
+    async def _confirm(
+        self, subject: str, body: str, check_id: int, *, user: str, kind: ReportKind
+    ) -> None:
+        script_id = "confirmed:" + hashlib.sha256(subject.encode()).hexdigest()[:16]
+        label = "scam" if kind is ReportKind.SCAM else "legit"
+        self._linkchecker.checker.add_script(script_id, body, label)
+        if kind is ReportKind.SCAM:
+            await scripts_store.add_confirmed_script(
+                self._db,
+                script_id=script_id,
+                text=body,
+                label=label,
+                check_id=check_id,
+                confirmed_by=user,
+            )
+        else:
+            await scripts_store.remove_confirmed_script(self._db, script_id)
 
     # -- subscriptions -----------------------------------------------------------------------
 

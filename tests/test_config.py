@@ -86,3 +86,40 @@ def test_the_cli_stops_on_a_bad_config_with_one_line_and_status_2(tmp_path: Path
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "polling.default_interval_s" in lines[0]
+
+
+def test_a_missing_blocklist_file_is_named_when_reputation_is_on(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f"""[storage]
+database = "{tmp_path / "v.db"}"
+[scam]
+online_reputation = true
+blocklist_file = "{tmp_path / "nope.txt"}"
+""",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "sources", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("config error: scam.blocklist_file: cannot read ")
+    assert line.endswith("No such file or directory")
+
+
+def test_reputation_is_off_by_default_and_wired_when_on(tmp_path: Path) -> None:
+    from bot.app import build_checker, read_blocklist
+
+    blocklist = tmp_path / "block.txt"
+    blocklist.write_text("# known bad\nevil.example  # seen in chats\n", encoding="utf-8")
+    assert build_checker(load_settings(EXAMPLE_CONFIG, environ={})).reputation is None
+    settings = load_settings(
+        write(tmp_path, f'[scam]\nonline_reputation = true\nblocklist_file = "{blocklist}"\n'),
+        environ={},
+    )
+    assert build_checker(settings).reputation is not None
+    assert read_blocklist(str(blocklist)) == ["evil.example"]

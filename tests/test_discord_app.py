@@ -310,6 +310,41 @@ async def test_subscribe_stores_the_filter_and_the_alert_language(bot: BotHarnes
     assert subscription.language == "en"
 
 
+async def test_subscribe_without_a_language_follows_the_channels_then_the_servers(
+    bot: BotHarness,
+) -> None:
+    """A subscription that names no language takes the one the channel chose before, else
+    the server's preferred locale, not the locale of whoever happened to subscribe."""
+    server_first = alerts(
+        "subscribe", [option("keywords", "rlhf")], locale="es-ES", guild_locale="en-US"
+    )
+    await bot.interact(server_first)
+    [by_server] = await bot.app.services.subscriptions(CHANNEL_CHAT)
+    assert by_server.language == "en"
+
+    await bot.app.services.set_language(CHANNEL_CHAT, "es")
+    remembered = alerts(
+        "subscribe", [option("keywords", "llm")], locale="en-US", guild_locale="en-US"
+    )
+    reply = followups(await bot.interact(remembered))[0].body["content"]
+    newest = (await bot.app.services.subscriptions(CHANNEL_CHAT))[-1]
+    assert newest.language == "es"
+    assert "Spanish" in reply  # told in the reader's language which language alerts use
+
+
+async def test_a_long_list_keeps_whole_subscriptions_and_fits_the_embed(bot: BotHarness) -> None:
+    long_words = " ".join(f"*w{i}*" for i in range(55))  # markdown that must stay escaped
+    for _ in range(12):
+        await bot.interact(alerts("subscribe", [option("keywords", long_words[:300])]))
+    listed = followups(await bot.interact(alerts("list", locale="en-US")))[0]
+    [embed] = listed.body["embeds"]
+    description = embed["description"]
+    assert len(description.encode("utf-16-le")) // 2 <= 4096
+    assert description.endswith("\n\n…")
+    shown = description.split("\n\n")[:-1]
+    assert shown and all(block.startswith("**#") and "\\*w0\\*" in block for block in shown)
+
+
 async def test_a_filter_that_cannot_be_read_names_the_word(bot: BotHarness) -> None:
     payload = alerts("subscribe", [option("min_pay", "lots")], locale="en-US")
     [callback] = await bot.interact(payload, expect=1)

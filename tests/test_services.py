@@ -138,3 +138,43 @@ async def test_sources_lists_configured_sources_before_their_first_poll(services
         None,
         0,
     )
+
+
+SCRIPT = (
+    "Hello dear candidate, our agency recruits remote product reviewers for the AI rating "
+    "project. Each day you rate 40 products in two task sets and earn commission on every "
+    "task. To unlock the premium task level you recharge your account with a small deposit "
+    "which is returned at the end of the set together with your earnings."
+)
+
+
+async def test_an_admin_confirmed_report_flags_near_copies_even_after_a_restart(
+    services: Services, db: Database
+) -> None:
+    first = await services.legit(url=None, text=SCRIPT, language="en")
+    assert first.verdict.matched_script is None
+
+    await services.report(first.check_id, user="member", kind=ReportKind.SCAM)
+    reworded = SCRIPT.replace("Hello dear candidate", "Hi friend").replace("40", "38")
+    assert (
+        await services.legit(url=None, text=reworded, language="en")
+    ).verdict.matched_script is None
+
+    await services.report(first.check_id, user="admin", kind=ReportKind.SCAM, admin=True)
+    matched = await services.legit(url=None, text=reworded, language="en")
+    assert matched.verdict.matched_script is not None
+
+    # A new process: a fresh checker learns the confirmed script from the store.
+    from bot.store import scripts as scripts_store
+
+    fresh = ScamChecker()
+    for script in await scripts_store.confirmed_scripts(db):
+        fresh.add_script(script.id, script.text, script.label)
+    posting = Posting("user", "x", "", "", description=reworded)
+    assert fresh.check(posting).matched_script is not None
+
+    await services.report(first.check_id, user="admin", kind=ReportKind.FINE, admin=True)
+    assert (
+        await services.legit(url=None, text=reworded, language="en")
+    ).verdict.matched_script is None
+    assert await scripts_store.confirmed_scripts(db) == []

@@ -13,16 +13,19 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.chat.discord_common import (
-    NO_MENTIONS,
-    chat_language,
-    language_of,
-    reply_text,
-    services_of,
+from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text, services_of
+from adapters.chat.discord_render import (
+    DESCRIPTION_MAX,
+    ELLIPSIS,
+    EMBED_TOTAL_MAX,
+    FIELD_VALUE_MAX,
+    TITLE_MAX,
+    card_to_embed,
+    fit,
+    text_length,
 )
-from adapters.chat.discord_render import EMBED_TOTAL_MAX, card_to_embed, escape_text, fit
-from adapters.chat.discord_translator import localized
-from bot.i18n import t
+from adapters.chat.discord_translator import localized, localized_options
+from bot.i18n import normalize_language, t
 from bot.matching import FilterSyntaxError, parse_filter_words, parse_pay
 from bot.models import ChatRef, Filter, RiskLevel, Subscription
 from bot.render import Card, describe_filter, posting_fields, verdict_fields
@@ -30,7 +33,9 @@ from bot.services import PreviewItem
 
 PREVIEW_LIMIT = 3
 FILTER_OPTION_MAX = 300
-LIST_DESCRIPTION_MAX = 4000
+#: The options that make a filter, in the order of `filter_from_options`.
+FILTER_OPTIONS = ("keywords", "exclude", "remote", "min_pay", "max_risk")
+FilterOptions = tuple[str | None, str | None, bool | None, str | None, str | None]
 
 _RISK_CHOICES = [
     app_commands.Choice(name=localized(f"discord.choice.risk.{level.value}"), value=level.value)
@@ -47,7 +52,6 @@ def _channel_chat(interaction: discord.Interaction[Any]) -> ChatRef:
 
 
 def filter_from_options(
-    *,
     keywords: str | None = None,
     exclude: str | None = None,
     remote: bool | None = None,
@@ -69,17 +73,33 @@ def filter_from_options(
     return dataclasses.replace(base, **changes)
 
 
-def _has_filter_options(*values: object) -> bool:
-    return any(value not in (None, "") for value in values)
+def _has_filter_options(options: FilterOptions) -> bool:
+    return any(value not in (None, "") for value in options)
 
 
-async def _filter_error(
-    interaction: discord.Interaction[Any], error: FilterSyntaxError, language: str
-) -> None:
-    reason = t(f"filter.error.{error.problem}", language)
-    await reply_text(
-        interaction, "discord.filter_error", language, token=error.token, reason=reason
-    )
+async def _read_filter(
+    interaction: discord.Interaction[Any], language: str, options: FilterOptions
+) -> Filter | None:
+    """The filter the options describe; None once the person has been told, before any
+    deferral, which word could not be read."""
+    try:
+        return filter_from_options(*options)
+    except FilterSyntaxError as error:
+        reason = t(f"filter.error.{error.problem}", language)
+        await reply_text(
+            interaction, "discord.filter_error", language, token=error.token, reason=reason
+        )
+        return None
+
+
+async def default_alert_language(interaction: discord.Interaction[Any]) -> str:
+    """The language of a new subscription that names none: the one the channel chose before,
+    else the server's preferred locale, else the locale of the person subscribing."""
+    remembered = await services_of(interaction).chat_language(_channel_chat(interaction))
+    if remembered:
+        return normalize_language(remembered)
+    locale = interaction.guild_locale or interaction.locale
+    return normalize_language(locale.value)
 
 
 def _subscription_line(subscription: Subscription, reader: str) -> str:
@@ -87,8 +107,24 @@ def _subscription_line(subscription: Subscription, reader: str) -> str:
     is shown by name."""
     alert_language = t(f"discord.choice.language.{subscription.language}", reader)
     state = f" · {t('discord.alerts.paused_mark', reader)}" if subscription.paused else ""
-    description = escape_text(describe_filter(subscription.filter, reader))
+    description = fit(describe_filter(subscription.filter, reader), FIELD_VALUE_MAX)
     return f"**#{subscription.id}** · {alert_language}{state}\n{description}"
+
+
+def _list_description(lines: list[str]) -> str:
+    """As many whole subscriptions as an embed description holds, then an ellipsis: a cut
+    inside one would leave half an escape or half a filter."""
+    kept: list[str] = []
+    used = 0
+    room = DESCRIPTION_MAX - text_length("\n\n" + ELLIPSIS)
+    for line in lines:
+        cost = text_length(line) + (2 if kept else 0)
+        if used + cost > room:
+            kept.append(ELLIPSIS)
+            break
+        kept.append(line)
+        used += cost
+    return "\n\n".join(kept)
 
 
 class AlertsGroup(app_commands.Group):
@@ -106,22 +142,7 @@ class AlertsGroup(app_commands.Group):
         name=localized("discord.cmd.subscribe.name"),
         description=localized("discord.cmd.subscribe.description"),
     )
-    @app_commands.rename(
-        keywords=localized("discord.opt.keywords.name"),
-        exclude=localized("discord.opt.exclude.name"),
-        remote=localized("discord.opt.remote.name"),
-        min_pay=localized("discord.opt.min_pay.name"),
-        max_risk=localized("discord.opt.max_risk.name"),
-        language=localized("discord.opt.language.name"),
-    )
-    @app_commands.describe(
-        keywords=localized("discord.opt.keywords.description"),
-        exclude=localized("discord.opt.exclude.description"),
-        remote=localized("discord.opt.remote.description"),
-        min_pay=localized("discord.opt.min_pay.description"),
-        max_risk=localized("discord.opt.max_risk.description"),
-        language=localized("discord.opt.language.description"),
-    )
+    @localized_options(*FILTER_OPTIONS, "language")
     @app_commands.choices(max_risk=_RISK_CHOICES, language=_LANGUAGE_CHOICES)
     @app_commands.checks.has_permissions(manage_channels=True)
     async def subscribe(
@@ -135,19 +156,13 @@ class AlertsGroup(app_commands.Group):
         language: str | None = None,
     ) -> None:
         reader = language_of(interaction)
-        try:
-            flt = filter_from_options(
-                keywords=keywords,
-                exclude=exclude,
-                remote=remote,
-                min_pay=min_pay,
-                max_risk=max_risk,
-            )
-        except FilterSyntaxError as error:
-            await _filter_error(interaction, error, reader)
+        flt = await _read_filter(
+            interaction, reader, (keywords, exclude, remote, min_pay, max_risk)
+        )
+        if flt is None:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        alert_language = language or chat_language(interaction)
+        alert_language = language or await default_alert_language(interaction)
         subscription = await services_of(interaction).subscribe(
             _channel_chat(interaction), flt, language=alert_language
         )
@@ -171,15 +186,9 @@ class AlertsGroup(app_commands.Group):
         if not subscriptions:
             await reply_text(interaction, "discord.alerts.none", language)
             return
-        lines = [_subscription_line(s, language) for s in subscriptions]
-        card_text = "\n\n".join(lines)
         embed = discord.Embed(
-            title=fit(t("discord.alerts.list_title", language), 256),
-            description=(
-                card_text
-                if len(card_text) <= LIST_DESCRIPTION_MAX
-                else card_text[: LIST_DESCRIPTION_MAX - 1] + "…"
-            ),
+            title=fit(t("discord.alerts.list_title", language), TITLE_MAX),
+            description=_list_description([_subscription_line(s, language) for s in subscriptions]),
         )
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
@@ -187,8 +196,7 @@ class AlertsGroup(app_commands.Group):
         name=localized("discord.cmd.unsubscribe.name"),
         description=localized("discord.cmd.unsubscribe.description"),
     )
-    @app_commands.rename(subscription=localized("discord.opt.subscription.name"))
-    @app_commands.describe(subscription=localized("discord.opt.subscription.description"))
+    @localized_options("subscription")
     @app_commands.checks.has_permissions(manage_channels=True)
     async def unsubscribe(
         self, interaction: discord.Interaction[Any], subscription: int | None = None
@@ -227,21 +235,10 @@ class AlertsGroup(app_commands.Group):
         name=localized("discord.cmd.preview.name"),
         description=localized("discord.cmd.preview.description"),
     )
-    @app_commands.rename(
-        subscription=localized("discord.opt.subscription.name"),
-        keywords=localized("discord.opt.keywords.name"),
-        exclude=localized("discord.opt.exclude.name"),
-        remote=localized("discord.opt.remote.name"),
-        min_pay=localized("discord.opt.min_pay.name"),
-        max_risk=localized("discord.opt.max_risk.name"),
-    )
-    @app_commands.describe(
-        subscription=localized("discord.opt.preview_subscription.description"),
-        keywords=localized("discord.opt.keywords.description"),
-        exclude=localized("discord.opt.exclude.description"),
-        remote=localized("discord.opt.remote.description"),
-        min_pay=localized("discord.opt.min_pay.description"),
-        max_risk=localized("discord.opt.max_risk.description"),
+    @localized_options(
+        "subscription",
+        *FILTER_OPTIONS,
+        descriptions={"subscription": "discord.opt.preview_subscription.description"},
     )
     @app_commands.choices(max_risk=_RISK_CHOICES)
     async def preview(
@@ -257,22 +254,12 @@ class AlertsGroup(app_commands.Group):
         """The last postings a filter would have sent: the options given, else a subscription
         of this channel (the one named, or the newest)."""
         language = language_of(interaction)
-        try:
-            typed = _has_filter_options(keywords, exclude, remote, min_pay, max_risk)
-            flt = (
-                filter_from_options(
-                    keywords=keywords,
-                    exclude=exclude,
-                    remote=remote,
-                    min_pay=min_pay,
-                    max_risk=max_risk,
-                )
-                if typed
-                else None
-            )
-        except FilterSyntaxError as error:
-            await _filter_error(interaction, error, language)
-            return
+        options: FilterOptions = (keywords, exclude, remote, min_pay, max_risk)
+        flt: Filter | None = None
+        if _has_filter_options(options):
+            flt = await _read_filter(interaction, language, options)
+            if flt is None:
+                return
         await interaction.response.defer(ephemeral=True, thinking=True)
         services = services_of(interaction)
         if flt is None:

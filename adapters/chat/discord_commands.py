@@ -16,7 +16,7 @@ from adapters.chat.discord_alerts import AlertsGroup
 from adapters.chat.discord_buttons import card_view
 from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text, services_of
 from adapters.chat.discord_render import card_to_embed, sources_embed
-from adapters.chat.discord_translator import localized
+from adapters.chat.discord_translator import localized, localized_options
 from bot.services import LegitResult
 
 MAX_MESSAGE_LINKS = 5
@@ -30,16 +30,7 @@ TEXT_OPTION_MAX = 4000
 @app_commands.command(
     name=localized("discord.cmd.legit.name"), description=localized("discord.cmd.legit.description")
 )
-@app_commands.rename(
-    url=localized("discord.opt.url.name"),
-    text=localized("discord.opt.text.name"),
-    private=localized("discord.opt.private.name"),
-)
-@app_commands.describe(
-    url=localized("discord.opt.url.description"),
-    text=localized("discord.opt.text.description"),
-    private=localized("discord.opt.private.description"),
-)
+@localized_options("url", "text", "private")
 async def legit(
     interaction: discord.Interaction[Any],
     url: app_commands.Range[str, 1, URL_OPTION_MAX] | None = None,

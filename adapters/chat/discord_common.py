@@ -31,12 +31,6 @@ def language_of(interaction: discord.Interaction[Any]) -> str:
     return normalize_language(interaction.locale.value)
 
 
-def chat_language(interaction: discord.Interaction[Any]) -> str:
-    """The language a channel's alerts default to: the server's, else the person's."""
-    locale = interaction.guild_locale or interaction.locale
-    return normalize_language(locale.value)
-
-
 async def reply_text(
     interaction: discord.Interaction[Any], key: str, language: str, /, **params: object
 ) -> None:

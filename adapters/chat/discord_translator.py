@@ -8,6 +8,9 @@ language: `/alertas suscribir` in es-ES and es-419, `/alerts subscribe` elsewher
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
 import discord
 from discord import app_commands
 
@@ -25,6 +28,28 @@ LOCALE_LANGUAGES: dict[discord.Locale, str] = {
 def localized(key: str) -> app_commands.locale_str:
     """A command string: English by default, translated through `key`."""
     return app_commands.locale_str(t(key, "en"), key=key)
+
+
+_Command = TypeVar("_Command")
+
+
+def localized_options(
+    *names: str, descriptions: Mapping[str, str] | None = None
+) -> Callable[[_Command], _Command]:
+    """Rename and describe a command's options from the catalog, where option `x` reads
+    `discord.opt.x.name` and `discord.opt.x.description`: one list of names per command
+    instead of two hand-kept lists of keys. `descriptions` gives an option another
+    description key, for an option that means something different in one command."""
+    other = descriptions or {}
+    renames = {name: localized(f"discord.opt.{name}.name") for name in names}
+    described = {
+        name: localized(other.get(name, f"discord.opt.{name}.description")) for name in names
+    }
+
+    def decorate(command: _Command) -> _Command:
+        return app_commands.rename(**renames)(app_commands.describe(**described)(command))
+
+    return decorate
 
 
 class CatalogTranslator(app_commands.Translator):

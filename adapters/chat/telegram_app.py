@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
@@ -23,7 +24,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from adapters.chat.telegram_chat import tg
 from adapters.chat.telegram_commands import COMMANDS, SubscriptionCommands
-from adapters.chat.telegram_handlers import CheckHandlers, on_error
+from adapters.chat.telegram_handlers import CheckHandlers
 from adapters.chat.telegram_sender import TelegramSender
 from bot.config import Settings, TelegramSettings
 from bot.errors import ConfigError
@@ -72,7 +73,6 @@ def build_application(settings: Settings, services: Services) -> TelegramApplica
     app = builder.build()
     CheckHandlers(services).register(app)
     SubscriptionCommands(services).register(app)
-    app.add_error_handler(on_error)
     return app
 
 
@@ -102,6 +102,31 @@ def webhook_path(config: TelegramSettings) -> str:
     return path or DEFAULT_WEBHOOK_PATH
 
 
+class WebhookOptions(TypedDict):
+    """What both `Updater.start_webhook` and `Application.run_webhook` take from the config."""
+
+    listen: str
+    port: int
+    url_path: str
+    webhook_url: str | None
+    secret_token: str | None
+    allowed_updates: list[str]
+
+
+def webhook_options(config: TelegramSettings) -> WebhookOptions:
+    """Where the webhook listens and what it tells Telegram; one place for both ways of
+    running, so `vigia run` and the standalone bot can never disagree."""
+    secret = config.webhook_secret.get_secret_value() if config.webhook_secret else None
+    return WebhookOptions(
+        listen=config.webhook_listen,
+        port=config.webhook_port,
+        url_path=webhook_path(config),
+        webhook_url=config.webhook_url,
+        secret_token=secret,
+        allowed_updates=list(ALLOWED_UPDATES),
+    )
+
+
 async def start_application(
     app: TelegramApplication, settings: Settings
 ) -> Callable[[], Awaitable[None]]:
@@ -113,14 +138,7 @@ async def start_application(
     await app.start()
     assert app.updater is not None  # ApplicationBuilder always builds one
     if config.mode == "webhook":
-        await app.updater.start_webhook(
-            listen=config.webhook_listen,
-            port=config.webhook_port,
-            url_path=webhook_path(config),
-            webhook_url=config.webhook_url,
-            secret_token=_secret(config),
-            allowed_updates=list(ALLOWED_UPDATES),
-        )
+        await app.updater.start_webhook(**webhook_options(config))
     else:
         await app.updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
     _LOG.info("telegram bot @%s receiving updates by %s", app.bot.username, config.mode)
@@ -140,17 +158,6 @@ def run_application(app: TelegramApplication, settings: Settings) -> None:
     """Run the bot alone until interrupted; PTB owns the event loop and the signals."""
     config = settings.telegram
     if config.mode == "webhook":
-        app.run_webhook(
-            listen=config.webhook_listen,
-            port=config.webhook_port,
-            url_path=webhook_path(config),
-            webhook_url=config.webhook_url,
-            secret_token=_secret(config),
-            allowed_updates=list(ALLOWED_UPDATES),
-        )
+        app.run_webhook(**webhook_options(config))
     else:
         app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
-
-
-def _secret(config: TelegramSettings) -> str | None:
-    return config.webhook_secret.get_secret_value() if config.webhook_secret else None

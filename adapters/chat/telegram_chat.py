@@ -19,8 +19,6 @@ from bot.services import Services
 _LOG = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
-#: `chat_data` key holding a language chosen with /lang (it wins over the user's app language).
-LANGUAGE_KEY = "language"
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -42,24 +40,16 @@ def is_group(update: Update) -> bool:
     return chat is not None and chat.type in GROUP_TYPES
 
 
-async def reply_language(services: Services, update: Update, context: Context) -> str:
-    """The language to answer in: the chat's /lang choice, else the language its
-    subscriptions were made in, else the user's Telegram app language."""
-    chosen = context.chat_data.get(LANGUAGE_KEY) if context.chat_data is not None else None
-    if isinstance(chosen, str):
-        return chosen
+async def reply_language(services: Services, update: Update) -> str:
+    """The language to answer in: the chat's /lang choice (kept in the store, so it outlives
+    a restart), else the user's Telegram app language."""
     chat = update.effective_chat
     if chat is not None:
-        subscriptions = await services.subscriptions(chat_ref(chat.id))
-        if subscriptions:
-            return subscriptions[0].language
+        chosen = await services.chat_language(chat_ref(chat.id))
+        if chosen:
+            return normalize_language(chosen)
     user = update.effective_user
     return normalize_language(user.language_code if user else None)
-
-
-def remember_language(context: Context, language: str) -> None:
-    if context.chat_data is not None:
-        context.chat_data[LANGUAGE_KEY] = language
 
 
 async def reply(update: Update, message: TelegramMessage) -> Message | None:

@@ -23,7 +23,6 @@ from adapters.chat.telegram_chat import (
     chat_ref,
     command_text,
     is_chat_admin,
-    remember_language,
     reply,
     reply_language,
     reply_text,
@@ -62,7 +61,11 @@ class Target:
 
     chat: ChatRef
     words: str
-    elsewhere: bool  # a channel named with @, not the chat the command was typed in
+    channel: str | None = None  # "@name" when the command names a channel, not this chat
+
+    @property
+    def elsewhere(self) -> bool:
+        return self.channel is not None
 
 
 class SubscriptionCommands:
@@ -103,11 +106,11 @@ class SubscriptionCommands:
             channel = await self._channel(update, context, first, language)
             if channel is None:
                 return None
-            return Target(channel, rest[0] if rest else "", elsewhere=True)
+            return Target(channel, rest[0] if rest else "", channel=first)
         if needs_admin and not await sender_is_admin(update, context):
             await reply_text(update, tg("group.admins_only", language))
             return None
-        return Target(chat_ref(chat.id), text, elsewhere=False)
+        return Target(chat_ref(chat.id), text)
 
     async def _channel(
         self, update: Update, context: Context, name: str, language: str
@@ -133,25 +136,25 @@ class SubscriptionCommands:
     # -- information -------------------------------------------------------------------------
 
     async def on_start(self, update: Update, context: Context) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         await reply_text(update, tg("start", language))
 
     async def on_help(self, update: Update, context: Context) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         lines = [tg("help.intro", language), ""]
         lines += [f"/{name} — {tg(f'cmd.{name}', language)}" for name in COMMANDS]
         await reply_text(update, "\n".join(lines))
 
     async def on_unknown(self, update: Update, context: Context) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         await reply_text(update, tg("unknown_command", language))
 
     async def on_filters(self, update: Update, context: Context) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         await reply_text(update, tg("filters.help", language))
 
     async def on_sources(self, update: Update, context: Context) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         sources = await self.services.sources()
         if not sources:
             await reply_text(update, tg("sources.empty", language))
@@ -175,7 +178,7 @@ class SubscriptionCommands:
     # -- subscriptions -----------------------------------------------------------------------
 
     async def on_subscribe(self, update: Update, context: Context) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         target = await self._target(update, context, language)
         if target is None:
             return
@@ -185,7 +188,12 @@ class SubscriptionCommands:
             problem = t(f"filter.error.{exc.problem}", language, token=exc.token)
             await reply_text(update, tg("filter.bad", language, problem=problem))
             return
-        subscription = await self.services.subscribe(target.chat, flt, language=language)
+        # A channel's alerts come in the language chosen for it (`/lang @channel en`), else in
+        # the language of the person subscribing it.
+        alert_language = language
+        if target.elsewhere:
+            alert_language = await self.services.chat_language(target.chat) or language
+        subscription = await self.services.subscribe(target.chat, flt, language=alert_language)
         await reply(update, await self._subscribed(subscription, target, language))
 
     async def _subscribed(
@@ -213,7 +221,7 @@ class SubscriptionCommands:
         return TelegramMessage("\n".join(lines), None)
 
     async def on_unsubscribe(self, update: Update, context: Context) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         target = await self._target(update, context, language)
         if target is None:
             return
@@ -227,7 +235,7 @@ class SubscriptionCommands:
         await reply_text(update, tg(key, language, count=removed))
 
     async def on_list(self, update: Update, context: Context) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         target = await self._target(update, context, language, needs_admin=False)
         if target is None:
             return
@@ -256,7 +264,7 @@ class SubscriptionCommands:
         await self._set_paused(update, context, paused=False)
 
     async def _set_paused(self, update: Update, context: Context, *, paused: bool) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         target = await self._target(update, context, language)
         if target is None:
             return
@@ -265,7 +273,7 @@ class SubscriptionCommands:
         await reply_text(update, tg(key, language, count=changed))
 
     async def on_lang(self, update: Update, context: Context) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         target = await self._target(update, context, language)
         if target is None:
             return
@@ -273,7 +281,8 @@ class SubscriptionCommands:
         if chosen not in LANGUAGES:
             await reply_text(update, tg("lang.usage", language))
             return
-        if not target.elsewhere:
-            remember_language(context, chosen)
         await self.services.set_language(target.chat, chosen)
-        await reply_text(update, tg("lang.done", chosen))
+        if target.channel is not None:
+            await reply_text(update, tg("lang.done_channel", chosen, channel=target.channel))
+        else:
+            await reply_text(update, tg("lang.done", chosen))

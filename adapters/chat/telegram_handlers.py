@@ -63,6 +63,7 @@ class CheckHandlers:
         app.add_handler(CallbackQueryHandler(self.on_button, pattern=CALLBACK_PATTERN))
         app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self.on_migrate))
         app.add_handler(ChatMemberHandler(self.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+        app.add_error_handler(self.on_error)
 
     # -- checks ------------------------------------------------------------------------------
 
@@ -83,13 +84,13 @@ class CheckHandlers:
         if not text and message.reply_to_message is not None:
             text = checkable_text(message.reply_to_message)
         if not text:
-            language = await reply_language(self.services, update, context)
+            language = await reply_language(self.services, update)
             await reply_text(update, tg("legit.usage", language))
             return
         await self._check(update, context, text)
 
     async def _check(self, update: Update, context: Context, text: str) -> None:
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         if not text.strip():
             await reply_text(update, tg("legit.nothing", language))
             return
@@ -107,7 +108,7 @@ class CheckHandlers:
         if query is None or query.data is None:
             return
         parsed = parse_payload(query.data)
-        language = await reply_language(self.services, update, context)
+        language = await reply_language(self.services, update)
         if parsed is None:
             await query.answer()
             return
@@ -183,13 +184,17 @@ class CheckHandlers:
         paused = await self.services.set_paused(chat_ref(change.chat.id), True)
         _LOG.info("bot left chat %s: %d subscriptions paused", change.chat.id, paused)
 
+    # -- failures ----------------------------------------------------------------------------
 
-async def on_error(update: object, context: Context) -> None:
-    """Log the failure and tell the person something went wrong instead of going silent."""
-    _LOG.error("update %r failed", update, exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_message is None:
-        return
-    user = update.effective_user
-    language = normalize_language(user.language_code if user else None)
-    with suppress(TelegramError):
-        await reply_text(update, tg("error.generic", language))
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the failure and tell the person something went wrong instead of going silent."""
+        _LOG.error("update %r failed", update, exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_message is None:
+            return
+        try:
+            language = await reply_language(self.services, update)
+        except Exception:  # the store may be what failed; the app language will do
+            user = update.effective_user
+            language = normalize_language(user.language_code if user else None)
+        with suppress(TelegramError):
+            await reply_text(update, tg("error.generic", language))

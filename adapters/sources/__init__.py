@@ -9,8 +9,10 @@ from __future__ import annotations
 from adapters.sources.ashby import AshbySource
 from adapters.sources.base import USER_AGENT, Page, Source, SourceState
 from adapters.sources.greenhouse import GreenhouseSource
+from adapters.sources.himalayas import HimalayasSource
 from adapters.sources.lever import LeverSource
 from adapters.sources.remoteok import RemoteOkSource
+from adapters.sources.remotive import RemotiveSource
 from adapters.sources.rss import RssSource
 from adapters.sources.workable import WorkableSource
 
@@ -19,9 +21,11 @@ __all__ = [
     "USER_AGENT",
     "AshbySource",
     "GreenhouseSource",
+    "HimalayasSource",
     "LeverSource",
     "Page",
     "RemoteOkSource",
+    "RemotiveSource",
     "RssSource",
     "Source",
     "SourceState",
@@ -38,9 +42,16 @@ SOURCE_KINDS: dict[str, type] = {
         WorkableSource,
         RssSource,
         RemoteOkSource,
+        RemotiveSource,
+        HimalayasSource,
     )
 }
 _BOARD_KINDS = frozenset({"greenhouse", "lever", "ashby", "workable"})
+#: Aggregators whose `board` is an optional search term ("ai trainer").
+_SEARCH_KINDS: dict[str, type[RemotiveSource | HimalayasSource]] = {
+    "remotive": RemotiveSource,
+    "himalayas": HimalayasSource,
+}
 
 
 def build_source(
@@ -54,8 +65,10 @@ def build_source(
     """The source one config entry describes.
 
     Board kinds (greenhouse, lever, ashby, workable) need `board`; `url` then replaces their
-    default endpoint (a mirror, or a test server). `rss` needs `url`. `remoteok` takes
-    neither board nor company. Raises ValueError naming what is wrong.
+    default endpoint (a mirror, or a test server). `rss` needs `url`. `remotive` and
+    `himalayas` read an optional `board` as their search term ("ai trainer") and take no
+    company (each job names its own); `remoteok` takes neither board nor company. Raises
+    ValueError naming what is wrong.
     """
     kind = kind.strip().lower()
     if kind not in SOURCE_KINDS:
@@ -72,6 +85,10 @@ def build_source(
         if board:
             raise ValueError("an rss source takes no board; give its url")
         return RssSource(url, name=name, company=company)
-    if board or company:
+    if company:
+        raise ValueError(f"a {kind} source takes no company; each job names its own")
+    if kind in _SEARCH_KINDS:
+        return _SEARCH_KINDS[kind](search=board, url=url, name=name)
+    if board:
         raise ValueError(f"a {kind} source takes no board or company")
     return RemoteOkSource(url=url, name=name)

@@ -18,7 +18,6 @@ from adapters.sources.base import (
     as_mapping,
     as_number,
     build_posting,
-    map_items,
     optional_str,
     parse_datetime,
     require_str,
@@ -36,14 +35,7 @@ class AshbySource(BoardSource):
     )
     board_domains: ClassVar[frozenset[str]] = frozenset({"ashbyhq.com"})
 
-    def postings_from(self, payload: Any) -> list[Posting]:
-        if not isinstance(payload, Mapping) or not isinstance(payload.get("jobs"), list):
-            raise self.format_error("expected an object with a 'jobs' list")
-        return map_items(self.name, payload["jobs"], self._posting)
-
-    def _posting(self, job: Any) -> Posting | None:
-        if not isinstance(job, Mapping):
-            raise ItemError("job is not an object")
+    def posting_from(self, job: Mapping[str, Any]) -> Posting | None:
         if job.get("isListed") is False:
             return None
         url = require_str(job, "jobUrl")

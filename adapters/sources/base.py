@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
-from urllib.parse import urlsplit
+from typing import Any, ClassVar, Protocol, TypedDict, TypeVar, runtime_checkable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 import tldextract
@@ -27,8 +27,12 @@ from bot.normalize import canonical_url, detect_language, detect_remote, parse_p
 
 __all__ = [
     "USER_AGENT",
+    "AggregatorSource",
+    "BoardSource",
+    "JsonSource",
     "Page",
     "Source",
+    "SourceOptions",
     "SourceState",
     "build_posting",
     "check_status",
@@ -38,6 +42,7 @@ __all__ = [
     "load_json",
     "map_items",
     "parse_datetime",
+    "with_query",
 ]
 
 USER_AGENT = "Vigia/0.1 (+https://github.com/vigia-bot/vigia)"
@@ -302,20 +307,102 @@ def default_company(board: str) -> str:
     return " ".join(part.capitalize() for part in board.replace("_", "-").split("-") if part)
 
 
-# -- a common base for board-style JSON sources ----------------------------------------------
+# -- common bases for JSON sources ------------------------------------------------------------
 
 
-class BoardSource:
-    """A source reading one employer's board from a JSON endpoint (Greenhouse, Lever, Ashby...).
+def with_query(url: str, **params: str | int) -> str:
+    """`url` with `params` set in its query string, other parameters kept in their order."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query.extend((key, str(value)) for key, value in params.items())
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
-    Subclasses set `kind`, `default_url` (formatted with the board) and `board_domains`, and
-    implement `postings_from(payload)`.
+
+class JsonSource:
+    """A source whose endpoint answers one JSON document per page.
+
+    The request, the status and body checks, the outer shape (an object holding an
+    `items_key` list, unless `items_of` says otherwise) and skipping single bad items are
+    the same for every JSON kind, so they live here; a subclass maps one item in
+    `posting_from`, and a paged API names its next page in `next_request`.
     """
 
     kind: ClassVar[str]
     default_url: ClassVar[str]
     board_domains: ClassVar[frozenset[str]] = frozenset()
     accept: ClassVar[str] = JSON_ACCEPT
+    items_key: ClassVar[str] = "jobs"
+    item_noun: ClassVar[str] = "job"
+
+    url: str
+    name: str
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, url={self.url!r})"
+
+    def first_request(self, state: SourceState) -> httpx.Request:
+        return conditional_get(self.url, state, accept=self.accept)
+
+    def parse(self, response: httpx.Response) -> Page:
+        payload = load_json(self.name, response)
+        return Page(self.postings_from(payload), self.next_request(response, payload))
+
+    def postings_from(self, payload: Any) -> list[Posting]:
+        return map_items(self.name, self.items_of(payload), self._checked_posting)
+
+    def items_of(self, payload: Any) -> list[Any]:
+        """The list of items in a payload; SourceFormatError when the payload has another shape."""
+        if not isinstance(payload, Mapping) or not isinstance(payload.get(self.items_key), list):
+            raise self.format_error(f"expected an object with a {self.items_key!r} list")
+        items: list[Any] = payload[self.items_key]
+        return items
+
+    def _checked_posting(self, item: Any) -> Posting | None:
+        return self.posting_from(self.as_item(item))
+
+    def as_item(self, item: Any) -> Mapping[str, Any]:
+        """`item` if it is a JSON object; else an ItemError, which skips just that item."""
+        if not isinstance(item, Mapping):
+            raise ItemError(f"{self.item_noun} is not an object")
+        return item
+
+    def posting_from(self, item: Mapping[str, Any]) -> Posting | None:
+        """One item as a Posting; None for an item that is fine but not wanted."""
+        raise NotImplementedError
+
+    def next_request(self, response: httpx.Response, payload: Any) -> httpx.Request | None:
+        """The request for the page after this one; None (the default) when there is none."""
+        return None
+
+    def request_url(self, response: httpx.Response) -> str:
+        """The URL `response` answered, which a paged API's next page is built from."""
+        try:
+            return str(response.request.url)
+        except RuntimeError as exc:
+            raise self.format_error("a paged response must carry its request") from exc
+
+    def page_request(self, url: str) -> httpx.Request:
+        """A later page: no validators, which only describe the first page."""
+        return conditional_get(url, SourceState(), accept=self.accept)
+
+    def format_error(self, message: str) -> SourceFormatError:
+        return SourceFormatError(self.name, message)
+
+
+class SourceOptions(TypedDict, total=False):
+    """The optional keyword arguments of a board source, for subclasses that add their own."""
+
+    url: str | None
+    name: str | None
+    company: str | None
+
+
+class BoardSource(JsonSource):
+    """One employer's board from a JSON endpoint (Greenhouse, Lever, Ashby, Workable).
+
+    Subclasses set `kind`, `default_url` (formatted with the board) and `board_domains`, and
+    implement `posting_from(item)`.
+    """
 
     def __init__(
         self,
@@ -332,17 +419,29 @@ class BoardSource:
         self.name = name or f"{self.kind}:{self.board}"
         self.company = company or default_company(self.board)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r}, url={self.url!r})"
 
-    def first_request(self, state: SourceState) -> httpx.Request:
-        return conditional_get(self.url, state, accept=self.accept)
+class AggregatorSource(JsonSource):
+    """A job board that lists many employers' remote jobs (Remote OK, Remotive, Himalayas).
 
-    def parse(self, response: httpx.Response) -> Page:
-        return Page(self.postings_from(load_json(self.name, response)))
+    Each item names its own company, so no company is configured. Kinds with a
+    `search_param` take an optional search term (the config entry's `board`, e.g. "ai
+    trainer"), sent as that query parameter so the site returns only matching jobs; the
+    name is then f"{kind}:{search}", else f"{kind}:{host}".
+    """
 
-    def postings_from(self, payload: Any) -> list[Posting]:
-        raise NotImplementedError
+    search_param: ClassVar[str | None] = None
 
-    def format_error(self, message: str) -> SourceFormatError:
-        return SourceFormatError(self.name, message)
+    def __init__(
+        self, *, search: str | None = None, url: str | None = None, name: str | None = None
+    ) -> None:
+        search = " ".join(search.split()) if search else None
+        if search and self.search_param is None:
+            raise ValueError(f"a {self.kind} source takes no search term")
+        self.search = search
+        base_url = url or self.default_url
+        self.url = (
+            with_query(base_url, **{self.search_param: search})
+            if search and self.search_param
+            else base_url
+        )
+        self.name = name or f"{self.kind}:{search or urlsplit(base_url).hostname}"

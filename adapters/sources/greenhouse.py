@@ -12,13 +12,11 @@ from typing import Any, ClassVar
 
 from adapters.sources.base import (
     BoardSource,
-    ItemError,
     as_list,
     as_mapping,
     as_number,
     build_posting,
     company_domain,
-    map_items,
     optional_str,
     parse_datetime,
     require_str,
@@ -34,14 +32,7 @@ class GreenhouseSource(BoardSource):
     )
     board_domains: ClassVar[frozenset[str]] = frozenset({"greenhouse.io"})
 
-    def postings_from(self, payload: Any) -> list[Posting]:
-        if not isinstance(payload, Mapping) or not isinstance(payload.get("jobs"), list):
-            raise self.format_error("expected an object with a 'jobs' list")
-        return map_items(self.name, payload["jobs"], self._posting)
-
-    def _posting(self, job: Any) -> Posting:
-        if not isinstance(job, Mapping):
-            raise ItemError("job is not an object")
+    def posting_from(self, job: Mapping[str, Any]) -> Posting:
         url = require_str(job, "absolute_url")
         location = optional_str(as_mapping(job.get("location")), "name")
         offices = " / ".join(

@@ -10,26 +10,24 @@ names the next one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Any, ClassVar, Unpack
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
 from adapters.sources.base import (
     BoardSource,
-    ItemError,
-    Page,
+    SourceOptions,
     SourceState,
     as_list,
     as_mapping,
     as_number,
     build_posting,
     conditional_get,
-    load_json,
-    map_items,
     optional_str,
     parse_datetime,
     require_str,
+    with_query,
 )
 from bot.models import Pay, PayPeriod, Posting
 from bot.normalize import html_to_text
@@ -52,17 +50,12 @@ class LeverSource(BoardSource):
     kind: ClassVar[str] = "lever"
     default_url: ClassVar[str] = "https://api.lever.co/v0/postings/{board}?mode=json"
     board_domains: ClassVar[frozenset[str]] = frozenset({"lever.co"})
+    item_noun: ClassVar[str] = "posting"
 
     def __init__(
-        self,
-        board: str,
-        *,
-        url: str | None = None,
-        name: str | None = None,
-        company: str | None = None,
-        page_size: int | None = None,
+        self, board: str, *, page_size: int | None = None, **options: Unpack[SourceOptions]
     ) -> None:
-        super().__init__(board, url=url, name=name, company=company)
+        super().__init__(board, **options)
         if page_size is not None and page_size < 1:
             raise ValueError(f"lever page_size must be at least 1, got {page_size}")
         self.page_size = page_size
@@ -71,36 +64,30 @@ class LeverSource(BoardSource):
         url = (
             self.url
             if self.page_size is None
-            else _with_query(self.url, skip=0, limit=self.page_size)
+            else with_query(self.url, skip=0, limit=self.page_size)
         )
         return conditional_get(url, state, accept=self.accept)
 
-    def parse(self, response: httpx.Response) -> Page:
-        payload = load_json(self.name, response)
-        postings = self.postings_from(payload)
-        # A full page (counting skipped bad items too) may have a successor.
+    def next_request(self, response: httpx.Response, payload: Any) -> httpx.Request | None:
+        """A full page (counting skipped bad items too) may have a successor."""
         if self.page_size is None or len(payload) < self.page_size:
-            return Page(postings)
-        try:
-            request_url = str(response.request.url)
-        except RuntimeError as exc:
-            raise self.format_error("a paged response must carry its request") from exc
+            return None
+        request_url = self.request_url(response)
         skip_text = dict(parse_qsl(urlsplit(request_url).query)).get("skip", "0")
         skip = int(skip_text) if skip_text.isdigit() else 0
-        next_url = _with_query(request_url, skip=skip + self.page_size, limit=self.page_size)
-        return Page(postings, conditional_get(next_url, SourceState(), accept=self.accept))
+        return self.page_request(
+            with_query(request_url, skip=skip + self.page_size, limit=self.page_size)
+        )
 
-    def postings_from(self, payload: Any) -> list[Posting]:
+    def items_of(self, payload: Any) -> list[Any]:
         if not isinstance(payload, list):
             detail = payload.get("error") if isinstance(payload, Mapping) else None
             raise self.format_error(
                 f"expected a JSON list of postings{f' (server said {detail!r})' if detail else ''}"
             )
-        return map_items(self.name, payload, self._posting)
+        return payload
 
-    def _posting(self, item: Any) -> Posting:
-        if not isinstance(item, Mapping):
-            raise ItemError("posting is not an object")
+    def posting_from(self, item: Mapping[str, Any]) -> Posting:
         categories = as_mapping(item.get("categories"))
         location = optional_str(categories, "location")
         if not location:
@@ -153,10 +140,3 @@ def pay_from_salary_range(salary: Mapping[str, Any]) -> Pay | None:
         return None
     return Pay(min(low, high) * factor, max(low, high) * factor, currency, period)
 
-
-def _with_query(url: str, **params: int) -> str:
-    """`url` with `params` set in its query string, other parameters kept."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
-    query.extend((key, str(value)) for key, value in params.items())
-    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -9,52 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
-
-import httpx
 
 from adapters.sources.base import (
-    ItemError,
-    Page,
-    SourceState,
+    AggregatorSource,
     as_number,
     build_posting,
-    conditional_get,
-    load_json,
-    map_items,
     optional_str,
     parse_datetime,
     require_str,
 )
-from bot.errors import SourceFormatError
 from bot.models import Pay, PayPeriod, Posting
 from bot.normalize import html_to_text
 
 
-class RemoteOkSource:
+class RemoteOkSource(AggregatorSource):
     kind: ClassVar[str] = "remoteok"
     default_url: ClassVar[str] = "https://remoteok.com/api"
 
-    def __init__(self, *, url: str | None = None, name: str | None = None) -> None:
-        self.url = url or self.default_url
-        self.name = name or f"{self.kind}:{urlsplit(self.url).hostname}"
-
-    def __repr__(self) -> str:
-        return f"RemoteOkSource(name={self.name!r}, url={self.url!r})"
-
-    def first_request(self, state: SourceState) -> httpx.Request:
-        return conditional_get(self.url, state)
-
-    def parse(self, response: httpx.Response) -> Page:
-        payload = load_json(self.name, response)
+    def items_of(self, payload: Any) -> list[Any]:
         if not isinstance(payload, list):
-            raise SourceFormatError(self.name, "expected a JSON list")
-        jobs = [item for item in payload if not (isinstance(item, Mapping) and "legal" in item)]
-        return Page(map_items(self.name, jobs, self._posting))
+            raise self.format_error("expected a JSON list")
+        return [item for item in payload if not (isinstance(item, Mapping) and "legal" in item)]
 
-    def _posting(self, job: Any) -> Posting:
-        if not isinstance(job, Mapping):
-            raise ItemError("job is not an object")
+    def posting_from(self, job: Mapping[str, Any]) -> Posting:
         low, high = as_number(job.get("salary_min")), as_number(job.get("salary_max"))
         pay = None
         if low and low > 0:

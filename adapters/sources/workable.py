@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 from adapters.sources.base import (
     BoardSource,
-    ItemError,
     as_list,
     as_mapping,
     build_posting,
@@ -35,14 +34,12 @@ class WorkableSource(BoardSource):
     board_domains: ClassVar[frozenset[str]] = frozenset({"workable.com"})
 
     def postings_from(self, payload: Any) -> list[Posting]:
-        if not isinstance(payload, Mapping) or not isinstance(payload.get("jobs"), list):
-            raise self.format_error("expected an object with a 'jobs' list")
+        """The account's name (top level) is every job's company."""
+        jobs = self.items_of(payload)
         company = optional_str(payload, "name") or self.company
-        return map_items(self.name, payload["jobs"], lambda job: self._posting(job, company))
+        return map_items(self.name, jobs, lambda job: self._posting(self.as_item(job), company))
 
-    def _posting(self, job: Any, company: str) -> Posting:
-        if not isinstance(job, Mapping):
-            raise ItemError("job is not an object")
+    def _posting(self, job: Mapping[str, Any], company: str) -> Posting:
         url = optional_str(job, "url") or require_str(job, "application_url")
         location = ", ".join(
             part

@@ -94,4 +94,16 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (platform, chat_id)
         )""",
     ],
+    # 3: the text behind a check, and scam scripts confirmed by chat administrators
+    [
+        "ALTER TABLE checks ADD COLUMN body TEXT NOT NULL DEFAULT ''",
+        """CREATE TABLE known_scripts (
+            id TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            label TEXT NOT NULL,
+            check_id INTEGER REFERENCES checks(id),
+            confirmed_by TEXT NOT NULL,
+            added_at REAL NOT NULL
+        )""",
+    ],
 ]

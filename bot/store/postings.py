@@ -21,6 +21,7 @@ async def known_native_ids(db: Database, source: str) -> set[str]:
         return {row[0] for row in await cursor.fetchall()}
 
 
+MAX_BODY_CHARS = 20_000  # a check keeps this much of the text it scored
 _CHUNK = 400  # bound parameters per query stay well under SQLite's limit
 
 
@@ -148,7 +149,8 @@ class StoredCheck:
     summary: str
     verdict: Verdict
     posting: Posting | None
-    note: dict[str, Any] | None  # {"key": ..., "params": {...}} when the page could not be read
+    note: dict[str, Any] | None  # the translated "could not be read" note, per language
+    body: str  # the text that was scored (capped), for scripts confirmed from reports
 
 
 async def insert_check(
@@ -161,11 +163,12 @@ async def insert_check(
     posting_id: int | None,
     note: dict[str, Any] | None,
     now: float,
+    body: str = "",
 ) -> int:
     cursor = await conn.execute(
         """INSERT INTO checks
-               (subject, url, summary, posting_id, verdict_json, note_json, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+               (subject, url, summary, posting_id, verdict_json, note_json, created_at, body)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             subject,
             url,
@@ -174,6 +177,7 @@ async def insert_check(
             json.dumps(verdict_to_dict(verdict)),
             json.dumps(note) if note else None,
             now,
+            body[:MAX_BODY_CHARS],
         ),
     )
     assert cursor.lastrowid is not None
@@ -182,7 +186,8 @@ async def insert_check(
 
 async def get_check(db: Database, check_id: int) -> StoredCheck | None:
     async with db.conn.execute(
-        """SELECT checks.*, postings.data_json AS posting_json FROM checks
+        """SELECT checks.*, postings.data_json AS posting_json,
+               json_extract(postings.data_json, '$.description') AS posting_body FROM checks
            LEFT JOIN postings ON postings.id = checks.posting_id WHERE checks.id = ?""",
         (check_id,),
     ) as cursor:
@@ -197,6 +202,7 @@ async def get_check(db: Database, check_id: int) -> StoredCheck | None:
         verdict=verdict_from_dict(json.loads(row["verdict_json"])),
         posting=posting_from_dict(json.loads(row["posting_json"])) if row["posting_json"] else None,
         note=json.loads(row["note_json"]) if row["note_json"] else None,
+        body=row["body"] or (row["posting_body"] or ""),
     )
 
 
