@@ -35,6 +35,9 @@ ENV_PREFIX = "VIGIA_"
 DEFAULT_CONFIG = Path("config.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 MIN_INTERVAL_S = 120
+REMOTIVE_MIN_INTERVAL_S = 21600
+#: Aggregators: `board` is an optional search term rather than an employer's board.
+_SEARCH_KINDS = frozenset({"remoteok", "remotive", "himalayas"})
 
 
 class _Section(BaseModel):
@@ -107,7 +110,9 @@ class RelevanceSettings(_Section):
 
 
 class SourceSettings(_Section):
-    kind: Literal["greenhouse", "lever", "ashby", "rss", "workable", "remoteok"]
+    kind: Literal[
+        "greenhouse", "lever", "ashby", "rss", "workable", "remoteok", "remotive", "himalayas"
+    ]
     board: str | None = None
     url: str | None = None
     name: str | None = None
@@ -124,8 +129,11 @@ class SourceSettings(_Section):
     def _needs_board_or_url(self) -> SourceSettings:
         if self.kind == "rss" and not self.url:
             raise ValueError("an rss source needs a url")
-        if self.kind not in {"rss", "remoteok"} and not self.board and not self.url:
+        if self.kind not in _SEARCH_KINDS | {"rss"} and not self.board and not self.url:
             raise ValueError(f"a {self.kind} source needs a board")
+        if self.kind == "remotive" and (self.interval_s or 0) < REMOTIVE_MIN_INTERVAL_S:
+            # Remotive's terms: about 4 requests a day; more than 2 a minute get blocked.
+            raise ValueError(f"a remotive source needs interval_s >= {REMOTIVE_MIN_INTERVAL_S}")
         return self
 
 
@@ -244,7 +252,11 @@ def source_name(source: SourceSettings) -> str:
         return source.name
     if source.board:
         return f"{source.kind}:{source.board}"
-    default_hosts = {"remoteok": "remoteok.com"}
+    default_hosts = {
+        "remoteok": "remoteok.com",
+        "remotive": "remotive.com",
+        "himalayas": "himalayas.app",
+    }
     host = urlsplit(source.url).hostname if source.url else default_hosts.get(source.kind)
     return f"{source.kind}:{host}"
 

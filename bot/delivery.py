@@ -45,7 +45,16 @@ class Transient:
     reason: str
 
 
-SendOutcome = Delivered | RateLimited | ChatGone | ChatMoved | Transient
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """The platform refuses this message itself, not the chat (a payload it will never accept,
+    even in the adapter's plainest form): the row is marked failed with the reason, kept for
+    inspection, and the chat's later alerts go on instead of queueing behind it forever."""
+
+    reason: str
+
+
+SendOutcome = Delivered | RateLimited | ChatGone | ChatMoved | Transient | Rejected
 
 
 class Sender(Protocol):

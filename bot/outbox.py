@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.config import OutboxSettings
-from bot.delivery import ChatGone, ChatMoved, Delivered, RateLimited, Sender, SendOutcome, Transient
+from bot.delivery import (
+    ChatGone,
+    ChatMoved,
+    Delivered,
+    RateLimited,
+    Rejected,
+    Sender,
+    SendOutcome,
+    Transient,
+)
 from bot.models import Alert, ChatRef
 from bot.store import Database
 from bot.store import outbox as outbox_store
@@ -30,6 +39,7 @@ class DrainStats:
     deferred: int = 0
     chats_paused: int = 0
     chats_moved: int = 0
+    rejected: int = 0
 
 
 def transient_delay_s(attempts: int, max_backoff_s: float) -> float:
@@ -70,7 +80,8 @@ class OutboxDrainer:
             total.deferred += stats.deferred
             total.chats_paused += stats.chats_paused
             total.chats_moved += stats.chats_moved
-            if stats.sent == 0 and stats.chats_moved == 0:
+            total.rejected += stats.rejected
+            if stats.sent == 0 and stats.chats_moved == 0 and stats.rejected == 0:
                 break  # nothing claimed, or everything claimed is waiting for later
         return total
 
@@ -81,6 +92,11 @@ class OutboxDrainer:
             if isinstance(outcome, Delivered):
                 await outbox_store.mark_sent(self._db, alert.id, outcome.message_id)
                 stats.sent += 1
+                continue
+            if isinstance(outcome, Rejected):
+                log.error("chat %s rejected alert %d for good: %s", chat, alert.id, outcome.reason)
+                await outbox_store.mark_failed(self._db, alert.id, outcome.reason)
+                stats.rejected += 1
                 continue
             rest = [a.id for a in queue[index:]]
             stats.deferred += len(rest)

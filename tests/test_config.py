@@ -123,3 +123,14 @@ def test_reputation_is_off_by_default_and_wired_when_on(tmp_path: Path) -> None:
     )
     assert build_checker(settings).reputation is not None
     assert read_blocklist(str(blocklist)) == ["evil.example"]
+
+
+def test_remotive_is_polled_within_its_terms(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, "[[sources]]\nkind = 'remotive'\n"), environ={})
+    assert info.value.key == "sources.0" and "21600" in info.value.problem
+    settings = load_settings(
+        write(tmp_path, "[[sources]]\nkind = 'remotive'\nboard = 'rlhf'\ninterval_s = 21600\n"),
+        environ={},
+    )
+    assert settings.sources[0].board == "rlhf"

@@ -242,6 +242,7 @@ async def test_back_button_turns_the_breakdown_into_the_card_again(
     edit = requests[1]
     assert edit.method == "PATCH" and edit.path.endswith("/messages/@original")
     assert custom_ids(edit.body)[0] == f"vigia:why:{check_id}"
+    assert edit.body["allowed_mentions"] == {"parse": []}
 
 
 async def test_reports_are_one_per_user_and_link(bot: BotHarness) -> None:
@@ -282,6 +283,7 @@ async def test_subscribe_needs_manage_channels_at_run_time(bot: BotHarness) -> N
     [callback] = await bot.interact(payload, expect=1)
     assert callback.body["data"]["flags"] & EPHEMERAL
     assert "Gestionar canales" in callback.body["data"]["content"]
+    assert callback.body["data"]["allowed_mentions"] == {"parse": []}
     assert await bot.app.services.subscriptions(CHANNEL_CHAT) == []
 
 

@@ -152,6 +152,24 @@ def test_sources_show_health_at_a_glance() -> None:
     assert "todavía no" in (embed.fields[2].value or "")
 
 
+def test_many_sources_with_long_statuses_fit_one_embed() -> None:
+    """Thirty sources failing with long, hostile error texts: the first 25 are shown, the
+    statuses cut with an ellipsis and escaped, and the embed stays within Discord's limits."""
+    status = "error: **" + "upstream said no " * 30 + "@everyone"
+    health = [
+        SourceHealth("rss", f"rss:feed-{i}", "2025-01-15T10:00:00Z", status, 5, None, i)
+        for i in range(30)
+    ]
+    embed = sources_embed(health, "en")
+    assert len(embed.fields) == 25
+    assert embed_length(embed) <= EMBED_TOTAL_MAX
+    values = [field.value or "" for field in embed.fields]
+    assert all("…" in value and "\\*\\*" in value for value in values)
+    assert not any("@everyone" in value for value in values)
+    assert embed.fields[24].name == "🔴 rss:feed-24"
+    assert embed.footer.text == "…and 5 more"
+
+
 # -- over the socket -----------------------------------------------------------------------------
 
 

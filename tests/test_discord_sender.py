@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from adapters.chat.discord_sender import DiscordSender
-from bot.delivery import ChatGone, Delivered, RateLimited, Transient
+from bot.delivery import ChatGone, Delivered, RateLimited, Rejected, Transient
 from bot.models import ChatRef, Filter, Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
 from bot.outbox import OutboxDrainer
 from bot.store import outbox as outbox_store
@@ -165,7 +165,9 @@ async def test_a_short_rate_limit_is_waited_out_and_the_alert_sent(bot: BotHarne
     assert time.monotonic() - started >= 0.05
 
 
-@pytest.mark.parametrize(("status", "code"), [(403, 50001), (403, 50013), (404, 10003)])
+@pytest.mark.parametrize(
+    ("status", "code"), [(403, 50001), (403, 50013), (404, 10003), (400, 50008), (400, 160005)]
+)
 async def test_a_forbidden_or_unknown_channel_pauses_its_subscriptions_and_keeps_the_alert(
     bot: BotHarness, status: int, code: int
 ) -> None:
@@ -210,3 +212,36 @@ async def test_sent_alert_reports_the_discord_message_id(bot: BotHarness) -> Non
     [alert] = await outbox_store.claim(bot.app.db, platforms=["discord"], limit=1)
     outcome = await DiscordSender(bot.client).send(alert)
     assert isinstance(outcome, Delivered) and outcome.message_id.isdigit()
+
+
+async def test_a_refused_embed_is_sent_again_at_once_as_plain_text(bot: BotHarness) -> None:
+    """A 400 would repeat for the same embed and hold the channel's later alerts behind it;
+    the alert goes out as escaped text with its check buttons instead."""
+    await enqueue_alert(bot, title="AI Trainer *urgent* @everyone")
+    bot.stub.fail("POST", MESSAGES, 400, {"message": "Invalid Form Body", "code": 50035})
+
+    stats = await drainer(bot).drain_once()
+
+    assert stats.sent == 1
+    refused, plain = bot.stub.sent("POST", MESSAGES)
+    assert refused.body["embeds"]
+    assert "embeds" not in plain.body or not plain.body["embeds"]
+    assert plain.body["allowed_mentions"] == {"parse": []}
+    assert plain.body["flags"] & 4  # SUPPRESS_EMBEDS: the link is not previewed
+    content = plain.body["content"]
+    assert content.startswith("**AI Trainer \\*urgent\\*") and "@everyone" not in content
+    assert "<https://boards.greenhouse.io/scaleai/jobs/0>" in content
+    assert "Scale AI" in content and len(content) <= 2000
+    buttons = plain.body["components"][0]["components"]
+    assert [b["custom_id"] for b in buttons] == [f"vigia:{a}:1" for a in ("why", "report", "fine")]
+    [(status, message_id, _)] = await outbox_rows(bot)
+    assert status == "sent" and message_id is not None
+
+
+async def test_a_payload_refused_even_as_text_is_rejected_not_retried(bot: BotHarness) -> None:
+    await enqueue_alert(bot)
+    bot.stub.fail("POST", MESSAGES, 400, {"message": "Blocked by AutoMod", "code": 200000}, times=2)
+    [alert] = await outbox_store.claim(bot.app.db, platforms=["discord"], limit=1)
+    outcome = await DiscordSender(bot.client).send(alert)
+    assert isinstance(outcome, Rejected) and "AutoMod" in outcome.reason
+    assert len(bot.stub.sent("POST", MESSAGES)) == 2

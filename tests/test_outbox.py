@@ -6,9 +6,17 @@ import contextlib
 from pathlib import Path
 
 from bot.config import OutboxSettings
-from bot.delivery import ChatGone, ChatMoved, Delivered, RateLimited, SendOutcome, Transient
+from bot.delivery import (
+    ChatGone,
+    ChatMoved,
+    Delivered,
+    RateLimited,
+    Rejected,
+    SendOutcome,
+    Transient,
+)
 from bot.models import Alert, ChatRef, Filter, Posting, RiskLevel, Verdict
-from bot.outbox import OutboxDrainer
+from bot.outbox import DrainStats, OutboxDrainer
 from bot.store import Database, open_database
 from bot.store import outbox as outbox_store
 from bot.store import postings as postings_store
@@ -171,6 +179,16 @@ async def test_transient_errors_retry_with_growing_backoff(db: Database, clock: 
     clock.advance(1)
     await drainer(db, sender).drain_once()
     assert sender.sent == [("", "a")]
+
+
+async def test_a_rejected_alert_is_kept_as_failed_and_does_not_block_the_chat(db: Database) -> None:
+    await add_alerts(db, ChatRef("discord", "9"), ["poison", "next"])
+    sender = RecordingSender("discord", [Rejected("400 AutoMod blocked the message")])
+    stats = await drainer(db, sender).drain_all()
+    assert stats.rejected == 1
+    assert sender.sent == [("9", "next")]
+    assert await outbox_store.counts(db) == {"failed": 1, "sent": 1}
+    assert await drainer(db, sender).drain_all() == DrainStats()  # never claimed again
 
 
 async def test_a_crashing_sender_loses_nothing(db: Database, clock: FakeClock) -> None:

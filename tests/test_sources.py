@@ -13,9 +13,13 @@ import pytest
 
 from adapters.sources import SOURCE_KINDS, USER_AGENT, build_source
 from adapters.sources.base import Page, Source, SourceState
+from adapters.sources.himalayas import HimalayasSource
 from adapters.sources.lever import LeverSource
 from bot.errors import SourceFormatError
 from bot.models import Pay, PayPeriod, Posting
+from bot.store import Database
+from tests.conftest import FakeClock
+from tests.pipeline_helpers import make_poller
 from tests.sources_helpers import (
     IRRELEVANT_TITLES,
     RELEVANT_TITLES,
@@ -322,6 +326,125 @@ async def test_remoteok_recorded_response(payload_server: PayloadServer) -> None
     assert "- All Elixir/Phoenix/LiveView" in jump.description
 
 
+# -- Remotive and Himalayas (aggregators searched for a term) ---------------------------------
+
+
+async def test_remotive_documented_example_searched_by_board(payload_server: PayloadServer) -> None:
+    url = payload_server.serve(
+        "/api/remote-jobs", sample_bytes("remotive_remote_jobs_limit1.docs.json")
+    )
+    source = build_source("remotive", board="ai trainer", url=url, name=None, company=None)
+    [posting] = (await poll(source)).postings
+
+    [sent] = payload_server.requests_to("/api/remote-jobs")
+    assert sent.query == "search=ai trainer"  # as the server decodes it
+    assert posting.source == "remotive:ai trainer"
+    assert posting.native_id == "123"
+    assert posting.title == "Lead Developer"
+    assert posting.company == "Remotive"
+    assert posting.url == "https://remotive.io/remote-jobs/product/lead-developer-123"  # link back
+    assert posting.location == "Worldwide"
+    assert posting.remote is True
+    assert posting.pay == Pay(40_000, 50_000, "USD", PayPeriod.YEAR)  # from the salary text
+    assert posting.posted_at == datetime(2020, 2, 15, 10, 23, 26, tzinfo=UTC)  # no offset: UTC
+    assert posting.description == "The full HTML job description here"
+
+
+def test_remotive_and_himalayas_search_only_when_a_board_is_given() -> None:
+    remotive = build_source("remotive", board=None, url=None, name=None, company=None)
+    assert remotive.name == "remotive:remotive.com"
+    assert str(remotive.first_request(SourceState()).url) == "https://remotive.com/api/remote-jobs"
+    himalayas = build_source("himalayas", board=" AI  trainer ", url=None, name=None, company=None)
+    assert himalayas.name == "himalayas:AI trainer"
+    assert (
+        str(himalayas.first_request(SourceState()).url)
+        == "https://himalayas.app/jobs/api/search?q=AI+trainer&limit=20"
+    )
+
+
+async def test_himalayas_maps_fields(payload_server: PayloadServer) -> None:
+    url = payload_server.serve("/jobs/api/search", sample_bytes("himalayas_search.fixture.json"))
+    source = build_source("himalayas", board="ai trainer", url=url, name=None, company=None)
+    page = await poll(source)
+    postings = by_id(page.postings)
+    assert page.next_request is None  # offset 0 + 3 jobs = totalCount
+
+    trainer = postings[
+        "https://himalayas.app/companies/pearl-data/jobs/ai-trainer-spanish-writing-freelance"
+    ]
+    assert trainer.source == "himalayas:ai trainer"
+    assert trainer.title == "AI Trainer - Spanish Writing (Freelance)"
+    assert trainer.company == "Pearl Data"
+    assert trainer.url == "https://jobs.pearldata.example/apply/ai-trainer-spanish"
+    assert trainer.location == "Mexico, Colombia, Argentina"
+    assert trainer.remote is True
+    assert trainer.pay == Pay(20, 35, "USD", PayPeriod.HOUR)  # salaryPeriod "hourly"
+    assert trainer.posted_at == datetime(2025, 11, 27, 9, 45, tzinfo=UTC)  # epoch ms
+    assert trainer.language == "es"
+    assert_plain(trainer.description)
+    assert "- Trabajo 100% remoto" in trainer.description
+
+    evaluator = postings[
+        "https://himalayas.app/companies/lumen-labs/jobs/model-evaluation-specialist"
+    ]
+    assert evaluator.pay == Pay(65_000, 80_000, "EUR", PayPeriod.YEAR)  # yearly by default
+    assert evaluator.location == ""  # no restriction
+    assert evaluator.description == "Rate and rank LLM answers for accuracy and safety."  # excerpt
+
+    support = postings["https://himalayas.app/companies/acme-books/jobs/customer-support-agent"]
+    assert support.pay is None
+    assert support.description == "Answer customer questions by email & chat."
+
+
+def _himalayas_page(start: int, count: int, **paging: object) -> str:
+    template = json.loads(sample_bytes("himalayas_search.fixture.json"))["jobs"][0]
+    jobs = [
+        {**template, "guid": f"https://himalayas.app/companies/pearl-data/jobs/trainer-{i}"}
+        for i in range(start, start + count)
+    ]
+    return json.dumps({"jobs": jobs, **paging})
+
+
+async def test_himalayas_follows_offset_then_cursor_pages(payload_server: PayloadServer) -> None:
+    path = "/jobs/api/search"
+    payload_server.serve(f"{path}?q=rlhf&limit=20", _himalayas_page(0, 20, offset=0, totalCount=45))
+    payload_server.serve(
+        f"{path}?q=rlhf&offset=20&limit=20", _himalayas_page(20, 20, nextCursor="c-40")
+    )
+    payload_server.serve(
+        f"{path}?q=rlhf&offset=20&limit=20&cursor=c-40",
+        _himalayas_page(40, 5, nextCursor=None, offset=40, totalCount=45),
+    )
+    source = HimalayasSource(search="rlhf", url=payload_server.url(path))
+
+    page = await poll(source)
+    seen = [p.native_id for p in page.postings]
+    while page.next_request is not None:
+        page = source.parse(await fetch(page.next_request))
+        seen.extend(p.native_id for p in page.postings)
+
+    assert seen == [
+        f"https://himalayas.app/companies/pearl-data/jobs/trainer-{i}" for i in range(45)
+    ]
+    assert len(payload_server.requests_to(path)) == 3
+    later = payload_server.requests_to(path)[1:]
+    assert all(r.header("If-None-Match") is None for r in later)
+
+
+async def test_an_endless_himalayas_cursor_stops_at_max_pages(
+    db: Database, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    path = "/jobs/api/search"
+    payload_server.serve(path, _himalayas_page(0, 20, nextCursor="again"))
+    source = HimalayasSource(search="annotation", url=payload_server.url(path))
+    async with httpx.AsyncClient(timeout=5.0, trust_env=False) as http:
+        poller = make_poller(db, http, clock, max_pages=3)
+        result = await poller.poll(source, interval_s=600)
+    assert result.status == "200"
+    assert len(payload_server.requests_to(path)) == 3
+    assert result.new == 20  # the same 20 jobs on every page are stored once
+
+
 # -- RSS and Atom ----------------------------------------------------------------------------
 
 
@@ -413,6 +536,8 @@ _KIND_PAYLOADS = {
     "ashby": "ashby_job_board_includeCompensation.docs_repaired.json",
     "workable": "workable_public_account_jobs.docs_partial.json",
     "remoteok": "remoteok_api.real_2024-12-04.subset.json",
+    "remotive": "remotive_remote_jobs_limit1.docs.json",
+    "himalayas": "himalayas_search.fixture.json",
     "rss": "wwr_feed.fixture.rss",
 }
 
@@ -474,13 +599,15 @@ _HTML_PAGE = (
     "<!doctype html><html><head><title>Just a moment...</title></head>"
     "<body><p>Checking your browser</p></body></html>"
 )
-_JSON_KINDS = ("greenhouse", "lever", "ashby", "workable", "remoteok")
+_JSON_KINDS = ("greenhouse", "lever", "ashby", "workable", "remoteok", "remotive", "himalayas")
 _WRONG_SHAPES = {
     "greenhouse": ["[]", '{"meta": {"total": 0}}', '{"jobs": {"id": 1}}'],
     "lever": ['{"ok": false, "error": "Document not found"}', '{"postings": []}'],
     "ashby": ["[]", '{"apiVersion": "1"}', '{"jobs": null}'],
     "workable": ["[]", '{"name": "Groove Tech"}'],
     "remoteok": ['{"jobs": []}', '"remoteok"'],
+    "remotive": ["[]", '{"0-legal-notice": "x", "job-count": 0}', '{"jobs": "none"}'],
+    "himalayas": ["[]", '{"totalCount": 0, "offset": 0}', '{"jobs": {"guid": "x"}}'],
 }
 _ALL_ITEMS_BAD = {
     "greenhouse": '{"jobs": [{"name": "no title, no id"}, 7]}',
@@ -488,6 +615,8 @@ _ALL_ITEMS_BAD = {
     "ashby": '{"jobs": [{"name": "Renamed field", "isListed": true}]}',
     "workable": '{"name": "G", "jobs": [{"id": 1}]}',
     "remoteok": '[{"legal": "terms"}, {"title": "no id"}]',
+    "remotive": '{"jobs": [{"job_title": "renamed", "id": 1}, null]}',
+    "himalayas": '{"jobs": [{"title": "no guid"}, {"guid": "not-a-link", "title": "no link"}]}',
 }
 
 
@@ -534,6 +663,8 @@ def test_empty_boards_are_fine(kind: str) -> None:
         "ashby": '{"jobs": []}',
         "workable": '{"name": "G", "jobs": []}',
         "remoteok": '[{"legal": "x"}]',
+        "remotive": '{"0-legal-notice": "x", "job-count": 0, "jobs": []}',
+        "himalayas": '{"jobs": [], "offset": 0, "totalCount": 0}',
     }[kind]
     assert _build(kind, "http://127.0.0.1/board").parse(response(body)).postings == []
 
@@ -608,6 +739,12 @@ def test_bad_source_config_is_refused_with_a_clear_message(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         build_source(kind, board=board, url=url, name=None, company=None)
+
+
+@pytest.mark.parametrize("kind", ["remoteok", "remotive", "himalayas"])
+def test_aggregators_refuse_a_company_because_each_job_names_its_own(kind: str) -> None:
+    with pytest.raises(ValueError, match="takes no company"):
+        build_source(kind, board=None, url=None, name=None, company="Acme")
 
 
 # -- robustness ------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ async def show_breakdown(interaction: discord.Interaction[Any], check_id: int) -
         return
     await interaction.followup.send(
         embed=card_to_embed(card),
-        view=_or_missing(card_view(card)),
+        view=or_missing(card_view(card)),
         ephemeral=True,
         allowed_mentions=NO_MENTIONS,
     )
@@ -157,6 +157,6 @@ async def _tell_failure(interaction: discord.Interaction[Any]) -> None:
         _log.warning("could not tell the user about a failed button", exc_info=True)
 
 
-def _or_missing(view: discord.ui.View | None) -> Any:
-    """discord.py wants MISSING, not None, for "no view" on follow-ups."""
+def or_missing(view: discord.ui.View | None) -> Any:
+    """discord.py wants MISSING, not None, for "no view" on sends and follow-ups."""
     return view if view is not None else discord.utils.MISSING

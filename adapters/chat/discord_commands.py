@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 
 from adapters.chat.discord_alerts import AlertsGroup
-from adapters.chat.discord_buttons import card_view
+from adapters.chat.discord_buttons import card_view, or_missing
 from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text, services_of
 from adapters.chat.discord_render import card_to_embed, sources_embed
 from adapters.chat.discord_translator import localized, localized_options
@@ -79,10 +79,9 @@ def message_text(message: discord.Message) -> str:
 async def _send_result(
     interaction: discord.Interaction[Any], result: LegitResult, *, ephemeral: bool
 ) -> None:
-    view = card_view(result.card)
     await interaction.followup.send(
         embed=card_to_embed(result.card),
-        view=view if view is not None else discord.utils.MISSING,
+        view=or_missing(card_view(result.card)),
         ephemeral=ephemeral,
         allowed_mentions=NO_MENTIONS,
     )

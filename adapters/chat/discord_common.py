@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import discord
 
-from adapters.chat.discord_render import escape_text
+from adapters.chat.discord_render import CONTENT_MAX, fit
 from bot.i18n import normalize_language, t
 
 if TYPE_CHECKING:
@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 #: Passed on every send, on top of the client's default, so no code path can forget it.
 NO_MENTIONS = discord.AllowedMentions.none()
+#: The most one parameter of a reply may take, leaving room for the catalog text around it.
+PARAM_MAX = CONTENT_MAX // 2
 
 
 class HasServices(Protocol):
@@ -36,9 +38,11 @@ async def reply_text(
 ) -> None:
     """An ephemeral, translated line: as the answer, or as a follow-up once deferred.
 
-    The parameters may hold what a person typed, so they are escaped like posting text.
+    The parameters may hold what a person typed, so they are escaped like posting text, and
+    cut so that no reply passes the 2000 characters of a message (no catalog line carries
+    more than one long parameter).
     """
-    safe = {name: escape_text(str(value)) for name, value in params.items()}
+    safe = {name: fit(str(value), PARAM_MAX) for name, value in params.items()}
     content = discord.utils.escape_mentions(t(key, language, **safe))
     if interaction.response.is_done():
         await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -36,10 +36,13 @@ BUTTON_URL_MAX = 512
 BUTTON_LABEL_MAX = 80
 INLINE_VALUE_MAX = 40  # a field this short sits beside its neighbours
 ELLIPSIS = "…"
+CONTENT_MAX = 2000  # a message's own text
 
 # Direction overrides and isolates reorder what a reader sees ("moc.live//:sptth"); they are
 # dropped rather than escaped because Discord has no escape for them.
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What could close the angle brackets around a link (inside them Discord reads no markdown).
+_LINK_BREAKERS = re.compile(r"[<>]")
 # An opening bracket not already escaped by an odd run of backslashes.
 _BRACKET = re.compile(r"(\\*)\[")
 
@@ -171,6 +174,23 @@ def card_to_embed(card: Card, *, total_max: int = EMBED_TOTAL_MAX) -> discord.Em
     return embed
 
 
+def card_to_text(card: Card) -> str:
+    """The card as a plain message, for when Discord refuses its embed: the title, the link
+    and as many fields as fit Discord's 2000 characters, all of it escaped like the embed."""
+    lines = [f"**{fit(card.title or ELLIPSIS, TITLE_MAX)}**"]
+    link = safe_url(card.url)
+    if link is not None and not _LINK_BREAKERS.search(link):
+        lines.append(f"<{plain_text(link)}>")  # in angle brackets: linked, never previewed
+    used = sum(text_length(line) + 1 for line in lines)
+    for field in card.fields:
+        line = f"{fit(field.label, FIELD_NAME_MAX)}: {fit(field.value or '-', FIELD_VALUE_MAX)}"
+        if used + text_length(line) + 1 > CONTENT_MAX:
+            break
+        lines.append(line)
+        used += text_length(line) + 1
+    return "\n".join(lines)
+
+
 def embed_length(embed: discord.Embed) -> int:
     """What Discord counts towards the 6000-character total of a message."""
     total = text_length(embed.title or "") + text_length(embed.description or "")
@@ -203,22 +223,41 @@ def _when(iso: str | None, language: str) -> str:
     return discord.utils.format_dt(moment, style="R")
 
 
+#: How long a source's last status may be, before the embed's 6000 in all asks for less.
+STATUS_MAX = 300
+_SOURCE_NAME_MAX = 100
+
+
 def sources_embed(health: list[SourceHealth], language: str) -> discord.Embed:
-    embed = discord.Embed(title=t("discord.sources.title", language))
-    for source in health[:25]:
-        status = escape_text(source.last_status or "-")
+    """A field per source (the first 25). A long list of sources with long statuses would
+    pass the 6000 characters of an embed, so the statuses and names are cut shorter until
+    it fits, rather than the list being refused."""
+    text_max = STATUS_MAX
+    while True:
+        embed = _sources_embed(health, language, text_max)
+        fits = embed_length(embed) <= EMBED_TOTAL_MAX and all(
+            text_length(field.value or "") <= FIELD_VALUE_MAX for field in embed.fields
+        )
+        if fits or text_max <= 1:
+            return embed
+        text_max //= 2
+
+
+def _sources_embed(health: list[SourceHealth], language: str, text_max: int) -> discord.Embed:
+    embed = discord.Embed(title=fit(t("discord.sources.title", language), TITLE_MAX))
+    for source in health[:FIELDS_MAX]:
         value = t(
             "discord.sources.line",
             language,
             last=_when(source.last_poll, language),
-            status=fit(status, 300, markdown=False),
+            status=fit(source.last_status or "-", text_max),
             failures=source.consecutive_failures,
             next=_when(source.next_poll, language),
             seen=source.postings_seen,
         )
-        embed.add_field(
-            name=fit(f"{_badge(source)} {source.name}", 256), value=value[:1024], inline=False
-        )
-    if len(health) > 25:
-        embed.set_footer(text=t("discord.sources.more", language, count=len(health) - 25))
+        name = fit(f"{_badge(source)} {source.name}", min(_SOURCE_NAME_MAX, text_max + 20))
+        embed.add_field(name=name, value=value, inline=False)
+    if len(health) > FIELDS_MAX:
+        more = t("discord.sources.more", language, count=len(health) - FIELDS_MAX)
+        embed.set_footer(text=fit(more, FOOTER_MAX, markdown=False))
     return embed

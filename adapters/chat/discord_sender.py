@@ -4,21 +4,27 @@ discord.py already paces requests by Discord's rate-limit headers and retries sh
 itself; the client is built with `max_ratelimit_timeout`, so a longer wait surfaces here as
 `discord.RateLimited` and becomes `RateLimited`, which lets the drainer hold back only that
 channel instead of sleeping inside one send.
+
+A 400 says the payload itself was refused, so sending the same embed again later would fail
+the same way and, as the drainer holds a chat's later alerts behind a failing one, would stop
+the channel's alerts for good. The alert is sent again at once as plain text instead, and a
+text the channel refuses too (an AutoMod rule) is `Rejected`: kept as failed, not retried.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import aiohttp
 import discord
 
-from adapters.chat.discord_buttons import card_view
+from adapters.chat.discord_buttons import card_view, or_missing
 from adapters.chat.discord_common import NO_MENTIONS
-from adapters.chat.discord_render import card_to_embed
-from bot.delivery import ChatGone, Delivered, RateLimited, SendOutcome, Transient
+from adapters.chat.discord_render import card_to_embed, card_to_text
+from bot.delivery import ChatGone, Delivered, RateLimited, Rejected, SendOutcome, Transient
 from bot.models import Alert
-from bot.render import alert_card
+from bot.render import Action, Card, alert_card
 
 _log = logging.getLogger(__name__)
 
@@ -28,6 +34,9 @@ DEFAULT_RETRY_AFTER_S = 5.0
 #: deleted, or permissions taken away (Discord answers 403 Missing Access / Missing
 #: Permissions and 404 Unknown Channel).
 GONE_STATUSES = frozenset({403, 404})
+#: 400s that are about the channel rather than the message: not a text channel (50008), a
+#: forum (40058), an archived (50083) or locked (160005) thread. No payload would get in.
+CHANNEL_REFUSES_CODES = frozenset({50008, 40058, 50083, 160005})
 
 
 def retry_after_s(error: discord.HTTPException) -> float:
@@ -45,11 +54,24 @@ def outcome_for_error(error: discord.HTTPException) -> SendOutcome:
     reason = f"HTTP {error.status} (code {error.code}): {error.text}"[:300]
     if error.status == 429:
         return RateLimited(retry_after_s(error))
-    if error.status in GONE_STATUSES:
+    if error.status in GONE_STATUSES or (
+        error.status == 400 and error.code in CHANNEL_REFUSES_CODES
+    ):
         return ChatGone(reason)
-    # 5xx after discord.py's own retries, and anything else (a 400 the next attempt may not
-    # repeat, a 401 while the token is being replaced): retried with backoff, never dropped.
+    # 5xx after discord.py's own retries, a 401 while the token is being replaced: retried
+    # with backoff, never dropped.
     return Transient(reason)
+
+
+def payload_refused(error: discord.HTTPException) -> bool:
+    """Discord refused what was sent (an embed or link it would not take), not the channel."""
+    return error.status == 400 and error.code not in CHANNEL_REFUSES_CODES
+
+
+def _without_link_button(card: Card) -> Card:
+    """The card's buttons that carry no URL, which is the part of a button Discord can refuse."""
+    buttons = tuple(button for button in card.buttons if button.action is not Action.OPEN)
+    return dataclasses.replace(card, buttons=buttons)
 
 
 class DiscordSender:
@@ -67,14 +89,30 @@ class DiscordSender:
         if self._client.user is None:  # not logged in yet, or logged out for a restart
             return Transient("discord client not logged in")
         card = alert_card(alert)
-        view = card_view(card)
         channel = self._client.get_partial_messageable(int(chat_id))
         try:
-            message = await channel.send(
-                embed=card_to_embed(card),
-                view=view if view is not None else discord.utils.MISSING,
-                allowed_mentions=NO_MENTIONS,
-            )
+            try:
+                message = await channel.send(
+                    embed=card_to_embed(card),
+                    view=or_missing(card_view(card)),
+                    allowed_mentions=NO_MENTIONS,
+                )
+            except discord.HTTPException as error:
+                if not payload_refused(error):
+                    raise
+                _log.warning("discord refused alert %d (%s); sent as text", alert.id, error.text)
+                try:
+                    message = await channel.send(
+                        card_to_text(card),
+                        view=or_missing(card_view(_without_link_button(card))),
+                        allowed_mentions=NO_MENTIONS,
+                        suppress_embeds=True,
+                    )
+                except discord.HTTPException as text_error:
+                    if not payload_refused(text_error):
+                        raise
+                    # Refused even as plain text (an AutoMod rule, say): it will never go.
+                    return Rejected(f"refused as embed and as text: {text_error.text}"[:300])
         except discord.RateLimited as error:
             return RateLimited(error.retry_after)
         except discord.HTTPException as error:

@@ -8,7 +8,7 @@ compensation tiers (the Salary components), else from the summary text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from adapters.sources.base import (
@@ -29,11 +29,9 @@ _WORKPLACE_REMOTE = {"remote": True, "onsite": False, "on-site": False, "hybrid"
 
 
 class AshbySource(BoardSource):
-    kind: ClassVar[str] = "ashby"
-    default_url: ClassVar[str] = (
-        "https://api.ashbyhq.com/posting-api/job-board/{board}?includeCompensation=true"
-    )
-    board_domains: ClassVar[frozenset[str]] = frozenset({"ashbyhq.com"})
+    kind = "ashby"
+    default_url = "https://api.ashbyhq.com/posting-api/job-board/{board}?includeCompensation=true"
+    board_domains = frozenset({"ashbyhq.com"})
 
     def posting_from(self, job: Mapping[str, Any]) -> Posting | None:
         if job.get("isListed") is False:

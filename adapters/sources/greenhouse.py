@@ -8,7 +8,7 @@ location and offices); pay appears only as `pay_input_ranges` when a payload car
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 from adapters.sources.base import (
     BoardSource,
@@ -26,11 +26,9 @@ from bot.normalize import detect_remote, html_to_text, period_from_text
 
 
 class GreenhouseSource(BoardSource):
-    kind: ClassVar[str] = "greenhouse"
-    default_url: ClassVar[str] = (
-        "https://boards-api.greenhouse.io/v1/boards/{board}/jobs?content=true"
-    )
-    board_domains: ClassVar[frozenset[str]] = frozenset({"greenhouse.io"})
+    kind = "greenhouse"
+    default_url = "https://boards-api.greenhouse.io/v1/boards/{board}/jobs?content=true"
+    board_domains = frozenset({"greenhouse.io"})
 
     def posting_from(self, job: Mapping[str, Any]) -> Posting:
         url = require_str(job, "absolute_url")

@@ -17,7 +17,7 @@ pipeline stops after its `max_pages`. Himalayas asks for attribution: the source
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx
 
@@ -41,9 +41,9 @@ PAGE_SIZE = 20
 
 
 class HimalayasSource(AggregatorSource):
-    kind: ClassVar[str] = "himalayas"
-    default_url: ClassVar[str] = "https://himalayas.app/jobs/api/search"
-    search_param: ClassVar[str | None] = "q"
+    kind = "himalayas"
+    default_url = "https://himalayas.app/jobs/api/search"
+    search_param = "q"
 
     def first_request(self, state: SourceState) -> httpx.Request:
         return conditional_get(with_query(self.url, limit=PAGE_SIZE), state, accept=self.accept)
@@ -77,7 +77,7 @@ class HimalayasSource(AggregatorSource):
             title=require_str(job, "title"),
             company=optional_str(job, "companyName"),
             location=", ".join(
-                str(place).strip()
+                place.strip()
                 for place in as_list(job.get("locationRestrictions"))
                 if isinstance(place, str) and place.strip()
             ),

@@ -10,7 +10,7 @@ names the next one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Unpack
+from typing import Any, Unpack
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -47,10 +47,10 @@ _WORKPLACE_REMOTE = {"remote": True, "on-site": False, "hybrid": False}
 
 
 class LeverSource(BoardSource):
-    kind: ClassVar[str] = "lever"
-    default_url: ClassVar[str] = "https://api.lever.co/v0/postings/{board}?mode=json"
-    board_domains: ClassVar[frozenset[str]] = frozenset({"lever.co"})
-    item_noun: ClassVar[str] = "posting"
+    kind = "lever"
+    default_url = "https://api.lever.co/v0/postings/{board}?mode=json"
+    board_domains = frozenset({"lever.co"})
+    item_noun = "posting"
 
     def __init__(
         self, board: str, *, page_size: int | None = None, **options: Unpack[SourceOptions]
@@ -139,4 +139,3 @@ def pay_from_salary_range(salary: Mapping[str, Any]) -> Pay | None:
     if low is None or high is None or low <= 0:
         return None
     return Pay(min(low, high) * factor, max(low, high) * factor, currency, period)
-

@@ -8,7 +8,7 @@ is the Remote OK page, and the source name ("remoteok:remoteok.com") says where 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 from adapters.sources.base import (
     AggregatorSource,
@@ -23,8 +23,8 @@ from bot.normalize import html_to_text
 
 
 class RemoteOkSource(AggregatorSource):
-    kind: ClassVar[str] = "remoteok"
-    default_url: ClassVar[str] = "https://remoteok.com/api"
+    kind = "remoteok"
+    default_url = "https://remoteok.com/api"
 
     def items_of(self, payload: Any) -> list[Any]:
         if not isinstance(payload, list):

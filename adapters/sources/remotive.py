@@ -14,7 +14,7 @@ job page and the source name ("remotive:ai trainer") says where it came from.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 from adapters.sources.base import (
     AggregatorSource,
@@ -31,9 +31,9 @@ MIN_INTERVAL_S = 6 * 3600
 
 
 class RemotiveSource(AggregatorSource):
-    kind: ClassVar[str] = "remotive"
-    default_url: ClassVar[str] = "https://remotive.com/api/remote-jobs"
-    search_param: ClassVar[str | None] = "search"
+    kind = "remotive"
+    default_url = "https://remotive.com/api/remote-jobs"
+    search_param = "search"
 
     def posting_from(self, job: Mapping[str, Any]) -> Posting:
         return build_posting(

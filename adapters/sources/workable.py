@@ -9,7 +9,7 @@ so it can only come from the description text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 from adapters.sources.base import (
     BoardSource,
@@ -27,11 +27,9 @@ from bot.normalize import html_to_text
 
 
 class WorkableSource(BoardSource):
-    kind: ClassVar[str] = "workable"
-    default_url: ClassVar[str] = (
-        "https://apply.workable.com/api/v1/widget/accounts/{board}?details=true"
-    )
-    board_domains: ClassVar[frozenset[str]] = frozenset({"workable.com"})
+    kind = "workable"
+    default_url = "https://apply.workable.com/api/v1/widget/accounts/{board}?details=true"
+    board_domains = frozenset({"workable.com"})
 
     def postings_from(self, payload: Any) -> list[Posting]:
         """The account's name (top level) is every job's company."""

@@ -111,6 +111,16 @@ async def mark_sent(db: Database, alert_id: int, message_id: str) -> None:
         )
 
 
+async def mark_failed(db: Database, alert_id: int, reason: str) -> None:
+    """A row the platform will never accept: kept with its reason, never claimed again."""
+    await db.write(
+        """UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = ?,
+               attempts = attempts + 1
+           WHERE id = ?""",
+        (reason, alert_id),
+    )
+
+
 async def release(
     db: Database, alert_ids: Iterable[int], *, retry_at: float, error: str, count_attempt: bool
 ) -> None:
