@@ -41,6 +41,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -213,6 +214,7 @@ class TelegramGateway:
     blocked: set[str] = field(default_factory=set)
     migrations: dict[str, int] = field(default_factory=dict)
     floods: dict[str, int] = field(default_factory=dict)
+    refusals: dict[str, list[str]] = field(default_factory=dict)
     members: dict[tuple[str, str], str] = field(default_factory=dict)
     channels: dict[str, tuple[int, str]] = field(default_factory=dict)
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
@@ -240,8 +242,14 @@ class TelegramGateway:
         """The next call for the chat gets 429 with `retry_after`."""
         self.floods[str(chat_id)] = retry_after_s
 
+    def refuse(self, chat_id: int | str, *descriptions: str) -> None:
+        """The next sendMessage calls for the chat get 400 with these descriptions, in turn
+        (a message Telegram will not take: bad markup, a button URL it refuses)."""
+        self.refusals[str(chat_id)] = list(descriptions)
+
     def set_member(self, chat_id: int | str, user_id: int, status: str) -> None:
-        """`status`: creator, administrator, member or left (the default is member)."""
+        """`status`: creator, administrator, member or left (the default is member);
+        `administrator:no_post` is a channel administrator without the right to post."""
         self.members[(str(chat_id), str(user_id))] = status
 
     def add_channel(self, username: str, chat_id: int, title: str) -> None:
@@ -280,6 +288,10 @@ class TelegramGateway:
     def release_polls(self) -> None:
         """Answer held getUpdates calls now, so a stopping bot is not kept waiting on one."""
         self._released = True
+
+    def hold_polls(self) -> None:
+        """Hold getUpdates calls again, for a bot starting after another one stopped."""
+        self._released = False
 
     async def close(self) -> None:
         self.release_polls()
@@ -350,6 +362,8 @@ class TelegramGateway:
                 "Bad Request: group chat was upgraded to a supergroup chat",
                 migrate_to_chat_id=self.migrations[chat_id],
             )
+        if method == "sendMessage" and self.refusals.get(chat_id):
+            return _telegram_error(400, self.refusals[chat_id].pop(0))
         if chat_id in self.floods:
             retry_after = self.floods.pop(chat_id)
             return _telegram_error(
@@ -392,7 +406,7 @@ class TelegramGateway:
         user = User(int(user_id), "Member", is_bot=int(user_id) == BOT_ID)
         if status == "creator":
             member: Any = ChatMemberOwner(user, is_anonymous=False)
-        elif status == "administrator":
+        elif status.startswith("administrator"):
             member = ChatMemberAdministrator(
                 user,
                 can_be_edited=False,
@@ -407,7 +421,7 @@ class TelegramGateway:
                 can_post_stories=True,
                 can_edit_stories=True,
                 can_delete_stories=True,
-                can_post_messages=True,
+                can_post_messages=status != "administrator:no_post",
             )
         elif status == "left":
             member = ChatMemberLeft(user)
@@ -498,6 +512,36 @@ async def telegram_gateway_fixture(telegram_emulator: Emulator) -> AsyncIterator
 
 
 # -- the simulated user ----------------------------------------------------------------------
+
+
+WORD_JOINER = "\u2060"
+#: The tags of Telegram's HTML parse mode our messages may use: bold, italics and links.
+ALLOWED_TAGS = frozenset({"b", "i", "a"})
+
+
+class TelegramHTML(HTMLParser):
+    """Reads a message the way Telegram's HTML parse mode does: tags, links, visible text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.links: list[str] = []
+        self._parts: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.links += [value or "" for name, value in attrs if name == "href"]
+
+    def handle_data(self, data: str) -> None:
+        self._parts.append(data)
+
+    @property
+    def visible(self) -> str:
+        """What the reader sees once the markup is parsed away (word joiners, which keep an
+        "@name" from being a mention, are invisible)."""
+        return "".join(self._parts).replace(WORD_JOINER, "")
 
 
 def private_chat(user: dict[str, Any]) -> dict[str, Any]:
@@ -716,6 +760,7 @@ async def running_bot(
         linkchecker=LinkChecker(fetcher=fetcher, checker=app.checker, db=app.db, cache_ttl_s=0),
     )
     application = build_application(settings, app.services)
+    gateway.hold_polls()
     stop = await start_application(application, settings)
     drainer = app.drainer({"telegram": build_sender(application)})
     try:

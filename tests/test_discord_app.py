@@ -263,6 +263,28 @@ async def test_reports_are_one_per_user_and_link(bot: BotHarness) -> None:
     assert kinds == ["fine", "scam"]
 
 
+async def test_a_report_by_a_channel_manager_confirms_the_script(bot: BotHarness) -> None:
+    """A member's report is just a report; one by a member who manages the channel makes the
+    text a known scam script, so a reworded copy is flagged as a near-copy from then on."""
+    check_id = await legit_check_id(bot)
+    copy = SCAM_TEXT.replace("Hi!", "Hello!").replace("$95/hour", "$90/hour")
+    member = button_payload(f"vigia:report:{check_id}", locale="en-US")
+    await bot.interact(member)
+    assert (
+        await bot.app.services.legit(url=None, text=copy, language="en")
+    ).verdict.matched_script is None
+
+    manager = button_payload(
+        f"vigia:report:{check_id}",
+        locale="en-US",
+        permissions=VIEW_AND_SEND | MANAGE_CHANNELS,
+        user_id=700000000000009999,
+    )
+    await bot.interact(manager)
+    verdict = (await bot.app.services.legit(url=None, text=copy, language="en")).verdict
+    assert verdict.matched_script is not None
+
+
 async def test_a_button_for_an_unknown_check_says_so(bot: BotHarness) -> None:
     requests = await bot.interact(button_payload("vigia:why:999999", locale="en-US"))
     assert followups(requests)[0].body["content"].startswith("I no longer have that check")

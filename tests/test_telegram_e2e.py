@@ -9,7 +9,6 @@ emulator's gaps and plays blocked users, upgraded groups and administrators.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,15 @@ from bot.models import ChatRef, Filter, Posting, RiskLevel
 from bot.store import outbox as outbox_store
 from bot.store import postings as postings_store
 from bot.store import reports as reports_store
+from bot.store import scripts as scripts_store
 from tests.telegram_emulator import (  # noqa: F401  (fixtures)
+    ALLOWED_TAGS,
     BOT_ID,
     BotMessage,
     EmulatorClient,
     TelegramGateway,
     TelegramHarness,
+    TelegramHTML,
     emulator_client_fixture,
     free_port,
     group_chat,
@@ -40,32 +42,14 @@ from tests.telegram_emulator import (  # noqa: F401  (fixtures)
 
 PAGES = Path(__file__).parent / "data" / "pages"
 RECRUITER_MESSAGE = (PAGES / "recruiter_message.txt").read_text(encoding="utf-8")
-
-
-class TelegramHTML(HTMLParser):
-    """Reads a message the way Telegram's HTML parse mode does: tags, links, visible text."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.tags: set[str] = set()
-        self.links: list[str] = []
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.add(tag)
-        self.links += [value or "" for name, value in attrs if name == "href"]
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+OTHER_JOB = "https://boards.greenhouse.io/acme/jobs/2"
 
 
 def visible(message: BotMessage) -> str:
     """What the reader sees; fails if the bot used markup beyond bold, italics and links."""
     parsed = TelegramHTML(message.text)
-    assert parsed.tags <= {"b", "i", "a"}, f"unexpected markup in {message.text!r}"
-    return "".join(parsed.parts)
+    assert set(parsed.tags) <= ALLOWED_TAGS, f"unexpected markup in {message.text!r}"
+    return parsed.visible
 
 
 def labels(message: BotMessage) -> list[str]:
@@ -99,27 +83,13 @@ async def queue_alert(bot: TelegramHarness, chat: ChatRef, posting: Posting, lan
     )
     verdict = bot.app.checker.check(posting)
     db = bot.app.db
+    now = db.clock()
     async with db.transaction() as conn:
-        posting_id = await postings_store.insert_posting(
-            conn, posting, relevant=True, duplicate_of=None, now=db.clock()
+        [posting_id] = await postings_store.insert_postings(conn, [(posting, True, None)], now=now)
+        [check_id] = await postings_store.insert_posting_checks(
+            conn, [(posting_id, posting, verdict)], now=now
         )
-        check_id = await postings_store.insert_check(
-            conn,
-            subject=posting.url,
-            url=posting.url,
-            summary=posting.title,
-            verdict=verdict,
-            posting_id=posting_id,
-            note=None,
-            now=db.clock(),
-        )
-        await outbox_store.enqueue(
-            conn,
-            posting_id=posting_id,
-            check_id=check_id,
-            subscriptions=[subscription],
-            now=db.clock(),
-        )
+        await outbox_store.enqueue_many(conn, [(posting_id, check_id, subscription.id)], now=now)
     return check_id
 
 
@@ -187,6 +157,32 @@ async def test_legit_as_a_reply_in_a_group_checks_the_replied_message(
     assert await telegram_bot.client.new_bot_messages(-4001) == []  # one answer, not two
 
 
+async def test_legit_with_a_link_in_a_group_checks_that_link(
+    telegram_bot: TelegramHarness, scam_site: str
+) -> None:
+    marta = person(120, "Marta", language_code="en")
+    await telegram_bot.client.send_command(marta, group_chat(-4006), f"/legit {scam_site}")
+    [card] = await telegram_bot.client.wait_for(-4006)
+    assert "🔴" in visible(card)
+    assert card.button("Open")["url"] == scam_site
+    assert "reply_parameters" in card.raw  # quotes the /legit message in the group
+    assert labels(card) == ["Open", "Why?", "Report as scam", "Looks fine"]
+
+
+async def test_bare_legit_answers_how_to_use_it_in_the_persons_language(
+    telegram_bot: TelegramHarness,
+) -> None:
+    luis, kate = person(121, "Luis", language_code="es"), person(122, "Kate", language_code="en")
+    await telegram_bot.client.send_command(luis, group_chat(-4007), "/legit")
+    [hint] = await telegram_bot.client.wait_for(-4007)
+    assert visible(hint).startswith("Uso: /legit")
+
+    await telegram_bot.client.send_command(kate, private_chat(kate), "/legit")
+    [hint] = await telegram_bot.client.wait_for(122)
+    assert visible(hint).startswith("Usage: /legit")
+    assert await telegram_bot.client.new_bot_messages(122) == []  # no card for nothing
+
+
 # -- subscriptions ---------------------------------------------------------------------------
 
 
@@ -216,9 +212,16 @@ async def test_a_channel_is_subscribed_from_private_when_bot_and_person_administ
 ) -> None:
     gateway = telegram_bot.gateway
     gateway.add_channel("@vigia_jobs", -1007001, "Vigia jobs")
-    gateway.set_member(-1007001, BOT_ID, "administrator")
+    gateway.set_member(-1007001, BOT_ID, "administrator:no_post")
     gateway.set_member(-1007001, 107, "creator")
     owner, stranger = person(107, "Owner", "en"), person(108, "Stranger", "en")
+
+    await telegram_bot.client.send_command(
+        owner, private_chat(owner), "/subscribe @vigia_jobs rlhf"
+    )
+    [refused] = await telegram_bot.client.wait_for(107)
+    assert "allowed to post" in visible(refused)  # an admin that cannot post is no use
+    gateway.set_member(-1007001, BOT_ID, "administrator")
 
     await telegram_bot.client.send_command(
         stranger, private_chat(stranger), "/subscribe @vigia_jobs rlhf"
@@ -269,15 +272,22 @@ async def test_commands_are_registered_in_spanish_and_english(
     assert menus["es"][0]["description"] != menus["en"][0]["description"]
 
 
-async def test_lang_overrides_the_app_language(telegram_bot: TelegramHarness) -> None:
+async def test_lang_overrides_the_app_language_and_survives_a_restart(
+    telegram_gateway: TelegramGateway, emulator_client: EmulatorClient, tmp_path: Path
+) -> None:
     ana = person(110, language_code="es")
     chat = private_chat(ana)
-    await telegram_bot.client.send_command(ana, chat, "/lang en")
-    [done] = await telegram_bot.client.wait_for(110)
-    assert "English" in visible(done)
-    await telegram_bot.client.send_command(ana, chat, "/filters")
-    [help_text] = await telegram_bot.client.wait_for(110)
-    assert "Filters for /subscribe" in visible(help_text)
+    async with running_bot(telegram_gateway, emulator_client, tmp_path) as first:
+        await emulator_client.send_command(ana, chat, "/lang en")
+        [done] = await emulator_client.wait_for(110)
+        assert "English" in visible(done)
+        assert await first.services.subscriptions(ChatRef("telegram", "110")) == []
+
+    # A new Application and store connection over the same SQLite file: nothing in memory.
+    async with running_bot(telegram_gateway, emulator_client, tmp_path):
+        await emulator_client.send_command(ana, chat, "/filters")
+        [help_text] = await emulator_client.wait_for(110)
+        assert "Filters for /subscribe" in visible(help_text)
 
 
 # -- alerts ----------------------------------------------------------------------------------
@@ -352,6 +362,31 @@ async def test_reports_are_stored_one_per_user_per_link(telegram_bot: TelegramHa
     assert "looking fine" in texts[2]
 
 
+async def test_an_administrators_report_confirms_the_scam_script(
+    telegram_bot: TelegramHarness,
+) -> None:
+    member, admin = person(116, language_code="en"), person(117, language_code="en")
+    telegram_bot.gateway.set_member(-4004, 117, "administrator")
+    script = (
+        "Our agency hires remote product reviewers for the AI rating project. Each day you "
+        "rate 40 products in two task sets and earn commission on every task. To unlock the "
+        "premium level you recharge your account with a small deposit returned at the end."
+    )
+    await queue_alert(telegram_bot, ChatRef("telegram", "-4004"), job(description=script), "en")
+    await telegram_bot.drainer.drain_once()
+    [alert] = await telegram_bot.client.wait_for(-4004)
+    group, gateway = group_chat(-4004), telegram_bot.gateway
+
+    await telegram_bot.client.press(member, group, alert, "Report as scam")
+    await gateway.wait_for_calls("answerCallbackQuery", 1)
+    assert await scripts_store.confirmed_scripts(telegram_bot.app.db) == []
+
+    await telegram_bot.client.press(admin, group, alert, "Report as scam")
+    await gateway.wait_for_calls("answerCallbackQuery", 2)
+    [confirmed] = await scripts_store.confirmed_scripts(telegram_bot.app.db)
+    assert "recharge your account" in confirmed.text
+
+
 # -- delivery errors -------------------------------------------------------------------------
 
 
@@ -408,6 +443,48 @@ async def test_a_flood_limit_defers_the_alert_without_losing_it(
     assert await outbox_store.counts(telegram_bot.app.db) == {"pending": 1}
     assert (await telegram_bot.drainer.drain_once()).claimed == 0  # not due for 30 s
     assert await telegram_bot.client.new_bot_messages(116) == []
+
+
+async def test_an_alert_telegram_refuses_as_html_arrives_as_plain_text(
+    telegram_bot: TelegramHarness,
+) -> None:
+    telegram_bot.gateway.refuse(124, "Bad Request: BUTTON_URL_INVALID")
+    await queue_alert(telegram_bot, ChatRef("telegram", "124"), job(), "en")
+    assert (await telegram_bot.drainer.drain_once()).sent == 1
+    [alert] = await telegram_bot.client.wait_for(124)
+    assert alert.parse_mode is None
+    assert "AI Trainer (Spanish)" in alert.text
+    assert "https://boards.greenhouse.io/acme/jobs/1" in alert.text  # the link, written out
+    assert labels(alert) == ["Why?", "Report as scam", "Looks fine"]
+
+
+async def test_an_alert_refused_in_every_form_is_set_aside_and_the_next_one_goes(
+    telegram_bot: TelegramHarness,
+) -> None:
+    chat = ChatRef("telegram", "125")
+    refusal = "Bad Request: message text is empty"
+    telegram_bot.gateway.refuse(125, refusal, refusal)
+    await queue_alert(telegram_bot, chat, job(), "en")
+    await queue_alert(telegram_bot, chat, job("Data Annotator", native_id="2", url=OTHER_JOB), "en")
+    stats = await telegram_bot.drainer.drain_once()
+    assert stats.rejected == 1 and stats.sent == 1
+    [alert] = await telegram_bot.client.wait_for(125)
+    assert "Data Annotator" in visible(alert)
+    assert await outbox_store.counts(telegram_bot.app.db) == {"failed": 1, "sent": 1}
+    subscriptions = await telegram_bot.services.subscriptions(chat)
+    assert not any(s.paused for s in subscriptions)  # the chat is fine; one message was not
+
+
+async def test_a_reply_that_meets_a_flood_limit_waits_and_still_arrives(
+    telegram_bot: TelegramHarness,
+) -> None:
+    ana = person(123, language_code="en")
+    telegram_bot.gateway.flood(123, retry_after_s=1)
+    await telegram_bot.client.send_command(ana, private_chat(ana), "/start")
+    [welcome] = await telegram_bot.client.wait_for(123)
+    assert "Vigia" in visible(welcome)
+    refused, sent = [c for c in telegram_bot.gateway.sent("sendMessage") if c["chat_id"] == "123"]
+    assert refused == sent  # the same reply, tried again after the wait Telegram asked for
 
 
 # -- chat events and webhook mode ------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 
 from adapters.chat.telegram_render import (
     MAX_MESSAGE_UTF16,
@@ -26,34 +25,7 @@ from bot.models import (
     Verdict,
 )
 from bot.render import Card, Field, alert_card, verdict_card
-
-#: The tags Telegram's HTML parse mode would act on; our cards may only use b, i and a.
-ALLOWED_TAGS = {"b", "i", "a"}
-
-
-class TagCollector(HTMLParser):
-    """Reads HTML the way Telegram's parser does: tags, and the text a reader sees."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.hrefs: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.hrefs += [value or "" for name, value in attrs if name == "href"]
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def parse(text: str) -> TagCollector:
-    collector = TagCollector()
-    collector.feed(text)
-    collector.close()
-    return collector
-
+from tests.telegram_emulator import ALLOWED_TAGS, TelegramHTML
 
 HOSTILE_TITLE = '<b>Earn $500/day</b> & <a href="https://evil.example">apply</a>'
 
@@ -80,18 +52,18 @@ def hostile_alert(language: str = "en", url: str = "https://jobs.example.com/1?a
 
 def test_posting_html_reaches_the_reader_as_text() -> None:
     drawn = render_card(alert_card(hostile_alert()))
-    parsed = parse(drawn.html)
-    visible = "".join(parsed.text)
+    parsed = TelegramHTML(drawn.html)
+    visible = parsed.visible
     assert set(parsed.tags) <= ALLOWED_TAGS
-    assert parsed.hrefs == ["https://jobs.example.com/1?a=1&b=2"]  # only the posting's own link
+    assert parsed.links == ["https://jobs.example.com/1?a=1&b=2"]  # only the posting's own link
     assert HOSTILE_TITLE in visible
     assert "Acme <script>alert(1)</script>" in visible
     assert "pay a <b>fee</b>" in visible
 
 
 def test_alert_shows_title_link_company_pay_date_badge_and_top_reason() -> None:
-    parsed = parse(render_card(alert_card(hostile_alert())).html)
-    visible = "".join(parsed.text)
+    parsed = TelegramHTML(render_card(alert_card(hostile_alert())).html)
+    visible = parsed.visible
     for expected in ("Acme", "Madrid", "20–30 USD", "2026-01-02", "🔴", "72/100", "fee"):
         assert expected in visible
 
@@ -115,7 +87,7 @@ def test_spanish_alert_has_spanish_labels() -> None:
 
 def test_a_javascript_link_is_neither_linked_nor_a_button() -> None:
     drawn = render_card(alert_card(hostile_alert(url="javascript:alert(1)")))
-    assert parse(drawn.html).hrefs == []
+    assert TelegramHTML(drawn.html).links == []
     assert drawn.keyboard is not None
     assert all(button.url is None for row in drawn.keyboard.inline_keyboard for button in row)
 
@@ -134,8 +106,8 @@ def test_a_huge_pasted_offer_is_cut_to_one_message_keeping_the_verdict() -> None
     pasted = ("Pay the 🙂 <b>training</b> fee & start today. " * 400).strip()
     card = verdict_card(verdict, 3, "en", subject=pasted, url=None)
     text = card_html(card)
-    parsed = parse(text)
-    visible = "".join(parsed.text)
+    parsed = TelegramHTML(text)
+    visible = parsed.visible
     assert utf16_len(visible) <= MAX_MESSAGE_UTF16
     assert "65/100" in visible  # the verdict survives; the pasted text gave way
     assert visible.count("…") >= 1
@@ -150,3 +122,27 @@ def test_long_field_values_are_clipped_not_dropped() -> None:
 
 def test_card_without_buttons_has_no_keyboard() -> None:
     assert render_card(Card(title="t", url=None, level=None)).keyboard is None
+
+
+def test_a_handle_in_posting_text_does_not_mention_anyone() -> None:
+    card = Card(
+        title="Write to @recruiter_bob",
+        url=None,
+        level=RiskLevel.SCAM,
+        description="DM @laura_rrhh or mail jobs@acme.com",
+        fields=(Field("Company", "@acme_hr"),),
+    )
+    text = card_html(card)
+    for handle in ("recruiter_bob", "laura_rrhh", "acme_hr"):
+        assert f"@{handle}" not in text  # Telegram would turn it into a mention
+        assert f"@{handle}" in TelegramHTML(text).visible  # yet the reader sees it as typed
+    assert "jobs@acme.com" in text  # an address is not a mention and stays intact
+
+
+def test_many_long_fields_share_one_message() -> None:
+    fields = tuple(Field(f"Field {n}", "🙂" * 2000) for n in range(8))
+    card = Card(title="t", url=None, level=None, fields=fields, footer="f" * 2000)
+    visible = TelegramHTML(card_html(card)).visible
+    assert utf16_len(visible) <= MAX_MESSAGE_UTF16
+    assert all(f"Field {n}:" in visible for n in range(8))  # every field kept, each cut
+    assert visible.count("…") >= 8

@@ -8,7 +8,12 @@ from datetime import timedelta
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from adapters.chat.telegram_sender import ChatPacer, outcome_of, telegram_chat_id
+from adapters.chat.telegram_sender import (
+    ChatPacer,
+    outcome_of,
+    payload_refused,
+    telegram_chat_id,
+)
 from bot.delivery import ChatGone, ChatMoved, RateLimited, Transient
 from bot.models import ChatRef
 
@@ -37,6 +42,13 @@ def test_network_trouble_and_other_refusals_are_retried_not_dropped() -> None:
     assert isinstance(outcome_of(TimedOut()), Transient)
     assert isinstance(outcome_of(NetworkError("connection reset")), Transient)
     assert isinstance(outcome_of(BadRequest("Bad Request: can't parse entities")), Transient)
+
+
+def test_a_refused_message_is_told_apart_from_a_refused_chat() -> None:
+    assert payload_refused(BadRequest("Bad Request: can't parse entities"))
+    assert payload_refused(BadRequest("Bad Request: BUTTON_URL_INVALID"))
+    assert not payload_refused(BadRequest("Bad Request: chat not found"))
+    assert not payload_refused(BadRequest("Bad Request: have no rights to send a message"))
 
 
 def test_chat_ids_are_numbers_and_channel_names_stay_names() -> None:

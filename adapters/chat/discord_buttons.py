@@ -141,8 +141,11 @@ async def record_report(
     language = language_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     user = f"discord:{interaction.user.id}"
+    # In a server, a member who may manage the channel confirms the verdict: the checked text
+    # joins the known scam scripts. Direct messages have no such member.
+    admin = interaction.guild is not None and interaction.permissions.manage_channels
     try:
-        is_new = await services_of(interaction).report(check_id, user=user, kind=kind)
+        is_new = await services_of(interaction).report(check_id, user=user, kind=kind, admin=admin)
     except LookupError:
         await reply_text(interaction, "discord.check_unknown", language)
         return

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import Any
 
-from telegram import Bot, LinkPreviewOptions, Message, MessageEntity, Update
+from telegram import (
+    Bot,
+    ChatMemberAdministrator,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    TelegramObject,
+    Update,
+)
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, ExtBot
 
 from adapters.chat.telegram_render import TelegramMessage, plain_html
 from bot.i18n import normalize_language, t
@@ -22,6 +32,10 @@ PLATFORM = "telegram"
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+#: A reply that meets a flood limit (`RetryAfter`) waits as told and is tried this many more
+#: times (PTB's `AIORateLimiter` does the waiting). Alerts are not retried in place: the
+#: limiter's default is 0 retries, and the outbox reschedules them instead.
+REPLY_RETRIES = 2
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -52,17 +66,31 @@ async def reply_language(services: Services, update: Update) -> str:
     return normalize_language(user.language_code if user else None)
 
 
+def limited_bot(received: TelegramObject) -> ExtBot[Any]:
+    """The bot that received `received`, with its rate limiter's per-call options: the
+    Application's bot is always an ExtBot."""
+    bot = received.get_bot()
+    assert isinstance(bot, ExtBot)
+    return bot
+
+
 async def reply(update: Update, message: TelegramMessage) -> Message | None:
     """Answer the update's message in its chat, quoting it in groups so the thread is clear."""
     target = update.effective_message
     if target is None:
         return None
-    return await target.reply_text(
+    # Sent through the bot rather than `Message.reply_text`, which cannot say how often to
+    # retry after a flood limit.
+    quote = ReplyParameters(target.message_id, allow_sending_without_reply=True)
+    return await limited_bot(target).send_message(
+        target.chat_id,
         message.html,
         parse_mode=ParseMode.HTML,
         reply_markup=message.keyboard,
         link_preview_options=NO_PREVIEW,
-        do_quote=is_group(update),
+        reply_parameters=quote if is_group(update) else None,
+        message_thread_id=target.message_thread_id if target.is_topic_message else None,
+        rate_limit_args=REPLY_RETRIES,
     )
 
 
@@ -111,14 +139,23 @@ def checkable_text(message: Message, *, after_command: bool = False) -> str:
     return "\n".join(part for part in (text.strip(), *hidden_links(message)) if part)
 
 
-async def is_chat_admin(bot: Bot, chat_id: int | str, user_id: int) -> bool:
-    """True when `user_id` administers the chat; False too when Telegram will not say."""
+async def is_chat_admin(
+    bot: Bot, chat_id: int | str, user_id: int, *, must_post: bool = False
+) -> bool:
+    """True when `user_id` administers the chat (and, with `must_post`, may post in it: a
+    channel administrator can lack that right); False too when Telegram will not say."""
     try:
         member = await bot.get_chat_member(chat_id, user_id)
     except TelegramError as exc:
         _LOG.info("getChatMember %s/%s failed: %s", chat_id, user_id, exc)
         return False
-    return member.status in ADMIN_STATUSES
+    if member.status not in ADMIN_STATUSES:
+        return False
+    return not (
+        must_post
+        and isinstance(member, ChatMemberAdministrator)
+        and member.can_post_messages is False
+    )
 
 
 async def sender_is_admin(update: Update, context: Context) -> bool:

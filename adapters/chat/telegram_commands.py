@@ -9,7 +9,6 @@ administrators of that channel.
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import dataclass
 
@@ -29,7 +28,7 @@ from adapters.chat.telegram_chat import (
     sender_is_admin,
     tg,
 )
-from adapters.chat.telegram_render import TelegramMessage, clip, safe_link
+from adapters.chat.telegram_render import TelegramMessage, clip, escape_text, linked
 from bot.i18n import LANGUAGES, t
 from bot.matching import FilterSyntaxError, parse_filter_words
 from bot.models import ChatRef, Subscription
@@ -125,7 +124,7 @@ class SubscriptionCommands:
             _LOG.info("getChat %s failed: %s", name, exc)
             await reply_text(update, tg("channel.not_found", language, channel=name))
             return None
-        if not await is_chat_admin(context.bot, channel.id, context.bot.id):
+        if not await is_chat_admin(context.bot, channel.id, context.bot.id, must_post=True):
             await reply_text(update, tg("channel.bot_not_admin", language, channel=name))
             return None
         if not await is_chat_admin(context.bot, channel.id, user.id):
@@ -204,18 +203,15 @@ class SubscriptionCommands:
         key = "subscribe.done_channel" if target.elsewhere else "subscribe.done"
         described = describe_filter(subscription.filter, language)
         done = tg(key, language, id=subscription.id, filter=described)
-        lines = [html.escape(done, quote=False), ""]
+        lines = [escape_text(done), ""]
         preview = await self.services.preview(subscription.filter, PREVIEW_POSTINGS)
         if not preview:
-            lines.append(html.escape(tg("subscribe.preview_none", language), quote=False))
+            lines.append(escape_text(tg("subscribe.preview_none", language)))
         else:
-            lines.append(html.escape(tg("subscribe.preview", language), quote=False))
+            lines.append(escape_text(tg("subscribe.preview", language)))
             for item in preview:
-                title = html.escape(clip(item.posting.title, 120), quote=False)
-                link = safe_link(item.posting.url)
-                if link:
-                    title = f'<a href="{html.escape(link, quote=True)}">{title}</a>'
-                company = html.escape(clip(item.posting.company, 60), quote=False)
+                title = linked(escape_text(clip(item.posting.title, 120)), item.posting.url)
+                company = escape_text(clip(item.posting.company, 60))
                 badge = LEVEL_BADGES[item.verdict.level]
                 lines.append(f"{badge} {title}" + (f" — {company}" if company else ""))
         return TelegramMessage("\n".join(lines), None)

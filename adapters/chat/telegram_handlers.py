@@ -11,7 +11,7 @@ import logging
 from contextlib import suppress
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
@@ -24,9 +24,12 @@ from telegram.ext import (
 
 from adapters.chat.telegram_chat import (
     NO_PREVIEW,
+    REPLY_RETRIES,
     Context,
     chat_ref,
     checkable_text,
+    is_chat_admin,
+    limited_bot,
     reply,
     reply_language,
     reply_text,
@@ -117,9 +120,17 @@ class CheckHandlers:
             await self._flip(update, context, action, check_id, language)
         elif action in (Action.REPORT, Action.FINE):
             kind = ReportKind.SCAM if action is Action.REPORT else ReportKind.FINE
+            # An administrator's report in a group or channel confirms the verdict (the text
+            # joins the known scam scripts); in a private chat anyone is "admin", so not there.
+            chat = query.message.chat if query.message else None
+            admin = (
+                chat is not None
+                and chat.type != ChatType.PRIVATE
+                and await is_chat_admin(context.bot, chat.id, query.from_user.id)
+            )
             try:
                 new = await self.services.report(
-                    check_id, user=user_key(query.from_user.id), kind=kind
+                    check_id, user=user_key(query.from_user.id), kind=kind, admin=admin
                 )
             except LookupError:
                 await query.answer(tg("check.unknown", language), show_alert=True)
@@ -144,12 +155,17 @@ class CheckHandlers:
             return
         drawn = render_card(card)
         await query.answer()
+        if query.message is None:  # a card in an inline message: this bot sends none
+            return
         try:
-            await query.edit_message_text(
+            await limited_bot(query).edit_message_text(
                 drawn.html,
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
                 parse_mode=ParseMode.HTML,
                 reply_markup=drawn.keyboard,
                 link_preview_options=NO_PREVIEW,
+                rate_limit_args=REPLY_RETRIES,
             )
         except BadRequest as exc:
             # A double tap edits to the same text, which Telegram refuses; nothing to do.

@@ -1,8 +1,9 @@
 """Neutral cards drawn as Telegram HTML with an inline keyboard.
 
 Everything that comes from a posting or a user (titles, company names, descriptions, evidence,
-URLs) is hostile: it is escaped here, once, with `html.escape`, so a title such as
-`<b>Earn $$$</b>` reaches the reader as those characters and never as markup. Only the tags
+URLs) is hostile: it goes through `escape_text` here, once, so a title such as
+`<b>Earn $$$</b>` reaches the reader as those characters and never as markup, and an
+`@handle` in it never becomes a mention that notifies someone in a group. Only the tags
 written in this module reach Telegram's parser.
 """
 
@@ -28,6 +29,14 @@ MAX_TITLE_CHARS = 256
 MAX_FIELD_CHARS = 1024
 #: Telegram's limit on a button's callback data.
 MAX_CALLBACK_BYTES = 64
+#: What a field may shrink to when many long fields have to share one message.
+MIN_FIELD_CHARS = 32
+#: "@name" starting a word: Telegram turns it into a mention, which notifies that person when
+#: they are in the group. A word joiner after the "@" keeps the text as typed but not a mention;
+#: an address such as `jobs@acme.com` (a letter before the "@") is left alone.
+_MENTION_RE = re.compile(r"(?<!\w)@(?=\w)")
+_WORD_JOINER = "\u2060"
+_TAG_RE = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,29 +75,33 @@ def safe_link(url: str | None) -> str | None:
     return url.strip()
 
 
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
+def escape_text(text: str) -> str:
+    """Posting or user text made inert for HTML parse mode: no markup, no mentions."""
+    return html.escape(_MENTION_RE.sub("@" + _WORD_JOINER, text), quote=False)
+
+
+def linked(inner_html: str, url: str | None) -> str:
+    """`inner_html` as a link to `url`, or left as is when the URL is not a safe web link."""
+    link = safe_link(url)
+    return f'<a href="{html.escape(link, quote=True)}">{inner_html}</a>' if link else inner_html
 
 
 def _title_html(card: Card) -> str:
-    title = _escape(clip(card.title.strip(), MAX_TITLE_CHARS)) or "—"
+    title = escape_text(clip(card.title.strip(), MAX_TITLE_CHARS)) or "—"
     badge = f"{LEVEL_BADGES[card.level]} " if card.level else ""
-    link = safe_link(card.url)
-    if link:
-        title = f'<a href="{html.escape(link, quote=True)}">{title}</a>'
-    return f"{badge}<b>{title}</b>"
+    return f"{badge}<b>{linked(title, card.url)}</b>"
 
 
-def _fields_html(card: Card) -> list[str]:
-    return [
-        f"<b>{_escape(field.label)}:</b> {_escape(clip(field.value, MAX_FIELD_CHARS))}"
+def _fields_html(card: Card, max_chars: int = MAX_FIELD_CHARS) -> str:
+    return "\n".join(
+        f"<b>{escape_text(field.label)}:</b> {escape_text(clip(field.value, max_chars))}"
         for field in card.fields
-    ]
+    )
 
 
 def _visible_len(text: str) -> int:
     """Visible length of escaped HTML: what Telegram counts once it has parsed the tags."""
-    return utf16_len(html.unescape(re.sub(r"<[^>]*>", "", text)))
+    return utf16_len(html.unescape(_TAG_RE.sub("", text)))
 
 
 def card_html(card: Card) -> str:
@@ -98,15 +111,24 @@ def card_html(card: Card) -> str:
     long, since the details and the reasons are what the reader came for.
     """
     title = _title_html(card)
-    details = "\n".join(_fields_html(card))
-    footer = f"<i>{_escape(clip(card.footer, MAX_FIELD_CHARS))}</i>" if card.footer else ""
+    footer = f"<i>{escape_text(clip(card.footer, MAX_FIELD_CHARS))}</i>" if card.footer else ""
+    room_utf16 = MAX_MESSAGE_UTF16 - _SAFETY_MARGIN_UTF16
+    details = _fields_html(card)
     fixed = "\n\n".join(part for part in (title, details, footer) if part)
-    budget_utf16 = MAX_MESSAGE_UTF16 - _SAFETY_MARGIN_UTF16 - _visible_len(fixed)
+    if _visible_len(fixed) > room_utf16:
+        # Many long fields (a hostile posting's company, place and pay) share what is left
+        # after the title and footer; a character counts at most 2 UTF-16 units.
+        shared = room_utf16 - _visible_len(title) - _visible_len(footer) - 8
+        labels = sum(utf16_len(field.label) + 3 for field in card.fields)
+        each = (shared - labels) // (2 * len(card.fields))
+        details = _fields_html(card, max(each, MIN_FIELD_CHARS))
+        fixed = "\n\n".join(part for part in (title, details, footer) if part)
+    budget_utf16 = room_utf16 - _visible_len(fixed)
     description = card.description.strip()
     if utf16_len(description) > budget_utf16:
         # A character counts at most 2 UTF-16 units, so half the budget in characters fits.
         description = clip(description, max(budget_utf16 // 2, 0))
-    body = _escape(description)
+    body = escape_text(description)
     heading = f"{title}\n{body}" if body else title
     return "\n\n".join(part for part in (heading, details, footer) if part)
 
@@ -134,6 +156,20 @@ def render_card(card: Card) -> TelegramMessage:
     return TelegramMessage(card_html(card), keyboard(card.buttons))
 
 
+def plain_card(card: Card) -> TelegramMessage:
+    """The card as plain text (sent with no parse mode) with its link written out and only
+    the buttons that carry no URL: the form to fall back on when Telegram refuses the HTML or
+    the link button of a card. Handles stay defused, as in the HTML form."""
+    text = html.unescape(_TAG_RE.sub("", card_html(card)))
+    link = safe_link(card.url)
+    if link:
+        text = f"{text}\n\n{link}"
+    if utf16_len(text) > MAX_MESSAGE_UTF16:
+        text = clip(text, MAX_MESSAGE_UTF16 // 2)
+    buttons = tuple(button for button in card.buttons if button.action is not Action.OPEN)
+    return TelegramMessage(text, keyboard(buttons))
+
+
 def plain_html(text: str) -> str:
     """A catalog or user text shown as is, with nothing in it parsed as markup."""
-    return _escape(clip(text, MAX_MESSAGE_UTF16 // 2))
+    return escape_text(clip(text, MAX_MESSAGE_UTF16 // 2))

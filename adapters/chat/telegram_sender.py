@@ -9,6 +9,10 @@ does not do, so `ChatPacer` here spaces sends per chat.
 
 The sender never decides what happens to an alert: it reports one of the `bot.delivery`
 outcomes and the drainer acts on it (retry later, pause the chat, follow a migrated group).
+One exception keeps a chat's alerts flowing: when Telegram refuses the message itself (a
+400 about the HTML or a button, not the chat), the drainer would hold the chat's later alerts
+behind one that can never go, so the alert is sent again at once as plain text without its
+link button, and a text Telegram refuses too is `Rejected` (kept as failed, not retried).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -32,8 +36,16 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from adapters.chat.telegram_render import render_card
-from bot.delivery import ChatGone, ChatMoved, Delivered, RateLimited, SendOutcome, Transient
+from adapters.chat.telegram_render import TelegramMessage, plain_card, render_card
+from bot.delivery import (
+    ChatGone,
+    ChatMoved,
+    Delivered,
+    RateLimited,
+    Rejected,
+    SendOutcome,
+    Transient,
+)
 from bot.models import Alert, ChatRef
 from bot.render import alert_card
 
@@ -77,6 +89,13 @@ def retry_after_s(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def payload_refused(exc: BadRequest) -> bool:
+    """Telegram refused the message itself (markup it cannot parse, a button URL it will not
+    take), not the chat: sending the same message later would fail the same way."""
+    lowered = exc.message.lower()
+    return not any(marker in lowered for marker in _GONE_MARKERS)
+
+
 def outcome_of(exc: TelegramError) -> SendOutcome:
     """The delivery outcome a Telegram error stands for.
 
@@ -90,10 +109,10 @@ def outcome_of(exc: TelegramError) -> SendOutcome:
     if isinstance(exc, Forbidden):
         return ChatGone(exc.message)
     if isinstance(exc, BadRequest):
-        lowered = exc.message.lower()
-        if any(marker in lowered for marker in _GONE_MARKERS):
+        if not payload_refused(exc):
             return ChatGone(exc.message)
-        # Anything else is kept and retried with backoff: an alert is never dropped here.
+        # `TelegramSender.send` falls back to plain text on these; anything else that gets
+        # here is kept and retried with backoff: an alert is never dropped here.
         return Transient(f"bad request: {exc.message}")
     if isinstance(exc, NetworkError):
         return Transient(exc.message)
@@ -154,18 +173,34 @@ class TelegramSender:
 
     async def send(self, alert: Alert) -> SendOutcome:
         chat = alert.subscription.chat
-        message = render_card(alert_card(alert))
+        card = alert_card(alert)
         await self._pacer.wait(chat.chat_id)
         try:
-            sent = await self._bot.send_message(
-                chat_id=telegram_chat_id(chat),
-                text=message.html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=message.keyboard,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
+            try:
+                sent = await self._send(chat, render_card(card), ParseMode.HTML)
+            except BadRequest as exc:
+                if not payload_refused(exc):
+                    raise
+                _LOG.warning("telegram refused alert %s (%s); sent as text", alert.id, exc)
+                try:
+                    sent = await self._send(chat, plain_card(card), None)
+                except BadRequest as again:
+                    if not payload_refused(again):
+                        raise
+                    return Rejected(f"refused as HTML and as text: {again.message}"[:300])
         except TelegramError as exc:
             outcome = outcome_of(exc)
             _LOG.info("alert %s to %s: %s", alert.id, chat, outcome)
             return outcome
         return Delivered(str(sent.message_id))
+
+    async def _send(
+        self, chat: ChatRef, message: TelegramMessage, parse_mode: ParseMode | None
+    ) -> Message:
+        return await self._bot.send_message(
+            chat_id=telegram_chat_id(chat),
+            text=message.html,
+            parse_mode=parse_mode,
+            reply_markup=message.keyboard,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
