@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from typing import TypedDict
 from urllib.parse import urlsplit
+
+# Opt in to PTB's coming behaviour (durations as timedelta): without it every RetryAfter warns
+# that the int form is deprecated. Our code reads either form (telegram_sender.retry_after_s).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
