@@ -13,6 +13,7 @@ pasted into ten chats is fetched once. A failed fetch is not cached: the next as
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 import sys
@@ -153,14 +154,16 @@ class LinkChecker:
 
     def check_document(self, path: str | Path) -> LinkReport:
         """The verdict for a saved HTML page or text file; no network. Its address is the one
-        the page declares (canonical link, `og:url`, JSON-LD `url`), if any. Raises OSError
-        when the file cannot be read."""
+        the page declares (canonical link, `og:url`, JSON-LD `url`), if any: good enough to
+        flag a look-alike domain, but only claimed, so it never earns a "verified employer"
+        mark (a scam page can declare an employer's real address). Raises OSError when the
+        file cannot be read."""
         file = Path(path)
         with file.open("rb") as handle:
             body = handle.read(MAX_DOCUMENT_BYTES)
         content_type = _DOCUMENT_TYPES.get(file.suffix.lower(), "")
         extracted = extract_posting("", body, content_type)
-        verdict = self._score(extracted, "")
+        verdict = dataclasses.replace(self._score(extracted, ""), verified_employer=None)
         url = extracted.posting.url or None
         return LinkReport(
             canonical_url(url) if url else None, verdict, extracted.posting, True, how=extracted.how

@@ -241,6 +241,20 @@ def test_a_saved_page_is_checked_without_network() -> None:
     assert report.posting is not None and report.posting.title.startswith("AI Trainer")
 
 
+def test_a_saved_page_claiming_an_employers_address_is_not_verified(tmp_path: Path) -> None:
+    page = tmp_path / "claimed.html"
+    page.write_text(
+        '<html><head><link rel="canonical" href="https://boards.greenhouse.io/scaleai/jobs/1">'
+        "<title>AI Trainer</title></head><body><h1>AI Trainer</h1><p>Scale AI is hiring AI "
+        "trainers to review model answers. Apply on our careers page.</p></body></html>",
+        encoding="utf-8",
+    )
+    fetcher = SafeFetcher(resolver=FakeResolver({}), transport=MustNotSendTransport())
+    report = make_checker(fetcher).check_document(page)
+    assert report.url == "https://boards.greenhouse.io/scaleai/jobs/1"
+    assert report.verdict.verified_employer is None
+
+
 def test_a_pasted_recruiter_message_is_checked() -> None:
     fetcher = SafeFetcher(resolver=FakeResolver({}), transport=MustNotSendTransport())
     text = (PAGES_DIR / "recruiter_message.txt").read_text(encoding="utf-8")
