@@ -35,6 +35,7 @@ from bot.store import sources as sources_store
 from bot.store import subscriptions as subscriptions_store
 
 log = logging.getLogger("vigia.poll")
+UNCHANGED_BATCH = 64
 
 
 @dataclass(slots=True)
@@ -108,6 +109,11 @@ class Poller:
         # The poller is the only writer of source rows, so it keeps the hot path's copy: a poll
         # answered 304 then costs one UPDATE and no SELECT. Rarer outcomes drop the copy.
         self._rows: dict[str, sources_store.SourceRow] = {}
+        # Health updates of polls that found nothing new, written together when the burst of
+        # polls in flight ends (or the batch fills): a cycle of 500 boards answering 304 is
+        # then a handful of statements, not 500. Losing them in a crash only makes the next
+        # poll come early.
+        self._unchanged: list[sources_store.Unchanged] = []
 
     async def poll(self, source: Source, *, interval_s: float, force: bool = False) -> PollResult:
         """Poll `source` if it is due (or `force`); never raises for a source's failure."""
@@ -118,6 +124,14 @@ class Poller:
             return await self._poll(source, interval_s=interval_s, force=force)
         finally:
             self._running.discard(source.name)
+            if self._unchanged and (not self._running or len(self._unchanged) >= UNCHANGED_BATCH):
+                await self.flush()
+
+    async def flush(self) -> None:
+        """Write the buffered health of unchanged polls."""
+        polls, self._unchanged = self._unchanged, []
+        if polls:
+            await sources_store.record_unchanged(self._db, polls)
 
     async def _poll(self, source: Source, *, interval_s: float, force: bool) -> PollResult:
         row = await self._row(source)
@@ -154,9 +168,7 @@ class Poller:
     async def _record_unchanged(
         self, row: sources_store.SourceRow, status: str, *, now: float, next_poll_at: float
     ) -> PollResult:
-        await sources_store.record_unchanged(
-            self._db, row.name, status=status, now=now, next_poll_at=next_poll_at
-        )
+        self._unchanged.append(sources_store.Unchanged(row.name, status, now, next_poll_at))
         self._rows[row.name] = dataclasses.replace(
             row,
             last_poll_at=now,
@@ -232,15 +244,29 @@ class Poller:
             )
         self._rows.pop(source.name, None)
         postings = await self._collect(source, source.parse(response))
-        return await self._store(
+        etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
+        result = await self._store(
             source,
             postings,
             first_poll=not row.first_poll_done,
-            validators=(response.headers.get("etag"), response.headers.get("last-modified")),
+            validators=(etag, last_modified),
             body_sha256=body_sha256,
             status=str(response.status_code),
             next_poll_at=next_poll_at,
         )
+        self._rows[source.name] = dataclasses.replace(
+            row,
+            etag=etag,
+            last_modified=last_modified,
+            body_sha256=body_sha256,
+            last_poll_at=now,
+            last_status=result.status,
+            consecutive_failures=0,
+            next_poll_at=next_poll_at,
+            postings_seen=row.postings_seen + result.new,
+            first_poll_done=True,
+        )
+        return result
 
     async def _collect(self, source: Source, page: Page) -> list[Posting]:
         """The first page's postings and those of the pages it links, up to `max_pages`."""

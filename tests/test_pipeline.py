@@ -123,6 +123,8 @@ async def test_unchanged_body_without_validators_is_not_parsed_again(
     result = await poller.poll(source, interval_s=600)
     assert result.status == "unchanged"
     assert source.parses == 1
+    row = await sources_store.get_source(db, source.name)
+    assert row is not None and row.last_status == "unchanged" and row.last_poll_at == clock.now
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,11 @@ class Database:
             cursor = await self.conn.execute(sql, parameters)
             return cursor.rowcount
 
+    async def write_many(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+        """One statement over many rows, atomic as a whole."""
+        async with self._write_lock:
+            await self.conn.executemany(sql, rows)
+
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()

@@ -78,15 +78,23 @@ async def record_success(
     )
 
 
-async def record_unchanged(
-    db: Database, name: str, *, status: str, now: float, next_poll_at: float
-) -> None:
-    """A poll that found nothing new (304, or the same body): only the health columns move."""
-    await db.write(
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """A poll that found nothing new (304, or the same body)."""
+
+    name: str
+    status: str
+    now: float
+    next_poll_at: float
+
+
+async def record_unchanged(db: Database, polls: list[Unchanged]) -> None:
+    """Only the health columns move; many polls in one statement."""
+    await db.write_many(
         """UPDATE sources SET last_poll_at = ?, last_status = ?, consecutive_failures = 0,
                next_poll_at = ?, first_poll_done = 1
            WHERE name = ?""",
-        (now, status, next_poll_at, name),
+        [(p.now, p.status, p.next_poll_at, p.name) for p in polls],
     )
 
 
