@@ -12,7 +12,6 @@ import dataclasses
 import email.utils
 import hashlib
 import logging
-import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -350,10 +349,6 @@ class Poller:
         result.new_postings = fresh_postings
         result.relevant = len(relevant_rows)
         return result
-
-
-def jittered(interval_s: float, jitter_s: float, rng: random.Random | None = None) -> float:
-    return interval_s + (rng or random).uniform(0, jitter_s)
 
 
 def utc_iso(timestamp: float | None) -> str | None:

@@ -82,14 +82,6 @@ async def chat_subscriptions(db: Database, chat: ChatRef) -> list[Subscription]:
         return [_row(row) for row in await cursor.fetchall()]
 
 
-async def get_subscription(db: Database, subscription_id: int) -> Subscription | None:
-    async with db.conn.execute(
-        "SELECT * FROM subscriptions WHERE id = ?", (subscription_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _row(row) if row else None
-
-
 async def delete_subscriptions(db: Database, chat: ChatRef, subscription_id: int | None) -> int:
     """Delete one (or every) subscription of a chat; pending alerts for it go with it."""
     query = "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ?"
