@@ -22,6 +22,7 @@ from bot.linkcheck import LinkChecker
 from bot.models import ChatRef, Filter, Pay, PayPeriod
 from bot.outbox import OutboxDrainer
 from bot.pipeline import Poller
+from bot.ratelimit import SlidingWindowLimiter
 from bot.relevance import RelevanceFilter
 from bot.safefetch import FetchLimits, SafeFetcher
 from bot.scam import Reputation, ScamChecker
@@ -171,6 +172,7 @@ async def build_app(settings: Settings) -> App:
     services = Services(
         db=db,
         linkchecker=linkchecker,
+        limiter=SlidingWindowLimiter(max_events=link.checks_per_user, window_s=link.check_window_s),
         configured_sources=[(source.kind, source.name) for source, _ in sources],
     )
     return App(settings, db, http, fetcher, checker, linkchecker, poller, services, sources)

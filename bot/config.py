@@ -177,6 +177,8 @@ class LinkCheckSettings(_Section):
     timeout_s: float = Field(10.0, gt=0, le=60)
     max_bytes: int = Field(2_000_000, ge=10_000)
     max_redirects: int = Field(5, ge=0, le=10)
+    checks_per_user: int = Field(10, ge=1)
+    check_window_s: float = Field(60.0, gt=0)
 
 
 class ConsoleSettings(_Section):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.matching import CompiledFilter
 from bot.models import ChatRef, Filter, Posting, Subscription, Verdict
 from bot.pipeline import utc_iso
+from bot.ratelimit import SlidingWindowLimiter
 from bot.render import Card, breakdown_card, verdict_card
 from bot.store import Database
 from bot.store import postings as postings_store
@@ -36,6 +37,9 @@ _TRAILING = ".,;:!?)]}>»”’"
 MIN_WORDS_FOR_TEXT_CHECK = 4
 SUMMARY_CHARS = 300
 PREVIEW_SCAN = 500
+#: "Is this legit?" checks one person may ask for in a window (a message with links is one).
+DEFAULT_CHECKS_PER_WINDOW = 10
+DEFAULT_CHECK_WINDOW_S = 60.0
 
 
 class ReportKind(StrEnum):
@@ -80,18 +84,32 @@ class Services:
         db: Database,
         linkchecker: LinkChecker,
         configured_sources: Sequence[tuple[str, str]] = (),
+        limiter: SlidingWindowLimiter | None = None,
     ) -> None:
         self._db = db
         self._linkchecker = linkchecker
+        self._limiter = limiter or SlidingWindowLimiter(
+            max_events=DEFAULT_CHECKS_PER_WINDOW, window_s=DEFAULT_CHECK_WINDOW_S
+        )
         self._configured_sources = list(configured_sources)  # (kind, name)
 
     # -- "is this legit?" --------------------------------------------------------------------
 
-    async def legit(self, *, url: str | None, text: str | None, language: str) -> LegitResult:
+    async def legit(
+        self,
+        *,
+        url: str | None,
+        text: str | None,
+        language: str,
+        requester: str | None = None,
+    ) -> LegitResult:
         """Check one link and/or one pasted text (at least one). Never raises for bad input:
-        a refused or dead link still yields a verdict from what is known, with a note."""
+        a refused or dead link still yields a verdict from what is known, with a note.
+        With a `requester` (a chat user), raises TooManyRequests past their limit."""
         if not url and not (text and text.strip()):
             raise ValueError("legit needs a url or a text")
+        if requester is not None:
+            self._limiter.acquire(requester)
         if url:
             report = await self._linkchecker.check_url(url, text=text or "")
         else:
@@ -99,10 +117,13 @@ class Services:
         return await self._store_report(report, text=text or "", language=language)
 
     async def legit_message(
-        self, text: str, *, language: str, max_links: int = 5
+        self, text: str, *, language: str, max_links: int = 5, requester: str | None = None
     ) -> list[LegitResult]:
         """Check a chat message: its text as an offer (when it says more than its links), and
-        each distinct link in it, at most `max_links`; the text's result comes first."""
+        each distinct link in it, at most `max_links`; the text's result comes first. A
+        message counts once against its `requester`'s limit, however many links it holds."""
+        if requester is not None:
+            self._limiter.acquire(requester)
         links = find_links(text)[:max_links]
         remainder = _LINK_RE.sub(" ", text)
         results: list[LegitResult] = []

@@ -216,6 +216,21 @@ async def legit_check_id(bot: BotHarness) -> int:
     return int(custom_ids(result.body)[0].rsplit(":", 1)[1])
 
 
+async def test_a_flood_of_checks_gets_told_when_to_try_again(bot: BotHarness) -> None:
+    for _ in range(10):  # the default limit is 10 checks a minute per person
+        result = await bot.interact_result(slash_payload("legit", [option("text", SCAM_TEXT)]))
+        assert result.body["embeds"]
+    refused = await bot.interact_result(
+        slash_payload("legit", [option("text", SCAM_TEXT)], locale="en-US")
+    )
+    assert "Try again in" in refused.body["content"] and not refused.body.get("embeds")
+    assert refused.body["flags"] & EPHEMERAL
+    other = await bot.interact_result(
+        slash_payload("legit", [option("text", SCAM_TEXT)], user_id=700000000000007777)
+    )
+    assert other.body["embeds"]
+
+
 async def test_why_button_works_after_a_restart(bot: BotHarness) -> None:
     check_id = await legit_check_id(bot)
     await bot.restart()

@@ -178,3 +178,19 @@ async def test_an_admin_confirmed_report_flags_near_copies_even_after_a_restart(
         await services.legit(url=None, text=reworded, language="en")
     ).verdict.matched_script is None
     assert await scripts_store.confirmed_scripts(db) == []
+
+
+async def test_a_flood_of_checks_from_one_person_is_refused_and_changes_nothing(
+    services: Services, db: Database
+) -> None:
+    from bot.ratelimit import TooManyRequests
+
+    for _ in range(10):
+        await services.legit(url=None, text=SCAM_TEXT, language="en", requester="telegram:9")
+    async with db.conn.execute("SELECT COUNT(*) FROM checks") as cursor:
+        before = await cursor.fetchone()
+    with pytest.raises(TooManyRequests):
+        await services.legit_message(SCAM_TEXT, language="en", requester="telegram:9")
+    async with db.conn.execute("SELECT COUNT(*) FROM checks") as cursor:
+        assert await cursor.fetchone() == before
+    await services.legit(url=None, text=SCAM_TEXT, language="en", requester="telegram:10")

@@ -137,6 +137,20 @@ async def test_a_forwarded_recruiter_message_without_a_link_is_checked_as_text(
     assert len(labels(card)) == 3  # Why? / Report / Looks fine, in Spanish
 
 
+async def test_a_flood_of_messages_gets_a_polite_wait_not_more_checks(
+    telegram_bot: TelegramHarness,
+) -> None:
+    flooder = person(118, language_code="en")
+    chat = private_chat(flooder)
+    for _ in range(11):  # the default limit is 10 checks a minute
+        await telegram_bot.client.send_message(flooder, chat, RECRUITER_MESSAGE)
+    answers = await telegram_bot.client.wait_for(118, 11)
+    # Updates are handled concurrently, so the refusal may come before the last cards.
+    cards = [answer for answer in answers if labels(answer)]
+    waits = [answer for answer in answers if "Try again in" in visible(answer)]
+    assert (len(cards), len(waits)) == (10, 1)
+
+
 async def test_legit_as_a_reply_in_a_group_checks_the_replied_message(
     telegram_bot: TelegramHarness,
 ) -> None:

@@ -17,6 +17,7 @@ from adapters.chat.discord_buttons import card_view, or_missing
 from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text, services_of
 from adapters.chat.discord_render import card_to_embed, sources_embed
 from adapters.chat.discord_translator import localized, localized_options
+from bot.ratelimit import TooManyRequests
 from bot.services import LegitResult
 
 MAX_MESSAGE_LINKS = 5
@@ -45,7 +46,13 @@ async def legit(
         await reply_text(interaction, "discord.legit.need_input", language)
         return
     await interaction.response.defer(ephemeral=private, thinking=True)
-    result = await services_of(interaction).legit(url=url, text=text, language=language)
+    try:
+        result = await services_of(interaction).legit(
+            url=url, text=text, language=language, requester=requester_of(interaction)
+        )
+    except TooManyRequests as exc:
+        await reply_text(interaction, exc.message_key, language, **exc.params)
+        return
     await _send_result(interaction, result, ephemeral=private)
 
 
@@ -57,14 +64,26 @@ async def check_message(interaction: discord.Interaction[Any], message: discord.
         await reply_text(interaction, "discord.legit.empty_message", language)
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
-    results = await services_of(interaction).legit_message(
-        text, language=language, max_links=MAX_MESSAGE_LINKS
-    )
+    try:
+        results = await services_of(interaction).legit_message(
+            text,
+            language=language,
+            max_links=MAX_MESSAGE_LINKS,
+            requester=requester_of(interaction),
+        )
+    except TooManyRequests as exc:
+        await reply_text(interaction, exc.message_key, language, **exc.params)
+        return
     if not results:
         await reply_text(interaction, "discord.legit.empty_message", language)
         return
     for result in results:  # one message each: every card keeps its own buttons
         await _send_result(interaction, result, ephemeral=True)
+
+
+def requester_of(interaction: discord.Interaction[Any]) -> str:
+    """Whom a check counts against, for the per-person limit."""
+    return f"discord:{interaction.user.id}"
 
 
 def message_text(message: discord.Message) -> str:

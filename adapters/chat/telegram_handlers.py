@@ -38,7 +38,8 @@ from adapters.chat.telegram_chat import (
     user_key,
 )
 from adapters.chat.telegram_render import render_card
-from bot.i18n import normalize_language
+from bot.i18n import normalize_language, t
+from bot.ratelimit import TooManyRequests
 from bot.render import Action, parse_payload
 from bot.services import ReportKind, Services
 
@@ -98,9 +99,17 @@ class CheckHandlers:
             await reply_text(update, tg("legit.nothing", language))
             return
         await show_typing(update, context)
-        results = await self.services.legit_message(
-            text, language=language, max_links=MAX_LINKS_PER_MESSAGE
-        )
+        user = update.effective_user
+        try:
+            results = await self.services.legit_message(
+                text,
+                language=language,
+                max_links=MAX_LINKS_PER_MESSAGE,
+                requester=user_key(user.id) if user else None,
+            )
+        except TooManyRequests as exc:
+            await reply_text(update, t(exc.message_key, language, **exc.params))
+            return
         for result in results:
             await reply(update, render_card(result.card))
 
