@@ -105,8 +105,9 @@ class Poller:
         self._in_flight = asyncio.Semaphore(settings.max_concurrent_requests)
         self._clock = clock
         self._running: set[str] = set()
-        # The poller is the only writer of source rows, so it keeps the hot path's copy: a poll
-        # answered 304 then costs one UPDATE and no SELECT. Rarer outcomes drop the copy.
+        # The poller is the only writer of source rows, so it keeps a copy of each, updated as
+        # it writes: a poll then reads nothing from the store. A failure drops the copy, and
+        # the next poll reads the row again.
         self._rows: dict[str, sources_store.SourceRow] = {}
         # Health updates of polls that found nothing new, written together when the burst of
         # polls in flight ends (or the batch fills): a cycle of 500 boards answering 304 is
@@ -164,6 +165,12 @@ class Poller:
             self._rows[source.name] = row
         return row
 
+    def _forget(self, name: str) -> None:
+        """Drop what the poller holds for a source before writing its row another way: the
+        cached copy, and a buffered unchanged poll that a later flush would write over it."""
+        self._rows.pop(name, None)
+        self._unchanged = [poll for poll in self._unchanged if poll.name != name]
+
     async def _record_unchanged(
         self, row: sources_store.SourceRow, status: str, *, now: float, next_poll_at: float
     ) -> PollResult:
@@ -181,7 +188,7 @@ class Poller:
     async def _record_failure(
         self, source: Source, row: sources_store.SourceRow, exc: SourceError, *, interval_s: float
     ) -> PollResult:
-        self._rows.pop(source.name, None)
+        self._forget(source.name)
         now = self._clock()
         failures = row.consecutive_failures + 1
         delay_s = backoff_s(
@@ -241,7 +248,7 @@ class Poller:
             return await self._record_unchanged(
                 row, "unchanged", now=now, next_poll_at=next_poll_at
             )
-        self._rows.pop(source.name, None)
+        self._forget(source.name)
         postings = await self._collect(source, source.parse(response))
         etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
         result = await self._store(

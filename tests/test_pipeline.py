@@ -286,3 +286,44 @@ async def test_redirects_of_a_moved_board_are_followed(
     old = payload_server.serve(PATH, b"", status=301, headers={"Location": "/v1/boards/new/jobs"})
     result = await make_poller(db, http, clock).poll(greenhouse(old), interval_s=600)
     assert result.new == 1
+
+
+async def test_a_failure_is_not_overwritten_by_an_earlier_unchanged_poll_of_the_same_source(
+    db, http, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    """Unchanged polls are written when a burst of polls ends; a failure of the same source in
+    the meantime must survive that write, or its backoff would reset."""
+    from aiohttp import web
+
+    release = asyncio.Event()
+
+    async def slow_board(request: web.Request) -> web.Response:
+        await release.wait()
+        return web.Response(body=greenhouse_jobs([]), content_type="application/json")
+
+    app = web.Application()
+    app.router.add_get("/v1/boards/slow/jobs", slow_board)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        url = payload_server.serve(PATH, greenhouse_jobs([TRAINER]), headers={"ETag": '"1"'})
+        source = greenhouse(url)
+        poller = make_poller(db, http, clock)
+        await poller.poll(source, interval_s=600)
+        slow = greenhouse(f"http://{host}:{port}/v1/boards/slow/jobs", board="slow")
+        burst = asyncio.create_task(poller.poll(slow, interval_s=600))  # keeps the burst open
+
+        assert (await poller.poll(source, interval_s=600, force=True)).status == "304"
+        payload_server.serve(PATH, b"down", status=500)
+        failed = await poller.poll(source, interval_s=600, force=True)
+        release.set()
+        await burst  # the burst ends: the buffered unchanged polls are written now
+    finally:
+        release.set()
+        await runner.cleanup()
+    assert failed.status.startswith("error")
+    row = await sources_store.get_source(db, source.name)
+    assert row is not None and row.consecutive_failures == 1
