@@ -19,6 +19,7 @@ import pytest
 from aiohttp import web
 
 from bot.store import open_database
+from tests.sources_helpers import local_server
 
 PAGES_DIR = Path(__file__).parent / "data" / "pages"
 
@@ -144,17 +145,9 @@ class LocalSite:
 @pytest.fixture
 async def local_site() -> AsyncIterator[LocalSite]:
     site = LocalSite()
-    app = web.Application()
-    app.router.add_route("GET", "/{tail:.*}", site.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    site.port = int(runner.addresses[0][1])
-    try:
+    async with local_server(site.handle, method="GET") as port:
+        site.port = port
         yield site
-    finally:
-        await runner.cleanup()
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ class Harness:
 def make_poller(
     db: Database, http: httpx.AsyncClient, clock: FakeClock, **polling: object
 ) -> Poller:
-    settings = PollingSettings(**polling)  # type: ignore[arg-type]
+    settings = PollingSettings(**polling)
     relevance = RelevanceSettings()
     return Poller(
         db=db,

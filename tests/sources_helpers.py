@@ -17,11 +17,12 @@ every request it receives so a test can check the headers a source sent.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import random
 import zlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -107,22 +108,31 @@ def _not_modified(request: web.Request, headers: Mapping[str, str]) -> bool:
     return bool(last_modified and if_modified_since == last_modified)
 
 
+@contextlib.asynccontextmanager
+async def local_server(
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]], *, method: str = "*"
+) -> AsyncIterator[int]:
+    """Serve every path with `handler` on 127.0.0.1, on a port the OS picks (yielded), until
+    the block ends."""
+    app = web.Application()
+    app.router.add_route(method, "/{tail:.*}", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        yield int(runner.addresses[0][1])
+    finally:
+        await runner.cleanup()
+
+
 @pytest.fixture
 async def payload_server() -> AsyncIterator[PayloadServer]:
     """A running PayloadServer on 127.0.0.1, stopped after the test."""
     server = PayloadServer()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", server._handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    server.base_url = f"http://{host}:{port}"
-    try:
+    async with local_server(server._handle) as port:
+        server.base_url = f"http://127.0.0.1:{port}"
         yield server
-    finally:
-        await runner.cleanup()
 
 
 # -- generated payloads ----------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -21,19 +20,9 @@ from adapters.chat.discord_render import (
     safe_url,
 )
 from adapters.chat.discord_translator import CatalogTranslator, localized
-from bot.models import (
-    Alert,
-    ChatRef,
-    Filter,
-    Pay,
-    PayPeriod,
-    Posting,
-    RiskLevel,
-    Signal,
-    Subscription,
-    Verdict,
-)
+from bot.models import Alert, ChatRef, RiskLevel, Signal, Verdict
 from bot.render import LEVEL_COLOURS, Card, Field, alert_card, verdict_card
+from tests.chat_helpers import chat_alert
 
 FEE = Signal("fee", 40, "pay $50 for the training kit", "signal.fee")
 TELEGRAM = Signal("contact_move", 25, "Telegram @hr_jobs", "signal.contact_move")
@@ -48,24 +37,16 @@ def make_alert(
     language: str = "en",
     verdict: Verdict | None = None,
 ) -> Alert:
-    posting = Posting(
-        source="greenhouse:scaleai",
-        native_id="123",
-        url=url,
+    """A job paying 20–35 USD an hour, posted 2025-01-14, for a Discord channel; check 42."""
+    return chat_alert(
+        ChatRef("discord", "700000000000000200"),
+        verdict or Verdict(risk=55, level=RiskLevel.CAUTION, reasons=(FEE, TELEGRAM)),
         title=title,
         company=company,
-        location="Madrid",
-        remote=True,
-        pay=Pay(20, 35, "USD", PayPeriod.HOUR),
+        url=url,
         description=description,
-        posted_at=datetime(2025, 1, 14, 9, 30, tzinfo=UTC),
-    )
-    subscription = Subscription(7, ChatRef("discord", "700000000000000200"), Filter(), language)
-    return Alert(
-        id=1,
-        posting=posting,
-        verdict=verdict or Verdict(risk=55, level=RiskLevel.CAUTION, reasons=(FEE, TELEGRAM)),
-        subscription=subscription,
+        language=language,
+        subscription_id=7,
         check_id=42,
     )
 

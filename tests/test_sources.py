@@ -49,6 +49,12 @@ def by_id(postings: list[Posting]) -> dict[str, Posting]:
     return {posting.native_id: posting for posting in postings}
 
 
+def assert_fields(posting: Posting, **expected: object) -> None:
+    """Each named field of `posting` equals its expected value (all compared at once, so a
+    failure shows every field that differs)."""
+    assert {name: getattr(posting, name) for name in expected} == expected
+
+
 def assert_plain(text: str) -> None:
     assert text, "description is empty"
     assert not _TAG_OR_ENTITY.search(text), f"markup left in {text!r}"
@@ -76,28 +82,34 @@ async def test_greenhouse_maps_fields_and_skips_a_bad_job(payload_server: Payloa
 
     assert set(postings) == {"7012345", "7012346"}  # the job without an id is skipped
     trainer = postings["7012345"]
-    assert trainer.source == "greenhouse:nimbus"
-    assert trainer.title == "AI Trainer - Spanish (Remote)"
-    assert trainer.company == "Nimbus Annotation"
-    assert trainer.url == "https://careers.nimbusannotation.com/jobs?gh_jid=7012345"
-    assert trainer.company_domain == "nimbusannotation.com"
-    assert trainer.location == "Remote - LATAM"
-    assert trainer.remote is True
-    assert trainer.pay == Pay(20, 30, "USD", PayPeriod.HOUR)  # from the Spanish text
-    assert trainer.posted_at == datetime(2026, 11, 18, 17, 0, tzinfo=UTC)  # first_published
-    assert trainer.language == "es"
+    assert_fields(
+        trainer,
+        source="greenhouse:nimbus",
+        title="AI Trainer - Spanish (Remote)",
+        company="Nimbus Annotation",
+        url="https://careers.nimbusannotation.com/jobs?gh_jid=7012345",
+        company_domain="nimbusannotation.com",
+        location="Remote - LATAM",
+        remote=True,
+        pay=Pay(20, 30, "USD", PayPeriod.HOUR),  # from the Spanish text
+        posted_at=datetime(2026, 11, 18, 17, 0, tzinfo=UTC),  # first_published
+        language="es",
+    )
     assert_plain(trainer.description)
     assert trainer.description.startswith("Buscamos entrenadores de IA nativos en español")
     assert "- Escribir y corregir respuestas\n- Clasificar" in trainer.description
     assert "R&D incluido" in trainer.description
 
     accountant = postings["7012346"]
-    assert accountant.company == "Nimbus"  # no company_name: the board slug, title-cased
-    assert accountant.company_domain is None  # a greenhouse.io link says nothing of the company
-    assert accountant.remote is None
-    assert accountant.pay == Pay(120_000, 150_000, "USD", PayPeriod.YEAR)  # pay_input_ranges
-    assert accountant.posted_at == datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
-    assert accountant.language == "en"
+    assert_fields(
+        accountant,
+        company="Nimbus",  # no company_name: the board slug, title-cased
+        company_domain=None,  # a greenhouse.io link says nothing of the company
+        remote=None,
+        pay=Pay(120_000, 150_000, "USD", PayPeriod.YEAR),  # pay_input_ranges
+        posted_at=datetime(2026, 11, 19, 15, 0, tzinfo=UTC),
+        language="en",
+    )
 
 
 async def test_greenhouse_documented_example(payload_server: PayloadServer) -> None:
@@ -106,12 +118,15 @@ async def test_greenhouse_documented_example(payload_server: PayloadServer) -> N
     )
     source = build_source("greenhouse", board="vaulttec", url=url, name=None, company="Vault-Tec")
     [posting] = (await poll(source)).postings
-    assert posting.native_id == "127817"
-    assert posting.title == "Vault Designer"
-    assert posting.company == "Vault-Tec"
-    assert posting.location == "NYC"
-    assert posting.url == "https://boards.greenhouse.io/vaulttec/jobs/127817"
-    assert posting.posted_at == datetime(2016, 1, 14, 15, 55, 28, tzinfo=UTC)
+    assert_fields(
+        posting,
+        native_id="127817",
+        title="Vault Designer",
+        company="Vault-Tec",
+        location="NYC",
+        url="https://boards.greenhouse.io/vaulttec/jobs/127817",
+        posted_at=datetime(2016, 1, 14, 15, 55, 28, tzinfo=UTC),
+    )
     assert_plain(posting.description)
     assert posting.description.startswith("This is the job description.\n\nAny HTML included")
 
@@ -148,14 +163,17 @@ async def test_lever_maps_fields(payload_server: PayloadServer) -> None:
     postings = by_id((await poll(source)).postings)
 
     annotator = postings["5ac21346-8e0c-4494-8e7a-3eb92ff77902"]
-    assert annotator.source == "lever:humandata"
-    assert annotator.title == "RLHF Data Annotator (English)"
-    assert annotator.company == "Human Data Co"
-    assert annotator.url == "https://jobs.lever.co/humandata/5ac21346-8e0c-4494-8e7a-3eb92ff77902"
-    assert annotator.location == "Anywhere"
-    assert annotator.remote is True
-    assert annotator.pay == Pay(25, 45, "USD", PayPeriod.HOUR)  # salaryRange
-    assert annotator.posted_at == datetime(2025, 11, 20, 8, 0, tzinfo=UTC)  # epoch ms
+    assert_fields(
+        annotator,
+        source="lever:humandata",
+        title="RLHF Data Annotator (English)",
+        company="Human Data Co",
+        url="https://jobs.lever.co/humandata/5ac21346-8e0c-4494-8e7a-3eb92ff77902",
+        location="Anywhere",
+        remote=True,
+        pay=Pay(25, 45, "USD", PayPeriod.HOUR),  # salaryRange
+        posted_at=datetime(2025, 11, 20, 8, 0, tzinfo=UTC),  # epoch ms
+    )
     assert_plain(annotator.description)
     assert "rewrite model answers & explain why" in annotator.description
     assert "What you will do\n- Compare two answers\n- Write a better one" in annotator.description
@@ -207,15 +225,18 @@ async def test_ashby_documented_example(payload_server: PayloadServer) -> None:
     )
     source = build_source("ashby", board="example", url=url, name=None, company=None)
     [posting] = (await poll(source)).postings
-    assert posting.native_id == "example_job"  # no id in the example: the job URL's slug
-    assert posting.title == "Product Manager"
-    assert posting.company == "Example"
-    assert posting.url == "https://jobs.ashbyhq.com/example_job"
-    assert posting.location == "Houston, TX"
-    assert posting.remote is True
-    assert posting.pay == Pay(81_000, 87_000, "USD", PayPeriod.YEAR)  # Salary, not equity
-    assert posting.posted_at == datetime(2021, 4, 30, 16, 21, 55, 393000, tzinfo=UTC)
-    assert posting.description == "Join our team"
+    assert_fields(
+        posting,
+        native_id="example_job",  # no id in the example: the job URL's slug
+        title="Product Manager",
+        company="Example",
+        url="https://jobs.ashbyhq.com/example_job",
+        location="Houston, TX",
+        remote=True,
+        pay=Pay(81_000, 87_000, "USD", PayPeriod.YEAR),  # Salary, not equity
+        posted_at=datetime(2021, 4, 30, 16, 21, 55, 393000, tzinfo=UTC),
+        description="Join our team",
+    )
 
 
 def _ashby_job(job_id: str, **extra: object) -> dict[str, object]:
@@ -302,12 +323,15 @@ async def test_workable_documented_example(payload_server: PayloadServer) -> Non
     [posting] = (
         await poll(build_source("workable", board="groove-tech", url=url, name=None, company=None))
     ).postings
-    assert posting.native_id == "GROOV006"
-    assert posting.title == "Finance Manager"
-    assert posting.company == "Groove Tech"
-    assert posting.location == "London, London, United Kingdom"
-    assert posting.url == "https://groove-tech.workable.com/jobs/724378555"
-    assert posting.posted_at == datetime(2019, 4, 7, tzinfo=UTC)
+    assert_fields(
+        posting,
+        native_id="GROOV006",
+        title="Finance Manager",
+        company="Groove Tech",
+        location="London, London, United Kingdom",
+        url="https://groove-tech.workable.com/jobs/724378555",
+        posted_at=datetime(2019, 4, 7, tzinfo=UTC),
+    )
 
 
 async def test_remoteok_recorded_response(payload_server: PayloadServer) -> None:
@@ -316,12 +340,15 @@ async def test_remoteok_recorded_response(payload_server: PayloadServer) -> None
     postings = by_id((await poll(source)).postings)
     assert set(postings) == {"1059249", "1059244"}  # the legal notice is not a job
     jump = postings["1059244"]
-    assert jump.title == "Software Engineer"
-    assert jump.company == "Jump"
-    assert jump.remote is True
-    assert jump.pay == Pay(180_000, 220_000, "USD", PayPeriod.YEAR)
-    assert jump.url == "https://applicantai.com/jump/software-engineer/3439"  # no ?ref, no #apply
-    assert jump.posted_at == datetime(2024, 12, 3, 20, 49, 15, tzinfo=UTC)
+    assert_fields(
+        jump,
+        title="Software Engineer",
+        company="Jump",
+        remote=True,
+        pay=Pay(180_000, 220_000, "USD", PayPeriod.YEAR),
+        url="https://applicantai.com/jump/software-engineer/3439",  # no ?ref, no #apply
+        posted_at=datetime(2024, 12, 3, 20, 49, 15, tzinfo=UTC),
+    )
     assert_plain(jump.description)
     assert "- All Elixir/Phoenix/LiveView" in jump.description
 
@@ -338,16 +365,19 @@ async def test_remotive_documented_example_searched_by_board(payload_server: Pay
 
     [sent] = payload_server.requests_to("/api/remote-jobs")
     assert sent.query == "search=ai trainer"  # as the server decodes it
-    assert posting.source == "remotive:ai trainer"
-    assert posting.native_id == "123"
-    assert posting.title == "Lead Developer"
-    assert posting.company == "Remotive"
-    assert posting.url == "https://remotive.io/remote-jobs/product/lead-developer-123"  # link back
-    assert posting.location == "Worldwide"
-    assert posting.remote is True
-    assert posting.pay == Pay(40_000, 50_000, "USD", PayPeriod.YEAR)  # from the salary text
-    assert posting.posted_at == datetime(2020, 2, 15, 10, 23, 26, tzinfo=UTC)  # no offset: UTC
-    assert posting.description == "The full HTML job description here"
+    assert_fields(
+        posting,
+        source="remotive:ai trainer",
+        native_id="123",
+        title="Lead Developer",
+        company="Remotive",
+        url="https://remotive.io/remote-jobs/product/lead-developer-123",  # link back
+        location="Worldwide",
+        remote=True,
+        pay=Pay(40_000, 50_000, "USD", PayPeriod.YEAR),  # from the salary text
+        posted_at=datetime(2020, 2, 15, 10, 23, 26, tzinfo=UTC),  # no offset: UTC
+        description="The full HTML job description here",
+    )
 
 
 def test_remotive_and_himalayas_search_only_when_a_board_is_given() -> None:
@@ -372,15 +402,18 @@ async def test_himalayas_maps_fields(payload_server: PayloadServer) -> None:
     trainer = postings[
         "https://himalayas.app/companies/pearl-data/jobs/ai-trainer-spanish-writing-freelance"
     ]
-    assert trainer.source == "himalayas:ai trainer"
-    assert trainer.title == "AI Trainer - Spanish Writing (Freelance)"
-    assert trainer.company == "Pearl Data"
-    assert trainer.url == "https://jobs.pearldata.example/apply/ai-trainer-spanish"
-    assert trainer.location == "Mexico, Colombia, Argentina"
-    assert trainer.remote is True
-    assert trainer.pay == Pay(20, 35, "USD", PayPeriod.HOUR)  # salaryPeriod "hourly"
-    assert trainer.posted_at == datetime(2025, 11, 27, 9, 45, tzinfo=UTC)  # epoch ms
-    assert trainer.language == "es"
+    assert_fields(
+        trainer,
+        source="himalayas:ai trainer",
+        title="AI Trainer - Spanish Writing (Freelance)",
+        company="Pearl Data",
+        url="https://jobs.pearldata.example/apply/ai-trainer-spanish",
+        location="Mexico, Colombia, Argentina",
+        remote=True,
+        pay=Pay(20, 35, "USD", PayPeriod.HOUR),  # salaryPeriod "hourly"
+        posted_at=datetime(2025, 11, 27, 9, 45, tzinfo=UTC),  # epoch ms
+        language="es",
+    )
     assert_plain(trainer.description)
     assert "- Trabajo 100% remoto" in trainer.description
 
@@ -458,19 +491,16 @@ async def test_rss_feed_from_we_work_remotely(payload_server: PayloadServer) -> 
     postings = (await poll(source)).postings
     assert [p.title for p in postings] == ["AI Writing Evaluator", "Senior Accountant"]
     evaluator = postings[0]
-    assert evaluator.source == "rss:wwr"
-    assert (
-        evaluator.native_id
-        == "https://weworkremotely.com/remote-jobs/pearl-data-ai-writing-evaluator"
-    )
-    assert evaluator.url == "https://weworkremotely.com/remote-jobs/pearl-data-ai-writing-evaluator"
-    assert evaluator.location == "Anywhere in the World"
-    assert evaluator.remote is True
-    assert evaluator.pay == Pay(30, 30, "USD", PayPeriod.HOUR)
-    assert evaluator.posted_at == datetime(2026, 11, 24, 14, 5, tzinfo=UTC)
-    assert (
-        evaluator.description
-        == "Evaluate AI-written answers & score them.\n\n- $30/hour\n- Flexible hours"
+    assert_fields(
+        evaluator,
+        source="rss:wwr",
+        native_id="https://weworkremotely.com/remote-jobs/pearl-data-ai-writing-evaluator",
+        url="https://weworkremotely.com/remote-jobs/pearl-data-ai-writing-evaluator",
+        location="Anywhere in the World",
+        remote=True,
+        pay=Pay(30, 30, "USD", PayPeriod.HOUR),
+        posted_at=datetime(2026, 11, 24, 14, 5, tzinfo=UTC),
+        description="Evaluate AI-written answers & score them.\n\n- $30/hour\n- Flexible hours",
     )
 
 
@@ -503,15 +533,18 @@ async def test_atom_feed(payload_server: PayloadServer) -> None:
     [posting] = (
         await poll(build_source("rss", board=None, url=url, name=None, company="Datos Abiertos"))
     ).postings
-    assert posting.source == "rss:127.0.0.1"
-    assert posting.native_id == "tag:empleos.example.org,2026:oferta-4411"
-    assert posting.title == "Entrenador de IA (teletrabajo)"
-    assert posting.company == "Datos Abiertos"
-    assert posting.url == "https://empleos.example.org/ofertas/4411"
-    assert posting.remote is True
-    assert posting.pay == Pay(18.5, 22, "EUR", PayPeriod.HOUR)
-    assert posting.posted_at == datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
-    assert posting.language == "es"
+    assert_fields(
+        posting,
+        source="rss:127.0.0.1",
+        native_id="tag:empleos.example.org,2026:oferta-4411",
+        title="Entrenador de IA (teletrabajo)",
+        company="Datos Abiertos",
+        url="https://empleos.example.org/ofertas/4411",
+        remote=True,
+        pay=Pay(18.5, 22, "EUR", PayPeriod.HOUR),
+        posted_at=datetime(2026, 11, 25, 8, 0, tzinfo=UTC),
+        language="es",
+    )
     assert_plain(posting.description)
 
 

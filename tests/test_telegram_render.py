@@ -12,42 +12,33 @@ from adapters.chat.telegram_render import (
     safe_link,
     utf16_len,
 )
-from bot.models import (
-    Alert,
-    ChatRef,
-    Filter,
-    Pay,
-    PayPeriod,
-    Posting,
-    RiskLevel,
-    Signal,
-    Subscription,
-    Verdict,
-)
+from bot.models import Alert, ChatRef, Pay, PayPeriod, RiskLevel, Signal, Verdict
 from bot.render import Card, Field, alert_card, verdict_card
+from tests.chat_helpers import chat_alert
 from tests.telegram_emulator import ALLOWED_TAGS, TelegramHTML
 
 HOSTILE_TITLE = '<b>Earn $500/day</b> & <a href="https://evil.example">apply</a>'
 
 
 def hostile_alert(language: str = "en", url: str = "https://jobs.example.com/1?a=1&b=2") -> Alert:
-    posting = Posting(
-        source="greenhouse:acme",
-        native_id="1",
-        url=url,
-        title=HOSTILE_TITLE,
-        company="Acme <script>alert(1)</script>",
-        location="Madrid",
-        remote=True,
-        pay=Pay(20, 30, "USD", PayPeriod.HOUR),
-        description="<i>ignored</i>",
-        posted_at=datetime(2026, 1, 2, tzinfo=UTC),
-    )
+    """A job whose text is HTML, paying 20–30 USD an hour, posted 2026-01-02; check 9."""
     verdict = Verdict(
         72, RiskLevel.SCAM, (Signal("fee", 40, "pay a <b>fee</b>", "signal.upfront_fee"),)
     )
-    subscription = Subscription(1, ChatRef("telegram", "5"), Filter(), language)
-    return Alert(1, posting, verdict, subscription, check_id=9)
+    return chat_alert(
+        ChatRef("telegram", "5"),
+        verdict,
+        title=HOSTILE_TITLE,
+        company="Acme <script>alert(1)</script>",
+        url=url,
+        description="<i>ignored</i>",
+        pay=Pay(20, 30, "USD", PayPeriod.HOUR),
+        posted_at=datetime(2026, 1, 2, tzinfo=UTC),
+        source="greenhouse:acme",
+        native_id="1",
+        language=language,
+        check_id=9,
+    )
 
 
 def test_posting_html_reaches_the_reader_as_text() -> None:

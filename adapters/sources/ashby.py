@@ -11,17 +11,17 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from adapters.sources.base import (
-    BoardSource,
+from adapters.sources.json_source import BoardSource
+from adapters.sources.payload import (
     ItemError,
     as_list,
     as_mapping,
     as_number,
-    build_posting,
     optional_str,
     parse_datetime,
     require_str,
 )
+from adapters.sources.posting import build_posting
 from bot.models import Pay, PayPeriod, Posting
 from bot.normalize import html_to_text, period_from_text
 

@@ -10,17 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adapters.sources.base import (
-    BoardSource,
+from adapters.sources.json_source import BoardSource
+from adapters.sources.payload import (
     as_list,
     as_mapping,
     as_number,
-    build_posting,
-    company_domain,
     optional_str,
     parse_datetime,
     require_str,
 )
+from adapters.sources.posting import build_posting, company_domain
 from bot.models import Pay, PayPeriod, Posting
 from bot.normalize import detect_remote, html_to_text, period_from_text
 

@@ -21,18 +21,10 @@ from typing import Any
 
 import httpx
 
-from adapters.sources.base import (
-    AggregatorSource,
-    SourceState,
-    as_list,
-    as_number,
-    build_posting,
-    conditional_get,
-    optional_str,
-    parse_datetime,
-    require_str,
-    with_query,
-)
+from adapters.sources.base import SourceState, conditional_get, with_query
+from adapters.sources.json_source import AggregatorSource
+from adapters.sources.payload import as_list, as_number, optional_str, parse_datetime, require_str
+from adapters.sources.posting import build_posting
 from bot.models import Pay, PayPeriod, Posting
 from bot.normalize import html_to_text, period_from_text
 

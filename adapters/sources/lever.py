@@ -15,20 +15,17 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from adapters.sources.base import (
-    BoardSource,
-    SourceOptions,
-    SourceState,
+from adapters.sources.base import SourceState, conditional_get, with_query
+from adapters.sources.json_source import BoardSource, SourceOptions
+from adapters.sources.payload import (
     as_list,
     as_mapping,
     as_number,
-    build_posting,
-    conditional_get,
     optional_str,
     parse_datetime,
     require_str,
-    with_query,
 )
+from adapters.sources.posting import build_posting
 from bot.models import Pay, PayPeriod, Posting
 from bot.normalize import html_to_text
 

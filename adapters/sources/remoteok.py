@@ -10,14 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adapters.sources.base import (
-    AggregatorSource,
-    as_number,
-    build_posting,
-    optional_str,
-    parse_datetime,
-    require_str,
-)
+from adapters.sources.json_source import AggregatorSource
+from adapters.sources.payload import as_number, optional_str, parse_datetime, require_str
+from adapters.sources.posting import build_posting
 from bot.models import Pay, PayPeriod, Posting
 from bot.normalize import html_to_text
 

@@ -16,13 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adapters.sources.base import (
-    AggregatorSource,
-    build_posting,
-    optional_str,
-    parse_datetime,
-    require_str,
-)
+from adapters.sources.json_source import AggregatorSource
+from adapters.sources.payload import optional_str, parse_datetime, require_str
+from adapters.sources.posting import build_posting
 from bot.models import Posting
 from bot.normalize import html_to_text
 

@@ -17,18 +17,9 @@ from urllib.parse import urlsplit
 import feedparser
 import httpx
 
-from adapters.sources.base import (
-    FEED_ACCEPT,
-    ItemError,
-    Page,
-    SourceState,
-    build_posting,
-    check_status,
-    company_domain,
-    conditional_get,
-    domain_of,
-    map_items,
-)
+from adapters.sources.base import FEED_ACCEPT, Page, SourceState, check_status, conditional_get
+from adapters.sources.payload import ItemError, map_items
+from adapters.sources.posting import build_posting, company_domain, domain_of
 from bot.errors import SourceFormatError
 from bot.models import Posting
 from bot.normalize import detect_remote, html_to_text

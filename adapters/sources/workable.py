@@ -11,17 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adapters.sources.base import (
-    BoardSource,
+from adapters.sources.json_source import BoardSource
+from adapters.sources.payload import (
     as_list,
     as_mapping,
-    build_posting,
-    company_domain,
     map_items,
     optional_str,
     parse_datetime,
     require_str,
 )
+from adapters.sources.posting import build_posting, company_domain
 from bot.models import Posting
 from bot.normalize import html_to_text
 

@@ -1,0 +1,98 @@
+"""Turning the fields a source mapped into a `Posting`, and naming the employer.
+
+Every source fills a posting the same way: the fields the payload gave win, what it left out
+(remote, pay, language) is read from the text, and text fields are tidied. The company's
+own domain and a display name from a board slug are worked out here too, so that every
+source names employers alike.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import tldextract
+
+from bot.models import Pay, Posting
+from bot.normalize import canonical_url, detect_language, detect_remote, parse_pay
+
+__all__ = ["build_posting", "company_domain", "default_company", "domain_of"]
+
+
+def build_posting(
+    *,
+    source: str,
+    native_id: str,
+    url: str,
+    title: str,
+    company: str,
+    description: str,
+    location: str = "",
+    remote: bool | None = None,
+    pay: Pay | None = None,
+    pay_text: str = "",
+    posted_at: datetime | None = None,
+    company_domain: str | None = None,
+) -> Posting:
+    """A Posting from mapped fields; what the payload left out is read from the text.
+
+    Structured values win: `remote` and `pay` are only inferred (remote from the location,
+    title and description; pay from `pay_text`, the title, then the description) when the
+    source gave none. Language comes from the title
+    and description.
+    """
+    if remote is None:
+        remote = detect_remote(location, description, title=title)
+    if pay is None:
+        pay = parse_pay(pay_text) if pay_text else None
+        pay = pay or parse_pay(title) or parse_pay(description)
+    return Posting(
+        source=source,
+        native_id=native_id,
+        url=canonical_url(url),
+        title=" ".join(title.split()),
+        company=" ".join(company.split()),
+        company_domain=company_domain,
+        location=" ".join(location.split()),
+        remote=remote,
+        pay=pay,
+        description=description,
+        posted_at=posted_at,
+        language=detect_language(f"{title}\n{description}"),
+    )
+
+
+# The bundled public-suffix snapshot only: looking a domain up must never touch the network.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def domain_of(url: str) -> str | None:
+    """The registered domain of `url` ("jobs.acme.co.uk" → "acme.co.uk"), or None."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return _registered_domain(host) if host else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _registered_domain(host: str) -> str | None:
+    """Cached: a board repeats one host in every posting, and the suffix walk is not free."""
+    extracted = _EXTRACT(host)
+    if not extracted.domain or not extracted.suffix:
+        return None
+    return f"{extracted.domain}.{extracted.suffix}".lower()
+
+
+def company_domain(url: str, board_domains: frozenset[str]) -> str | None:
+    """The company's own domain when a job link points off the job board (a careers site)."""
+    domain = domain_of(url)
+    if domain is None or domain in board_domains:
+        return None
+    return domain
+
+
+def default_company(board: str) -> str:
+    """A display name from a board slug when the payload names none: "scale-ai" → "Scale Ai"."""
+    return " ".join(part.capitalize() for part in board.replace("_", "-").split("-") if part)
