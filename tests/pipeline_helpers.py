@@ -10,11 +10,13 @@ import httpx
 from adapters.sources import build_source
 from adapters.sources.base import Page, Source, SourceState
 from bot.config import PollingSettings, RelevanceSettings
-from bot.models import ChatRef, Filter, Posting, RiskLevel
+from bot.models import ChatRef, Filter, Posting, RiskLevel, Subscription, Verdict
 from bot.pipeline import Poller
 from bot.relevance import RelevanceFilter
 from bot.scam import ScamChecker
 from bot.store import Database
+from bot.store import outbox as outbox_store
+from bot.store import postings as postings_store
 from bot.store import subscriptions as subscriptions_store
 from tests.conftest import FakeClock
 
@@ -68,6 +70,36 @@ def make_poller(
 async def subscribe_console(db: Database, **filter_fields: object) -> None:
     flt = Filter(**filter_fields) if filter_fields else Filter(max_risk=RiskLevel.SCAM)  # type: ignore[arg-type]
     await subscriptions_store.add_subscription(db, ChatRef("console", ""), flt, language="en")
+
+
+async def store_postings(
+    db: Database,
+    postings: list[Posting],
+    verdict: Verdict,
+    subscription: Subscription | None = None,
+) -> list[int]:
+    """Relevant postings with their checks, and an outbox row each for `subscription`, written
+    with the pipeline's own store calls in one transaction; returns the check ids."""
+    now = db.clock()
+    async with db.transaction() as conn:
+        posting_ids = await postings_store.insert_postings(
+            conn, [(posting, True, None) for posting in postings], now=now
+        )
+        check_ids = await postings_store.insert_posting_checks(
+            conn,
+            [(pid, posting, verdict) for pid, posting in zip(posting_ids, postings, strict=True)],
+            now=now,
+        )
+        if subscription is not None:
+            await outbox_store.enqueue_many(
+                conn,
+                [
+                    (pid, cid, subscription.id)
+                    for pid, cid in zip(posting_ids, check_ids, strict=True)
+                ],
+                now=now,
+            )
+    return check_ids
 
 
 async def table_count(db: Database, table: str, where: str = "1") -> int:

@@ -16,7 +16,6 @@ from adapters.chat.discord_render import EMBED_TOTAL_MAX, card_to_embed, embed_l
 from bot.matching import FilterSyntaxError
 from bot.models import ChatRef, Filter, PayPeriod, Posting, RiskLevel, Signal, Verdict
 from bot.services import PreviewItem, SourceHealth
-from bot.store import postings as postings_store
 from tests.discord_helpers import (
     CHANNEL_ID,
     GUILD_ID,
@@ -28,6 +27,7 @@ from tests.discord_helpers import (
     running_bot,
     slash_payload,
 )
+from tests.pipeline_helpers import store_postings
 
 CHAT = ChatRef("discord", str(CHANNEL_ID))
 
@@ -174,21 +174,7 @@ def test_many_sources_with_long_statuses_fit_one_embed() -> None:
 
 
 async def store_posting(bot: BotHarness, item: Posting, verdict: Verdict) -> None:
-    db = bot.app.db
-    async with db.transaction() as conn:
-        posting_id = await postings_store.insert_posting(
-            conn, item, relevant=True, duplicate_of=None, now=db.clock()
-        )
-        await postings_store.insert_check(
-            conn,
-            subject=item.url,
-            url=item.url,
-            summary=item.title,
-            verdict=verdict,
-            posting_id=posting_id,
-            note=None,
-            now=db.clock(),
-        )
+    await store_postings(bot.app.db, [item], verdict)
 
 
 async def test_preview_shows_the_last_three_postings_the_filter_lets_through(

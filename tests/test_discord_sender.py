@@ -18,9 +18,9 @@ from bot.delivery import ChatGone, Delivered, RateLimited, Rejected, Transient
 from bot.models import ChatRef, Filter, Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
 from bot.outbox import OutboxDrainer
 from bot.store import outbox as outbox_store
-from bot.store import postings as postings_store
 from bot.store import subscriptions as subscriptions_store
 from tests.discord_helpers import CHANNEL_ID, BotHarness, rate_limited, running_bot
+from tests.pipeline_helpers import store_postings
 
 CHAT = ChatRef("discord", str(CHANNEL_ID))
 OTHER_CHAT = ChatRef("discord", "700000000000000201")
@@ -60,23 +60,7 @@ async def enqueue_alert(
         pay=Pay(25, 25, "USD", PayPeriod.HOUR),
         posted_at=datetime(2025, 1, 14, tzinfo=UTC),
     )
-    async with db.transaction() as conn:
-        posting_id = await postings_store.insert_posting(
-            conn, posting, relevant=True, duplicate_of=None, now=db.clock()
-        )
-        check_id = await postings_store.insert_check(
-            conn,
-            subject=posting.url,
-            url=posting.url,
-            summary=title,
-            verdict=VERDICT,
-            posting_id=posting_id,
-            note=None,
-            now=db.clock(),
-        )
-        await outbox_store.enqueue(
-            conn, posting_id=posting_id, check_id=check_id, subscriptions=[sub], now=db.clock()
-        )
+    await store_postings(db, [posting], VERDICT, sub)
     return sub.id
 
 

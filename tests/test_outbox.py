@@ -19,9 +19,9 @@ from bot.models import Alert, ChatRef, Filter, Posting, RiskLevel, Verdict
 from bot.outbox import DrainStats, OutboxDrainer
 from bot.store import Database, open_database
 from bot.store import outbox as outbox_store
-from bot.store import postings as postings_store
 from bot.store import subscriptions as subscriptions_store
 from tests.conftest import FakeClock
+from tests.pipeline_helpers import store_postings
 
 OK = Verdict(risk=0, level=RiskLevel.OK)
 
@@ -63,30 +63,16 @@ class CrashingSender(RecordingSender):
 
 async def add_alerts(db: Database, chat: ChatRef, titles: list[str]) -> None:
     sub = await subscriptions_store.add_subscription(db, chat, Filter(), language="es")
-    async with db.transaction() as conn:
-        for index, title in enumerate(titles):
-            posting = Posting(
-                source="test",
-                native_id=f"{chat}-{index}",
-                url=f"https://x.test/{chat.chat_id}/{index}",
-                title=title,
-            )
-            posting_id = await postings_store.insert_posting(
-                conn, posting, relevant=True, duplicate_of=None, now=0
-            )
-            check_id = await postings_store.insert_check(
-                conn,
-                subject=posting.url,
-                url=posting.url,
-                summary=title,
-                verdict=OK,
-                posting_id=posting_id,
-                note=None,
-                now=0,
-            )
-            await outbox_store.enqueue(
-                conn, posting_id=posting_id, check_id=check_id, subscriptions=[sub], now=0
-            )
+    postings = [
+        Posting(
+            source="test",
+            native_id=f"{chat}-{index}",
+            url=f"https://x.test/{chat.chat_id}/{index}",
+            title=title,
+        )
+        for index, title in enumerate(titles)
+    ]
+    await store_postings(db, postings, OK, sub)
 
 
 def drainer(db: Database, *senders: RecordingSender) -> OutboxDrainer:

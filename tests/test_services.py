@@ -17,6 +17,7 @@ from bot.services import ReportKind, Services, find_links
 from bot.store import Database
 from bot.store import postings as postings_store
 from bot.store import reports as reports_store
+from tests.pipeline_helpers import store_postings
 
 SCAM_TEXT = (
     "Congratulations, you are hired as an AI data annotator! No interview needed. Pay the $60 "
@@ -118,15 +119,12 @@ async def test_a_private_chat_keeps_its_language_without_subscriptions(services:
 
 
 async def test_preview_shows_the_latest_matching_postings(services: Services, db: Database) -> None:
-    async with db.transaction() as conn:
-        for index, title in enumerate(["RLHF Rater", "Accountant", "RLHF Evaluator", "RLHF Tutor"]):
-            posting = Posting("greenhouse:acme", str(index), f"https://x.example/{index}", title)
-            pid = await postings_store.insert_posting(
-                conn, posting, relevant=True, duplicate_of=None, now=0
-            )
-            await postings_store.insert_posting_checks(
-                conn, [(pid, posting, Verdict(0, RiskLevel.OK))], now=0
-            )
+    titles = ["RLHF Rater", "Accountant", "RLHF Evaluator", "RLHF Tutor"]
+    postings = [
+        Posting("greenhouse:acme", str(index), f"https://x.example/{index}", title)
+        for index, title in enumerate(titles)
+    ]
+    await store_postings(db, postings, Verdict(0, RiskLevel.OK))
     items = await services.preview(Filter(keywords=("rlhf",)), limit=2)
     assert [i.posting.title for i in items] == ["RLHF Tutor", "RLHF Evaluator"]
 

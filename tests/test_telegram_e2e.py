@@ -21,6 +21,7 @@ from bot.store import outbox as outbox_store
 from bot.store import postings as postings_store
 from bot.store import reports as reports_store
 from bot.store import scripts as scripts_store
+from tests.pipeline_helpers import store_postings
 from tests.telegram_emulator import (  # noqa: F401  (fixtures)
     ALLOWED_TAGS,
     BOT_ID,
@@ -82,14 +83,7 @@ async def queue_alert(bot: TelegramHarness, chat: ChatRef, posting: Posting, lan
         chat, Filter(max_risk=RiskLevel.SCAM), language=language
     )
     verdict = bot.app.checker.check(posting)
-    db = bot.app.db
-    now = db.clock()
-    async with db.transaction() as conn:
-        [posting_id] = await postings_store.insert_postings(conn, [(posting, True, None)], now=now)
-        [check_id] = await postings_store.insert_posting_checks(
-            conn, [(posting_id, posting, verdict)], now=now
-        )
-        await outbox_store.enqueue_many(conn, [(posting_id, check_id, subscription.id)], now=now)
+    [check_id] = await store_postings(bot.app.db, [posting], verdict, subscription)
     return check_id
 
 

@@ -19,20 +19,6 @@ from bot.store.database import Database
 LEASE_S = 120.0
 
 
-async def enqueue(
-    conn: aiosqlite.Connection,
-    *,
-    posting_id: int,
-    check_id: int,
-    subscriptions: Iterable[Subscription],
-    now: float,
-) -> int:
-    """Add one row per subscription (inside the caller's transaction); returns rows added."""
-    return await enqueue_many(
-        conn, [(posting_id, check_id, sub.id) for sub in subscriptions], now=now
-    )
-
-
 async def enqueue_many(
     conn: aiosqlite.Connection, rows: Iterable[tuple[int, int, int]], *, now: float
 ) -> int:

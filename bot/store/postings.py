@@ -102,17 +102,6 @@ async def insert_postings(
     return ids
 
 
-async def insert_posting(
-    conn: aiosqlite.Connection,
-    posting: Posting,
-    *,
-    relevant: bool,
-    duplicate_of: int | None,
-    now: float,
-) -> int:
-    return (await insert_postings(conn, [(posting, relevant, duplicate_of)], now=now))[0]
-
-
 async def insert_posting_checks(
     conn: aiosqlite.Connection,
     rows: Sequence[tuple[int, Posting, Verdict]],
