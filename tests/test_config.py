@@ -20,6 +20,17 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+def run_sources(config: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m bot sources` as a person runs it, with this config."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "sources", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
 def test_the_example_config_is_valid_and_lists_real_boards() -> None:
     settings = load_settings(EXAMPLE_CONFIG, environ={})
     assert settings.polling.default_interval_s == 600
@@ -76,13 +87,7 @@ def test_a_bad_environment_value_names_the_key(tmp_path: Path) -> None:
 
 def test_the_cli_stops_on_a_bad_config_with_one_line_and_status_2(tmp_path: Path) -> None:
     path = write(tmp_path, "[polling]\ndefault_interval_s = 'soon'\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "sources", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_sources(path)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "polling.default_interval_s" in lines[0]
@@ -98,13 +103,7 @@ online_reputation = true
 blocklist_file = "{tmp_path / "nope.txt"}"
 """,
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "sources", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    done = run_sources(path)
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("config error: scam.blocklist_file: cannot read ")
