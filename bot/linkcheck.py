@@ -28,6 +28,7 @@ import tldextract
 
 from bot.errors import FetchFailed, FetchRefused
 from bot.extract import ExtractedPosting, extract_posting
+from bot.failures import posting_failed
 from bot.i18n import t
 from bot.models import Posting, Verdict
 from bot.normalize import canonical_url as _canonical_url
@@ -122,7 +123,15 @@ class LinkChecker:
 
     async def check_url(self, url: str, *, text: str = "") -> LinkReport:
         """The verdict for a link, plus any text the user sent with it. Never raises for a
-        bad, refused or dead link: that becomes a verdict from what is known, with a note."""
+        bad, refused or dead link: that becomes a verdict from what is known, with a note;
+        a failure inside becomes an unscored verdict ("we could not check this")."""
+        try:
+            return await self._check_url(url, text)
+        except Exception as error:  # the person asking gets an answer, never silence
+            posting_failed("check", "link", "url", error)
+            return LinkReport(url.strip()[:2048] or None, Verdict.unscored(), None, False)
+
+    async def _check_url(self, url: str, text: str) -> LinkReport:
         canonical = canonical_url(with_scheme(url))
         cached = await self._cached(canonical, text)
         if cached is not None:
@@ -170,8 +179,13 @@ class LinkChecker:
         )
 
     def check_text(self, text: str) -> LinkReport:
-        """The verdict for a pasted offer or recruiter's message, with no link."""
-        extracted = extract_posting("", text.encode("utf-8"), "text/plain")
+        """The verdict for a pasted offer or recruiter's message, with no link. Never raises:
+        a failure inside becomes an unscored verdict."""
+        try:
+            extracted = extract_posting("", text.encode("utf-8", "replace"), "text/plain")
+        except Exception as error:  # the person asking gets an answer, never silence
+            posting_failed("check", "text", "text", error)
+            return LinkReport(None, Verdict.unscored(), None, False, how="text")
         return LinkReport(None, self._score(extracted, ""), extracted.posting, False, how="text")
 
     # -- internals ---------------------------------------------------------------------------

@@ -14,35 +14,11 @@ from dataclasses import dataclass
 import re2
 
 from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Subscription, Verdict
+from bot.pay_text import parse_pay_floor
 from bot.relevance import keyword_pattern
 from bot.text import fold
 
 MAX_REGEX_CHARS = 200
-_PAY_RE = re.compile(
-    r"^(\d+(?:[.,]\d+)?)(k)?(?:/(h|hr|hour|hora|d|day|dia|w|wk|week|semana|m|mo|month|mes|y|yr|year|ano|año))?$"
-)
-_PERIODS = {
-    "h": PayPeriod.HOUR,
-    "hr": PayPeriod.HOUR,
-    "hour": PayPeriod.HOUR,
-    "hora": PayPeriod.HOUR,
-    "d": PayPeriod.DAY,
-    "day": PayPeriod.DAY,
-    "dia": PayPeriod.DAY,
-    "w": PayPeriod.WEEK,
-    "wk": PayPeriod.WEEK,
-    "week": PayPeriod.WEEK,
-    "semana": PayPeriod.WEEK,
-    "m": PayPeriod.MONTH,
-    "mo": PayPeriod.MONTH,
-    "month": PayPeriod.MONTH,
-    "mes": PayPeriod.MONTH,
-    "y": PayPeriod.YEAR,
-    "yr": PayPeriod.YEAR,
-    "year": PayPeriod.YEAR,
-    "ano": PayPeriod.YEAR,
-    "año": PayPeriod.YEAR,
-}
 
 
 class FilterSyntaxError(ValueError):
@@ -75,16 +51,13 @@ def _re2_options() -> re2.Options:
     return options
 
 
-def parse_pay(text: str) -> Pay:
-    """`20/h`, `45k/y`, `900/week` → Pay; a bare number is hourly."""
-    match = _PAY_RE.match(text.strip().lower())
-    if not match:
+def parse_min_pay(text: str) -> Pay:
+    """A filter's minimum pay: `20/h`, `45k/year`, `900/semana`, `1.500/mes`; a bare number
+    is hourly. FilterSyntaxError names the word when it is not one."""
+    pay = parse_pay_floor(text)
+    if pay is None:
         raise FilterSyntaxError(text, "pay")
-    amount = float(match.group(1).replace(",", "."))
-    if match.group(2):
-        amount *= 1000
-    period = _PERIODS[match.group(3)] if match.group(3) else PayPeriod.HOUR
-    return Pay(amount, amount, "", period)
+    return pay
 
 
 def parse_filter_words(text: str) -> Filter:
@@ -105,7 +78,7 @@ def parse_filter_words(text: str) -> Filter:
         elif token.startswith("-") and len(token) > 1:
             exclude.append(token[1:])
         elif sep and key in {"minpay", "pay", "pago"}:
-            fields["min_pay"] = parse_pay(value)
+            fields["min_pay"] = parse_min_pay(value)
         elif sep and key in {"risk", "riesgo"}:
             try:
                 fields["max_risk"] = RiskLevel(value.lower())
@@ -191,10 +164,14 @@ class CompiledFilter:
 
 
 def _pays_enough(pay: Pay | None, minimum: Pay) -> bool:
-    """Hourly and yearly pay compare on one hourly scale; unstated pay does not pass a minimum."""
+    """Time rates compare on one hourly scale, piece rates with piece rates; pay that is not
+    stated, or stated on the other kind of scale, does not pass a minimum."""
     if pay is None:
         return False
-    return pay.hourly()[1] >= minimum.hourly()[0]
+    if minimum.period is PayPeriod.TASK or pay.period is PayPeriod.TASK:
+        return pay.period is minimum.period and pay.max_amount >= minimum.min_amount
+    offered, wanted = pay.hourly(), minimum.hourly()
+    return offered is not None and wanted is not None and offered[1] >= wanted[0]
 
 
 class Matcher:

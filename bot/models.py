@@ -23,16 +23,19 @@ class PayPeriod(enum.StrEnum):
     HOUR = "hour"
     DAY = "day"
     WEEK = "week"
+    FORTNIGHT = "fortnight"
     MONTH = "month"
     YEAR = "year"
+    TASK = "task"  # per task, review, like, video: a piece rate, not a time rate
 
 
 #: Hours a period stands for, so that hourly and yearly pay compare on one scale.
-#: 40 h/week × 52 weeks; a day is 8 h.
+#: 40 h/week × 52 weeks; a day is 8 h. A piece rate has no hours and is absent.
 HOURS_PER_PERIOD: dict[PayPeriod, float] = {
     PayPeriod.HOUR: 1.0,
     PayPeriod.DAY: 8.0,
     PayPeriod.WEEK: 40.0,
+    PayPeriod.FORTNIGHT: 80.0,
     PayPeriod.MONTH: 40.0 * 52 / 12,
     PayPeriod.YEAR: 40.0 * 52,
 }
@@ -47,9 +50,12 @@ class Pay:
     currency: str  # ISO 4217, upper case; "" when the text gives none
     period: PayPeriod
 
-    def hourly(self) -> tuple[float, float]:
-        """The range converted to an hourly rate, the common scale for filters and checks."""
-        hours = HOURS_PER_PERIOD[self.period]
+    def hourly(self) -> tuple[float, float] | None:
+        """The range on an hourly scale, the one filters and checks compare on; None for a
+        piece rate ("70 pesos por tarea"), which says nothing of the hours it takes."""
+        hours = HOURS_PER_PERIOD.get(self.period)
+        if hours is None:
+            return None
         return self.min_amount / hours, self.max_amount / hours
 
 
@@ -130,6 +136,13 @@ class Verdict:
     reasons: tuple[Signal, ...] = ()  # heaviest first
     verified_employer: str | None = None
     matched_script: str | None = None
+    scored: bool = True  # False: the checks failed inside, and nothing was judged
+
+    @classmethod
+    def unscored(cls) -> Verdict:
+        """The verdict of a posting the checks could not judge. Its level is `caution`, so
+        filters treat it as a posting to read with care; cards say it was not checked."""
+        return cls(0, RiskLevel.CAUTION, scored=False)
 
 
 # -- subscriptions and filters ---------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -18,7 +19,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from bot.pay_text import parse_amount, parse_pay, period_from_text
 
 __all__ = [
+    "MAX_DESCRIPTION_CHARS",
+    "MAX_FIELD_CHARS",
+    "MAX_TITLE_CHARS",
     "canonical_url",
+    "clean_field",
+    "clean_text",
     "detect_language",
     "detect_remote",
     "html_to_text",
@@ -107,6 +113,38 @@ def _tidy(raw: str) -> str:
     text = "\n".join(line.strip() for line in text.split("\n"))
     text = _MANY_NEWLINES_RE.sub("\n\n", text)
     return text.strip()
+
+
+# -- hostile text ----------------------------------------------------------------------------
+
+#: The longest a field of a real posting gets; anything longer is cut, so one hostile item
+#: cannot make every later step (pay, language, scam rules, rendering) slow.
+MAX_TITLE_CHARS = 300
+MAX_FIELD_CHARS = 200
+MAX_DESCRIPTION_CHARS = 100_000
+#: Characters a reader never sees but that change what text compares as: controls (NUL, ESC
+#: for terminal escapes), bidirectional overrides ("gpj.exe" shown as "exe.jpg"), zero-width
+#: spaces and joiners that split "What​sApp" away from a rule, soft hyphens, the BOM. The
+#: zero-width joiner stays: emoji sequences need it.
+_INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def clean_text(text: str, max_chars: int = MAX_DESCRIPTION_CHARS) -> str:
+    """Text as a person reads it: NFC-composed, without invisible and control characters
+    (newlines and tabs stay), at most `max_chars` long."""
+    text = text[: max_chars * 2]
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE_RE.sub("", text)
+    return text[:max_chars]
+
+
+def clean_field(text: str, max_chars: int = MAX_FIELD_CHARS) -> str:
+    """A one-line field (title, company, place): `clean_text`, whitespace runs as one space."""
+    return " ".join(clean_text(text, max_chars * 2).split())[:max_chars]
 
 
 # -- canonical URLs --------------------------------------------------------------------------

@@ -1,97 +1,200 @@
-"""Pay as job postings state it in free text, English or Spanish, as a structured `Pay`.
+"""Pay as people write it, in English and Spanish: the one pay grammar of the project.
 
-Kept apart from the other text helpers in `bot.normalize` because it is a grammar of its own
-(currencies, number formats of both languages, ranges, periods) with its own traps: a bare
-"$50" is as likely a fee as pay, and "20-30 hours per week" is not pay at all.
+Postings, recruiters' messages and task-scam scripts state money in many shapes: "$20-$40/hr",
+"1.200,50 € al mes", "entre 80 y 300 euros diarios", "de 300 a 500 dólares semanales",
+"15 mil pesos quincenales", "70 pesos por tarea", "30 USDT". The normaliser (structured `Pay`
+on a posting), the subscription filters (`minpay:20/h`) and the scam checks (pay far above the
+role, daily-pay lures) all read pay here, so a phrase reads the same everywhere.
+
+The grammar runs over `fold_aligned` text (lower case, no accents, same length as the
+original), so every figure found carries the offsets of the words a person wrote. Its traps:
+a figure needs a currency to count ("20-30 hours per week" is no pay), a bare "$50" with no
+period is as likely a fee as pay, "$5M" is a funding round, and "$" is the peso where the
+text names pesos.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from bot.models import Pay, PayPeriod
+from bot.text import fold_aligned
 
-__all__ = ["parse_amount", "parse_pay", "period_from_text"]
+__all__ = [
+    "MAX_AMOUNT",
+    "PayMention",
+    "find_pay",
+    "parse_amount",
+    "parse_pay",
+    "parse_pay_floor",
+    "period_from_text",
+    "usd_per_unit",
+]
 
-#: Currency words and symbols → ISO 4217. Longer spellings first so "US$" wins over "$".
+#: Text this long is read for pay only in its first part: pay is stated near the top or in a
+#: compensation section, and the grammar must stay cheap on a 1 MB description.
+MAX_SCAN_CHARS = 200_000
+#: No pay is stated in figures this large; longer digit runs are ids, phone numbers or noise.
+MAX_AMOUNT = 100_000_000.0
+#: Amounts this large with no period stated are a yearly salary; smaller ones are left alone.
+YEARLY_WITHOUT_PERIOD = 10_000.0
+
+#: Currency words and symbols (folded) → ISO 4217 code. "PESO" is a peso of an unnamed
+#: country, resolved from the text's other hints (see `_resolve_peso`).
 _CURRENCY_TOKENS: dict[str, str] = {
-    "us$": "USD", "usd": "USD", "u$s": "USD", "dólares": "USD", "dolares": "USD",
-    "dólar": "USD", "dolar": "USD", "dollars": "USD", "dollar": "USD",
+    "us$": "USD", "u$s": "USD", "usd": "USD", "dolares americanos": "USD",
+    "dolares estadounidenses": "USD", "dolares": "USD", "dolar": "USD", "dollars": "USD",
+    "dollar": "USD", "bucks": "USD", "usdt": "USDT", "usdc": "USDC", "tether": "USDT",
     "c$": "CAD", "ca$": "CAD", "cad": "CAD", "a$": "AUD", "au$": "AUD", "aud": "AUD",
-    "r$": "BRL", "brl": "BRL", "mx$": "MXN", "mxn": "MXN", "cop": "COP", "ars": "ARS",
-    "clp": "CLP", "pen": "PEN", "uyu": "UYU", "eur": "EUR", "euros": "EUR", "euro": "EUR",
-    "€": "EUR", "gbp": "GBP", "£": "GBP", "chf": "CHF", "inr": "INR", "₹": "INR",
-    "pesos mexicanos": "MXN", "pesos colombianos": "COP", "pesos argentinos": "ARS",
-    "pesos chilenos": "CLP", "$": "USD",
+    "r$": "BRL", "brl": "BRL", "reais": "BRL", "reales": "BRL",
+    "mx$": "MXN", "mxn": "MXN", "pesos mexicanos": "MXN", "peso mexicano": "MXN",
+    "cop": "COP", "pesos colombianos": "COP", "ars": "ARS", "pesos argentinos": "ARS",
+    "clp": "CLP", "pesos chilenos": "CLP", "uyu": "UYU", "pesos uruguayos": "UYU",
+    "dop": "DOP", "pesos dominicanos": "DOP", "pen": "PEN", "soles": "PEN", "s/.": "PEN",
+    "s/": "PEN", "gtq": "GTQ", "quetzales": "GTQ", "hnl": "HNL", "lempiras": "HNL",
+    "crc": "CRC", "colones": "CRC", "pyg": "PYG", "guaranies": "PYG", "bob": "BOB",
+    "bolivianos": "BOB", "ves": "VES", "bolivares": "VES",
+    "eur": "EUR", "euros": "EUR", "euro": "EUR", "€": "EUR",
+    "gbp": "GBP", "£": "GBP", "pounds": "GBP", "libras": "GBP", "chf": "CHF",
+    "inr": "INR", "₹": "INR", "rupees": "INR", "rs.": "INR", "php": "PHP", "₱": "PHP",
+    "ngn": "NGN", "₦": "NGN", "naira": "NGN", "kes": "KES",
+    "pesos": "PESO", "peso": "PESO", "$": "$",
 }  # fmt: skip
-_CURRENCY_RE = "|".join(
-    re.escape(token) + (r"\b" if token[-1].isalpha() else "")
+
+#: Rough US dollars per unit: good enough to compare pay with a limit that is itself a round
+#: figure, never shown to anyone as a conversion.
+_USD_PER_UNIT: dict[str, float] = {
+    "USD": 1.0, "USDT": 1.0, "USDC": 1.0, "EUR": 1.08, "GBP": 1.27, "CHF": 1.13, "CAD": 0.73,
+    "AUD": 0.66, "BRL": 0.18, "MXN": 0.055, "COP": 0.00025, "ARS": 0.001, "CLP": 0.0011,
+    "UYU": 0.025, "DOP": 0.017, "PEN": 0.27, "GTQ": 0.13, "HNL": 0.04, "CRC": 0.002,
+    "PYG": 0.00013, "BOB": 0.145, "VES": 0.027, "INR": 0.012, "PHP": 0.017, "NGN": 0.00065,
+    "KES": 0.0077,
+}  # fmt: skip
+
+#: Where a bare "pesos" or "$" is spoken: the first country hint named in the text wins.
+_PESO_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("MXN", re.compile(r"\b(?:mexico|mexicanos?|cdmx|monterrey|guadalajara|jalisco|puebla)\b")),
+    ("ARS", re.compile(r"\b(?:argentina|argentinos?|buenos aires|cordoba|rosario|caba)\b")),
+    ("COP", re.compile(r"\b(?:colombia|colombianos?|bogota|medellin|cali|barranquilla)\b")),
+    ("CLP", re.compile(r"\b(?:chile|chilenos?|santiago de chile|valparaiso)\b")),
+    ("UYU", re.compile(r"\b(?:uruguay|uruguayos?|montevideo)\b")),
+    ("DOP", re.compile(r"\b(?:republica dominicana|dominicanos?|santo domingo)\b")),
+)
+#: A "$" that is not the US dollar: named elsewhere in the text, it makes every "$" that one.
+_OTHER_DOLLAR_SIGNS = re.compile(
+    r"\b(?:mxn|cop|ars|clp|uyu|dop|cad|aud|pesos?|mexicanos?|colombianos?|argentinos?"
+    r"|chilenos?)\b"
+)
+
+_PERIOD_WORDS: tuple[tuple[PayPeriod, str], ...] = (
+    (PayPeriod.HOUR, r"hours?|hourly|hrs?|h|horas?|hr"),
+    (PayPeriod.DAY, r"days?|daily|dias?|diari[oa]s?|diariamente|jornadas?|d"),
+    (PayPeriod.WEEK, r"weeks?|weekly|wk|semanas?|semanal(?:es|mente)?|sem"),
+    (PayPeriod.FORTNIGHT, r"fortnight(?:ly)?|bi-?weekly|quincenas?|quincenal(?:es|mente)?"),
+    (PayPeriod.MONTH, r"months?|monthly|mo|mes(?:es)?|mensual(?:es|mente)?"),
+    (PayPeriod.YEAR, r"years?|yearly|annum|annually|annual|yr|anos?|anual(?:es|mente)?|p\.?a\."),
+    (
+        PayPeriod.TASK,
+        r"tasks?|tareas?|reviews?|resenas?|valoraci(?:on|ones)|calificaci(?:on|ones)|likes?"
+        r"|me gusta|videos?|orders?|pedidos?|clicks?|clics?|surveys?|encuestas?|misi(?:on|ones)"
+        r"|items?|ratings?|comentarios?|comments?|follows?|seguidores?|posts?|publicaci(?:on|ones)"
+        r"|captures?|capturas?",
+    ),
+)
+_PERIOD_GROUPS = "|".join(
+    f"(?P<p{index}>{words})" for index, (_, words) in enumerate(_PERIOD_WORDS)
+)
+_PERIOD_AFTER = re.compile(
+    r"[ \t]*(?:/|\bper\b|\ban?\b|\bpor\b|\bal\b|\ba la\b|\bla\b|\bel\b|\beach\b|\bevery\b"
+    r"|\bcada\b|\bx\b|\bpor cada\b|\bfor (?:each|every)\b)?[ \t]*(?:"
+    + _PERIOD_GROUPS
+    + r")(?![a-z0-9])"
+)
+_PERIOD_BEFORE = re.compile(
+    r"\b(?:(?P<p0>hourly|per hour|por hora|pago por hora|tarifa por hora|precio por hora)"
+    r"|(?P<p1>daily|per day|por dia|diario|pago diario)"
+    r"|(?P<p2>weekly|per week|semanal|por semana|pago semanal)"
+    r"|(?P<p3>bi-?weekly|fortnightly|quincenal|por quincena|pago quincenal)"
+    r"|(?P<p4>monthly|per month|mensual|por mes|al mes|pago mensual)"
+    r"|(?P<p5>annual|yearly|per year|per annum|anual|al ano|por ano|base salary|salary range"
+    r"|salario anual|sueldo anual|bruto anual)"
+    r"|(?P<p6>per task|por tarea|por cada tarea|per review|por resena|per like|por like))"
+    r"\b[^$€£\d]{0,30}$"
+)
+
+_CURRENCY_ALTERNATION = "|".join(
+    re.escape(token) + (r"(?![a-z])" if token[-1].isalpha() else "")
     for token in sorted(_CURRENCY_TOKENS, key=len, reverse=True)
 )
-_NUMBER_RE = r"\d{1,3}(?:[.,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_AMOUNT_RE = (
-    rf"(?:(?P<@cur1>{_CURRENCY_RE})\s?(?:\$\s?)?)?(?P<@num>{_NUMBER_RE})"
-    rf"(?:\s?(?P<@mult>k\b|mil\b|thousand\b))?"
-    rf"(?:\s?(?P<@cur2>{_CURRENCY_RE}))?"
+#: "1,200.50", "1.200,50", "1 200", "15", "15,5", "0.5". Thousands groups need three digits.
+_NUMBER = r"\d{1,3}(?:[., ]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{1,12}(?:[.,]\d{1,2})?(?!\d)"
+_AMOUNT = (
+    r"(?:(?P<{p}cur1>{cur})[ ]?(?:\$[ ]?)?)?(?P<{p}num>{num})"
+    r"(?:[ ]?(?P<{p}mult>k(?![a-z])|mil(?![a-z])|thousand(?![a-z])))?"
+    r"(?:[ ]?(?P<{p}cur2>{cur}))?"
 )
-#: "$20/hr - $30/hr": a short "/unit" may sit between the two ends of a range.
-_RANGE_SEPARATOR_RE = r"(?:\s?/\s?[a-záéíóúñ]{1,5}\.?)?\s*(?:-|–|—|to|a|y|hasta|and)\s*"
-_PERIOD_WORDS: list[tuple[str, PayPeriod]] = [
-    (r"hours?|hourly|hrs?|h|hora|horas", PayPeriod.HOUR),
-    (r"days?|daily|d[ií]as?|diarios?|jornadas?", PayPeriod.DAY),
-    (r"weeks?|weekly|wk|semanas?|semanal(?:es)?", PayPeriod.WEEK),
-    (r"months?|monthly|mo|mes(?:es)?|mensual(?:es)?", PayPeriod.MONTH),
-    (r"years?|yearly|annum|annually|annual|yr|a[ñn]os?|anual(?:es)?|p\.?\s?a\.?", PayPeriod.YEAR),
-]
-_PERIOD_AFTER_RE = re.compile(
-    r"\s*(?:/|\bper\b|\ba\b|\ban\b|\bpor\b|\bal\b|\ba la\b|\bla\b|\bel\b|\beach\b|\bevery\b|"
-    r"\bcada\b)?\s*(?:"
-    + "|".join(f"(?P<p{i}>{words})" for i, (words, _) in enumerate(_PERIOD_WORDS))
-    + r")(?![a-záéíóúñ])",
-    re.IGNORECASE,
+_RANGE_SEPARATOR = r"(?:[ ]?/[ ]?[a-z]{1,5}\.?)?[ ]*(?:-|~|to|a|y|hasta|and|or|o)[ ]*"
+_PAY = re.compile(
+    r"(?<![\w.,])"
+    + _AMOUNT.format(p="a", cur=_CURRENCY_ALTERNATION, num=_NUMBER)
+    + "(?:"
+    + _RANGE_SEPARATOR
+    + _AMOUNT.format(p="b", cur=_CURRENCY_ALTERNATION, num=_NUMBER)
+    + r")?(?![\w])"
 )
-_PERIOD_BEFORE_RE = re.compile(
-    r"\b(?:(?P<p0>hourly|per hour|por hora|pago por hora|tarifa por hora)|"
-    r"(?P<p1>daily|per day|por d[ií]a|diario)|"
-    r"(?P<p2>weekly|per week|semanal|por semana)|"
-    r"(?P<p3>monthly|per month|mensual|por mes|al mes)|"
-    r"(?P<p4>annual|yearly|per year|per annum|anual|al a[ñn]o|por a[ñn]o|base salary|"
-    r"salary range|salario anual|sueldo anual))\b[^$€£\d]{0,30}$",
-    re.IGNORECASE,
+#: What makes a figure something other than pay: "$5M", "10%", "3 years of", "20 hours a week".
+_NOT_PAY_AFTER = re.compile(
+    r"[ ]*(?:%|m\b|mm\b|b\b|bn\b|million|billion|millones|mil millones|years? of|anos de"
+    r"|hours? (?:a|per|por) week|horas|followers)"
 )
-_PAY_RE = re.compile(
-    rf"(?<![\w.,])(?:{_AMOUNT_RE.replace('@', 'a')})(?:{_RANGE_SEPARATOR_RE}"
-    rf"(?:{_AMOUNT_RE.replace('@', 'b')}))?(?![\w])",
-    re.IGNORECASE,
+_NAMED_DOLLAR_CODE = re.compile(r"\b(mxn|cop|ars|clp|uyu|dop|cad|aud)\b")
+#: Where a currency is written: the cheap scan that finds the few places worth parsing.
+_MARKER = re.compile(
+    r"[$€£₹₱₦]|\b(?:" + "|".join(
+        re.escape(token) for token in sorted(_CURRENCY_TOKENS, key=len, reverse=True)
+        if token[0].isalpha()
+    ) + r")(?![a-z])"
 )
-_NOT_PAY_AFTER_RE = re.compile(
-    r"\s*(?:%|m\b|mm\b|b\b|bn\b|million|billion|millones|mil millones|years? of|a[ñn]os de|"
-    r"hours? (?:a|per|por) week|horas)",
-    re.IGNORECASE,
-)
-#: Amounts this large with no period stated are a yearly salary; smaller ones are left alone
-#: (a bare "$50" is as likely a fee as pay, and the scam rules must not read it as pay).
-_YEARLY_WITHOUT_PERIOD = 10_000.0
+#: How far before a currency marker the first figure of a range may start.
+_LOOKBEHIND_CHARS = 48
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
+class PayMention:
+    """One sum of money stated as pay, with where it is written (offsets into the text).
+
+    `period` is None only for figures found with `find_pay(..., any_period=True)`: "ganarás
+    1500-4000 MXN" promises money without saying per what. `period_stated` is False for a
+    large figure read as yearly because nothing else was said.
+    """
+
     min_amount: float
     max_amount: float
     currency: str
     period: PayPeriod | None
+    start: int
+    end: int
+    period_stated: bool = True
+
+    @property
+    def pay(self) -> Pay | None:
+        if self.period is None:
+            return None
+        return Pay(self.min_amount, self.max_amount, self.currency, self.period)
 
 
 def parse_amount(number: str, multiplier: str | None = None) -> float | None:
     """A number as written in English or Spanish: "120,000", "1.500", "1.500,50", "25.5", "81k".
 
     One separator followed by exactly three digits is a thousands separator (both languages
-    write "1,500"/"1.500" for fifteen hundred); otherwise it is the decimal mark.
+    write "1,500"/"1.500" for fifteen hundred); otherwise it is the decimal mark. Returns None
+    for what is not a finite number below `MAX_AMOUNT`.
     """
     digits = number.replace(" ", "").replace("\u202f", "").replace("\xa0", "")
-    if not digits:
+    if not digits or len(digits) > 20:
         return None
     dots, commas = digits.count("."), digits.count(",")
     if dots and commas:
@@ -111,37 +214,130 @@ def parse_amount(number: str, multiplier: str | None = None) -> float | None:
         return None
     if multiplier and multiplier.lower() in {"k", "mil", "thousand"}:
         value *= 1000
+    if not math.isfinite(value) or value > MAX_AMOUNT:
+        return None
     return value
 
 
 def period_from_text(text: str) -> PayPeriod | None:
-    """The pay period a short label names ("1 YEAR", "per-hour-wage", "mensual"), if any."""
-    for word in re.findall(r"[a-záéíóúñ]+", text.casefold()):
-        for words, period in _PERIOD_WORDS:
-            if re.fullmatch(words, word):
-                return period
+    """The pay period a short label names ("1 YEAR", "per-hour-wage", "mensual", "/sem")."""
+    for token in re.findall(r"[a-z]+(?:-[a-z]+)*", fold_aligned(text[:200])):
+        for word in (token.replace("-", ""), *token.split("-")):
+            for period, words in _PERIOD_WORDS:
+                if re.fullmatch(words, word):
+                    return period
     return None
 
 
-def _period_of(match: re.Match[str]) -> PayPeriod | None:
-    for index, (_, period) in enumerate(_PERIOD_WORDS):
-        if match.group(f"p{index}"):
-            return period
-    return None
+def usd_per_unit(currency: str) -> float | None:
+    """Rough US dollars per unit of `currency` (ISO code), or None when unknown."""
+    return _USD_PER_UNIT.get(currency.upper())
 
 
-def _currency(match: re.Match[str], *groups: str) -> str:
-    """The most specific currency named: "MXN $15,000" and "$15.000 pesos mexicanos" are MXN.
+def find_pay(text: str, *, limit: int = 8, any_period: bool = False) -> list[PayMention]:
+    """Every pay figure the text states, in order, up to `limit`.
 
-    A bare "$" is read as USD only when nothing more specific is written next to it.
+    A figure counts when a currency is written next to it and a period follows or precedes
+    it ("$20/h", "hourly rate: $20", "300 € a la semana", "70 pesos por tarea"), or, with no
+    period, when it is 10,000 or more (read as yearly). Ranges read as one figure.
+    `any_period=True` also returns smaller figures with no period (their `period` is None).
     """
-    tokens = [token for group in groups if (token := match.group(group))]
-    named = [token for token in tokens if token != "$"]
-    return _CURRENCY_TOKENS[(named or tokens)[0].lower()] if tokens else ""
+    if not text:
+        return []
+    folded = fold_aligned(text[:MAX_SCAN_CHARS])
+    money = _TextMoney(folded)
+    found: list[PayMention] = []
+    consumed = 0
+    for marker in _MARKER.finditer(folded):
+        if marker.start() < consumed:
+            continue
+        mention = _mention_around(folded, marker, consumed, money, any_period)
+        if mention is None:
+            continue
+        found.append(mention)
+        consumed = mention.end
+        if len(found) >= limit:
+            break
+    return found
 
 
-def _candidate(text: str, match: re.Match[str]) -> _Candidate | None:
-    if _NOT_PAY_AFTER_RE.match(text, match.end()):
+_FLOOR = re.compile(
+    r"(?P<num>\d[\d.,]{0,15})[ ]?(?P<mult>k|mil)?(?:[ ]?/[ ]?(?P<period>[a-z. -]{1,12}))?"
+)
+
+
+def parse_pay_floor(text: str) -> Pay | None:
+    """A minimum typed in a filter: "20/h", "45k/year", "900/semana", "1.500/mes", "5/tarea".
+
+    A bare number is hourly. The currency is left unstated: a person types the figure in the
+    currency the postings they want are paid in.
+    """
+    match = _FLOOR.fullmatch(fold_aligned(text.strip()[:40]))
+    if match is None:
+        return None
+    amount = parse_amount(match.group("num"), match.group("mult"))
+    if amount is None or amount <= 0:
+        return None
+    period = PayPeriod.HOUR
+    if match.group("period"):
+        found = period_from_text(match.group("period"))
+        if found is None:
+            return None
+        period = found
+    return Pay(amount, amount, "", period)
+
+
+def parse_pay(text: str) -> Pay | None:
+    """The first pay the text states with a period, else its first large yearly figure."""
+    mentions = find_pay(text, limit=8)
+    stated = next((mention for mention in mentions if mention.period_stated), None)
+    chosen = stated or (mentions[0] if mentions else None)
+    return chosen.pay if chosen else None
+
+
+# -- the grammar's parts ---------------------------------------------------------------------
+
+
+class _TextMoney:
+    """What a bare "$" and a bare "pesos" mean in one text, worked out once, when first
+    needed: each takes a scan of the whole text for country names."""
+
+    def __init__(self, folded: str) -> None:
+        self._folded = folded
+
+    @functools.cached_property
+    def peso(self) -> str:
+        return _resolve_peso(self._folded)
+
+    @functools.cached_property
+    def dollar(self) -> str:
+        folded = self._folded
+        if _OTHER_DOLLAR_SIGNS.search(folded):
+            named = _NAMED_DOLLAR_CODE.search(folded)
+            return named.group(1).upper() if named else self.peso
+        if any(pattern.search(folded) for _, pattern in _PESO_HINTS):
+            return self.peso
+        return "USD"
+
+
+def _mention_around(
+    folded: str, marker: re.Match[str], consumed: int, money: _TextMoney, any_period: bool
+) -> PayMention | None:
+    """The pay statement that contains `marker`, if one does."""
+    window_start = max(consumed, marker.start() - _LOOKBEHIND_CHARS)
+    for match in _PAY.finditer(folded, window_start, marker.end() + 96):
+        if match.start() > marker.start():
+            break
+        if match.end() < marker.end():
+            continue
+        return _mention(folded, match, money, any_period)
+    return None
+
+
+def _mention(
+    folded: str, match: re.Match[str], money: _TextMoney, any_period: bool
+) -> PayMention | None:
+    if _NOT_PAY_AFTER.match(folded, match.end()):
         return None
     low = parse_amount(match.group("anum"), match.group("amult"))
     high = parse_amount(match.group("bnum"), match.group("bmult")) if match.group("bnum") else low
@@ -149,39 +345,52 @@ def _candidate(text: str, match: re.Match[str]) -> _Candidate | None:
         return None
     if match.group("bmult") and not match.group("amult") and low < 1000 <= high:
         low *= 1000  # "$80-100k" means 80k to 100k
-    currency = _currency(match, "acur1", "acur2", "bcur1", "bcur2")
+    currency = _currency(match, money)
     if not currency:
-        return None  # "20-30 hours a week" is no pay; a currency is what makes it pay
-    low, high = min(low, high), max(low, high)
-    after = _PERIOD_AFTER_RE.match(text, match.end())
-    period = _period_of(after) if after else None
-    if period is None:
-        before = _PERIOD_BEFORE_RE.search(text[max(0, match.start() - 60) : match.start()])
-        period = _period_of(before) if before else None
-    return _Candidate(low, high, currency, period)
-
-
-def parse_pay(text: str) -> Pay | None:
-    """The first pay range the text states, in English or Spanish, or None.
-
-    Reads "$20-$40/hour", "USD 25 per hour", "$120,000 - $150,000 a year", "€18/h",
-    "20 a 30 USD por hora", "1.500 € al mes", "$900 per week", "$81K – $87K". A figure needs
-    a currency to count as pay, and a period (after it, or just before it as in "hourly rate:
-    $20"), except amounts of 10,000 or more, which are read as yearly. Funding rounds
-    ("$5M"), percentages and years of experience are not pay.
-    """
-    if not text:
         return None
-    text = unicodedata.normalize("NFC", text)
-    fallback: _Candidate | None = None
-    for match in _PAY_RE.finditer(text):
-        found = _candidate(text, match)
-        if found is None:
-            continue
-        if found.period is not None:
-            return Pay(found.min_amount, found.max_amount, found.currency, found.period)
-        if fallback is None and found.min_amount >= _YEARLY_WITHOUT_PERIOD:
-            fallback = found
-    if fallback is not None:
-        return Pay(fallback.min_amount, fallback.max_amount, fallback.currency, PayPeriod.YEAR)
+    low, high = min(low, high), max(low, high)
+    end = match.end()
+    after = _PERIOD_AFTER.match(folded, end)
+    period = _period_of(after) if after else None
+    if after is not None and period is not None:
+        end = after.end()
+    if period is None:
+        before = _PERIOD_BEFORE.search(folded, max(0, match.start() - 60), match.start())
+        period = _period_of(before) if before else None
+    if period is not None:
+        return PayMention(low, high, currency, period, match.start(), end)
+    if low >= YEARLY_WITHOUT_PERIOD:
+        return PayMention(low, high, currency, PayPeriod.YEAR, match.start(), end, False)
+    if any_period:
+        return PayMention(low, high, currency, None, match.start(), end, False)
+    return None  # a bare "$50" is as likely a fee as pay
+
+
+def _period_of(match: re.Match[str]) -> PayPeriod | None:
+    for index, (period, _) in enumerate(_PERIOD_WORDS):
+        if match.group(f"p{index}"):
+            return period
     return None
+
+
+def _currency(match: re.Match[str], money: _TextMoney) -> str:
+    """The most specific currency named in the figure: "MXN $15,000" is MXN, not USD."""
+    tokens = [
+        _CURRENCY_TOKENS[token]
+        for group in ("acur1", "acur2", "bcur1", "bcur2")
+        if (token := match.group(group))
+    ]
+    named = [code for code in tokens if code != "$"]
+    if named:
+        return money.peso if named[0] == "PESO" else named[0]
+    return money.dollar if tokens else ""
+
+
+def _resolve_peso(folded: str) -> str:
+    """A peso whose country is not written next to it: the first country the text names."""
+    best: tuple[int, str] | None = None
+    for code, pattern in _PESO_HINTS:
+        hint = pattern.search(folded)
+        if hint is not None and (best is None or hint.start() < best[0]):
+            best = (hint.start(), code)
+    return best[1] if best else "MXN"

@@ -23,6 +23,7 @@ import httpx
 from adapters.sources.base import Page, Source, SourceState
 from bot.config import PollingSettings
 from bot.errors import SourceError, SourceFormatError, SourceHTTPError, SourceNetworkError
+from bot.failures import posting_failed
 from bot.matching import Matcher
 from bot.models import Posting
 from bot.relevance import RelevanceFilter
@@ -291,6 +292,15 @@ class Poller:
             pages += 1
         return postings
 
+    def _is_relevant(self, posting: Posting) -> bool:
+        """Relevance of one posting; a failure inside counts it as not relevant (kept, not
+        alerted) and the rest of the poll goes on."""
+        try:
+            return self._relevance.is_relevant(posting)
+        except Exception as error:  # one posting's failure must not stop the poll
+            posting_failed("relevance", posting.source, posting.native_id, error)
+            return False
+
     async def _store(
         self,
         source: Source,
@@ -310,7 +320,7 @@ class Poller:
                 fresh.setdefault(posting.native_id, posting)
         alerting = not first_poll or self._settings.alert_on_first_poll
         # Score outside the transaction: it is CPU work that must not hold the write lock.
-        scored = [(p, self._relevance.is_relevant(p)) for p in fresh.values()]
+        scored = [(p, self._is_relevant(p)) for p in fresh.values()]
         verdicts = {p.native_id: self._checker.check(p) for p, relevant in scored if relevant}
         now = self._clock()
         fresh_postings = [posting for posting, _ in scored]

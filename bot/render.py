@@ -100,8 +100,15 @@ def reason_line(signal: Signal, language: str) -> str:
 
 
 def risk_badge(verdict: Verdict, language: str) -> str:
+    if not verdict.scored:
+        return f"⚪ {t('level.unscored', language)}"
     level = t(f"level.{verdict.level.value}", language)
     return f"{LEVEL_BADGES[verdict.level]} {level} ({verdict.risk}/100)"
+
+
+def verdict_title(verdict: Verdict, language: str) -> str:
+    key = verdict.level.value if verdict.scored else "unscored"
+    return t(f"verdict.title.{key}", language)
 
 
 def action_buttons(check_id: int, url: str | None, language: str) -> tuple[Button, ...]:
@@ -140,7 +147,9 @@ def verdict_fields(verdict: Verdict, language: str, *, reasons: int = TOP_REASON
     fields = [Field(t("field.risk", language), risk_badge(verdict, language))]
     if verdict.verified_employer:
         fields.append(Field(t("field.verified", language), f"✅ {verdict.verified_employer}"))
-    if verdict.reasons:
+    if not verdict.scored:
+        fields.append(Field(t("field.reasons", language), t("verdict.unscored", language)))
+    elif verdict.reasons:
         lines = [f"• {reason_line(s, language)}" for s in verdict.reasons[:reasons]]
         fields.append(Field(t("field.reasons", language), "\n".join(lines)))
     elif verdict.level is RiskLevel.OK:
@@ -179,7 +188,7 @@ def verdict_card(
     """The answer to "is this legit?": the level, the top reasons, and what could not be read."""
     fields = posting_fields(posting, language) if posting else []
     return Card(
-        title=t(f"verdict.title.{verdict.level.value}", language),
+        title=verdict_title(verdict, language),
         url=url,
         level=verdict.level,
         description=subject,

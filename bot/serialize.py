@@ -79,6 +79,7 @@ def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
         "reasons": [signal_to_dict(s) for s in verdict.reasons],
         "verified_employer": verdict.verified_employer,
         "matched_script": verdict.matched_script,
+        "scored": verdict.scored,
     }
 
 
@@ -98,6 +99,7 @@ def verdict_from_dict(data: dict[str, Any]) -> Verdict:
         ),
         verified_employer=data.get("verified_employer"),
         matched_script=data.get("matched_script"),
+        scored=bool(data.get("scored", True)),
     )
 
 

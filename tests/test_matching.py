@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching import CompiledFilter, FilterSyntaxError, parse_filter_words, parse_pay
+from bot.matching import CompiledFilter, FilterSyntaxError, parse_filter_words, parse_min_pay
 from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Verdict
 
 OK = Verdict(0, RiskLevel.OK)
@@ -87,12 +87,12 @@ def test_remote_only_locations_languages_and_sources() -> None:
 
 def test_minimum_pay_compares_hourly_and_yearly_on_one_scale() -> None:
     yearly_60k = posting(pay=Pay(60000, 60000, "USD", PayPeriod.YEAR))  # ≈ 28.8/h
-    assert wants(Filter(min_pay=parse_pay("25/h")), yearly_60k)
-    assert not wants(Filter(min_pay=parse_pay("30/h")), yearly_60k)
+    assert wants(Filter(min_pay=parse_min_pay("25/h")), yearly_60k)
+    assert not wants(Filter(min_pay=parse_min_pay("30/h")), yearly_60k)
     assert wants(
-        Filter(min_pay=parse_pay("50k/year")), posting(pay=Pay(30, 40, "USD", PayPeriod.HOUR))
+        Filter(min_pay=parse_min_pay("50k/year")), posting(pay=Pay(30, 40, "USD", PayPeriod.HOUR))
     )
-    assert not wants(Filter(min_pay=parse_pay("20")), posting(pay=None))
+    assert not wants(Filter(min_pay=parse_min_pay("20")), posting(pay=None))
 
 
 def test_user_regex_runs_in_linear_time() -> None:

@@ -1,21 +1,17 @@
-"""The text helpers every source relies on: HTML to text, pay, remote, language, URLs."""
+"""The text helpers every source relies on: HTML to text, hostile text, remote, language, URLs."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.models import Pay, PayPeriod
 from bot.normalize import (
     canonical_url,
+    clean_field,
+    clean_text,
     detect_language,
     detect_remote,
     html_to_text,
-    parse_amount,
-    parse_pay,
-    period_from_text,
 )
-
-H, D, W, M, Y = PayPeriod.HOUR, PayPeriod.DAY, PayPeriod.WEEK, PayPeriod.MONTH, PayPeriod.YEAR
 
 # -- HTML ------------------------------------------------------------------------------------
 
@@ -66,88 +62,21 @@ def test_empty_and_deeply_nested_html() -> None:
     assert html_to_text("<div>" * 5000 + "deep" + "</div>" * 5000) == "deep"
 
 
-# -- pay -------------------------------------------------------------------------------------
+# -- hostile text ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("$20-$40/hour", Pay(20, 40, "USD", H)),
-        ("USD 25 per hour", Pay(25, 25, "USD", H)),
-        ("$120,000 - $150,000 a year", Pay(120_000, 150_000, "USD", Y)),
-        ("€18/h", Pay(18, 18, "EUR", H)),
-        ("20 a 30 USD por hora", Pay(20, 30, "USD", H)),
-        ("1.500 € al mes", Pay(1500, 1500, "EUR", M)),
-        ("$900 per week", Pay(900, 900, "USD", W)),
-        ("$81K – $87K", Pay(81_000, 87_000, "USD", Y)),
-        ("$80-100k", Pay(80_000, 100_000, "USD", Y)),
-        ("Hourly rate: $20 - $25", Pay(20, 25, "USD", H)),
-        ("Pago semanal de $300", Pay(300, 300, "USD", W)),
-        ("De 18,5 a 22 euros la hora", Pay(18.5, 22, "EUR", H)),
-        ("US$ 1,200.50 monthly", Pay(1200.5, 1200.5, "USD", M)),
-        ("Salario: 15 mil pesos mexicanos al mes", Pay(15_000, 15_000, "MXN", M)),
-        ("earn £300 a day", Pay(300, 300, "GBP", D)),
-        ("$25/hr, paid weekly", Pay(25, 25, "USD", H)),
-        ("entre 2.000 y 2.500 dólares mensuales", Pay(2000, 2500, "USD", M)),
-        ("$20/hr - $30/hr", Pay(20, 30, "USD", H)),
-        ("MXN $15,000 mensuales", Pay(15_000, 15_000, "MXN", M)),
-        ("$15.000 pesos mexicanos al mes", Pay(15_000, 15_000, "MXN", M)),
-        ("$5k/month", Pay(5000, 5000, "USD", M)),
-    ],
-)
-def test_pay_is_read_from_english_and_spanish_text(text: str, expected: Pay) -> None:
-    assert parse_pay(text) == expected
+def test_clean_text_drops_what_a_reader_never_sees_and_keeps_what_they_do() -> None:
+    hostile = "Wh\u200bats\u00adApp\x00 \u202egpj.exe\u202c 👩\u200d💻\tok\nnext \x1b[31mred"
+    assert clean_text(hostile) == "WhatsApp gpj.exe 👩\u200d💻\tok\nnext [31mred"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "pay a $50 fee for your training kit",  # a fee, no period: not pay
-        "We raised $25M from top investors",
-        "20-30 hours per week",  # no currency
-        "5+ years of experience",
-        "Bonus of 10% a year",
-        "We pay $15 per task",  # per task is no period we can compare
-        "$50 to apply",
-    ],
-)
-def test_text_without_pay_gives_none(text: str) -> None:
-    assert parse_pay(text) is None
+def test_clean_text_composes_accents_and_caps_length() -> None:
+    assert clean_text("Anotacio\u0301n") == "Anotación"
+    assert len(clean_text("a" * 500_000, 1000)) == 1000
 
 
-def test_first_pay_with_a_period_wins_over_a_bare_large_figure() -> None:
-    text = "Backed by $20,000 in grants. Pay: $30/hour."
-    assert parse_pay(text) == Pay(30, 30, "USD", H)
-
-
-def test_hourly_helper_puts_parsed_pay_on_one_scale() -> None:
-    yearly = parse_pay("$41,600 per year")
-    assert yearly is not None
-    assert yearly.hourly() == pytest.approx((20.0, 20.0))
-
-
-@pytest.mark.parametrize(
-    ("number", "value"),
-    [("120,000", 120_000), ("1.500", 1500), ("1.500,50", 1500.5), ("25.5", 25.5), ("18,5", 18.5)],
-)
-def test_amounts_in_both_number_styles(number: str, value: float) -> None:
-    assert parse_amount(number) == value
-
-
-@pytest.mark.parametrize(
-    ("label", "period"),
-    [
-        ("1 YEAR", Y),
-        ("1 HOUR", H),
-        ("per-hour-wage", H),
-        ("mensual", M),
-        ("NONE", None),
-        ("", None),
-    ],
-)
-def test_period_labels(label: str, period: PayPeriod | None) -> None:
-    assert period_from_text(label) == period
+def test_clean_field_is_one_line() -> None:
+    assert clean_field("  AI\n\tTrainer  \u200b(Spanish) ", 12) == "AI Trainer ("
 
 
 # -- remote ----------------------------------------------------------------------------------

@@ -53,8 +53,11 @@ def test_score_writes_one_line_per_posting_in_order(checker: ScamChecker) -> Non
         "reasons": [],
         "verified_employer": "Outlier",
         "matched_script": None,
+        "scored": True,
     }
-    assert set(rows[2]) == {"id", "risk", "level", "reasons", "verified_employer", "matched_script"}
+    assert set(rows[2]) == {
+        "id", "risk", "level", "reasons", "verified_employer", "matched_script", "scored"
+    }
 
 
 def test_malformed_lines_get_an_error_line_and_the_rest_go_on(checker: ScamChecker) -> None:

@@ -26,7 +26,7 @@ from adapters.chat.discord_render import (
 )
 from adapters.chat.discord_translator import localized, localized_options
 from bot.i18n import normalize_language, t
-from bot.matching import FilterSyntaxError, parse_filter_words, parse_pay
+from bot.matching import FilterSyntaxError, parse_filter_words, parse_min_pay
 from bot.models import ChatRef, Filter, RiskLevel, Subscription
 from bot.render import Card, describe_filter, posting_fields, verdict_fields
 from bot.services import PreviewItem
@@ -67,7 +67,7 @@ def filter_from_options(
     if remote is not None:
         changes["remote_only"] = remote
     if min_pay:
-        changes["min_pay"] = parse_pay(min_pay)
+        changes["min_pay"] = parse_min_pay(min_pay)
     if max_risk:
         changes["max_risk"] = RiskLevel(max_risk)
     return dataclasses.replace(base, **changes)

@@ -18,6 +18,7 @@ import httpx
 
 from adapters.sources.base import check_status
 from bot.errors import SourceFormatError
+from bot.failures import posting_failed
 from bot.models import Posting
 
 __all__ = [
@@ -74,6 +75,10 @@ def map_items(
         except (ItemError, KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
             continue
+        except Exception as exc:  # a bug one odd item reaches: skip it, keep the rest
+            posting_failed("normalise", source, _item_id(item, seen), exc)
+            errors.append(type(exc).__name__)
+            continue
         if posting is not None:
             postings.append(posting)
     if seen and len(errors) == seen:
@@ -81,6 +86,16 @@ def map_items(
             source, f"none of the {seen} items could be read; first problem: {errors[0]}"
         )
     return postings
+
+
+def _item_id(item: object, position: int) -> str:
+    """The item's own id when it has one, else its position in the payload."""
+    if isinstance(item, Mapping):
+        for key in ("id", "guid", "jobId", "shortcode", "slug"):
+            value = item.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                return str(value)[:120]
+    return f"#{position}"
 
 
 def require_str(item: Mapping[str, Any], key: str) -> str:

@@ -9,13 +9,28 @@ source names employers alike.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import tldextract
 
+from bot.failures import posting_failed
 from bot.models import Pay, Posting
-from bot.normalize import canonical_url, detect_language, detect_remote, parse_pay
+from bot.normalize import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_FIELD_CHARS,
+    MAX_TITLE_CHARS,
+    canonical_url,
+    clean_field,
+    clean_text,
+    detect_language,
+    detect_remote,
+    parse_pay,
+)
+
+_T = TypeVar("_T")
 
 __all__ = ["build_posting", "company_domain", "default_company", "domain_of"]
 
@@ -42,25 +57,41 @@ def build_posting(
     source gave none. Language comes from the title
     and description.
     """
+    title = clean_field(title, MAX_TITLE_CHARS)
+    description = clean_text(description, MAX_DESCRIPTION_CHARS)
+    location = clean_field(location, MAX_FIELD_CHARS)
+
+    def inferred(what: Callable[[], _T], fallback: _T) -> _T:
+        """One inference from the text; a failure inside leaves the field unknown."""
+        try:
+            return what()
+        except Exception as error:  # one posting's odd text must not stop the poll
+            posting_failed("normalise", source, native_id, error)
+            return fallback
+
     if remote is None:
-        remote = detect_remote(location, description, title=title)
+        remote = inferred(lambda: detect_remote(location, description, title=title), None)
     if pay is None:
-        pay = parse_pay(pay_text) if pay_text else None
-        pay = pay or parse_pay(title) or parse_pay(description)
+        pay = inferred(lambda: _pay_from_text(pay_text, title, description), None)
     return Posting(
         source=source,
         native_id=native_id,
-        url=canonical_url(url),
-        title=" ".join(title.split()),
-        company=" ".join(company.split()),
+        url=inferred(lambda: canonical_url(url), url.strip()),
+        title=title,
+        company=clean_field(company, MAX_FIELD_CHARS),
         company_domain=company_domain,
-        location=" ".join(location.split()),
+        location=location,
         remote=remote,
         pay=pay,
         description=description,
         posted_at=posted_at,
-        language=detect_language(f"{title}\n{description}"),
+        language=inferred(lambda: detect_language(f"{title}\n{description}"), None),
     )
+
+
+def _pay_from_text(pay_text: str, title: str, description: str) -> Pay | None:
+    pay = parse_pay(pay_text) if pay_text else None
+    return pay or parse_pay(title) or parse_pay(description)
 
 
 # The bundled public-suffix snapshot only: looking a domain up must never touch the network.

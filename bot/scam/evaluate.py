@@ -66,6 +66,7 @@ def verdict_to_line(verdict: Verdict, line_id: Any) -> dict[str, Any]:
         ],
         "verified_employer": verdict.verified_employer,
         "matched_script": verdict.matched_script,
+        "scored": verdict.scored,
     }
 
 
@@ -96,9 +97,10 @@ def run_score(in_stream: TextIO, out_stream: TextIO, checker: ScamChecker) -> in
             continue
         try:
             output = score_line(json.loads(line), checker)
-        except (json.JSONDecodeError, MalformedLine) as error:
+        except (ValueError, RecursionError, MalformedLine) as error:
+            # Not JSON, a 5,000-digit number, JSON nested too deep, or not a posting.
             failures += 1
-            output = {"error": f"line {line_number}: {error}"}
+            output = {"error": f"line {line_number}: {_describe(error)}"}
         out_stream.write(json.dumps(output, ensure_ascii=False) + "\n")
     out_stream.flush()
     return 1 if failures else 0
@@ -231,9 +233,18 @@ def _json_lines(stream: Iterable[str]) -> Iterator[dict[str, Any]]:
             continue
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             obj = None
         yield obj if isinstance(obj, dict) else {}
+
+
+def _describe(error: Exception) -> str:
+    """A short reason for an error line: the message, or the error's type when the message
+    is long (a JSON error quoting a huge line) or empty."""
+    if isinstance(error, RecursionError):
+        return "JSON nested too deep"
+    message = str(error)
+    return message if message and len(message) <= 200 else type(error).__name__
 
 
 # -- metrics ---------------------------------------------------------------------------------

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import re2
-
-from bot.models import HOURS_PER_PERIOD, Pay, PayPeriod
+from bot.models import Pay
+from bot.pay_text import find_pay, usd_per_unit
 
 #: Above these hourly figures (USD) the pay is far above the usual range for the role:
 #: gig work (annotation, rating, tutoring AI, moderation), other professional work, expert work.
@@ -21,35 +20,13 @@ GIG_LIMIT_USD_H = 50.0
 PROFESSIONAL_LIMIT_USD_H = 150.0
 EXPERT_LIMIT_USD_H = 300.0
 
-#: Rough rates, good enough to compare with a limit that is itself a round figure.
-_TO_USD = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}
-
-_MONEY = re.compile(
-    r"(?P<pre>[$€£]|\busd\b|\bus\$|\beur\b|\bgbp\b)?\s?(?P<num>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?"
-    r"|\d+(?:[.,]\d{1,2})?)\s?(?P<k>k\b)?\s?(?P<post>usd\b|eur\b|euros?\b|dollars?\b|dolares\b"
-    r"|gbp\b|pounds\b|[$€£])?"
-)
-#: Where a currency is written: the cheap scan that finds the few places worth parsing.
-_MARKER = re2.compile(r"[$€£]|\b(?:usd|us\$|eur|gbp|dollars?|dolares|euros?|pounds)\b")
-_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s?k?\s?$")
-_RANGE_TAIL = re.compile(
-    r"\s?(?:-|–|to|a|hasta|y)\s?(?:[$€£]|usd|eur)?\s?\d[\d.,]*\s?k?\s?(?:usd|eur|euros?|dollars?"
-    r"|dolares|gbp|[$€£])?"
-)
-_PERIOD = re.compile(
-    r"\W{0,3}(?:(?:per|an?|al|por|la|each|every|a\W+la|/)\W{0,2})?(?P<period>hours?|hr|h|horas?"
-    r"|days?|dias?|daily|diarios?|weeks?|weekly|wk|semanas?|semanal(?:es)?|months?|monthly|mo"
-    r"|mes(?:es)?|mensual(?:es)?|years?|yearly|yr|annual|annually|annum|anos?|anual(?:es)?)\b"
-)
-_PERIODS = {
-    "h": PayPeriod.HOUR, "d": PayPeriod.DAY, "w": PayPeriod.WEEK, "m": PayPeriod.MONTH,
-    "y": PayPeriod.YEAR, "a": PayPeriod.YEAR,
-}  # fmt: skip
+#: Words just before a figure that make it something other than pay promised to the reader:
+#: a ceiling ("up to"), money the applicant pays (a fee, a kit), or money for a purpose.
 _NOT_PAY_BEFORE = re.compile(
     r"(?:up\W+to|hasta|budget|stipend|bonus|allowance|fee|kit|cost|coste|costo|cuota|deposit"
-    r"|reimburs|presupuesto|refer\w*)\W+(?:\w+\W+){0,2}$"
+    r"|reimburs|presupuesto|refer\w*|invest\w*|invierte|inversion|recarga\w*|paga\w*|pay)"
+    r"\W+(?:\w+\W+){0,2}$"
 )
-_OTHER_DOLLARS = re.compile(r"\b(?:mxn|cop|ars|clp|cad|aud|nzd|sgd|hkd|pesos?)\b")
 _EXPERT_ROLE = re.compile(
     r"\b(?:engineer\w*|developer|programmer|scientist|researcher|phd|ph\.d|doctorate|doctoral"
     r"|master'?s|graduate|md|physician|doctor|attorney|lawyer|jd|bar|licensed|nurse|pharmacist"
@@ -66,73 +43,28 @@ class StatedPay:
     evidence: str  # the figure as written
 
 
-def _number(raw: str) -> float:
-    """'2.500' and '2,500' are thousands; '15.50' and '15,5' are decimals."""
-    groups = re.split(r"[.,]", raw)
-    if len(groups) == 1:
-        return float(raw)
-    if len(groups[-1]) == 3:
-        return float("".join(groups))
-    return float("".join(groups[:-1]) + "." + groups[-1])
-
-
 def stated_pay(folded: str, original: str, limit: int = 8) -> list[StatedPay]:
-    """Pay figures with a period ("$55 per hour", "2.500 € al mes"), lowest of a range."""
-    # "$" may be pesos: where other dollars are named, only explicit USD/EUR/GBP count.
-    dollar_currency = "" if _OTHER_DOLLARS.search(folded) else "USD"
+    """Time-rate pay promised in the text ("$55 per hour", "2.500 € al mes"), lowest of a
+    range, on the hourly US-dollar scale. `folded` is `original` aligned-folded."""
     found: list[StatedPay] = []
-    consumed = 0
-    for marker in _MARKER.finditer(folded):
-        if marker.start() < consumed:
+    for mention in find_pay(original, limit=limit):
+        if _NOT_PAY_BEFORE.search(folded, max(0, mention.start - 30), mention.start):
             continue
-        number_before = _NUMBER_BEFORE.search(
-            folded, max(consumed, marker.start() - 16), marker.start()
-        )
-        match = _MONEY.match(folded, number_before.start() if number_before else marker.start())
-        if match is None:
+        pay = mention.pay
+        hourly = _hourly_usd(pay) if pay is not None else None
+        if hourly is None:
             continue
-        pre, post = match.group("pre") or "", match.group("post") or ""
-        if not pre and not post:
-            continue
-        currency = _currency(pre or post, dollar_currency)
-        if not currency:
-            continue
-        before = folded[max(0, match.start() - 30) : match.start()]
-        if _NOT_PAY_BEFORE.search(before):
-            continue
-        amount = _number(match.group("num")) * (1000 if match.group("k") else 1)
-        tail_start = match.end()
-        range_match = _RANGE_TAIL.match(folded, tail_start)
-        if range_match:
-            tail_start = range_match.end()
-        period_match = _PERIOD.match(folded, tail_start)
-        if period_match:
-            period = _PERIODS[period_match.group("period")[0]]
-            end = period_match.end()
-        elif amount >= 20000:
-            period, end = PayPeriod.YEAR, tail_start
-        else:
-            continue
-        consumed = end
-        hourly = amount * _TO_USD[currency] / HOURS_PER_PERIOD[period]
-        evidence = " ".join(original[match.start() : end].split()).rstrip(".,;:")
+        evidence = " ".join(original[mention.start : mention.end].split()).rstrip(".,;:")
         found.append(StatedPay(hourly, evidence))
-        if len(found) >= limit:
-            break
     return found
 
 
-def _currency(symbol: str, dollar_currency: str) -> str:
-    symbol = symbol.strip()
-    if symbol in ("$", "dollar", "dollars", "dolares"):
-        return dollar_currency
-    if symbol in ("usd", "us$"):
-        return "USD"
-    if symbol in ("€", "eur", "euro", "euros"):
-        return "EUR"
-    if symbol in ("£", "gbp", "pounds"):
-        return "GBP"
-    return ""
+def _hourly_usd(pay: Pay) -> float | None:
+    rate = usd_per_unit(pay.currency)
+    hourly = pay.hourly()
+    if rate is None or hourly is None:
+        return None
+    return hourly[0] * rate
 
 
 _GIG_ROLE = re.compile(
@@ -158,10 +90,11 @@ def role_limit_usd_h(folded_title: str, folded_text: str, *, entry_level: bool =
 
 
 def pay_from_posting(pay: Pay | None) -> StatedPay | None:
-    """The structured pay a source gave, on the same scale (skipped when currency is unknown)."""
-    if pay is None or pay.currency.upper() not in _TO_USD:
+    """The structured pay a source gave, on the same scale (skipped when it cannot be put
+    on it: an unknown currency, or a piece rate)."""
+    if pay is None:
         return None
-    hourly_min, _ = pay.hourly()
-    return StatedPay(
-        hourly_min * _TO_USD[pay.currency.upper()], f"{pay.min_amount:g} {pay.currency}"
-    )
+    hourly = _hourly_usd(pay)
+    if hourly is None:
+        return None
+    return StatedPay(hourly, f"{pay.min_amount:g} {pay.currency}")

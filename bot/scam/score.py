@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from bot.failures import posting_failed
 from bot.models import Posting, RiskLevel, Signal, Verdict
 from bot.scam.domains import LinkChecker
 from bot.scam.employers import Employer, EmployerRegistry
@@ -94,7 +95,18 @@ class ScamChecker:
     def check(
         self, posting: Posting, *, company_profile: str = "", extra_text: str = ""
     ) -> Verdict:
-        """The verdict on one posting. `extra_text`: requirements, benefits, pay, messages."""
+        """The verdict on one posting. `extra_text`: requirements, benefits, pay, messages.
+
+        Never raises: a failure inside is logged with the posting's source and id, counted,
+        and answered with `Verdict.unscored()`, which cards show as "not checked".
+        """
+        try:
+            return self._check(posting, company_profile=company_profile, extra_text=extra_text)
+        except Exception as error:  # one posting's failure must not stop a poll or an answer
+            posting_failed("score", posting.source, posting.native_id, error)
+            return Verdict.unscored()
+
+    def _check(self, posting: Posting, *, company_profile: str, extra_text: str) -> Verdict:
         parts = (posting.title, posting.company, posting.description, extra_text, company_profile)
         text = "\n".join(part for part in parts if part)[:MAX_TEXT_CHARS]
         folded = fold(text)
@@ -137,8 +149,8 @@ class ScamChecker:
         Never waits more than the reputation's budget (2 s by default): what is not known by
         then is left out, and the offline verdict stands.
         """
-        if self.reputation is None or verdict.verified_employer is not None:
-            return verdict  # off, or the link is on an employer's own domain or board
+        if self.reputation is None or verdict.verified_employer is not None or not verdict.scored:
+            return verdict  # off, the link is on an employer's own domain or board, or unjudged
         extra = await self.reputation.signals(posting.url or (posting.company_domain or ""))
         if not extra:
             return verdict

@@ -1,63 +1,17 @@
-"""Text folding that keeps offsets, so a rule can match folded text and quote the original.
+"""Text helpers of the scam rules: the aligned fold, clauses around a hit, quotes for a chat.
 
-Rules are written once for lower-case ASCII ("contactanos", not "Contáctanos"); the folded text
-has exactly one character for each character of the original, so a match at [start, end) in
-the folded text is the evidence at [start, end) in what the user sees.
+Rules are written once for lower-case ASCII ("contactanos", not "Contáctanos") and run over
+`bot.text.fold_aligned`, which keeps one character for each character of the original, so a
+match at [start, end) in the folded text is the evidence at [start, end) in what the user sees.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 
-_PUNCTUATION = {
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u02bc": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2010": "-",
-    "\u2011": "-",
-    "\u2012": "-",
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u00a0": " ",
-    "\u202f": " ",
-    "\u2009": " ",
-}
+from bot.text import fold_aligned as fold
 
-
-def _fold_char(char: str) -> str:
-    """One character in, one character out: lower case, accents dropped."""
-    if char in _PUNCTUATION:
-        return _PUNCTUATION[char]
-    lower = char.lower()
-    if len(lower) != 1:
-        lower = char
-    base = unicodedata.normalize("NFKD", lower)[:1]
-    if base and base.isascii() and base.isalpha():
-        return base
-    return lower
-
-
-@functools.cache
-def _table() -> dict[int, str]:
-    """Translation table for the Latin ranges and the punctuation above (built once)."""
-    table = {code: _fold_char(chr(code)) for code in range(0x41, 0x250)}
-    table.update({ord(char): folded for char, folded in _PUNCTUATION.items()})
-    return {code: folded for code, folded in table.items() if folded != chr(code)}
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, same length as `text` (see the module docstring)."""
-    folded = text.translate(_table())
-    if not folded.isascii():
-        folded = folded.lower()
-        if len(folded) != len(text):
-            folded = "".join(_fold_char(char) for char in folded)
-    return folded
-
+__all__ = ["clause_bounds", "clip", "fold", "word_set"]
 
 _CLAUSE_BREAK = re.compile(
     r"[.!?;](?=\s|$)|\n|\s(?:but|however|although|pero|aunque|sin embargo|mientras que)\s"
