@@ -13,7 +13,7 @@ from bot.config import Settings, load_settings
 from bot.errors import ConfigError
 from bot.i18n import t
 from bot.logs import configure_logging
-from bot.serialize import posting_to_dict
+from bot.serialize import assessment_to_dict, posting_to_dict
 
 EXIT_USAGE = 2
 
@@ -48,14 +48,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     score.add_argument("file", nargs="?", type=Path)
     evaluate = sub.add_parser(
-        "eval", parents=[common], help="precision/recall on a labelled JSON-lines file"
+        "eval",
+        parents=[common],
+        help="how the scam checks do: on the real corpus (default) or a labelled file",
+        description="With no FILE: the real-world corpus (tests/data/real), its development "
+        "and held-out parts, by language, kind of text and scam family. With FILE: precision, "
+        "recall, ROC-AUC and PR-AUC on that labelled JSON-lines file.",
     )
-    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("file", type=Path, nargs="?")
+    evaluate.add_argument(
+        "--split", choices=["dev", "holdout", "all"], default="all", help="corpus part"
+    )
+    sub.add_parser(
+        "train",
+        parents=[common],
+        add_help=False,
+        help="retrain the text model on the corpus's development part (needs '.[train]')",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["train"]:  # its own options, parsed by the trainer
+        from bot.scam.train import main as train
+
+        return train(arguments[1:])
+    args = _parser().parse_args(arguments)
     try:
         return _dispatch(args)
     except ConfigError as exc:
@@ -85,7 +104,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "score":
         return _score(settings, args.file)
     if args.command == "eval":
-        return _eval(settings, args.file)
+        return _eval(settings, args.file, args.split)
     raise AssertionError(args.command)
 
 
@@ -106,7 +125,9 @@ async def _poll_once(settings: Settings, *, as_json: bool) -> int:
     for result in results:
         for posting in result.new_postings:
             if as_json:
-                print(json.dumps(posting_to_dict(posting), ensure_ascii=False))
+                verdict = result.verdicts.get(posting.native_id)
+                line = {**posting_to_dict(posting), **assessment_to_dict(verdict)}
+                print(json.dumps(line, ensure_ascii=False))
             else:
                 print(
                     t(
@@ -192,11 +213,19 @@ def _score(settings: Settings, path: Path | None) -> int:
         return run_score(stream, sys.stdout, checker)
 
 
-def _eval(settings: Settings, path: Path) -> int:
+def _eval(settings: Settings, path: Path | None, split: str) -> int:
     from bot.app import build_checker
-    from bot.scam.evaluate import run_eval
 
-    return run_eval(str(path), sys.stdout, build_checker(settings))
+    checker = build_checker(settings)
+    if path is not None:
+        from bot.scam.evaluate import run_eval
+
+        return run_eval(str(path), sys.stdout, checker)
+    from bot.scam.corpus_eval import run_corpus_eval
+
+    return run_corpus_eval(
+        sys.stdout, checker, splits=("dev", "holdout") if split == "all" else (split,)
+    )
 
 
 if __name__ == "__main__":

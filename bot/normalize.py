@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -28,6 +29,7 @@ __all__ = [
     "detect_language",
     "detect_remote",
     "html_to_text",
+    "language_of_words",
     "parse_amount",
     "parse_pay",
     "period_from_text",
@@ -256,6 +258,13 @@ _STOP_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(_EN_STOP_WORDS.split()),
     "es": frozenset(_ES_STOP_WORDS.split()),
 }
+_FOLDED_STOP_WORDS = {
+    language: frozenset(
+        "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        for word in words
+    )
+    for language, words in _STOP_WORDS.items()
+}
 
 
 def detect_language(text: str, *, min_hits: int = 3) -> str | None:
@@ -265,11 +274,25 @@ def detect_language(text: str, *, min_hits: int = 3) -> str | None:
     as the other language), so a bare title such as "AI Trainer - Spanish" gives None rather
     than a guess.
     """
-    counts = dict.fromkeys(_STOP_WORDS, 0)
-    for word in _WORD_RE.findall(text.casefold()):
-        for language, words in _STOP_WORDS.items():
-            if word in words:
-                counts[language] += 1
+    return _language_by_counts(_WORD_RE.findall(text.casefold()), _STOP_WORDS, min_hits)
+
+
+def language_of_words(words: Iterable[str], *, min_hits: int = 3) -> str | None:
+    """`detect_language` for words already folded (lower case, no accents), as the scam
+    checks hold them."""
+    return _language_by_counts(words, _FOLDED_STOP_WORDS, min_hits)
+
+
+def _language_by_counts(
+    words: Iterable[str], stop_words: dict[str, frozenset[str]], min_hits: int
+) -> str | None:
+    english, spanish = stop_words["en"], stop_words["es"]
+    counts = {"en": 0, "es": 0}
+    for word in words:
+        if word in english:
+            counts["en"] += 1
+        elif word in spanish:
+            counts["es"] += 1
     (best, best_count), (_, second_count) = sorted(
         counts.items(), key=lambda item: item[1], reverse=True
     )

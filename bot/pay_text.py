@@ -43,7 +43,7 @@ MAX_AMOUNT = 100_000_000.0
 YEARLY_WITHOUT_PERIOD = 10_000.0
 
 #: Currency words and symbols (folded) → ISO 4217 code. "PESO" is a peso of an unnamed
-#: country, resolved from the text's other hints (see `_resolve_peso`).
+#: country, resolved from the text's other hints (see `_TextMoney.peso`).
 _CURRENCY_TOKENS: dict[str, str] = {
     "us$": "USD", "u$s": "USD", "usd": "USD", "dolares americanos": "USD",
     "dolares estadounidenses": "USD", "dolares": "USD", "dolar": "USD", "dollars": "USD",
@@ -59,7 +59,7 @@ _CURRENCY_TOKENS: dict[str, str] = {
     "bolivianos": "BOB", "ves": "VES", "bolivares": "VES",
     "eur": "EUR", "euros": "EUR", "euro": "EUR", "€": "EUR",
     "gbp": "GBP", "£": "GBP", "pounds": "GBP", "libras": "GBP", "chf": "CHF",
-    "inr": "INR", "₹": "INR", "rupees": "INR", "rs.": "INR", "php": "PHP", "₱": "PHP",
+    "inr": "INR", "₹": "INR", "rupees": "INR", "rs.": "INR", "rs": "INR", "php": "PHP", "₱": "PHP",
     "ngn": "NGN", "₦": "NGN", "naira": "NGN", "kes": "KES",
     "pesos": "PESO", "peso": "PESO", "$": "$",
 }  # fmt: skip
@@ -75,13 +75,13 @@ _USD_PER_UNIT: dict[str, float] = {
 }  # fmt: skip
 
 #: Where a bare "pesos" or "$" is spoken: the first country hint named in the text wins.
-_PESO_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("MXN", re.compile(r"\b(?:mexico|mexicanos?|cdmx|monterrey|guadalajara|jalisco|puebla)\b")),
-    ("ARS", re.compile(r"\b(?:argentina|argentinos?|buenos aires|cordoba|rosario|caba)\b")),
-    ("COP", re.compile(r"\b(?:colombia|colombianos?|bogota|medellin|cali|barranquilla)\b")),
-    ("CLP", re.compile(r"\b(?:chile|chilenos?|santiago de chile|valparaiso)\b")),
-    ("UYU", re.compile(r"\b(?:uruguay|uruguayos?|montevideo)\b")),
-    ("DOP", re.compile(r"\b(?:republica dominicana|dominicanos?|santo domingo)\b")),
+_PESO_HINTS = re.compile(
+    r"\b(?:(?P<MXN>mexico|mexicanos?|cdmx|monterrey|guadalajara|jalisco|puebla)"
+    r"|(?P<ARS>argentina|argentinos?|buenos aires|cordoba|rosario|caba)"
+    r"|(?P<COP>colombia|colombianos?|bogota|medellin|cali|barranquilla)"
+    r"|(?P<CLP>chile|chilenos?|santiago de chile|valparaiso)"
+    r"|(?P<UYU>uruguay|uruguayos?|montevideo)"
+    r"|(?P<DOP>republica dominicana|dominicanos?|santo domingo))\b"
 )
 #: A "$" that is not the US dollar: named elsewhere in the text, it makes every "$" that one.
 _OTHER_DOLLAR_SIGNS = re.compile(
@@ -153,13 +153,21 @@ _NOT_PAY_AFTER = re.compile(
 _NAMED_DOLLAR_CODE = re.compile(r"\b(mxn|cop|ars|clp|uyu|dop|cad|aud)\b")
 #: Where a currency is written: the cheap scan that finds the few places worth parsing.
 _MARKER = re.compile(
-    r"[$€£₹₱₦]|\b(?:" + "|".join(
-        re.escape(token) for token in sorted(_CURRENCY_TOKENS, key=len, reverse=True)
+    r"[$€£₹₱₦]|\b(?:"
+    + "|".join(
+        re.escape(token)
+        for token in sorted(_CURRENCY_TOKENS, key=len, reverse=True)
         if token[0].isalpha()
-    ) + r")(?![a-z])"
+    )
+    + r")(?![a-z])"
 )
 #: How far before a currency marker the first figure of a range may start.
 _LOOKBEHIND_CHARS = 48
+_DIGITS = re.compile(r"\d+")
+#: Where a figure's currency may be written: "US$ 1,200" before it, "1.200,50 dólares
+#: estadounidenses" or "80 y 300 euros" after it.
+_MARKER_BEFORE_CHARS = 8
+_MARKER_AFTER_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,10 +256,19 @@ def find_pay(text: str, *, limit: int = 8, any_period: bool = False) -> list[Pay
     money = _TextMoney(folded)
     found: list[PayMention] = []
     consumed = 0
-    for marker in _MARKER.finditer(folded):
-        if marker.start() < consumed:
+    tried = -1  # the last marker tried: several numbers may share one ("80 y 300 euros")
+    for number in _DIGITS.finditer(folded):  # pay is a number, so look only around numbers
+        if number.start() < consumed:
             continue
-        mention = _mention_around(folded, marker, consumed, money, any_period)
+        low = max(consumed, number.start() - _MARKER_BEFORE_CHARS)
+        mention = None
+        for marker in _MARKER.finditer(folded, low, number.end() + _MARKER_AFTER_CHARS):
+            if marker.start() <= tried:
+                continue
+            tried = marker.start()
+            mention = _mention_around(folded, marker, consumed, money, any_period)
+            if mention is not None:
+                break
         if mention is None:
             continue
         found.append(mention)
@@ -306,8 +323,14 @@ class _TextMoney:
         self._folded = folded
 
     @functools.cached_property
+    def country_peso(self) -> str | None:
+        """The peso of the first country the text names, if it names one."""
+        hint = _PESO_HINTS.search(self._folded)
+        return hint.lastgroup if hint is not None else None
+
+    @functools.cached_property
     def peso(self) -> str:
-        return _resolve_peso(self._folded)
+        return self.country_peso or "MXN"
 
     @functools.cached_property
     def dollar(self) -> str:
@@ -315,9 +338,7 @@ class _TextMoney:
         if _OTHER_DOLLAR_SIGNS.search(folded):
             named = _NAMED_DOLLAR_CODE.search(folded)
             return named.group(1).upper() if named else self.peso
-        if any(pattern.search(folded) for _, pattern in _PESO_HINTS):
-            return self.peso
-        return "USD"
+        return self.country_peso or "USD"
 
 
 def _mention_around(
@@ -384,13 +405,3 @@ def _currency(match: re.Match[str], money: _TextMoney) -> str:
     if named:
         return money.peso if named[0] == "PESO" else named[0]
     return money.dollar if tokens else ""
-
-
-def _resolve_peso(folded: str) -> str:
-    """A peso whose country is not written next to it: the first country the text names."""
-    best: tuple[int, str] | None = None
-    for code, pattern in _PESO_HINTS:
-        hint = pattern.search(folded)
-        if hint is not None and (best is None or hint.start() < best[0]):
-            best = (hint.start(), code)
-    return best[1] if best else "MXN"

@@ -25,7 +25,7 @@ from bot.config import PollingSettings
 from bot.errors import SourceError, SourceFormatError, SourceHTTPError, SourceNetworkError
 from bot.failures import posting_failed
 from bot.matching import Matcher
-from bot.models import Posting
+from bot.models import Posting, Verdict
 from bot.relevance import RelevanceFilter
 from bot.scam import ScamChecker
 from bot.store import Database
@@ -48,6 +48,9 @@ class PollResult:
     alerts: int = 0
     first_poll: bool = False
     new_postings: list[Posting] = field(default_factory=list)
+    #: Each new posting's verdict; None for the postings that are not about AI-training work
+    #: (they are not scored).
+    verdicts: dict[str, Verdict | None] = field(default_factory=dict)
 
 
 def parse_retry_after(value: str | None, *, now: float) -> float | None:
@@ -364,6 +367,7 @@ class Poller:
             )
         result.new = len(scored)
         result.new_postings = fresh_postings
+        result.verdicts = {p.native_id: verdicts.get(p.native_id) for p in fresh_postings}
         result.relevant = len(relevant_rows)
         return result
 

@@ -22,7 +22,9 @@ LEVEL_BADGES: dict[RiskLevel, str] = {
     RiskLevel.CAUTION: "🟠",
     RiskLevel.SCAM: "🔴",
 }
+#: Reasons a verdict card shows before "and N more under Why?"; an alert shows fewer.
 TOP_REASONS = 3
+ALERT_REASONS = 2
 
 
 class Action(StrEnum):
@@ -151,6 +153,9 @@ def verdict_fields(verdict: Verdict, language: str, *, reasons: int = TOP_REASON
         fields.append(Field(t("field.reasons", language), t("verdict.unscored", language)))
     elif verdict.reasons:
         lines = [f"• {reason_line(s, language)}" for s in verdict.reasons[:reasons]]
+        hidden = len(verdict.reasons) - reasons
+        if hidden > 0:  # strongest first; the rest are one tap away, under "Why?"
+            lines.append(t("verdict.more_reasons", language, count=hidden))
         fields.append(Field(t("field.reasons", language), "\n".join(lines)))
     elif verdict.level is RiskLevel.OK:
         fields.append(Field(t("field.reasons", language), t("verdict.no_signals", language)))
@@ -168,7 +173,8 @@ def alert_card(alert: Alert) -> Card:
         url=posting.url,
         level=alert.verdict.level,
         fields=tuple(
-            posting_fields(posting, language) + verdict_fields(alert.verdict, language, reasons=1)
+            posting_fields(posting, language)
+            + verdict_fields(alert.verdict, language, reasons=ALERT_REASONS)
         ),
         footer=t("alert.footer", language, source=posting.source),
         buttons=action_buttons(alert.check_id, posting.url, language),

@@ -83,6 +83,22 @@ def verdict_to_dict(verdict: Verdict) -> dict[str, Any]:
     }
 
 
+def assessment_to_dict(verdict: Verdict | None) -> dict[str, Any]:
+    """How a polled posting was judged, for `poll --once --json`: not relevant (and so not
+    scored), or its level, risk and every reason, strongest first."""
+    if verdict is None:
+        return {"relevant": False, "level": None, "risk": None, "reasons": []}
+    return {
+        "relevant": True,
+        "level": verdict.level.value,
+        "risk": verdict.risk,
+        "scored": verdict.scored,
+        "reasons": [
+            {"id": s.id, "weight": s.weight, "evidence": s.evidence} for s in verdict.reasons
+        ],
+    }
+
+
 def verdict_from_dict(data: dict[str, Any]) -> Verdict:
     return Verdict(
         risk=int(data["risk"]),

@@ -81,6 +81,11 @@ async def test_poll_once_json_prints_each_new_posting(
     assert sorted(p["id"] for p in postings) == ["1", "2", "3"]
     assert {p["source"] for p in postings} == {"greenhouse:acme"}
     assert "poll greenhouse:acme status=200" in err
+    by_id = {p["id"]: p for p in postings}
+    assert by_id["2"]["relevant"] is False and by_id["2"]["level"] is None
+    trainer = by_id["1"]
+    assert trainer["relevant"] is True and trainer["level"] in {"ok", "caution", "scam"}
+    assert isinstance(trainer["risk"], int) and isinstance(trainer["reasons"], list)
 
     status, out, _ = await run_cli(
         "poll", "--once", "--json", "--config", str(config(tmp_path, url))

@@ -69,7 +69,16 @@ def test_alert_embed_shows_posting_and_risk_with_colour_by_level() -> None:
     assert values["Posted"] == "2025-01-14"
     assert "55/100" in values["Risk"]
     assert "pay $50 for the training kit" in all_text(embed)  # the top reason with its evidence
-    assert "Telegram @hr" not in all_text(embed)  # an alert shows only the top reason
+    assert "Telegram @hr" in all_text(embed)  # and the next one
+    assert "more: see Why?" not in all_text(embed)  # nothing hidden
+
+
+def test_an_alert_shows_the_strongest_reasons_and_counts_the_rest() -> None:
+    urgency = Signal("pressure", 10, "act now", "signal.pressure")
+    many = Verdict(risk=75, level=RiskLevel.SCAM, reasons=(FEE, TELEGRAM, urgency))
+    text = all_text(card_to_embed(alert_card(make_alert(verdict=many))))
+    assert text.index("pay $50") < text.index("Telegram @hr")
+    assert "act now" not in text and "+1 more: see Why?" in text
 
 
 def test_alert_in_spanish_for_a_spanish_subscription() -> None:

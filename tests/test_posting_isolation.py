@@ -24,8 +24,8 @@ from bot.render_text import card_to_text
 from bot.safefetch import SafeFetcher
 from bot.scam import ScamChecker
 from bot.scam.evaluate import run_score
-from bot.scam.rule_schema import Pattern, Rule
-from bot.scam.rules import RULES, RuleEngine
+from bot.scam.families import FAMILIES, Family, Hit
+from bot.scam.textview import TextView
 from bot.store import outbox as outbox_store
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import make_poller, subscribe_console, table_count
@@ -51,10 +51,16 @@ def thirty_postings() -> list[tuple[str, str]]:
 
 
 def broken_checker() -> ScamChecker:
-    """The real rules plus one whose veto is not a regular expression: it fails only on the
-    postings that say "semana", as a real bug reached by one odd posting would."""
-    broken = Rule("broken", 10, "signal.fee", (Pattern(r"\bsemana\b", veto="(unclosed"),))
-    return ScamChecker(rules=RuleEngine((*RULES, broken)))
+    """The real families plus one whose detector fails on the postings that say "semana",
+    as a real bug reached by one odd posting would."""
+
+    def detect(view: TextView) -> list[Hit]:
+        if "semana" in view.words:
+            raise IndexError("a bug only weekly pay reaches")
+        return []
+
+    broken = Family("broken", "signal.advance_fee", (), detect=detect)
+    return ScamChecker(families=(*FAMILIES, broken))
 
 
 def failures(stage: str) -> float:
@@ -98,7 +104,7 @@ async def test_a_posting_the_checks_fail_on_is_kept_unscored_and_the_poll_goes_o
     assert (result.new, result.alerts) == (30, 30)
     assert failures("score") == before + 1
     (line,) = [r.getMessage() for r in caplog.records if r.name == "vigia.failures"]
-    assert "job-12" in line and source.name in line and "rules.py" in line
+    assert "job-12" in line and source.name in line and "IndexError" in line
     assert "WhatsApp" not in line and "300" not in line  # no posting text in the log
 
     alerts = await outbox_store.claim(db, platforms=["console"], limit=50)

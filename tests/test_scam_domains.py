@@ -88,8 +88,9 @@ def test_board_is_verified_only_for_the_matching_slug(links: LinkChecker) -> Non
 
 def test_registered_employer_linking_elsewhere_is_impersonation(links: LinkChecker) -> None:
     assert "link.impersonation" in signal_ids(links, "https://careers-portal.com/appen", "Appen")
-    # a job aggregator reposting the job is not impersonation
+    # a job aggregator reposting the job is not impersonation, nor an agency's ATS board
     assert signal_ids(links, "https://www.linkedin.com/jobs/view/123", "Appen") == set()
+    assert signal_ids(links, "https://jobs.lever.co/talent-agency/123", "Appen") == set()
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,7 @@ def test_registered_employer_linking_elsewhere_is_impersonation(links: LinkCheck
         ("https://tinyurl.com/abc", "domain.shortener"),
         ("http://203.0.113.9/apply", "domain.ip"),
         ("https://great-jobs.xyz/apply", "domain.tld"),
-        ("https://t.me/recruiter_bot", "contact.chat"),
+        ("https://t.me/recruiter_bot", "chat_move"),
     ],
 )
 def test_suspicious_links(links: LinkChecker, url: str, kind: str) -> None:

@@ -1,4 +1,8 @@
-"""The combined verdict: levels on labelled cases, reasons, thresholds, translations."""
+"""The combined verdict: levels on labelled cases, reasons, thresholds, translations.
+
+The rules' arithmetic is tested with the text model off (`rules_only`), so a figure here is
+the families' and links' own; the model's share is tested on its own at the end.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,11 @@ def load(name: str) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def checker() -> ScamChecker:
     return ScamChecker()
+
+
+@pytest.fixture(scope="module")
+def rules_only() -> ScamChecker:
+    return ScamChecker(model=None)
 
 
 def posting(description: str, **fields: Any) -> Posting:
@@ -52,19 +61,26 @@ def test_every_scam_is_flagged_and_no_legit_posting_is_called_scam(
 
 
 def test_reasons_are_heaviest_first_and_add_up_to_the_risk(checker: ScamChecker) -> None:
-    verdict = checker.check(posting("Urgent! No experience needed. Contact us on WhatsApp."))
+    verdict = checker.check(
+        posting("Urgent! No experience needed. Contact us on WhatsApp.", company="", url="")
+    )
     weights = [signal.weight for signal in verdict.reasons]
     assert weights == sorted(weights, reverse=True)
     assert verdict.risk == min(100, round(sum(weights)))
-    assert verdict.level is RiskLevel.CAUTION
-    assert all(signal.evidence for signal in verdict.reasons)
+    assert verdict.level is not RiskLevel.OK
+    assert all(signal.evidence for signal in verdict.reasons if signal.id != "company.missing")
 
 
 def test_thresholds_are_constructor_arguments() -> None:
     text = "Contact our recruiter on Telegram."  # 35 points
-    assert ScamChecker(caution_at=30, scam_at=60).check(posting(text)).level is RiskLevel.CAUTION
-    assert ScamChecker(caution_at=10, scam_at=35).check(posting(text)).level is RiskLevel.SCAM
-    assert ScamChecker(caution_at=40, scam_at=60).check(posting(text)).level is RiskLevel.OK
+
+    def level(caution_at: int, scam_at: int) -> RiskLevel:
+        checker = ScamChecker(caution_at=caution_at, scam_at=scam_at, model=None)
+        return checker.check(posting(text)).level
+
+    assert level(30, 60) is RiskLevel.CAUTION
+    assert level(10, 35) is RiskLevel.SCAM
+    assert level(40, 60) is RiskLevel.OK
     with pytest.raises(ValueError):
         ScamChecker(caution_at=70, scam_at=60)
 
@@ -118,15 +134,106 @@ def test_pay_far_above_the_role(checker: ScamChecker) -> None:
     assert "pay.above_range" in {s.id for s in structured.reasons}
 
 
-def test_missing_company_identity_is_a_weak_signal(checker: ScamChecker) -> None:
-    anonymous = checker.check(posting("Label images remotely.", company="", url=""))
+def test_missing_company_identity_is_a_weak_signal(rules_only: ScamChecker) -> None:
+    anonymous = rules_only.check(posting("Label images remotely.", company="", url=""))
     assert [s.id for s in anonymous.reasons] == ["company.missing"]
     assert anonymous.level is RiskLevel.OK
-    with_profile = checker.check(
+    with_profile = rules_only.check(
         posting("Label images.", company="", url=""),
         company_profile="We are a data company founded in 2015.",
     )
     assert with_profile.reasons == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hola, soy reclutadora de Outlier. ¿Te interesa un trabajo de medio tiempo?",
+        "Empresa: Welo Data\nEvaluador de búsquedas, 20 horas a la semana.",
+        "I'm Emma, a recruiter with Appen, and I have a project for you.",
+        "Company: Acme Labs. Rate chatbot answers from home.",
+    ],
+)
+def test_a_company_named_in_the_text_is_not_a_missing_company(
+    rules_only: ScamChecker, text: str
+) -> None:
+    verdict = rules_only.check(posting(text, company="", url=""))
+    assert "company.missing" not in {s.id for s in verdict.reasons}
+
+
+def test_a_message_that_names_an_employer_but_moves_to_a_chat_is_impersonation(
+    rules_only: ScamChecker,
+) -> None:
+    text = "Hola, soy reclutadora de Outlier. Agrégame al WhatsApp +52 55 1234 5678."
+    verdict = rules_only.check(posting(text, company="", url=""))
+    (impersonation,) = [s for s in verdict.reasons if s.id == "impersonation"]
+    assert impersonation.params["employer"] == "Outlier"
+    assert verdict.level is RiskLevel.SCAM
+    plain = rules_only.check(posting("Agrégame al WhatsApp +52 55 1234 5678.", company="", url=""))
+    assert "impersonation" not in {s.id for s in plain.reasons}
+
+
+def test_a_real_brand_on_an_aggregator_or_ats_is_not_impersonation(
+    rules_only: ScamChecker,
+) -> None:
+    for url in (
+        "https://www.linkedin.com/jobs/view/123",
+        "https://jobs.lever.co/some-agency/123",
+        "https://remotive.com/remote-jobs/ai/data-annotator-123",
+    ):
+        verdict = rules_only.check(posting("Rate chatbot answers.", company="Outlier", url=url))
+        assert "link.impersonation" not in {s.id for s in verdict.reasons}, url
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "Urgent! Limited spots, apply today.",
+        "No experience needed, we train you.",
+        "Sin experiencia. Incorporación inmediata.",
+        "No experience needed. Immediate start. Limited positions.",
+    ],
+)
+def test_weak_signals_alone_never_make_a_scam(checker: ScamChecker, weak: str) -> None:
+    assert checker.check(posting(weak)).level is not RiskLevel.SCAM
+
+
+@pytest.mark.parametrize(
+    "strong",
+    [
+        "Buy the onboarding kit ($65) to receive your login.",
+        "Deposit 100 USDT to activate your account.",
+        "Paga la cuota de inscripción de 25 USD.",
+        "Top up your balance with USDT to unlock your earnings.",
+        "Para activar tu cuenta paga 30 USDT de verificación.",
+    ],
+)
+def test_a_fee_or_crypto_deposit_alone_is_a_scam(rules_only: ScamChecker, strong: str) -> None:
+    assert rules_only.check(posting(strong)).level is RiskLevel.SCAM
+
+
+def test_spanish_pay_rate_is_no_fee(checker: ScamChecker) -> None:
+    verdict = checker.check(
+        posting("Anotador/a de audio, media jornada, tarifa de 15 € la hora", title="Anotador")
+    )
+    assert "advance_fee" not in {s.id for s in verdict.reasons}
+    assert verdict.level is not RiskLevel.SCAM
+
+
+def test_the_text_model_adds_risk_but_never_a_verdict_of_scam_alone(
+    checker: ScamChecker,
+) -> None:
+    assert checker.model is not None
+    scammy = (
+        "Hola, buen día. Estamos contratando personal a tiempo parcial desde casa. Solo "
+        "necesitas tu celular y 30 minutos al día. Los nuevos reciben un bono de bienvenida."
+    )
+    verdict = checker.check(posting(scammy, company="", url=""))
+    (model,) = [s for s in verdict.reasons if s.id == "model.text"]
+    assert 0 < model.weight <= checker.model.info.max_weight < 60
+    assert model.evidence  # the words that weighed most
+    empty = checker.check(posting("", title="", company="", url=""))
+    assert "model.text" not in {s.id for s in empty.reasons}
 
 
 def _all_emitted(checker: ScamChecker) -> list[Signal]:

@@ -28,7 +28,7 @@ from adapters.chat.discord_translator import localized, localized_options
 from bot.i18n import normalize_language, t
 from bot.matching import FilterSyntaxError, parse_filter_words, parse_min_pay
 from bot.models import ChatRef, Filter, RiskLevel, Subscription
-from bot.render import Card, describe_filter, posting_fields, verdict_fields
+from bot.render import ALERT_REASONS, Card, describe_filter, posting_fields, verdict_fields
 from bot.services import PreviewItem
 
 PREVIEW_LIMIT = 3
@@ -297,7 +297,7 @@ class AlertsGroup(app_commands.Group):
 def preview_card(item: PreviewItem, language: str) -> Card:
     """A posting as its alert would show it, without buttons: no check stands behind it."""
     fields = posting_fields(item.posting, language) + verdict_fields(
-        item.verdict, language, reasons=1
+        item.verdict, language, reasons=ALERT_REASONS
     )
     return Card(
         title=item.posting.title,

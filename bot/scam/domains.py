@@ -205,7 +205,7 @@ class LinkChecker:
             return LinkVerdict(tuple(signals), None)
         if link.registered in ("t.me", "telegram.me", "wa.me", "whatsapp.com", "signal.me"):
             signals.append(
-                Signal("contact.chat", 35, clip(link.url, 60), "signal.contact_chat", {})
+                Signal("chat_move", 35, clip(link.url, 60), "signal.chat_move", {})
             )
             return LinkVerdict(tuple(signals), None)
         signals.extend(self._lookalike(link, claimed))
@@ -220,7 +220,14 @@ class LinkChecker:
             signals.append(
                 Signal("domain.tld", 20, link.host, "signal.domain_tld", {"tld": "." + tld})
             )
-        is_repost = link.registered in self.registry.aggregators
+        # A job site or an applicant-tracking host reposts or hosts any employer's jobs (an
+        # agency's Lever board can carry a real brand's role): the brand's name there is no
+        # claim to be elsewhere, unless the board itself wears the brand's name without
+        # being its registered board ("jobs.lever.co/scale-ai-hiring").
+        is_repost = link.registered in self.registry.aggregators or (
+            link.registered in self.registry.ats_domains
+            and not (claimed is not None and _board_wears_brand(link, claimed))
+        )
         if claimed is not None and primary and not is_repost:
             signals.append(_impersonation(claimed, link))
         return LinkVerdict(tuple(signals), None)
@@ -314,6 +321,14 @@ class LinkChecker:
             if claimed is not None and not lookalike:
                 signals.append(_email_mismatch(address, claimed))
         return signals
+
+
+def _board_wears_brand(link: Link, claimed: Employer) -> bool:
+    board = board_of(link)
+    if board is None:
+        return False
+    slug = board[1].replace("-", "").replace("_", "")
+    return any(key in slug for key in claimed.brand_keys)
 
 
 def _impersonation(claimed: Employer, link: Link) -> Signal:

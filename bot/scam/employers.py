@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -63,6 +62,8 @@ class EmployerRegistry:
     _by_board: dict[tuple[str, str], Employer] = field(
         default_factory=dict, repr=False, compare=False
     )
+    #: The first word of every alias: a text naming no such word names no employer.
+    alias_starts: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for employer in self.employers:
@@ -71,6 +72,7 @@ class EmployerRegistry:
                 if not key:
                     continue
                 self._by_alias.setdefault(key, employer)
+                self.alias_starts.add(name_tokens(alias)[0])
                 if not employer.common_word and len(key) >= 4:
                     self._by_distinctive_alias.setdefault(key, employer)
             for domain in employer.domains:
@@ -138,22 +140,28 @@ class EmployerRegistry:
                     return found
         return None
 
+    def named_in(self, words: list[str], capitalised: list[bool]) -> Employer | None:
+        """The first registered employer a text names among its `words` (folded tokens):
+        "soy reclutadora de Outlier", "Empresa: Welo Data". A brand that is an ordinary word
+        ("Outlier", "Scale", "Turing") counts only written with a capital, not opening a
+        sentence (`capitalised` says which words are)."""
+        for start, word in enumerate(words):
+            if word not in self.alias_starts:
+                continue
+            for stop in range(min(len(words), start + 4), start, -1):
+                key = "".join(w for w in words[start:stop] if w not in _GENERIC_NAME_WORDS)
+                employer = self._by_alias.get(key)
+                if employer is None:
+                    continue
+                if not employer.common_word or stop - start > 1 or capitalised[start]:
+                    return employer
+        return None
+
     def by_domain(self, registered_domain: str) -> Employer | None:
         return self._by_domain.get(registered_domain.lower())
 
     def by_board(self, platform: str, slug: str) -> Employer | None:
         return self._by_board.get((platform, slug.lower()))
-
-    def with_employers(self, extra: Iterable[Employer]) -> EmployerRegistry:
-        """A copy with more employers (for a deployment's own list)."""
-        return EmployerRegistry(
-            (*self.employers, *extra),
-            aggregators=self.aggregators,
-            shorteners=self.shorteners,
-            throwaway_tlds=self.throwaway_tlds,
-            webmail=self.webmail,
-            ats_domains=self.ats_domains,
-        )
 
 
 def _parse_board(value: str) -> tuple[str, str]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.models import Pay
-from bot.pay_text import find_pay, usd_per_unit
+from bot.pay_text import PayMention, find_pay, usd_per_unit
 
 #: Above these hourly figures (USD) the pay is far above the usual range for the role:
 #: gig work (annotation, rating, tutoring AI, moderation), other professional work, expert work.
@@ -24,9 +24,12 @@ EXPERT_LIMIT_USD_H = 300.0
 #: a ceiling ("up to"), money the applicant pays (a fee, a kit), or money for a purpose.
 _NOT_PAY_BEFORE = re.compile(
     r"(?:up\W+to|hasta|budget|stipend|bonus|allowance|fee|kit|cost|coste|costo|cuota|deposit"
+    r"|limits?\W+of|maximum|max|minimum|min|limite|maximo|minimo"
     r"|reimburs|presupuesto|refer\w*|invest\w*|invierte|inversion|recarga\w*|paga\w*|pay)"
     r"\W+(?:\w+\W+){0,2}$"
 )
+#: What joins the figures of one list: ", ", " or ", " y ".
+_LIST_JOINER = re.compile(r"\W{0,3}(?:or|and|o|y)?\W{0,3}")
 _EXPERT_ROLE = re.compile(
     r"\b(?:engineer\w*|developer|programmer|scientist|researcher|phd|ph\.d|doctorate|doctoral"
     r"|master'?s|graduate|md|physician|doctor|attorney|lawyer|jd|bar|licensed|nurse|pharmacist"
@@ -43,12 +46,24 @@ class StatedPay:
     evidence: str  # the figure as written
 
 
-def stated_pay(folded: str, original: str, limit: int = 8) -> list[StatedPay]:
+def stated_pay(
+    folded: str, original: str, mentions: list[PayMention] | None = None
+) -> list[StatedPay]:
     """Time-rate pay promised in the text ("$55 per hour", "2.500 € al mes"), lowest of a
-    range, on the hourly US-dollar scale. `folded` is `original` aligned-folded."""
+    range, on the hourly US-dollar scale. `folded` is `original` aligned-folded; `mentions`
+    are its pay figures when already found."""
     found: list[StatedPay] = []
-    for mention in find_pay(original, limit=limit):
-        if _NOT_PAY_BEFORE.search(folded, max(0, mention.start - 30), mention.start):
+    excluded_until = -1  # where the last figure that was no pay ended
+    if mentions is None:
+        mentions = find_pay(original, limit=8)
+    for mention in mentions:
+        if mention.period is None:
+            continue
+        listed = _LIST_JOINER.fullmatch(folded, max(0, excluded_until), mention.start)
+        if (excluded_until >= 0 and listed) or _NOT_PAY_BEFORE.search(
+            folded, max(0, mention.start - 30), mention.start
+        ):
+            excluded_until = mention.end  # "limits of $7,500 a day, $15,000 a week or…"
             continue
         pay = mention.pay
         hourly = _hourly_usd(pay) if pay is not None else None

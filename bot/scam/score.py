@@ -3,24 +3,35 @@
 Risk is the sum of the signals' weights, clamped to 0–100; one signal counts once (its
 heaviest hit). The sum keeps every verdict explained by its reasons: a reader can add the
 weights shown under "Why?" and get the risk. Weights are set so that a weak signal alone
-(urgency 10, "no experience" 10) stays `ok`, and a fee or a crypto deposit (65) is `scam` at
-the default thresholds.
+(urgency 10, an unsolicited pick 15) stays `ok`, and a fee or a crypto deposit (65) is
+`scam` at the default thresholds.
+
+The checks, cheapest first: the scam families over the text (`families`), who the text says
+is hiring and whether its links and addresses belong to that employer (`company`,
+`domains`), pay far above the role (`pay`), near-copies of known scam scripts (`scripts`),
+and the learned text model (`model`), whose score adds to the families' while the reasons a
+person reads still come from the families.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bot.failures import posting_failed
 from bot.models import Posting, RiskLevel, Signal, Verdict
+from bot.scam.company import named_employer, names_a_company
 from bot.scam.domains import LinkChecker
 from bot.scam.employers import Employer, EmployerRegistry
+from bot.scam.families import FAMILIES, Family, family_signals
+from bot.scam.families.words import NO_EXPERIENCE
+from bot.scam.model import TextModel
 from bot.scam.pay import pay_from_posting, role_limit_usd_h, stated_pay
-from bot.scam.rules import RuleEngine, default_engine, signals_from_hits
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
 from bot.scam.textnorm import fold
+from bot.scam.textview import TextView, view_of
 
 if TYPE_CHECKING:
     from bot.scam.reputation import Reputation
@@ -75,7 +86,8 @@ class ScamChecker:
         employers: EmployerRegistry | None = None,
         scripts: ScriptLibrary | None = None,
         reputation: Reputation | None = None,
-        rules: RuleEngine | None = None,
+        families: tuple[Family, ...] = FAMILIES,
+        model: TextModel | Literal["shipped"] | None = "shipped",
     ) -> None:
         if not 0 < caution_at <= scam_at <= 100:
             raise ValueError(
@@ -87,7 +99,8 @@ class ScamChecker:
         self.employers = employers if employers is not None else EmployerRegistry.load()
         self.scripts = scripts if scripts is not None else ScriptLibrary.load_seed()
         self.reputation = reputation
-        self._rules = rules or default_engine()
+        self._families = families
+        self.model = shipped_model() if model == "shipped" else model
         self._links = LinkChecker(self.employers)
 
     # -- the checks --------------------------------------------------------------------------
@@ -109,28 +122,38 @@ class ScamChecker:
     def _check(self, posting: Posting, *, company_profile: str, extra_text: str) -> Verdict:
         parts = (posting.title, posting.company, posting.description, extra_text, company_profile)
         text = "\n".join(part for part in parts if part)[:MAX_TEXT_CHARS]
-        folded = fold(text)
-        signals = signals_from_hits(self._rules.hits(folded), text)
+        view = view_of(text)
+        signals = family_signals(view, self._families)
         claimed = self.employers.by_name(posting.company) if posting.company else None
+        named = claimed or named_employer(view, self.employers)
 
         url = posting.url or (posting.company_domain or "")
         link = self._links.check_link(url, claimed) if url else None
         verified = link.verified if link else None
         if link:
             signals.extend(link.signals)
-        signals.extend(self._text_link_signals(text, url, claimed))
+        signals.extend(self._text_link_signals(text, url, named))
         emails = (
             [e for e in _EMAIL.findall(text)[:_MAX_EMAILS] if "#" not in e] if "@" in text else []
         )
-        signals.extend(self._links.check_emails(emails, claimed))
-
-        signals.extend(self._pay_signals(posting, folded, text, signals))
-        if not posting.company and not company_profile.strip() and verified is None:
+        signals.extend(self._links.check_emails(emails, named))
+        signals.extend(self._pay_signals(posting, view, signals))
+        if named is not None and verified is None:
+            signals.extend(_sent_elsewhere(named, signals))
+        if (
+            named is None
+            and verified is None
+            and not posting.company
+            and not company_profile.strip()
+            and not names_a_company(text)
+        ):
             signals.append(Signal("company.missing", 15, "", "signal.company_missing"))
 
-        match = self.scripts.match(folded)
+        match = self.scripts.match(view.folded)
         if match is not None:
             signals.append(_script_signal(match))
+        if self.model is not None:
+            signals.extend(_model_signal(self.model, text))
         return combine(
             signals,
             caution_at=self.caution_at,
@@ -180,19 +203,16 @@ class ScamChecker:
             signals.extend(self._links.check_link(url, claimed, primary=False).signals)
         return signals
 
-    def _pay_signals(
-        self, posting: Posting, folded: str, text: str, signals: list[Signal]
-    ) -> list[Signal]:
+    def _pay_signals(self, posting: Posting, view: TextView, signals: list[Signal]) -> list[Signal]:
         """Pay far above the role's range, and "no experience" next to high or sure pay."""
-        ids = {signal.id for signal in signals}
-        found = stated_pay(folded, text)
+        found = stated_pay(view.folded, view.original, view.pay)
         structured = pay_from_posting(posting.pay)
         if structured is not None:
             found.append(structured)
-        extra: list[Signal] = []
-        easy_entry = "no_experience" in ids or "no_interview" in ids
-        limit = role_limit_usd_h(fold(posting.title), folded, entry_level="no_experience" in ids)
+        entry_level = view.has(NO_EXPERIENCE.bit)
+        limit = role_limit_usd_h(fold(posting.title), view.folded, entry_level=entry_level)
         above = [pay for pay in found if pay.hourly_usd > limit]
+        extra: list[Signal] = []
         if above:
             top = max(above, key=lambda pay: pay.hourly_usd)
             extra.append(
@@ -204,9 +224,50 @@ class ScamChecker:
                     {"hourly": f"{top.hourly_usd:.0f}", "limit": f"{limit:.0f}"},
                 )
             )
-        if easy_entry and (above or "pay.guaranteed" in ids):
-            extra.append(Signal("pay.easy_high", 25, "", "signal.pay_easy_high"))
+        lured = any(signal.id == "pay_lure" for signal in signals)
+        if entry_level and (above or lured):
+            extra.append(Signal("pay.easy_high", 20, "", "signal.pay_easy_high"))
         return extra
+
+
+def _sent_elsewhere(named: Employer, signals: list[Signal]) -> list[Signal]:
+    """A text that names a registered employer but sends the reader to a chat app or a
+    webmail address impersonates it: real employers recruit through their own channels."""
+    ids = {signal.id for signal in signals}
+    if "link.impersonation" in ids or "email.mismatch" in ids:
+        return []  # the link or address checks already said so, with the domain
+    elsewhere = next(
+        (s for s in signals if s.id in ("chat_move", "email.webmail", "remote_access")), None
+    )
+    if elsewhere is None:
+        return []
+    return [
+        Signal(
+            "impersonation",
+            30,
+            named.name,
+            "signal.impersonation_text",
+            {"employer": named.name, "official": named.domains[0] if named.domains else ""},
+        )
+    ]
+
+
+def _model_signal(model: TextModel, text: str) -> list[Signal]:
+    """The learned model's reason: how close the wording is to real scams, and the words of
+    this text that weighed most."""
+    scored = model.score(text)
+    weight = model.weight(scored.probability)
+    if weight <= 0:
+        return []
+    percent = f"{scored.probability * 100:.0f}"
+    words = ", ".join(scored.words)
+    return [Signal("model.text", weight, words, "signal.model_text", {"percent": percent})]
+
+
+@functools.cache
+def shipped_model() -> TextModel | None:
+    """The model file shipped in the package, read once per process."""
+    return TextModel.load()
 
 
 def _script_signal(match: ScriptMatch) -> Signal:

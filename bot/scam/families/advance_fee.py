@@ -1,0 +1,271 @@
+"""Advance fees and activation deposits: the applicant pays before earning anything.
+
+No real employer charges to start, so one clear ask weighs enough alone for a verdict of scam
+(FBI IC3 PSA 2024-06-04: "never send money to an alleged employer"; FTC 2021-04; Appen's
+recruiting-scam page). The family covers training, kit and registration fees; "refundable"
+deposits; crypto "recargas" to activate an account or unlock tasks; prepaid or premium
+missions; taxes to withdraw earnings; "invest to earn"; gift cards.
+
+In Spanish "tarifa" is mostly the pay rate ("tarifa de 15 € la hora"), so it is a fee only
+with a fee's purpose ("tarifa de inscripción") and never when the sum is stated as pay.
+"""
+
+from __future__ import annotations
+
+from bot.scam.cues import Cue, slot
+from bot.scam.families.base import Family
+from bot.scam.families.words import CRYPTO, DEPOSIT, EMPLOYER_PAYS, FREE, PAY, TASK_NOUN
+from bot.scam.lexicon import concept
+from bot.scam.textview import MONEY, PAY_RATE
+
+FEE_OBJECT = concept(
+    "advance_fee.object",
+    en="fee | fees | kit | starter kit | starter pack | deposit | registration | membership"
+    " | activation | certification | certificate | course | training | background check"
+    " | onboarding package | insurance | tax | taxes | bond | performance bond | security deposit"
+    " | upgrade | application fee | processing fee | admin fee | verification | license"
+    " | licence | uniform | medical exam | enrollment | enrolment | subscription | guarantee"
+    " | screening | placement | interview fee | starter package",
+    es="cuota | matrícula | inscripción | curso | certificación | certificado | kit | depósito"
+    " | fianza | registro | activación | licencia | membresía | alta | reserva | seguro"
+    " | gastos administrativos | gastos de gestión | gastos de envío | examen médico"
+    " | exámenes médicos | estudio socioeconómico | credencial | uniforme | capacitación"
+    " | formación | garantía | verificación | paquete de inicio | derecho de trámite"
+    " | trámite | papelería | impuesto | impuestos | comisión de retiro"
+    " | tarifa de inscripción | tarifa de registro | tarifa de activación",
+)
+#: A fee that is the price of starting, so a sum next to it is an ask on its own: "a $50
+#: registration fee", "cuota de inscripción de 30 €". A fee on a withdrawal from earnings
+#: ("a $1.99 fee per instant transfer") is a real platform's, and weighs only caution.
+START_FEE = concept(
+    "advance_fee.start",
+    en="registration | activation | training | certification | onboarding | membership"
+    " | enrollment | enrolment | application | processing | verification | background check"
+    " | kit | starter | refundable | non-refundable | security deposit | screening | placement"
+    " | interview | joining | sign-up | signup | upgrade",
+    es="inscripción | registro | activación | capacitación | formación | certificación | alta"
+    " | matrícula | membresía | verificación | kit | reembolsable | fianza | reserva | ingreso"
+    " | trámite | gastos administrativos | gastos de gestión",
+)
+GENERIC_FEE = concept(
+    "advance_fee.fee",
+    en="fee | fees | deposit | charge | cost",
+    es="cuota | cuotas | depósito | cargo | costo | coste | tarifa | comisión",
+)
+_PURPOSE_VERBS_EN = ("withdraw", "unlock", "activate", "release", "cash out", "verify", "start")
+_PURPOSE_VERBS_ES = ("retirar", "desbloquear", "activar", "liberar", "cobrar", "verificar",
+                     "empezar", "comenzar")  # fmt: skip
+#: A purpose spelt out after a fee: "a tax to withdraw", "una comisión para retirar".
+TO_PURPOSE = concept(
+    "advance_fee.to_purpose",
+    en=" | ".join(f"{to} {verb}" for to in ("to", "in order to", "before you can")
+                  for verb in _PURPOSE_VERBS_EN),
+    es=" | ".join(f"{to} {verb}" for to in ("para", "antes de", "para poder")
+                  for verb in _PURPOSE_VERBS_ES),
+)  # fmt: skip
+PURPOSE = concept(
+    "advance_fee.purpose",
+    en="activate | activation | unlock | withdraw | withdrawal | cash out | release | verify"
+    " | verification | start | begin | continue | reserve | secure your spot | secure the job"
+    " | upgrade | qualify | get started | open your account",
+    es="activar | activación | desbloquear | retirar | retiro | liberar | verificar"
+    " | verificación | empezar | comenzar | iniciar | continuar | reservar | asegurar tu lugar"
+    " | asegurar el puesto | apartar | subir de nivel | acceder",
+)
+PREPAID = concept(
+    "advance_fee.prepaid",
+    en="prepaid task | prepaid tasks | prepaid order | premium task | premium mission"
+    " | premium missions | vip package | vip membership | merged order | lucky order"
+    " | combination order | recharge task | deposit task",
+    es="tarea prepago | tareas prepago | tareas de prepago | misión premium | misiones premium"
+    " | tareas premium | paquete vip | paquetes vip | tarea de recarga | tareas de pago"
+    " | tareas pagadas por adelantado | pedido combinado",
+)
+INVEST = concept(
+    "advance_fee.invest",
+    en="invest | investment | stake | staking",
+    es="invertir | invierte | inversión | inviertes",
+)
+RETURN = concept(
+    "advance_fee.return",
+    en="profit | profits | return | returns | interest | double | %",
+    es="ganancia | ganancias | rendimiento | rendimientos | retorno | beneficio | beneficios"
+    " | duplicar | %",
+)
+GIFT_CARD = concept(
+    "advance_fee.gift_card",
+    en="gift card | gift cards | itunes card | google play card | steam card | amazon card"
+    " | apple card | ebay card | vanilla card",
+    es="tarjeta de regalo | tarjetas de regalo | tarjeta regalo | tarjetas regalo"
+    " | tarjeta de google play | tarjeta itunes",
+)
+LEND = concept("advance_fee.unlock", en="unlock | unblock", es="desbloquear | liberar")
+RECHARGE = concept(
+    "advance_fee.recharge",
+    en="recharge | top up | topup | reload | refill",
+    es="recargar | recarga | recargue | rellenar",
+)
+BALANCE = concept(
+    "advance_fee.balance",
+    en="account | balance | wallet | task wallet",
+    es="saldo | cuenta | billetera | monedero",
+)
+#: Asking or charging for money: "they asked me for $200", "le cobraron los cursos",
+#: "piden un pago inicial".
+ASK = concept(
+    "advance_fee.ask",
+    en="ask | asked | asks | request | requested | demand | demanded | told me to send"
+    " | tell you to send",
+    es="pedir | pide | piden | pidió | pidieron | pedía | pedían | solicitar | solicitan"
+    " | solicitó | solicitaron | exigir | exigen | exigió | reclamar | reclaman",
+)
+CHARGE = concept(
+    "advance_fee.charge",
+    names="charged | charging | billed | charge you | charge me",
+    es="cobrar | cobran | cobró | cobraron | cobraba | cobraban | cobrarte | cobrarle",
+)
+PAYMENT = concept(
+    "advance_fee.payment",
+    en="money | payment | payments | upfront payment | advance payment | deposit | fee | fees"
+    " | cash | amount",
+    es="dinero | pago | pagos | pago inicial | pago previo | pago por adelantado"
+    " | pagos por adelantado | depósito | importe | importes | cantidad | plata | lana"
+    " | anticipo | adelanto",
+)
+#: Paying before the work, in so many words.
+UPFRONT = concept(
+    "advance_fee.upfront",
+    en="pay upfront | pay up front | pay in advance | upfront payment | upfront fee"
+    " | advance payment | advance fee | pay before you start | pay to work | pay to start",
+    es="pago por adelantado | pagos por adelantado | pagar por adelantado | pago previo"
+    " | pago inicial | pago anticipado | pagar antes de empezar | pagar para trabajar"
+    " | cobro por adelantado | cobros por adelantado",
+)
+
+_FEE = "signal.advance_fee"
+_DEPOSIT = "signal.advance_fee_deposit"
+
+ADVANCE_FEE = Family(
+    "advance_fee",
+    _FEE,
+    (
+        Cue(
+            "pay a fee",
+            (slot(PAY.bit), slot(FEE_OBJECT.bit)),
+            65,
+            gap=5,
+            payer=True,
+            unless=EMPLOYER_PAYS.bit,
+            unless_after=FREE.bit,
+        ),
+        Cue(
+            "a start fee of a sum",
+            (slot(START_FEE.bit), slot(GENERIC_FEE.bit), slot(MONEY.bit, PAY_RATE.bit)),
+            65,
+            gap=3,
+            payer=True,
+            unless=EMPLOYER_PAYS.bit,
+        ),
+        Cue(
+            "a sum as a start fee",
+            (slot(MONEY.bit, PAY_RATE.bit), slot(START_FEE.bit)),
+            60,
+            gap=3,
+            unless=EMPLOYER_PAYS.bit,
+            unless_after=FREE.bit,
+        ),
+        Cue(
+            "a fee of a sum",
+            (slot(GENERIC_FEE.bit), slot(MONEY.bit, PAY_RATE.bit)),
+            40,
+            gap=3,
+            payer=True,
+            unless=EMPLOYER_PAYS.bit,
+        ),
+        Cue(
+            "a sum as a fee",
+            (slot(MONEY.bit, PAY_RATE.bit), slot(GENERIC_FEE.bit)),
+            40,
+            gap=2,
+            unless=EMPLOYER_PAYS.bit,
+            unless_after=FREE.bit,
+        ),
+        Cue(
+            "pay a sum to activate",
+            (slot(PAY.bit | DEPOSIT.bit), slot(MONEY.bit, PAY_RATE.bit), slot(PURPOSE.bit)),
+            65,
+            gap=6,
+            payer=True,
+            message_key=_DEPOSIT,
+        ),
+        Cue(
+            "to activate, pay a sum",
+            (
+                slot(PURPOSE.bit),
+                slot(PAY.bit | DEPOSIT.bit),
+                slot(MONEY.bit | CRYPTO.bit, PAY_RATE.bit),
+            ),
+            65,
+            gap=6,
+            payer=True,
+            message_key=_DEPOSIT,
+        ),
+        Cue(
+            "deposit crypto",
+            (slot(PAY.bit | DEPOSIT.bit), slot(CRYPTO.bit)),
+            65,
+            gap=4,
+            payer=True,
+            message_key=_DEPOSIT,
+        ),
+        Cue(
+            "crypto to activate",
+            (slot(CRYPTO.bit), slot(PURPOSE.bit | START_FEE.bit)),
+            60,
+            gap=4,
+            message_key=_DEPOSIT,
+        ),
+        Cue("prepaid tasks", (slot(PREPAID.bit),), 60, message_key=_DEPOSIT),
+        Cue(
+            "recharge your balance",
+            (slot(RECHARGE.bit), slot(BALANCE.bit)),
+            60,
+            gap=3,
+            payer=True,
+            message_key=_DEPOSIT,
+        ),
+        Cue("unlock tasks", (slot(LEND.bit), slot(TASK_NOUN.bit)), 45, gap=3, message_key=_DEPOSIT),
+        Cue(
+            "a fee to withdraw",
+            (slot(GENERIC_FEE.bit | FEE_OBJECT.bit), slot(TO_PURPOSE.bit)),
+            55,
+            gap=2,
+            payer=True,
+            unless=EMPLOYER_PAYS.bit,
+        ),
+        Cue(
+            "invest to earn",
+            (slot(INVEST.bit), slot(RETURN.bit | MONEY.bit)),
+            50,
+            gap=8,
+            message_key=_DEPOSIT,
+        ),
+        Cue("pay in gift cards", (slot(PAY.bit), slot(GIFT_CARD.bit)), 60, gap=5, payer=True),
+        Cue(
+            "asks for money",
+            (slot(ASK.bit | CHARGE.bit), slot(PAYMENT.bit | MONEY.bit, PAY_RATE.bit)),
+            40,
+            gap=6,
+            unless=EMPLOYER_PAYS.bit,
+        ),
+        Cue(
+            "charged for a course",
+            (slot(CHARGE.bit), slot(FEE_OBJECT.bit)),
+            40,
+            gap=3,
+            unless=EMPLOYER_PAYS.bit,
+        ),
+        Cue("pay upfront", (slot(UPFRONT.bit),), 55),
+    ),
+    per_extra_cue=5.0,
+)

@@ -1,0 +1,59 @@
+"""Money mules: receive payments or parcels for "the company" and pass them on.
+
+"Payment processing agent", reshipping and "cuentas puente" jobs launder stolen money through
+the applicant's own account or address (FBI "Money Mule" awareness; Europol EMMA campaigns;
+Policía Nacional). A job at a real payments firm also speaks of processing payments, so the
+receiving and the forwarding must both be there, or the words are specific to the scheme.
+"""
+
+from __future__ import annotations
+
+from bot.scam.cues import Cue, slot
+from bot.scam.families.base import Family
+from bot.scam.families.words import RECEIVE, SEND
+from bot.scam.lexicon import concept
+
+FUNDS = concept(
+    "money_mule.funds",
+    en="payments | payment | funds | transfers | money | deposits | packages | parcels"
+    " | merchandise | goods | shipments",
+    es="pagos | fondos | transferencias | dinero | depósitos | paquetes | mercancía"
+    " | mercancías | envíos | productos",
+)
+ONWARD = concept(
+    "money_mule.onward",
+    en="forward | forwarding | transfer | send | wire | reship | re-ship | pass on | redirect",
+    es="reenviar | reenvío | transferir | enviar | mandar | girar | redirigir",
+)
+MULE_WORDS = concept(
+    "money_mule.words",
+    en="payment processing agent | payment agent | financial representative | money transfer"
+    " agent | reshipping | reshipper | package inspector | parcel forwarding | use your bank"
+    " account | use your account | your personal account | receive funds on behalf"
+    " | on behalf of our clients | mule | process payments for our clients"
+    " | handle client payments | percentage of each transfer",
+    es="agente de pagos | agente financiero | representante financiero | cuenta puente"
+    " | cuentas puente | mula | mulas | prestar tu cuenta | presta tu cuenta | usar tu cuenta"
+    " | tu cuenta bancaria personal | a nombre de nuestros clientes | en nombre de la empresa"
+    " | reenvío de paquetes | abrir cuentas a tu nombre | líneas a tu nombre"
+    " | transacciones de pagos de clientes | pagos de clientes | recibir pagos de clientes"
+    " | gestionar pagos de clientes | porcentaje de cada transferencia",
+)
+
+MONEY_MULE = Family(
+    "money_mule",
+    "signal.money_mule",
+    (
+        Cue(
+            "receive and forward", (slot(RECEIVE.bit), slot(FUNDS.bit), slot(ONWARD.bit)), 50, gap=8
+        ),
+        Cue("mule words", (slot(MULE_WORDS.bit),), 50),
+        Cue(
+            "forward the funds you receive",
+            (slot(ONWARD.bit | SEND.bit), slot(FUNDS.bit), slot(RECEIVE.bit)),
+            45,
+            gap=5,
+        ),
+    ),
+    per_extra_cue=5.0,
+)

@@ -1,0 +1,185 @@
+"""Words as the scam detectors compare them: folded, stemmed, in English and Spanish.
+
+A detector's vocabulary is written once per language as plain words ("pay paid buy",
+"pagar abonar comprar"), and matches every inflected form a message uses: "paying",
+"pagues", "enviando", "cheques", "agrégame". Words are compared after `fold_aligned` (no
+accents, lower case) and Snowball stemming (PyStemmer, the C build of the Snowball
+stemmers), with Spanish enclitic pronouns taken off verbs ("escríbeme" → "escribe").
+
+Each `Concept` is a set of such words; a text token carries a bitmask of the concepts it
+belongs to, so a detector asks "is this token a payment verb?" with one AND. Multi-word
+entries ("gift card", "tarjeta de regalo", "me gusta") match as adjacent tokens.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import Stemmer
+
+from bot.text import fold_aligned
+
+__all__ = ["Concept", "Lexicon", "concept", "token_stems"]
+
+_EN = Stemmer.Stemmer("english")
+_ES = Stemmer.Stemmer("spanish")
+#: Spanish object pronouns written onto a verb: "agrégame", "envíanos", "escríbeles".
+_ENCLITICS = ("selos", "selas", "nos", "les", "los", "las", "me", "te", "le", "lo", "la", "se")
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A named set of words in both languages; `bit` is its place in a token's bitmask."""
+
+    name: str
+    en: tuple[str, ...]
+    es: tuple[str, ...]
+    bit: int
+    names: tuple[str, ...] = ()  # matched as written (folded), never stemmed
+
+    def __or__(self, other: Concept | int) -> int:
+        return self.bit | (other.bit if isinstance(other, Concept) else other)
+
+    def __ror__(self, other: int) -> int:
+        return self.bit | other
+
+
+class _Registry:
+    """Every concept defined at import, in definition order; their bits are 1 << index."""
+
+    def __init__(self) -> None:
+        self.concepts: list[Concept] = []
+        self.names: dict[str, Concept] = {}
+
+
+_REGISTRY = _Registry()
+
+
+def concept(name: str, en: str = "", es: str = "", names: str = "") -> Concept:
+    """Define a concept from "|"-separated words or phrases: `en="pay | gift card"`.
+
+    Words are stemmed in their own language; a phrase matches its words as adjacent tokens.
+    `names` (apps, brands, abbreviations: "whatsapp | wasap | usdt") are matched exactly as
+    written, since a stemmer would turn "whats" into "what".
+    """
+    if name in _REGISTRY.names:
+        raise ValueError(f"concept {name!r} is defined twice")
+    found = Concept(
+        name,
+        _entries(en),
+        _entries(es),
+        1 << len(_REGISTRY.concepts),
+        _entries(names),
+    )
+    _REGISTRY.concepts.append(found)
+    _REGISTRY.names[name] = found
+    return found
+
+
+def _entries(words: str) -> tuple[str, ...]:
+    return tuple(word.strip() for word in words.split("|") if word.strip())
+
+
+#: The language of a text, when known: "en", "es", or None (read as either).
+Language = str | None
+
+
+@functools.lru_cache(maxsize=200_000)
+def token_stems(token: str, language: Language = None) -> tuple[tuple[str, str], ...]:
+    """What a (folded) text token may stand for: (language, stem) pairs, plus ("names",
+    token). In an English text only English stems count, in a Spanish one only Spanish
+    ones, so "transfer" in English is not the Spanish "transferir"."""
+    stems: set[tuple[str, str]] = {("names", token)}
+    if language in (None, "en"):
+        stems.add(("en", _EN.stemWord(token)))
+    if language in (None, "es"):
+        stems.add(("es", _ES.stemWord(token)))
+        if len(token) >= 6:
+            for pronoun in _ENCLITICS:
+                if token.endswith(pronoun):
+                    stems.add(("es", _ES.stemWord(token[: -len(pronoun)])))
+                    break
+    return tuple(stems)
+
+
+def _word_stems(words: str, language: str) -> tuple[str, ...]:
+    """An entry as the stems it matches: stemmed in its language, or as written for names."""
+    folded = fold_aligned(words).replace("-", " ").split()
+    if language == "names":
+        return tuple(folded)
+    stemmer = _EN if language == "en" else _ES
+    return tuple(stemmer.stemWord(word) for word in folded)
+
+
+_Phrase = tuple[tuple[tuple[str, str], ...], int]  # ((language, stem), ...), bits
+
+
+class Lexicon:
+    """(language, stem) → concept bits, built once from every concept defined."""
+
+    def __init__(self, concepts: list[Concept]) -> None:
+        self.single: dict[tuple[str, str], int] = {}
+        #: first (language, stem) → [(the phrase's stems, bits)], longest phrase first
+        self.phrases: dict[tuple[str, str], list[_Phrase]] = {}
+        phrase_bits: dict[tuple[tuple[str, str], ...], int] = {}
+        for item in concepts:
+            for language, words in (("en", item.en), ("es", item.es), ("names", item.names)):
+                for entry in words:
+                    stems = tuple((language, stem) for stem in _word_stems(entry, language))
+                    if not stems:
+                        continue
+                    if len(stems) == 1:
+                        self.single[stems[0]] = self.single.get(stems[0], 0) | item.bit
+                    else:
+                        phrase_bits[stems] = phrase_bits.get(stems, 0) | item.bit
+        for phrase, bits in sorted(phrase_bits.items(), key=lambda entry: -len(entry[0])):
+            self.phrases.setdefault(phrase[0], []).append((phrase, bits))
+        self._bits: dict[Language, dict[str, int]] = {}
+        self._phrases_of: dict[Language, dict[str, list[_Phrase]]] = {}
+
+    @classmethod
+    def shared(cls) -> Lexicon:
+        """The lexicon of every concept defined so far (rebuilt when one is added)."""
+        global _SHARED
+        if _SHARED is None or _SHARED[0] != len(_REGISTRY.concepts):
+            _SHARED = (len(_REGISTRY.concepts), cls(list(_REGISTRY.concepts)))
+        return _SHARED[1]
+
+    def table(self, language: Language) -> dict[str, int]:
+        """Word → concept bits for the words already seen in texts of `language` (a view
+        reads it directly: a dictionary hit per word, no call)."""
+        return self._bits.setdefault(language, {})
+
+    def phrase_table(self, language: Language) -> dict[str, list[_Phrase]]:
+        return self._phrases_of.setdefault(language, {})
+
+    def bits(self, token: str, language: Language = None) -> int:
+        """The concepts a single token belongs to, in a text of `language`."""
+        table = self.table(language)
+        cached = table.get(token)
+        if cached is None:
+            cached = 0
+            for stem in token_stems(token, language):
+                cached |= self.single.get(stem, 0)
+            if len(table) >= _MAX_CACHED_WORDS:
+                table.clear()  # a bounded cache: start over rather than grow for ever
+            table[token] = cached
+        return cached
+
+    def phrases_from(self, token: str, language: Language = None) -> list[_Phrase]:
+        """Multi-word entries that may start at this token."""
+        table = self.phrase_table(language)
+        found = table.get(token)
+        if found is None:
+            found = []
+            for stem in token_stems(token, language):
+                found.extend(self.phrases.get(stem, ()))
+            if len(table) >= _MAX_CACHED_WORDS:
+                table.clear()
+            table[token] = found
+        return found
+
+
+_SHARED: tuple[int, Lexicon] | None = None
+_MAX_CACHED_WORDS = 200_000

@@ -1,0 +1,185 @@
+"""Check 3b: a linear model over character n-grams, learned from the real corpus.
+
+Rules catch the schemes whose words we wrote down; real scam texts say the same things in a
+thousand other ways (misspelt, in regional Spanish, machine-translated). A plain linear model
+over character n-grams of words (3 to 5 letters, padded at word edges, as scikit-learn's
+`char_wb` analyzer) learns those ways from the development part of the corpus
+(`python -m bot train`) and adds its score to the families'. Its reason is a single line
+("the wording is close to real scam messages"); what a person reads first still comes from
+the families.
+
+A text's features are its n-gram counts divided by their total (at least `MIN_NGRAMS`): the
+score is the mean weight of the text's n-grams, so a text scores neither higher nor lower for
+being long (a square-root scaling still let length push the score: long legit postings
+gathered weight and an empty text came out a scam), and a short one is not judged
+confidently on two words. Because n-grams stay inside words, a text's score
+is a sum over its words, and each distinct word is scored once per process: after the first
+few hundred postings almost every word is a dictionary hit, which keeps the model off the
+hot path's bill.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.text import fold_aligned
+
+__all__ = [
+    "MODEL_FILE",
+    "ModelInfo",
+    "ModelScore",
+    "TextModel",
+    "feature_rows",
+    "hashed_ngrams",
+    "save_model",
+    "words_of",
+]
+
+MODEL_FILE = "data/text_model.npz"
+HASH_BITS = 20
+NGRAMS = (3, 5)
+_WORD_RE = re.compile(r"[a-z0-9]+|[$€£₹]")
+_MAX_CACHED_WORDS = 300_000
+#: Texts with fewer n-grams than this are scaled as if they had this many: a few words
+#: are too little evidence for a confident score, so a short message leans on the families.
+MIN_NGRAMS = 100
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `text` as the model sees them: folded, symbols of money kept."""
+    return _WORD_RE.findall(fold_aligned(text))
+
+
+def hashed_ngrams(word: str, *, bits: int = HASH_BITS) -> list[int]:
+    """The hashed character n-grams of one word, padded with a space at each edge."""
+    padded = f" {word} "
+    mask = (1 << bits) - 1
+    low, high = NGRAMS
+    grams: list[int] = []
+    for size in range(low, high + 1):
+        for start in range(0, max(0, len(padded) - size) + 1):
+            gram = padded[start : start + size]
+            if len(gram) == size:
+                grams.append(zlib.crc32(gram.encode("utf-8")) & mask)
+    return grams
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """What a model file says about itself: when and on what it was trained."""
+
+    trained_on: str
+    cases: int
+    scams: int
+    intercept: float
+    threshold: float  # probability at which the model starts to add risk
+    max_weight: float  # risk it adds at probability 1
+
+
+@dataclass(frozen=True, slots=True)
+class ModelScore:
+    probability: float
+    words: tuple[str, ...]  # folded, strongest first
+
+
+class TextModel:
+    """Scores a text's closeness to real scams, as a probability."""
+
+    def __init__(self, weights: np.ndarray, info: ModelInfo) -> None:
+        self._weights = weights.astype(np.float32)
+        self.info = info
+        self._words: dict[str, tuple[float, int]] = {}
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> TextModel | None:
+        """The shipped model (or the one at `path`); None when there is none."""
+        try:
+            if path is None:
+                handle = resources.files("bot.scam").joinpath(MODEL_FILE)
+                with handle.open("rb") as stream:
+                    return cls._read(stream)
+            with open(path, "rb") as stream:
+                return cls._read(stream)
+        except FileNotFoundError:
+            return None
+
+    @classmethod
+    def _read(cls, stream: Any) -> TextModel:
+        data = np.load(stream, allow_pickle=False)
+        weights = np.zeros(1 << int(data["bits"]), dtype=np.float32)
+        weights[data["indices"]] = data["values"].astype(np.float32)
+        info = ModelInfo(**json.loads(str(data["info"])))
+        return cls(weights, info)
+
+    def probability(self, text: str) -> float:
+        """How likely the text is a scam, by its wording alone (0 to 1)."""
+        return self.score(text).probability
+
+    def score(self, text: str, *, top: int = 3) -> ModelScore:
+        """The probability, and the words of the text that pushed it up the most."""
+        total = 0.0
+        count = 0
+        pushes: dict[str, float] = {}
+        for word, times in Counter(words_of(text)).items():
+            scored = self._words.get(word)
+            if scored is None:
+                grams = hashed_ngrams(word, bits=self._bits)
+                scored = (float(self._weights[grams].sum()), len(grams))
+                if len(self._words) >= _MAX_CACHED_WORDS:
+                    self._words.clear()
+                self._words[word] = scored
+            total += scored[0] * times
+            count += scored[1] * times
+            if scored[0] > 0 and len(word) > 2:
+                pushes[word] = scored[0] * times
+        margin = self.info.intercept + total / max(count, MIN_NGRAMS)
+        probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
+        strongest = sorted(pushes, key=lambda word: -pushes[word])[:top]
+        return ModelScore(probability, tuple(strongest))
+
+    def weight(self, probability: float) -> float:
+        """Risk points for a probability: none below the threshold, then rising linearly to
+        `max_weight` at certainty."""
+        threshold, top = self.info.threshold, self.info.max_weight
+        if probability <= threshold:
+            return 0.0
+        return round(top * (probability - threshold) / (1.0 - threshold), 1)
+
+    @property
+    def _bits(self) -> int:
+        return int(self._weights.shape[0]).bit_length() - 1
+
+
+def save_model(
+    path: Path, coefficients: np.ndarray, info: ModelInfo, *, bits: int = HASH_BITS
+) -> None:
+    """Write a model file: only the n-gram buckets that carry weight, as float16."""
+    indices = np.flatnonzero(coefficients).astype(np.uint32)
+    values = coefficients[indices].astype(np.float16)
+    info_json = json.dumps(dataclasses.asdict(info))
+    np.savez_compressed(path, bits=bits, indices=indices, values=values, info=info_json)
+
+
+def feature_rows(texts: Iterable[str], *, bits: int = HASH_BITS) -> list[dict[int, float]]:
+    """Each text's features: hashed n-gram counts over their total (at least MIN_NGRAMS)."""
+    rows: list[dict[int, float]] = []
+    for text in texts:
+        counts: dict[int, int] = {}
+        for word in words_of(text):
+            for gram in hashed_ngrams(word, bits=bits):
+                counts[gram] = counts.get(gram, 0) + 1
+        scale = 1.0 / max(sum(counts.values()), MIN_NGRAMS)
+        rows.append({gram: count * scale for gram, count in counts.items()})
+    return rows

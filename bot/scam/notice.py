@@ -1,0 +1,63 @@
+"""Is this text a warning about scams, in an employer's or an agency's voice?
+
+Employers' anti-scam pages and the disclaimers at the foot of real postings name every scam
+move ("we will never ask you to pay a fee or interview you on WhatsApp; beware of anyone
+who asks for your bank details"). Read as asks, they would look like the worst scams. Such a
+text speaks in the employer's voice ("we will never…", "nunca te pediremos…") or gives
+advice ("red flags", "protect yourself", "denuncia"); a scammer's message speaks to the reader
+about a job. In a notice, only concrete asks count: a sum to pay, a number to add, a chat
+link. A user's own "is this a scam?" is neither voice, so their message keeps every signal.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_scam_warning"]
+
+#: The employer's own promise never to do what scammers do.
+_EMPLOYER_NEVER = re.compile(
+    r"\b(?:we|recruiters|our (?:recruiters|team|company|staff|hiring managers?)|[a-z]+ will)"
+    r" (?:will |would |do |does |shall )?(?:never|not) (?:ask|request|require|charge|contact|"
+    r"interview|send|use|offer|solicit|conduct|communicate|demand|make)"
+    r"|\bnever (?:asks?|requests?|charges?|requires?) (?:you|candidates|applicants|job seekers)"
+    r"|\bnunca (?:te |le |les |os )?(?:pedir[aá]|pediremos|pedimos|solicitamos|solicitaremos"
+    r"|solicitar[aá]|cobramos|cobraremos|cobrar[aá]|exigimos|exigir[aá]|contactamos|piden"
+    r"|solicitan|cobran|cobra|pide|solicita|exige)"
+    r"|\bno (?:te |le |les )?(?:pedimos|solicitamos|cobramos|cobraremos|pediremos|exigimos)"
+    r"|\b(?:nobody|no one|no-one) (?:from|at|in) (?:us|our \w+|[a-z]+) will (?:ever )?"
+    r"(?:ask|request|charge|contact)"
+    r"|\bnadie de (?:nuestro|nuestra|la) \w+ (?:te |le )?(?:pedira|solicitara|cobrara)"
+    r"|\bjam[aá]s (?:te |le |les )?(?:pedir[aá]|pediremos|pedimos|solicitamos|cobramos)"
+)
+#: Advice to readers about scams.
+_ADVICE = re.compile(
+    r"\b(?:beware|red flags?|warning signs?|protect yourself|stay safe|be cautious|report (?:it|"
+    r"this|them|suspicious|fraud|scams?)|how to (?:spot|avoid|recognise|recognize|identify)"
+    r"|tips to avoid|signs of (?:a )?(?:scam|fraud)|protegete|senales de (?:alerta|fraude)"
+    r"|denuncia(?:lo|r)?|desconfia|como (?:detectar|evitar|identificar|reconocer)"
+    r"|consejos para evitar|recomendaciones para (?:evitar|no caer)|alerta de fraude"
+    r"|no caigas|ten cuidado|mucho cuidado"
+    r"|never (?:pay|send money|give|share|wire)|don'?t (?:pay|send money|give|share|wire)"
+    r"|nunca (?:pagues|envies|des|compartas|entregues|deposites)"
+    r"|no (?:pagues|envies|des tus|compartas|entregues|deposites)"
+    r"|(?:no|ninguna) (?:legitimate|real|empresa)(?: \w+)? (?:employer|company|debe|deberia|pide"
+    r"|cobra|te pedira|exige)"
+    r"|real employers (?:will )?never|las empresas (?:reales|serias|legitimas) no"
+    r"|no hay que (?:dar|pagar|hacer pagos|enviar)|no (?:existen|existe) (?:las )?ofertas"
+    r"|nunca (?:pagar|requieren|piden|solicitan|cobran|exigen)|no compartir|denunciar"
+    r"|bloquear (?:el|los|al) (?:numero|contacto|mensajes?)"
+    r"|never (?:require|requires|request|requests) (?:any )?(?:payment|fees|money))\b"
+)
+_SCAM_WORD = re.compile(r"\b(?:scam|scams|fraud\w*|fake|impostors?|phishing|estafa\w*|fraude\w*"
+                        r"|falsa?s?|suplanta\w*|enga[nñ]o\w*)\b")  # fmt: skip
+
+
+def is_scam_warning(folded: str) -> bool:
+    """Whether `folded` (lower case, no accents) warns about scams in an employer's or an
+    adviser's voice."""
+    if not _SCAM_WORD.search(folded):
+        return False
+    if _EMPLOYER_NEVER.search(folded):
+        return True
+    return len(set(match.group() for match in _ADVICE.finditer(folded))) >= 2

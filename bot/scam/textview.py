@@ -1,0 +1,319 @@
+"""A text as the scam detectors read it: the words that matter, their clauses, money, links.
+
+Built once per posting or message and shared by every detector. A view keeps every word's
+place (its index among the text's words, so "within 4 words" means what it says) but holds a
+`Token` only for the words that belong to some concept, plus the marks that regular
+expressions find better than words do: sums of money, stated pay, phone numbers, links and
+their kind (a chat-app link, any link), e-mail addresses and @handles. Most words of a job
+posting belong to no concept, so a view of 1,500 characters holds a few dozen tokens.
+
+Offsets point into the original text (the fold keeps one character per character), so a
+detector quotes the words a person wrote. Letters spaced out to slip past filters
+("W h a t s A p p", "t.e.l.e.g.r.a.m") are joined into one word here, once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from bot.normalize import language_of_words
+from bot.pay_text import PayMention, find_pay
+from bot.scam.lexicon import Lexicon, concept, token_stems
+from bot.text import fold_aligned
+
+__all__ = ["MARKS", "TextView", "Token", "view_of"]
+
+#: A posting's signals are in its first pages; longer text is read this far.
+MAX_VIEW_CHARS = 60_000
+
+#: Concepts that are found by pattern rather than by word.
+MONEY = concept("mark.money")
+PAY_RATE = concept("mark.pay_rate")  # money stated as pay with a period ("15 € la hora")
+PHONE = concept("mark.phone")
+LINK = concept("mark.link")
+CHAT_LINK = concept("mark.chat_link")  # wa.me, t.me, chat.whatsapp.com...
+EMAIL = concept("mark.email")
+HANDLE = concept("mark.handle")  # @name
+MARKS = (MONEY, PAY_RATE, PHONE, LINK, CHAT_LINK, EMAIL, HANDLE)
+
+_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_DIGIT_RE = re.compile(r"\d")
+#: Runs of one-letter words this long are letters spaced out: "w h a t s a p p".
+_SPACED_RUN = 4
+_CLAUSE_BREAK_RE = re.compile(r"[.!?;:\n¿¡()]|\s-\s")
+#: Words that open a new clause: "no fee to apply, but buy the kit" keeps the "no" away.
+_CLAUSE_WORDS = frozenset(
+    {"but", "however", "although", "pero", "aunque", "sino", "mientras", "embargo"}
+)
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'()]+|\b(?:wa\.me|t\.me|telegram\.me|signal\.me|bit\.ly"
+    r"|chat\.whatsapp\.com|api\.whatsapp\.com)/[^\s<>\"'()]*"
+)
+_CHAT_LINK_RE = re.compile(
+    r"(?:wa\.me|t\.me|telegram\.(?:me|dog)|signal\.me|chat\.whatsapp\.com|api\.whatsapp\.com"
+    r"|whatsapp\.com/(?:send|channel)|wire\.com|discord\.gg|line\.me)"
+)
+_EMAIL_RE = re.compile(r"\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b")
+_HANDLE_RE = re.compile(r"(?<![\w.])@[a-z0-9_]{3,32}\b")
+_PHONE_RE = re.compile(r"(?<![\w])\+?\(?\d{1,4}\)?(?:[\s.-]?\(?\d{2,5}\)?){2,5}(?![\w])")
+#: A sum of money is a number with a currency just before it ("$50", "US$ 50", "S/ 50") or
+#: just after it ("50 USDT", "50 dólares", "50k MXN"): found from the numbers outwards.
+_NUMBER_RE = re.compile(r"\d[\d.,]*")
+_CURRENCY_BEFORE_RE = re.compile(r"(?:[$€£₹₱₦]|\bus\$|\bs/\.?)\s?$")
+_CURRENCY_AFTER_RE = re.compile(
+    r"\s?(?:k\s?)?(?:usd|us\$|usdt|usdc|eur|euros?|dollars?|dolares?|pesos?|mxn|cop|ars|clp"
+    r"|pen|soles|gbp|pounds|libras|bucks|rupees|rs|inr|naira|reais|bolivianos|quetzales"
+    r"|[$€£₹])(?![a-z])|\s?k\b"
+)
+
+
+@dataclass(slots=True)
+class Token:
+    """A word (or a link, an address, a sum) that belongs to some concept."""
+
+    start: int
+    end: int
+    text: str  # folded
+    bits: int
+    clause: int
+    index: int  # its place among the text's words
+
+
+@dataclass(slots=True)
+class TextView:
+    """One text's meaningful tokens, clauses and marks. Offsets point into `original`."""
+
+    original: str
+    folded: str
+    tokens: list[Token]
+    pay: list[PayMention]  # every sum stated as pay, periods or not ("1500-4000 MXN")
+    language: str | None = None
+    words: list[str] = field(default_factory=list)  # every word, folded, in order
+    word_starts: list[int] = field(default_factory=list)  # where each word starts
+    breaks: list[int] = field(default_factory=list)  # where punctuation ends a clause
+    clause_words: list[int] = field(default_factory=list)  # indices of "but", "pero"…
+    #: An employer's or agency's warning about scams: its scam words describe scams, so only
+    #: concrete asks (a sum, a number, a chat link) in it count (see `bot.scam.notice`).
+    notice: bool = False
+    union: int = -1  # every concept some token carries
+    _positions: dict[int, list[int]] = field(default_factory=dict)
+    _index: dict[int, list[int]] | None = None
+
+    def positions(self, bits: int) -> list[int]:
+        """Places in `tokens` of the tokens that carry any of `bits`, in order."""
+        found = self._positions.get(bits)
+        if found is None:
+            if not bits & self.union:  # most concepts are in no text: skip the walk
+                found = []
+            else:
+                by_bit = self._by_bit()
+                places: list[int] = []
+                rest = bits
+                while rest:
+                    lowest = rest & -rest
+                    places.extend(by_bit.get(lowest, ()))
+                    rest ^= lowest
+                found = sorted(set(places))
+            self._positions[bits] = found
+        return found
+
+    def _by_bit(self) -> dict[int, list[int]]:
+        """Token places by concept bit, built once per view (and after `unmark`)."""
+        if self._index is None:
+            index: dict[int, list[int]] = {}
+            for place, token in enumerate(self.tokens):
+                bits = token.bits
+                while bits:
+                    lowest = bits & -bits
+                    index.setdefault(lowest, []).append(place)
+                    bits ^= lowest
+            self._index = index
+        return self._index
+
+    def has(self, bits: int) -> bool:
+        return bool(self.positions(bits))
+
+    def unmark(self, place: int, bits: int) -> None:
+        """Take concepts off one token (a word that is not what it looked like here)."""
+        self.tokens[place].bits &= ~bits
+        self._positions.clear()
+        self._index = None
+
+    def clause_of_word(self, index: int) -> int:
+        """The clause the word at `index` is in (-1 when there is no such word)."""
+        if not 0 <= index < len(self.word_starts):
+            return -1
+        return _clause(self.breaks, self.clause_words, self.word_starts[index], index)
+
+    def word_index_at(self, offset: int) -> int:
+        """The index of the first word that ends after `offset`."""
+        return bisect.bisect_right(self.word_starts, offset) - 1 if self.word_starts else 0
+
+    def token_at(self, index: int) -> Token | None:
+        """The token of the word at `index`, if that word belongs to a concept."""
+        place = bisect.bisect_left(self.tokens, index, key=lambda token: token.index)
+        if place < len(self.tokens) and self.tokens[place].index == index:
+            return self.tokens[place]
+        return None
+
+    def quote(self, first: int, last: int, limit: int = 80) -> str:
+        """The original words from token `first` to token `last`, clipped for a chat line."""
+        text = " ".join(self.original[self.tokens[first].start : self.tokens[last].end].split())
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def view_of(text: str, language: str | None = None) -> TextView:
+    """The view of `text` (its first `MAX_VIEW_CHARS` characters), its words read in
+    `language` ("en", "es"; detected when not given, None when it cannot be told)."""
+    original = text[:MAX_VIEW_CHARS]
+    folded = fold_aligned(original)
+    lexicon = Lexicon.shared()
+    starts, ends, words = _words(folded)
+    language = language or language_of_words(words)
+    breaks = [match.start() for match in _CLAUSE_BREAK_RE.finditer(folded)]
+    clause_words = [index for index, word in enumerate(words) if word in _CLAUSE_WORDS]
+    table = lexicon.table(language)
+    for word in set(words).difference(table):  # words this process has not read yet
+        lexicon.bits(word, language)
+    bits = [table[word] for word in words]
+    span_ends, inside = _mark_spans(folded, starts, bits)  # a link or an address is one word
+    _mark_phrases(lexicon, words, bits, inside, language)
+    has_digit = _DIGIT_RE.search(folded) is not None
+    pay = find_pay(original, limit=32, any_period=True) if has_digit else []
+    if has_digit:
+        _mark_amounts(folded, starts, ends, bits, pay)
+    tokens: list[Token] = []
+    union = 0
+    for index, found in enumerate(bits):
+        if found:
+            start = starts[index]
+            end = span_ends.get(index, ends[index])
+            clause = _clause(breaks, clause_words, start, index)
+            tokens.append(Token(start, end, folded[start:end], found, clause, index))
+            union |= found
+    view = TextView(original, folded, tokens, pay, language, words, starts, breaks, clause_words)
+    view.union = union
+    return view
+
+
+def _clause(breaks: list[int], clause_words: list[int], start: int, index: int) -> int:
+    """A word's clause: the breaks before it, and the clause-opening words up to it."""
+    return bisect.bisect_left(breaks, start) + bisect.bisect_right(clause_words, index)
+
+
+def _words(folded: str) -> tuple[list[int], list[int], list[str]]:
+    """Every word with its offsets; letters spaced out ("w h a t s a p p") joined."""
+    words = _WORD_RE.findall(folded)
+    starts = [match.start() for match in _WORD_RE.finditer(folded)]
+    ends = [start + len(word) for start, word in zip(starts, words, strict=True)]
+    singles = [index for index, word in enumerate(words) if len(word) == 1 and word.isalpha()]
+    if len(singles) < _SPACED_RUN:
+        return starts, ends, words
+    for run_start, run_end in reversed(_spaced_runs(folded, singles, starts)):
+        joined = "".join(words[run_start : run_end + 1])
+        span_start, span_end = starts[run_start], ends[run_end]
+        starts[run_start : run_end + 1] = [span_start]
+        ends[run_start : run_end + 1] = [span_end]
+        words[run_start : run_end + 1] = [joined]
+    return starts, ends, words
+
+
+def _spaced_runs(folded: str, singles: list[int], starts: list[int]) -> list[tuple[int, int]]:
+    """Runs of at least `_SPACED_RUN` one-letter words, each a separator or two apart."""
+    runs: list[tuple[int, int]] = []
+    first = previous = singles[0]
+    for index in [*singles[1:], -1]:
+        close = index == previous + 1 and starts[index] - starts[previous] <= 3
+        if close and folded[starts[previous] + 1 : starts[index]].strip(" .*_-") == "":
+            previous = index
+            continue
+        if previous - first + 1 >= _SPACED_RUN:
+            runs.append((first, previous))
+        first = previous = index
+    return runs
+
+
+def _mark_spans(folded: str, starts: list[int], bits: list[int]) -> tuple[dict[int, int], set[int]]:
+    """Links, e-mail addresses and @handles: each becomes its first word's token, spanning
+    the whole of it, and the words inside it are no words of their own ("whatsapp" in a
+    link is not a move to WhatsApp; the link itself is). Returns where each such token
+    ends, by its word index, and the indices of the words inside."""
+    span_ends: dict[int, int] = {}
+    inside: set[int] = set()
+    spans: list[tuple[int, int, int]] = []
+    if "http" in folded or "www." in folded or ".me/" in folded or ".com/" in folded:
+        for match in _URL_RE.finditer(folded):
+            url = match.group().rstrip(".,;:!?")
+            kind = LINK.bit | (CHAT_LINK.bit if _CHAT_LINK_RE.search(url) else 0)
+            spans.append((match.start(), match.start() + len(url), kind))
+    if "@" in folded:
+        spans.extend((m.start(), m.end(), EMAIL.bit) for m in _EMAIL_RE.finditer(folded))
+        spans.extend((m.start(), m.end(), HANDLE.bit) for m in _HANDLE_RE.finditer(folded))
+    for span_start, span_end, kind in sorted(spans):
+        first = bisect.bisect_left(starts, span_start)
+        if first >= len(starts) or starts[first] >= span_end or first in inside:
+            continue
+        bits[first] = kind  # the link's own words say nothing ("whatsapp" in a domain)
+        span_ends[first] = span_end
+        index = first + 1
+        while index < len(starts) and starts[index] < span_end:
+            inside.add(index)
+            bits[index] = 0
+            index += 1
+    return span_ends, inside
+
+
+def _mark_amounts(
+    folded: str, starts: list[int], ends: list[int], bits: list[int], pay: list[PayMention]
+) -> None:
+    """Money, stated pay and phone numbers onto the words they cover."""
+    marks: list[tuple[int, int, int]] = list(_money_spans(folded))
+    marks.extend(
+        (m.start(), m.end(), PHONE.bit)
+        for m in _PHONE_RE.finditer(folded)
+        if sum(char.isdigit() for char in m.group()) >= 8
+    )
+    marks.extend(
+        (mention.start, mention.end, MONEY.bit | (PAY_RATE.bit if mention.period else 0))
+        for mention in pay
+    )
+    for start, end, mark in marks:
+        index = bisect.bisect_right(ends, start)
+        while index < len(starts) and starts[index] < end:
+            bits[index] |= mark
+            index += 1
+
+
+def _money_spans(folded: str) -> Iterator[tuple[int, int, int]]:
+    for number in _NUMBER_RE.finditer(folded):
+        start, end = number.span()
+        before = _CURRENCY_BEFORE_RE.search(folded, max(0, start - 5), start)
+        after = _CURRENCY_AFTER_RE.match(folded, end)
+        if before is not None or (after is not None and after.group().strip() != "k"):
+            yield (before.start() if before else start), (after.end() if after else end), MONEY.bit
+
+
+def _mark_phrases(
+    lexicon: Lexicon, words: list[str], bits: list[int], inside: set[int], language: str | None
+) -> None:
+    """Multi-word entries ("gift card", "me gusta"): their concept onto every word of them."""
+    starting = lexicon.phrase_table(language)
+    for word in set(words).difference(starting):
+        lexicon.phrases_from(word, language)
+    for index in [i for i, word in enumerate(words) if starting[word]]:
+        if index in inside or index + 1 >= len(words):
+            continue
+        second = token_stems(words[index + 1], language)
+        for stems, phrase_bits in starting[words[index]]:
+            last = index + len(stems) - 1
+            if stems[1] not in second or last >= len(words):
+                continue
+            if all(
+                stems[offset] in token_stems(words[index + offset], language)
+                for offset in range(2, len(stems))
+            ):
+                for offset in range(len(stems)):
+                    bits[index + offset] |= phrase_bits

@@ -1,0 +1,247 @@
+"""`python -m bot train`: learn the text model from the corpus's development part.
+
+scikit-learn's logistic regression (balanced classes, L2) fits the hashed character n-gram
+features of `bot.scam.model`. How much risk the model may add is chosen by 5-fold
+cross-validation on the development part only, folds grouped by source page so that no page
+is on both sides of a fold: the largest share of scams lifted to caution while the legit
+texts at scam stay at or under `MAX_LEGIT_AT_SCAM` in each language. The held-out part is
+never read here.
+
+Needs the `train` extra (`pip install -e '.[train]'`); the bot itself only reads the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from bot.scam.corpus import Case, load_cases
+from bot.scam.corpus_eval import verdict_of
+from bot.scam.model import HASH_BITS, MODEL_FILE, ModelInfo, feature_rows, save_model
+from bot.scam.score import ScamChecker
+
+__all__ = ["Mapping", "cross_validated", "main", "train"]
+
+#: The regularisation of the logistic regression (scikit-learn's C); large, because the
+#: features are means over a text's n-grams and so very small.
+C = 10_000.0
+FOLDS = 5
+SEED = 20261203
+#: The share of legit texts that may be at scam with the model, per language, on the folds
+#: (or the families' own share, when that is higher: the model never adds to it).
+MAX_LEGIT_AT_SCAM = 0.02
+#: The share of legit texts that may be at caution or worse, per language, on the folds:
+#: a warning on every other real posting would teach people to ignore warnings.
+MAX_LEGIT_AT_CAUTION = 0.20
+#: The model alone never makes a verdict of scam: it adds at most this much risk.
+MAX_WEIGHT_CAP = 45.0
+_THRESHOLDS = tuple(round(value, 2) for value in np.arange(0.30, 0.91, 0.05))
+_WEIGHTS = tuple(float(value) for value in range(15, int(MAX_WEIGHT_CAP) + 1, 5))
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    threshold: float
+    max_weight: float
+    recall: dict[str, float]  # scams at caution or worse, per language, on the folds
+    legit_at_scam: dict[str, float]  # per language, on the folds
+    legit_at_caution: dict[str, float]
+
+
+def _matrix(texts: Sequence[str]):  # type: ignore[no-untyped-def]
+    from scipy.sparse import csr_matrix
+
+    rows = feature_rows(texts)
+    indptr = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    for row in rows:
+        indices.extend(row)
+        values.extend(row.values())
+        indptr.append(len(indices))
+    return csr_matrix((values, indices, indptr), shape=(len(rows), 1 << HASH_BITS))
+
+
+def train(cases: Sequence[Case]) -> tuple[np.ndarray, float]:
+    """Coefficients and intercept of the model fitted on `cases`."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear")
+    model.fit(_matrix([case.text for case in cases]), [case.is_scam for case in cases])
+    return model.coef_[0].astype(np.float64), float(model.intercept_[0])
+
+
+def cross_validated(cases: Sequence[Case]) -> np.ndarray:
+    """Each case's scam probability from a model that never saw its source page."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    labels = [case.is_scam for case in cases]
+    groups = [str(case.record.get("source", case.id)) for case in cases]
+    probabilities = np.zeros(len(cases))
+    matrix = _matrix([case.text for case in cases])
+    for train_index, test_index in folds.split(np.zeros(len(cases)), labels, groups):
+        coefficients, intercept = train([cases[index] for index in train_index])
+        margins = matrix[test_index] @ coefficients + intercept
+        probabilities[test_index] = 1.0 / (1.0 + np.exp(-margins))
+    return probabilities
+
+
+def choose_mapping(
+    cases: Sequence[Case],
+    probabilities: np.ndarray,
+    base_risks: Sequence[int],
+    scam_at: int,
+    caution_at: int,
+) -> Mapping:
+    """The threshold and weight that lift the most scams to caution in the weaker language,
+    while in each language at most `MAX_LEGIT_AT_SCAM` of legit texts reach scam (or the
+    families' own share, if higher) and at most `MAX_LEGIT_AT_CAUTION` reach caution."""
+    best: Mapping | None = None
+    languages = sorted({case.lang for case in cases})
+    allowed = {
+        language: max(MAX_LEGIT_AT_SCAM, _share(base_risks, cases, language, False, scam_at))
+        for language in languages
+    }
+    for threshold in _THRESHOLDS:
+        for max_weight in _WEIGHTS:
+            risks = [
+                min(100, base + _added(p, threshold, max_weight))
+                for base, p in zip(base_risks, probabilities, strict=True)
+            ]
+            recall = {lang: _share(risks, cases, lang, True, caution_at) for lang in languages}
+            at_scam = {lang: _share(risks, cases, lang, False, scam_at) for lang in languages}
+            at_caution = {lang: _share(risks, cases, lang, False, caution_at) for lang in languages}
+            if any(at_scam[lang] > allowed[lang] for lang in languages) or any(
+                share > MAX_LEGIT_AT_CAUTION for share in at_caution.values()
+            ):
+                continue
+            candidate = Mapping(threshold, max_weight, recall, at_scam, at_caution)
+            if best is None or _rank(candidate) > _rank(best):
+                best = candidate
+    if best is None:
+        raise RuntimeError("no mapping keeps legit texts under the limits; is the corpus right?")
+    return best
+
+
+def _rank(mapping: Mapping) -> tuple[float, float, float]:
+    """Best first: the weaker language's recall, then the mean recall, then fewer legit
+    texts at caution."""
+    recalls = list(mapping.recall.values())
+    return min(recalls), sum(recalls) / len(recalls), -max(mapping.legit_at_caution.values())
+
+
+def _share(
+    risks: Sequence[float], cases: Sequence[Case], language: str, scams: bool, at: int
+) -> float:
+    """The share of the scams (or legit texts) of one language whose risk is `at` or more."""
+    group = [
+        r for r, c in zip(risks, cases, strict=True) if c.is_scam == scams and c.lang == language
+    ]
+    return sum(r >= at for r in group) / max(1, len(group))
+
+
+def _added(probability: float, threshold: float, max_weight: float) -> float:
+    if probability <= threshold:
+        return 0.0
+    return round(max_weight * (probability - threshold) / (1.0 - threshold), 1)
+
+
+def style_features(text: str) -> list[float]:
+    """What a text looks like, not what it says: its length and the mix of its characters."""
+    size = max(1, len(text))
+    words = text.split()
+    return [
+        math.log(size),
+        sum(ch.isupper() for ch in text) / size,
+        sum(ch.isdigit() for ch in text) / size,
+        sum(not ch.isalnum() and not ch.isspace() for ch in text) / size,
+        (text.count("!") + text.count("?") + text.count("¡") + text.count("¿")) / size,
+        text.count("\n") / size,
+        sum(len(word) for word in words) / max(1, len(words)),
+        sum(not ch.isascii() for ch in text) / size,
+    ]
+
+
+def confound_report(cases: Sequence[Case], probabilities: np.ndarray) -> list[str]:
+    """Whether length or style alone could tell scams from legit texts in this corpus, and
+    whether the model still tells them apart among texts of the same length."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+    from sklearn.preprocessing import StandardScaler
+
+    from bot.scam.evaluate import roc_auc
+
+    labels = np.array([case.is_scam for case in cases])
+    style = StandardScaler().fit_transform([style_features(case.text) for case in cases])
+    lines = []
+    for name, columns in (("length alone", style[:, :1]), ("length and style", style)):
+        guessed = cross_val_predict(
+            LogisticRegression(), columns, labels, cv=FOLDS, method="predict_proba"
+        )[:, 1]
+        lines.append(f"  ROC-AUC of {name}: {roc_auc(list(labels), list(guessed)):.3f}")
+    lines.append(f"  ROC-AUC of the text model: {roc_auc(list(labels), list(probabilities)):.3f}")
+    lengths = style[:, 0]
+    quartile = np.digitize(lengths, np.quantile(lengths, [0.25, 0.5, 0.75]))
+    within = [
+        roc_auc(list(labels[quartile == q]), list(probabilities[quartile == q])) for q in range(4)
+    ]
+    lines.append(
+        "  ROC-AUC of the text model among texts of similar length (quartiles, short to long): "
+        + ", ".join("n/a" if auc is None else f"{auc:.3f}" for auc in within)
+    )
+    kinds = np.array([case.kind for case in cases])
+    by_kind = []
+    for kind in sorted(set(kinds)):
+        auc = roc_auc(list(labels[kinds == kind]), list(probabilities[kinds == kind]))
+        if auc is not None:
+            by_kind.append(f"{kind} {auc:.3f} ({int((kinds == kind).sum())})")
+    lines.append("  ROC-AUC of the text model within one kind of text: " + ", ".join(by_kind))
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot train", description=__doc__.split("\n")[0])
+    default = Path(__file__).resolve().parent / MODEL_FILE
+    parser.add_argument("--out", type=Path, default=default, help=f"default: {default}")
+    args = parser.parse_args(argv)
+    cases = load_cases(split="dev")
+    checker = ScamChecker(model=None)
+    base = [verdict_of(case, checker).risk for case in cases]
+    probabilities = cross_validated(cases)
+    mapping = choose_mapping(cases, probabilities, base, checker.scam_at, checker.caution_at)
+    coefficients, intercept = train(cases)
+    info = ModelInfo(
+        trained_on=datetime.now(UTC).date().isoformat(),
+        cases=len(cases),
+        scams=sum(case.is_scam for case in cases),
+        intercept=intercept,
+        threshold=float(mapping.threshold),
+        max_weight=float(mapping.max_weight),
+    )
+    save_model(args.out, coefficients, info)
+    print(f"trained on {len(cases)} development cases ({info.scams} scams) -> {args.out}")
+    print(f"the model adds up to {mapping.max_weight:g} points above p={mapping.threshold}")
+    print("cross-validated on the development part (5 folds, grouped by source):")
+    for language in sorted(mapping.recall):
+        families = _share(base, cases, language, True, checker.caution_at)
+        print(
+            f"  {language}: scams at caution+ {families:.1%} by the families alone, "
+            f"{mapping.recall[language]:.1%} with the model; legit at scam "
+            f"{mapping.legit_at_scam[language]:.1%}, at caution+ "
+            f"{mapping.legit_at_caution[language]:.1%}"
+        )
+    print("does length or style decide? (cross-validated on the development part)")
+    print("\n".join(confound_report(cases, probabilities)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

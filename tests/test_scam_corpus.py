@@ -1,0 +1,80 @@
+"""The real-world corpus: well formed, sourced, split once by source, and what `eval` reads."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+from bot.scam import ScamChecker
+from bot.scam.corpus import HOLDOUT_PERCENT, assign_splits, load_cases, split_of
+from bot.scam.corpus_eval import evaluate_corpus, run_corpus_eval
+
+FAMILIES = {
+    "advance_fee", "task_scheme", "fake_cheque", "money_mule", "data_harvest", "chat_move",
+    "pay_lure", "unsolicited", "recruit_others", "remote_access", "impersonation",
+}  # fmt: skip
+KINDS = {"message", "posting", "account", "description", "notice"}
+
+
+def test_every_case_is_sourced_labelled_and_restated() -> None:
+    cases = load_cases()
+    assert len(cases) >= 150
+    assert len({case.id for case in cases}) == len(cases)
+    for case in cases:
+        record = case.record
+        assert case.label in {"scam", "legit"}, case.id
+        assert case.lang in {"es", "en"}, case.id
+        assert case.kind in KINDS, case.id
+        assert str(record["source"]).startswith(("http://", "https://")), case.id
+        assert record["description"].strip(), case.id
+        assert set(case.families) <= FAMILIES, case.id
+        assert case.split in {"dev", "holdout"}, case.id
+    descriptions = Counter(case.record["description"] for case in cases)
+    assert descriptions.most_common(1)[0][1] == 1
+
+
+def test_at_least_forty_percent_is_spanish_on_both_sides() -> None:
+    for split in ("dev", "holdout"):
+        cases = load_cases(split=split)
+        assert sum(case.lang == "es" for case in cases) / len(cases) >= 0.40
+        labels = Counter((case.label, case.lang) for case in cases)
+        assert min(labels.values()) >= 20, labels
+
+
+def test_the_split_is_by_source_and_stable() -> None:
+    cases = load_cases()
+    sides: dict[str, set[str]] = {}
+    for case in cases:
+        sides.setdefault(case.record["source"], set()).add(case.split)
+        assert case.split == split_of(case.record["source"])
+    assert all(len(side) == 1 for side in sides.values())
+    held_out = sum(case.split == "holdout" for case in cases) / len(cases)
+    assert abs(held_out - HOLDOUT_PERCENT / 100) < 0.1
+
+
+def test_assigning_splits_touches_only_cases_without_one(tmp_path: Path) -> None:
+    path = tmp_path / "new.jsonl"
+    rows = [
+        {"id": "a", "label": "scam", "source": "https://example.org/a", "split": "holdout"},
+        {"id": "b", "label": "legit", "source": "https://example.org/b"},
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    assert assign_splits(path) == 1
+    written = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert written[0]["split"] == "holdout"  # kept, even if its hash would say otherwise
+    assert written[1]["split"] == split_of("https://example.org/b")
+    assert assign_splits(path) == 0
+
+
+def test_eval_breaks_figures_down_by_language_kind_and_family() -> None:
+    cases = load_cases(split="holdout")
+    report = evaluate_corpus(cases, ScamChecker(model=None), "holdout")
+    assert set(report.by_language) == {"en", "es"}
+    assert report.overall.scams + report.overall.legit == len(cases)
+    assert set(report.by_family) <= FAMILIES and "advance_fee" in report.by_family
+    out = io.StringIO()
+    assert run_corpus_eval(out, ScamChecker(model=None), splits=("holdout",)) == 0
+    text = out.getvalue()
+    assert "by language:" in text and "by family:" in text and "targets: " in text

@@ -1,0 +1,206 @@
+"""Check 1: the scam families, each in English and Spanish (Spain and Latin America).
+
+Every family fires on its scheme's words, inflected, unaccented or spelt to slip past a
+filter; stays quiet on the real postings and employers' warnings that use the same words; and
+quotes the words it fired on. The examples of issue 8 are here as written.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import Signal
+from bot.scam.families import family_signals
+from bot.scam.textview import view_of
+
+
+def signals(text: str) -> dict[str, Signal]:
+    return {signal.id: signal for signal in family_signals(view_of(text))}
+
+
+def fires(text: str) -> set[str]:
+    return set(signals(text))
+
+
+STRONG = {"advance_fee", "fake_cheque", "task_scheme", "money_mule", "data_harvest", "chat_move"}
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # advance fees and activation deposits
+        ("Before starting you must buy the starter kit for $49.", "advance_fee"),
+        ("Pay the $30 certification fee to unlock projects.", "advance_fee"),
+        ("A refundable deposit of $100 secures your seat.", "advance_fee"),
+        ("There is a small registration fee of $20.", "advance_fee"),
+        ("They ask me to pay a $50 training fee before starting.", "advance_fee"),
+        ("Deposit 50 USDT (TRC20) to activate your account.", "advance_fee"),
+        ("Recharge your account balance to continue the task set.", "advance_fee"),
+        ("Send the balance back by buying gift cards.", "advance_fee"),
+        ("Paga 30 USD por el curso de certificación.", "advance_fee"),
+        ("Debes abonar la cuota de inscripción antes de empezar.", "advance_fee"),
+        ("Para activar tu cuenta paga 30 USDT de verificación.", "advance_fee"),
+        ("Recarga tu saldo para desbloquear tareas.", "advance_fee"),
+        ("Recarga 50 USDT para desbloquear las misiones premium.", "advance_fee"),
+        ("Me pidieron un pago inicial para activar mi cuenta de empleo.", "advance_fee"),
+        ("Compra tarjetas de regalo y envía los códigos.", "advance_fee"),
+        ("Le cobraron los cursos de capacitación: en total pagó S/360.", "advance_fee"),
+        # task schemes
+        ("Earn commission per task; each task set has 40 tasks.", "task_scheme"),
+        ("Gana comisión por cada tarea en tareas combinadas.", "task_scheme"),
+        ("Dale me gusta a este video y mándanos captura. Te pagamos $60 pesos.", "task_scheme"),
+        ("Get paid $5 for each like on YouTube videos.", "task_scheme"),
+        (
+            "Our merchants pay for more exposure, so we hire people to boost products.",
+            "task_scheme",
+        ),
+        ("Los vendedores pagan por ganar visibilidad y necesitamos colaboradores.", "task_scheme"),
+        # fake cheques and equipment
+        (
+            "We will send you a cheque; deposit it and forward the rest to our supplier.",
+            "fake_cheque",
+        ),
+        ("They were sending checks for buying laptops.", "fake_cheque"),
+        ("Nos están enviando cheques para comprar los equipos.", "fake_cheque"),
+        ("Deposita el cheque y compra tu equipo con nuestro proveedor.", "fake_cheque"),
+        # money mules
+        (
+            "You will receive payments from clients on behalf of the company and transfer them.",
+            "money_mule",
+        ),
+        ("Buscamos agente de pagos: recibirás transferencias y las reenviarás.", "money_mule"),
+        ("Only a reshipping job: receive parcels at home and send them on.", "money_mule"),
+        # harvesting identity, bank or wallet data
+        ("Send us your online banking username and password.", "data_harvest"),
+        ("Please send a photo of your driver's license and SSN.", "data_harvest"),
+        ("Envía una foto de tu DNI y tus datos bancarios.", "data_harvest"),
+        ("Mándanos tu CURP y tu INE por aquí.", "data_harvest"),
+        ("Share your wallet's seed phrase so we can pay you.", "data_harvest"),
+        # moves to chat apps
+        ("Message our recruiter on Telegram @jobs_desk.", "chat_move"),
+        ("Escríbenos por WhatsApp para la entrevista.", "chat_move"),
+        ("Join here: t.me/hiring_team_now", "chat_move"),
+        ("The interview is conducted by text chat only.", "chat_move"),
+        ("Añade este número a tu WhatsApp y te explico el trabajo", "chat_move"),
+        ("agrégame al Wasap", "chat_move"),
+        ("message our hiring manager on Wire for the interview", "chat_move"),
+        ("Contact us via W h a t s A p p +34 600 111 222", "chat_move"),
+        ("Escribe al 𝐖𝐡𝐚𝐭𝐬𝐀𝐩𝐩 ya", "chat_move"),
+        # pay lures
+        ("Puedes ganar entre 80 y 300 euros diarios desde casa.", "pay_lure"),
+        ("Earn $150 to $700 daily from your phone.", "pay_lure"),
+        ("Ganarás 1500-4000 MXN en tu tiempo libre.", "pay_lure"),
+        ("Te pagamos 70 pesos por tarea, solo dar like a videos.", "pay_lure"),
+        ("Guaranteed income of $900 per week.", "pay_lure"),
+        ("Ingresos garantizados desde el primer mes.", "pay_lure"),
+        ("Salary is paid in USDT every week.", "pay_lure"),
+        # approach
+        ("We found your resume online and want to offer you a role.", "unsolicited"),
+        ("Hola, ¿me regala unos minutos? Su perfil fue seleccionado.", "unsolicited"),
+        ("You are hired, no interview required.", "unsolicited"),
+        ("Invite 3 friends and earn a commission on every deposit they make.", "recruit_others"),
+        ("Invita a tus amigos y gana comisiones por cada persona.", "recruit_others"),
+        ("Install AnyDesk so our IT team can set up your account.", "remote_access"),
+        ("Descarga TeamViewer para la capacitación.", "remote_access"),
+        ("Limited slots, act now!", "pressure"),
+        ("Plazas limitadas, responde hoy.", "pressure"),
+    ],
+)
+def test_each_family_fires_on_its_words_in_both_languages(text: str, family: str) -> None:
+    assert family in fires(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We never charge a fee to candidates.",
+        "No fees are ever required to work with us.",
+        "Nunca te pediremos dinero.",
+        "There is no registration fee and no starter kit to buy.",
+        "You will never be asked to pay for training.",
+        "Sin cuota de inscripción.",
+        "We pay via direct deposit every two weeks.",
+        "Build Telegram bots with the Telegram Bot API.",
+        "Send notifications via WhatsApp Business API.",
+        "We reimburse up to $300 of equipment through a home office stipend.",
+        "Annual learning budget of $1,500 for courses and certifications.",
+        "Background check fee is covered by the company.",
+        "Beware of scams: nobody from us will ask you to buy a starter kit or pay a fee.",
+        "Atención: hay estafadores que piden pagar cursos por WhatsApp.",
+        "La empresa paga la formación y el equipo.",
+        "Participants receive a $10 Amazon gift card after each study.",
+        "Optimize app performance and reduce crashes.",
+        "Help customers top up their account balance.",
+        "Anotador/a de audio, media jornada, tarifa de 15 € la hora",
+        "The pay is weekly and we pay for your training.",
+        "Vacaciones pagadas, seguro médico y formación.",
+        "Senior engineer, stablecoin pay-ins, payouts, deposits and withdrawals.",
+        "We will never ask you to pay a fee or interview you on WhatsApp.",
+        "Scammers may ask you to buy a starter kit; we never do.",
+        "Si alguien te pide pagar por el curso, es una estafa.",
+        "Rate answers from bots like ChatGPT and rewrite the weak ones.",
+        "Background check and credit check at the offer stage.",
+        "Please check your e-mail to buy time for the interview.",
+        "Apple ships you an iMac and a headset for home-based support.",
+    ],
+)
+def test_real_postings_and_warnings_fire_no_strong_family(text: str) -> None:
+    assert fires(text) & STRONG == set()
+
+
+@pytest.mark.parametrize(
+    ("question", "message", "family"),
+    [
+        ("I think this is a scam:", "They ask me to pay a $50 training fee before starting.",
+         "advance_fee"),
+        ("Is this a scam?", "They will mail me a check to buy my laptop from their vendor.",
+         "fake_cheque"),
+        ("¿Esto es una estafa?", "Me piden recargar 30 USDT para activar la cuenta.",
+         "advance_fee"),
+    ],
+)  # fmt: skip
+def test_a_users_own_question_keeps_every_signal_of_the_message(
+    question: str, message: str, family: str
+) -> None:
+    assert family in fires(message)
+    assert family in fires(f"{question} {message}")
+    assert family in fires(f"{question}\n{message}")
+
+
+def test_an_employers_warning_stays_harmless_only_in_its_own_clause() -> None:
+    warning = "We will never ask you to pay a fee. "
+    assert "advance_fee" not in fires(warning)
+    assert "advance_fee" in fires(warning + "To activate your account, pay 30 USDT now.")
+
+
+def test_negation_does_not_reach_across_but() -> None:
+    assert "advance_fee" in fires("No fee to apply, but you must buy the starter kit ($65) first.")
+
+
+def test_no_experience_does_not_negate_the_fee_that_follows() -> None:
+    assert "advance_fee" in fires("No experience needed, just pay the $30 activation fee.")
+
+
+def test_inflected_and_unaccented_forms_count() -> None:
+    assert "fake_cheque" in fires("nos estan enviando cheques para comprar los equipos")
+    assert "advance_fee" in fires("para activar tu cuenta pagues 30 usdt de verificacion")
+    assert "chat_move" in fires("escribeme al whats")
+
+
+def test_evidence_quotes_the_original_words() -> None:
+    found = signals("Para activar tu cuenta paga 30 USDT de verificación.")
+    assert found["advance_fee"].evidence == "paga 30 USDT de verificación"
+    assert (
+        signals("Contáctanos por WhatsApp hoy.")["chat_move"].evidence == "Contáctanos por WhatsApp"
+    )
+
+
+def test_several_task_scheme_words_weigh_more_than_one() -> None:
+    one = signals("Join our task set today.")["task_scheme"].weight
+    three = signals("Join our task set, reach VIP level 2 and earn commission per order.")
+    assert three["task_scheme"].weight > one
+
+
+def test_a_chat_app_inside_a_link_is_the_link_not_a_word() -> None:
+    assert "chat_move" not in fires("Apply at https://whatsapp-careers-example.org/jobs")
+    assert "chat_move" in fires("Apply at https://wa.me/34600111222")
