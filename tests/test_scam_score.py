@@ -232,6 +232,10 @@ def test_the_text_model_adds_risk_but_never_a_verdict_of_scam_alone(
     (model,) = [s for s in verdict.reasons if s.id == "model.text"]
     assert 0 < model.weight <= checker.model.info.max_weight < 60
     assert model.evidence  # the words that weighed most
+    # no reason reaches caution alone here, so the wording cannot make it a scam
+    assert all(s.weight < checker.caution_at for s in verdict.reasons if s.id != "model.text")
+    assert verdict.level is not RiskLevel.SCAM
+    assert verdict.risk == round(sum(s.weight for s in verdict.reasons))
     empty = checker.check(posting("", title="", company="", url=""))
     assert "model.text" not in {s.id for s in empty.reasons}
 

@@ -35,16 +35,19 @@ _SENTENCE_START = re.compile(r"[.!?:\n¿¡\"“]\s*$")
 def named_employer(view: TextView, registry: EmployerRegistry) -> Employer | None:
     """The first registered employer the text names, if any."""
     words = view.words
-    if not registry.alias_starts.intersection(words):
+    starts = registry.alias_starts
+    if not starts.intersection(words):
         return None
     original = view.original
-    capitalised = [
-        word in registry.alias_starts
-        and original[start].isupper()
-        and index > 0
-        and not _SENTENCE_START.search(original, max(0, start - 3), start)
-        for index, (word, start) in enumerate(zip(words, view.word_starts, strict=True))
-    ]
+    capitalised = {
+        index
+        for index in [i for i, word in enumerate(words) if word in starts]
+        if index > 0
+        and original[view.word_starts[index]].isupper()
+        and not _SENTENCE_START.search(
+            original, max(0, view.word_starts[index] - 3), view.word_starts[index]
+        )
+    }
     return registry.named_in(words, capitalised)
 
 

@@ -131,6 +131,9 @@ def slot(any_bits: int, none: int = 0) -> Slot:
 def find(view: TextView, cue: Cue) -> tuple[int, int] | None:
     """The first place where `cue` shows and its context agrees: the places (in
     `view.tokens`) of its first and last token."""
+    union = view.union
+    if any(not slot.any & union for slot in cue.slots):
+        return None  # one of its words is nowhere in the text
     for span in _spans(view, cue):
         if _accepted(view, cue, *span):
             return span

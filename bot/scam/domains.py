@@ -72,9 +72,15 @@ _OTHER_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def _split_host(host: str) -> tuple[str, str, str]:
+    """Cached: one board's postings share one host, and the public-suffix walk is not free."""
     parts = _EXTRACT(host)
     return parts.subdomain, parts.domain, parts.suffix
+
+
+#: The longest a DNS name can be (RFC 1035).
+MAX_HOST_CHARS = 253
 
 
 def parse_link(url: str) -> Link | None:
@@ -91,8 +97,8 @@ def parse_link(url: str) -> Link | None:
         host = (parts.hostname or "").rstrip(".").lower()
     except ValueError:
         return None
-    if not host:
-        return None
+    if not host or len(host) > MAX_HOST_CHARS:
+        return None  # no name is longer: a megabyte "host" is hostile, not a link
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -161,6 +167,7 @@ class LinkChecker:
             for key in employer.brand_keys:
                 keys.append((key, skeleton(key), employer))
         self._brand_keys = tuple(keys)
+        self._lookalikes: dict[tuple[str, str | None], list[Signal]] = {}
 
     def owner(self, link: Link) -> Employer | None:
         """The registered employer whose domain or board this link is on."""
@@ -233,9 +240,20 @@ class LinkChecker:
         return LinkVerdict(tuple(signals), None)
 
     def _lookalike(self, link: Link, claimed: Employer | None) -> list[Signal]:
-        """Signals for a domain that imitates a registered brand it does not belong to."""
+        """Signals for a domain that imitates a registered brand it does not belong to
+        (remembered per host and claimed employer: a board's postings share one host)."""
         if link.registered in self.registry.ats_domains:
             return []
+        key = (link.host, claimed.name if claimed else None)
+        found = self._lookalikes.get(key)
+        if found is None:
+            found = self._find_lookalike(link, claimed)
+            if len(self._lookalikes) >= 10_000:
+                self._lookalikes.clear()
+            self._lookalikes[key] = found
+        return list(found)
+
+    def _find_lookalike(self, link: Link, claimed: Employer | None) -> list[Signal]:
         label = _unpuny(link.label)
         compact = label.replace("-", "")
         shape = skeleton(compact)

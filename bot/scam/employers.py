@@ -140,11 +140,11 @@ class EmployerRegistry:
                     return found
         return None
 
-    def named_in(self, words: list[str], capitalised: list[bool]) -> Employer | None:
+    def named_in(self, words: list[str], capitalised: set[int]) -> Employer | None:
         """The first registered employer a text names among its `words` (folded tokens):
         "soy reclutadora de Outlier", "Empresa: Welo Data". A brand that is an ordinary word
         ("Outlier", "Scale", "Turing") counts only written with a capital, not opening a
-        sentence (`capitalised` says which words are)."""
+        sentence (`capitalised` holds the indices of the words that are)."""
         for start, word in enumerate(words):
             if word not in self.alias_starts:
                 continue
@@ -153,7 +153,7 @@ class EmployerRegistry:
                 employer = self._by_alias.get(key)
                 if employer is None:
                     continue
-                if not employer.common_word or stop - start > 1 or capitalised[start]:
+                if not employer.common_word or stop - start > 1 or start in capitalised:
                     return employer
         return None
 

@@ -122,6 +122,8 @@ class Lexicon:
         self.single: dict[tuple[str, str], int] = {}
         #: first (language, stem) → [(the phrase's stems, bits)], longest phrase first
         self.phrases: dict[tuple[str, str], list[_Phrase]] = {}
+        #: the same, by their first two (language, stem): most word pairs start none
+        self.by_pair: dict[tuple[tuple[str, str], tuple[str, str]], list[_Phrase]] = {}
         phrase_bits: dict[tuple[tuple[str, str], ...], int] = {}
         for item in concepts:
             for language, words in (("en", item.en), ("es", item.es), ("names", item.names)):
@@ -135,8 +137,10 @@ class Lexicon:
                         phrase_bits[stems] = phrase_bits.get(stems, 0) | item.bit
         for phrase, bits in sorted(phrase_bits.items(), key=lambda entry: -len(entry[0])):
             self.phrases.setdefault(phrase[0], []).append((phrase, bits))
+            self.by_pair.setdefault((phrase[0], phrase[1]), []).append((phrase, bits))
         self._bits: dict[Language, dict[str, int]] = {}
         self._phrases_of: dict[Language, dict[str, list[_Phrase]]] = {}
+        self._pairs: dict[Language, dict[tuple[str, str], list[_Phrase]]] = {}
 
     @classmethod
     def shared(cls) -> Lexicon:
@@ -153,6 +157,21 @@ class Lexicon:
 
     def phrase_table(self, language: Language) -> dict[str, list[_Phrase]]:
         return self._phrases_of.setdefault(language, {})
+
+    def phrases_at(self, first: str, second: str, language: Language) -> list[_Phrase]:
+        """Multi-word entries that start with these two words (cached by the pair)."""
+        table = self._pairs.setdefault(language, {})
+        key = (first, second)
+        found = table.get(key)
+        if found is None:
+            found = []
+            for one in token_stems(first, language):
+                for two in token_stems(second, language):
+                    found.extend(self.by_pair.get((one, two), ()))
+            if len(table) >= _MAX_CACHED_WORDS:
+                table.clear()
+            table[key] = found
+        return found
 
     def bits(self, token: str, language: Language = None) -> int:
         """The concepts a single token belongs to, in a text of `language`."""

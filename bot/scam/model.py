@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable
@@ -34,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.scam.textview import MAX_VIEW_CHARS, words_in
 from bot.text import fold_aligned
 
 __all__ = [
@@ -45,12 +45,13 @@ __all__ = [
     "hashed_ngrams",
     "save_model",
     "words_of",
+    "words_of_view",
 ]
 
 MODEL_FILE = "data/text_model.npz"
 HASH_BITS = 20
 NGRAMS = (3, 5)
-_WORD_RE = re.compile(r"[a-z0-9]+|[$€£₹]")
+_MONEY_SIGNS = ("$", "€", "£", "₹")
 _MAX_CACHED_WORDS = 300_000
 #: Texts with fewer n-grams than this are scaled as if they had this many: a few words
 #: are too little evidence for a confident score, so a short message leans on the families.
@@ -58,8 +59,16 @@ MIN_NGRAMS = 100
 
 
 def words_of(text: str) -> list[str]:
-    """The words of `text` as the model sees them: folded, symbols of money kept."""
-    return _WORD_RE.findall(fold_aligned(text))
+    """The words of `text` as the model sees them: the scam checks' words (folded, spaced-out
+    letters joined) and the money signs."""
+    folded = fold_aligned(text[:MAX_VIEW_CHARS])
+    return words_of_view(words_in(folded), folded)
+
+
+def words_of_view(words: list[str], folded: str) -> list[str]:
+    """`words_of` from the words a `TextView` already holds, and its folded text."""
+    signs = [sign for sign in _MONEY_SIGNS for _ in range(folded.count(sign))]
+    return words + signs if signs else words
 
 
 def hashed_ngrams(word: str, *, bits: int = HASH_BITS) -> list[int]:
@@ -129,10 +138,14 @@ class TextModel:
 
     def score(self, text: str, *, top: int = 3) -> ModelScore:
         """The probability, and the words of the text that pushed it up the most."""
+        return self.score_words(words_of(text), top=top)
+
+    def score_words(self, words: list[str], *, top: int = 3) -> ModelScore:
+        """`score` from the text's words (`words_of`, or `words_of_view` of a view)."""
         total = 0.0
         count = 0
         pushes: dict[str, float] = {}
-        for word, times in Counter(words_of(text)).items():
+        for word, times in Counter(words).items():
             scored = self._words.get(word)
             if scored is None:
                 grams = hashed_ngrams(word, bits=self._bits)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+import re2
+
 __all__ = ["is_scam_warning"]
 
 #: The employer's own promise never to do what scammers do.
@@ -49,7 +51,7 @@ _ADVICE = re.compile(
     r"|bloquear (?:el|los|al) (?:numero|contacto|mensajes?)"
     r"|never (?:require|requires|request|requests) (?:any )?(?:payment|fees|money))\b"
 )
-_SCAM_WORD = re.compile(r"\b(?:scam|scams|fraud\w*|fake|impostors?|phishing|estafa\w*|fraude\w*"
+_SCAM_WORD = re2.compile(r"\b(?:scam|scams|fraud\w*|fake|impostors?|phishing|estafa\w*|fraude\w*"
                         r"|falsa?s?|suplanta\w*|enga[nñ]o\w*)\b")  # fmt: skip
 
 

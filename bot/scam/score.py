@@ -27,7 +27,7 @@ from bot.scam.domains import LinkChecker
 from bot.scam.employers import Employer, EmployerRegistry
 from bot.scam.families import FAMILIES, Family, family_signals
 from bot.scam.families.words import NO_EXPERIENCE
-from bot.scam.model import TextModel
+from bot.scam.model import TextModel, words_of_view
 from bot.scam.pay import pay_from_posting, role_limit_usd_h, stated_pay
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
 from bot.scam.textnorm import fold
@@ -59,12 +59,7 @@ def combine(
     matched_script: str | None = None,
 ) -> Verdict:
     """Signals to a Verdict: one per id (the heaviest), heaviest first, risk = their sum."""
-    heaviest: dict[str, Signal] = {}
-    for signal in signals:
-        kept = heaviest.get(signal.id)
-        if kept is None or signal.weight > kept.weight:
-            heaviest[signal.id] = signal
-    reasons = tuple(sorted(heaviest.values(), key=lambda signal: (-signal.weight, signal.id)))
+    reasons = tuple(sorted(_heaviest(signals), key=lambda signal: (-signal.weight, signal.id)))
     risk = max(0, min(100, round(sum(signal.weight for signal in reasons))))
     if risk >= scam_at:
         level = RiskLevel.SCAM
@@ -73,6 +68,16 @@ def combine(
     else:
         level = RiskLevel.OK
     return Verdict(risk, level, reasons, verified_employer, matched_script)
+
+
+def _heaviest(signals: Iterable[Signal]) -> list[Signal]:
+    """One signal per id, the heaviest of each: what a verdict counts."""
+    heaviest: dict[str, Signal] = {}
+    for signal in signals:
+        kept = heaviest.get(signal.id)
+        if kept is None or signal.weight > kept.weight:
+            heaviest[signal.id] = signal
+    return list(heaviest.values())
 
 
 class ScamChecker:
@@ -149,11 +154,11 @@ class ScamChecker:
         ):
             signals.append(Signal("company.missing", 15, "", "signal.company_missing"))
 
-        match = self.scripts.match(view.folded)
+        match = self.scripts.match(view.folded, view.words)
         if match is not None:
             signals.append(_script_signal(match))
         if self.model is not None:
-            signals.extend(_model_signal(self.model, text))
+            signals.extend(self._model_signal(view, signals))
         return combine(
             signals,
             caution_at=self.caution_at,
@@ -203,6 +208,22 @@ class ScamChecker:
             signals.extend(self._links.check_link(url, claimed, primary=False).signals)
         return signals
 
+    def _model_signal(self, view: TextView, others: list[Signal]) -> list[Signal]:
+        """The learned model's reason: how close the wording is to real scams, and the words
+        of this text that weighed most. Wording alone never makes a scam: without a reason
+        that reaches caution by itself, the model's points stop short of the scam line."""
+        assert self.model is not None
+        scored = self.model.score_words(words_of_view(view.words, view.folded))
+        weight = self.model.weight(scored.probability)
+        if not any(signal.weight >= self.caution_at for signal in others):
+            room = self.scam_at - 1 - sum(signal.weight for signal in _heaviest(others))
+            weight = min(weight, max(0.0, room))
+        if weight <= 0:
+            return []
+        percent = f"{scored.probability * 100:.0f}"
+        words = ", ".join(scored.words)
+        return [Signal("model.text", weight, words, "signal.model_text", {"percent": percent})]
+
     def _pay_signals(self, posting: Posting, view: TextView, signals: list[Signal]) -> list[Signal]:
         """Pay far above the role's range, and "no experience" next to high or sure pay."""
         found = stated_pay(view.folded, view.original, view.pay)
@@ -250,18 +271,6 @@ def _sent_elsewhere(named: Employer, signals: list[Signal]) -> list[Signal]:
             {"employer": named.name, "official": named.domains[0] if named.domains else ""},
         )
     ]
-
-
-def _model_signal(model: TextModel, text: str) -> list[Signal]:
-    """The learned model's reason: how close the wording is to real scams, and the words of
-    this text that weighed most."""
-    scored = model.score(text)
-    weight = model.weight(scored.probability)
-    if weight <= 0:
-        return []
-    percent = f"{scored.probability * 100:.0f}"
-    words = ", ".join(scored.words)
-    return [Signal("model.text", weight, words, "signal.model_text", {"percent": percent})]
 
 
 @functools.cache

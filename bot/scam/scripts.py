@@ -30,10 +30,10 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.scam.textnorm import fold
+from bot.scam.textview import words_in
 
 _MAX_HASH = np.uint64((1 << 32) - 1)
 _SHIFT = np.uint64(32)
-_TOKEN = re.compile(r"[a-z0-9]+")
 _FIGURE = re.compile(r"\d")
 SHINGLE_WORDS = 3
 BLOCK = 32  # shingles per window block
@@ -164,11 +164,12 @@ class ScriptLibrary:
 
     # -- matching ----------------------------------------------------------------------------
 
-    def match(self, folded: str) -> ScriptMatch | None:
-        """The known script this (folded) text nearly copies, if any: the best-contained one."""
+    def match(self, folded: str, words: list[str] | None = None) -> ScriptMatch | None:
+        """The known script this (folded) text nearly copies, if any: the best-contained one.
+        `words` are the text's words when the caller has them (`bot.scam.textview`)."""
         if not self._scripts:
             return None
-        hashes = self._shingle_hashes(folded)
+        hashes = self._shingle_hashes(folded, words)
         if len(hashes) < self.min_shingles:
             return None
         if self._index_dirty:
@@ -202,22 +203,20 @@ class ScriptLibrary:
 
     # -- hashing -----------------------------------------------------------------------------
 
-    def _shingle_hashes(self, folded: str) -> U64:
+    def _shingle_hashes(self, folded: str, words: list[str] | None = None) -> U64:
         """32-bit hashes of the word 3-shingles, in text order, figures folded to '#'."""
         cache = self._token_hashes
-        token_hashes: list[int] = []
-        for token in _TOKEN.findall(folded):
-            value = cache.get(token)
-            if value is None:
-                value = zlib.crc32(_FIGURE.sub("#", token).encode())
-                if len(cache) < 200_000:
-                    cache[token] = value
-            token_hashes.append(value)
+        tokens = words_in(folded) if words is None else words
+        for token in set(tokens).difference(cache):
+            if len(cache) >= 200_000:
+                cache.clear()
+            cache[token] = zlib.crc32(_FIGURE.sub("#", token).encode())
+        token_hashes = [cache[token] for token in tokens]
         if len(token_hashes) < SHINGLE_WORDS:
             return np.zeros(0, dtype=np.uint64)
-        words = np.asarray(token_hashes, dtype=np.uint64)
+        hashed = np.asarray(token_hashes, dtype=np.uint64)
         combined = (
-            words[:-2] * np.uint64(0x9E3779B1) + words[1:-1] * np.uint64(0x85EBCA77) + words[2:]
+            hashed[:-2] * np.uint64(0x9E3779B1) + hashed[1:-1] * np.uint64(0x85EBCA77) + hashed[2:]
         )
         return combined & _MAX_HASH
 

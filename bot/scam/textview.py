@@ -15,6 +15,7 @@ detector quotes the words a person wrote. Letters spaced out to slip past filter
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from bot.pay_text import PayMention, find_pay
 from bot.scam.lexicon import Lexicon, concept, token_stems
 from bot.text import fold_aligned
 
-__all__ = ["MARKS", "TextView", "Token", "view_of"]
+__all__ = ["MARKS", "TextView", "Token", "view_of", "words_in"]
 
 #: A posting's signals are in its first pages; longer text is read this far.
 MAX_VIEW_CHARS = 60_000
@@ -39,11 +40,12 @@ EMAIL = concept("mark.email")
 HANDLE = concept("mark.handle")  # @name
 MARKS = (MONEY, PAY_RATE, PHONE, LINK, CHAT_LINK, EMAIL, HANDLE)
 
-_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD_SPLIT_RE = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)")
 _DIGIT_RE = re.compile(r"\d")
 #: Runs of one-letter words this long are letters spaced out: "w h a t s a p p".
 _SPACED_RUN = 4
-_CLAUSE_BREAK_RE = re.compile(r"[.!?;:\n¿¡()]|\s-\s")
+_CLAUSE_BREAK_RE = re.compile(r"[.!?;:\n¿¡()]")
+_SPACED_DASH = " - "  # "Remote - pay weekly": a dash between spaces ends a clause too
 #: Words that open a new clause: "no fee to apply, but buy the kit" keeps the "no" away.
 _CLAUSE_WORDS = frozenset(
     {"but", "however", "although", "pero", "aunque", "sino", "mientras", "embargo"}
@@ -58,14 +60,16 @@ _CHAT_LINK_RE = re.compile(
 )
 _EMAIL_RE = re.compile(r"\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b")
 _HANDLE_RE = re.compile(r"(?<![\w.])@[a-z0-9_]{3,32}\b")
-_PHONE_RE = re.compile(r"(?<![\w])\+?\(?\d{1,4}\)?(?:[\s.-]?\(?\d{2,5}\)?){2,5}(?![\w])")
+#: What may sit between the digit groups of one phone number: "+34 600 111 222", "(55) 1234-5678".
+_PHONE_JOINER = re.compile(r"[\s.()+-]{0,3}")
+_PHONE_MIN_DIGITS = 8
 #: A sum of money is a number with a currency just before it ("$50", "US$ 50", "S/ 50") or
 #: just after it ("50 USDT", "50 dólares", "50k MXN"): found from the numbers outwards.
 _NUMBER_RE = re.compile(r"\d[\d.,]*")
-_CURRENCY_BEFORE_RE = re.compile(r"(?:[$€£₹₱₦]|\bus\$|\bs/\.?)\s?$")
+_CURRENCY_BEFORE_RE = re.compile(r"(?:[$€£₹₱₦]|\bus\$|\bs/\.?|\bkshs?\.?|\bq(?=\d))\s?$")
 _CURRENCY_AFTER_RE = re.compile(
     r"\s?(?:k\s?)?(?:usd|us\$|usdt|usdc|eur|euros?|dollars?|dolares?|pesos?|mxn|cop|ars|clp"
-    r"|pen|soles|gbp|pounds|libras|bucks|rupees|rs|inr|naira|reais|bolivianos|quetzales"
+    r"|pen|soles|gbp|pounds|libras|bucks|rupees|rs|inr|naira|reais|bolivianos|quetzales|kes|ksh"
     r"|[$€£₹])(?![a-z])|\s?k\b"
 )
 
@@ -100,7 +104,6 @@ class TextView:
     notice: bool = False
     union: int = -1  # every concept some token carries
     _positions: dict[int, list[int]] = field(default_factory=dict)
-    _index: dict[int, list[int]] | None = None
 
     def positions(self, bits: int) -> list[int]:
         """Places in `tokens` of the tokens that carry any of `bits`, in order."""
@@ -109,29 +112,9 @@ class TextView:
             if not bits & self.union:  # most concepts are in no text: skip the walk
                 found = []
             else:
-                by_bit = self._by_bit()
-                places: list[int] = []
-                rest = bits
-                while rest:
-                    lowest = rest & -rest
-                    places.extend(by_bit.get(lowest, ()))
-                    rest ^= lowest
-                found = sorted(set(places))
+                found = [place for place, token in enumerate(self.tokens) if token.bits & bits]
             self._positions[bits] = found
         return found
-
-    def _by_bit(self) -> dict[int, list[int]]:
-        """Token places by concept bit, built once per view (and after `unmark`)."""
-        if self._index is None:
-            index: dict[int, list[int]] = {}
-            for place, token in enumerate(self.tokens):
-                bits = token.bits
-                while bits:
-                    lowest = bits & -bits
-                    index.setdefault(lowest, []).append(place)
-                    bits ^= lowest
-            self._index = index
-        return self._index
 
     def has(self, bits: int) -> bool:
         return bool(self.positions(bits))
@@ -140,7 +123,6 @@ class TextView:
         """Take concepts off one token (a word that is not what it looked like here)."""
         self.tokens[place].bits &= ~bits
         self._positions.clear()
-        self._index = None
 
     def clause_of_word(self, index: int) -> int:
         """The clause the word at `index` is in (-1 when there is no such word)."""
@@ -174,6 +156,8 @@ def view_of(text: str, language: str | None = None) -> TextView:
     starts, ends, words = _words(folded)
     language = language or language_of_words(words)
     breaks = [match.start() for match in _CLAUSE_BREAK_RE.finditer(folded)]
+    if _SPACED_DASH in folded:
+        breaks = sorted(breaks + _all_at(folded, _SPACED_DASH))
     clause_words = [index for index, word in enumerate(words) if word in _CLAUSE_WORDS]
     table = lexicon.table(language)
     for word in set(words).difference(table):  # words this process has not read yet
@@ -182,7 +166,7 @@ def view_of(text: str, language: str | None = None) -> TextView:
     span_ends, inside = _mark_spans(folded, starts, bits)  # a link or an address is one word
     _mark_phrases(lexicon, words, bits, inside, language)
     has_digit = _DIGIT_RE.search(folded) is not None
-    pay = find_pay(original, limit=32, any_period=True) if has_digit else []
+    pay = find_pay(original, limit=32, any_period=True, folded=folded) if has_digit else []
     if has_digit:
         _mark_amounts(folded, starts, ends, bits, pay)
     tokens: list[Token] = []
@@ -204,12 +188,20 @@ def _clause(breaks: list[int], clause_words: list[int], start: int, index: int) 
     return bisect.bisect_left(breaks, start) + bisect.bisect_right(clause_words, index)
 
 
+def words_in(folded: str) -> list[str]:
+    """The words of a folded text, as a view holds them."""
+    return _words(folded)[2]
+
+
 def _words(folded: str) -> tuple[list[int], list[int], list[str]]:
     """Every word with its offsets; letters spaced out ("w h a t s a p p") joined."""
-    words = _WORD_RE.findall(folded)
-    starts = [match.start() for match in _WORD_RE.finditer(folded)]
-    ends = [start + len(word) for start, word in zip(starts, words, strict=True)]
-    singles = [index for index, word in enumerate(words) if len(word) == 1 and word.isalpha()]
+    parts = _WORD_SPLIT_RE.split(folded)  # separator, word, separator, word, …, separator
+    offsets = list(itertools.accumulate(map(len, parts), initial=0))
+    words = parts[1::2]
+    starts = offsets[1 : 2 * len(words) : 2]
+    ends = offsets[2 : 2 * len(words) + 1 : 2]
+    singles = [index for index, size in enumerate(map(len, words)) if size == 1]
+    singles = [index for index in singles if words[index].isalpha()]
     if len(singles) < _SPACED_RUN:
         return starts, ends, words
     for run_start, run_end in reversed(_spaced_runs(folded, singles, starts)):
@@ -219,6 +211,15 @@ def _words(folded: str) -> tuple[list[int], list[int], list[str]]:
         ends[run_start : run_end + 1] = [span_end]
         words[run_start : run_end + 1] = [joined]
     return starts, ends, words
+
+
+def _all_at(text: str, needle: str) -> list[int]:
+    found: list[int] = []
+    position = text.find(needle)
+    while position >= 0:
+        found.append(position)
+        position = text.find(needle, position + 1)
+    return found
 
 
 def _spaced_runs(folded: str, singles: list[int], starts: list[int]) -> list[tuple[int, int]]:
@@ -270,12 +271,9 @@ def _mark_amounts(
     folded: str, starts: list[int], ends: list[int], bits: list[int], pay: list[PayMention]
 ) -> None:
     """Money, stated pay and phone numbers onto the words they cover."""
-    marks: list[tuple[int, int, int]] = list(_money_spans(folded))
-    marks.extend(
-        (m.start(), m.end(), PHONE.bit)
-        for m in _PHONE_RE.finditer(folded)
-        if sum(char.isdigit() for char in m.group()) >= 8
-    )
+    numbers = [number.span() for number in _NUMBER_RE.finditer(folded)]
+    marks: list[tuple[int, int, int]] = list(_money_spans(folded, numbers))
+    marks.extend(_phone_spans(folded, numbers))
     marks.extend(
         (mention.start, mention.end, MONEY.bit | (PAY_RATE.bit if mention.period else 0))
         for mention in pay
@@ -287,13 +285,37 @@ def _mark_amounts(
             index += 1
 
 
-def _money_spans(folded: str) -> Iterator[tuple[int, int, int]]:
-    for number in _NUMBER_RE.finditer(folded):
-        start, end = number.span()
+def _money_spans(
+    folded: str, numbers: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, int]]:
+    for start, end in numbers:
         before = _CURRENCY_BEFORE_RE.search(folded, max(0, start - 5), start)
         after = _CURRENCY_AFTER_RE.match(folded, end)
         if before is not None or (after is not None and after.group().strip() != "k"):
             yield (before.start() if before else start), (after.end() if after else end), MONEY.bit
+
+
+def _phone_spans(
+    folded: str, numbers: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, int]]:
+    """Runs of digit groups joined by spaces, dots, dashes or brackets, 8 digits or more."""
+    index = 0
+    while index < len(numbers):
+        first_start, end = numbers[index]
+        digits = sum(ch.isdigit() for ch in folded[first_start:end])
+        last = index
+        while last + 1 < len(numbers):
+            next_start, next_end = numbers[last + 1]
+            joiner = _PHONE_JOINER.fullmatch(folded, end, next_start)
+            if joiner is None:
+                break
+            digits += sum(ch.isdigit() for ch in folded[next_start:next_end])
+            end = next_end
+            last += 1
+        if digits >= _PHONE_MIN_DIGITS:
+            plus = first_start > 0 and folded[first_start - 1] == "+"
+            yield first_start - plus, end, PHONE.bit
+        index = last + 1
 
 
 def _mark_phrases(
@@ -303,13 +325,13 @@ def _mark_phrases(
     starting = lexicon.phrase_table(language)
     for word in set(words).difference(starting):
         lexicon.phrases_from(word, language)
+    last_word = len(words) - 1
     for index in [i for i, word in enumerate(words) if starting[word]]:
-        if index in inside or index + 1 >= len(words):
+        if index in inside or index == last_word:
             continue
-        second = token_stems(words[index + 1], language)
-        for stems, phrase_bits in starting[words[index]]:
+        for stems, phrase_bits in lexicon.phrases_at(words[index], words[index + 1], language):
             last = index + len(stems) - 1
-            if stems[1] not in second or last >= len(words):
+            if last > last_word:
                 continue
             if all(
                 stems[offset] in token_stems(words[index + offset], language)

@@ -25,7 +25,8 @@ FEE_OBJECT = concept(
     " | onboarding package | insurance | tax | taxes | bond | performance bond | security deposit"
     " | upgrade | application fee | processing fee | admin fee | verification | license"
     " | licence | uniform | medical exam | enrollment | enrolment | subscription | guarantee"
-    " | screening | placement | interview fee | starter package",
+    " | screening | placement | interview fee | starter package | processing"
+    " | application processing",
     es="cuota | matrícula | inscripción | curso | certificación | certificado | kit | depósito"
     " | fianza | registro | activación | licencia | membresía | alta | reserva | seguro"
     " | gastos administrativos | gastos de gestión | gastos de envío | examen médico"
@@ -121,7 +122,8 @@ ASK = concept(
 )
 CHARGE = concept(
     "advance_fee.charge",
-    names="charged | charging | billed | charge you | charge me",
+    names="charged | charging | billed | charge you | charge me | costs | costaría | costaria"
+    " | cuesta | costará | costara | tiene un costo | tiene un coste",
     es="cobrar | cobran | cobró | cobraron | cobraba | cobraban | cobrarte | cobrarle",
 )
 PAYMENT = concept(

@@ -70,6 +70,17 @@ INSTALL = concept(
     en="install | download | set up | run | open | give access | grant access",
     es="instalar | instala | descargar | descarga | bajar | abrir | dar acceso",
 )
+#: Fake job ads on social networks ask for engagement, not applications: "comment HELP
+#: and the details will be sent to your inbox; share this post".
+ENGAGEMENT = concept(
+    "unsolicited.engagement",
+    en="comment help | comment interested | comment yes | comment your location"
+    " | comment your city | comment 'help' | share this post | share the post | like and share"
+    " | sent to your inbox | send you the details by inbox",
+    es="comenta ayuda | comenta interesado | comenta interesada | comenta sí | comenta tu ciudad"
+    " | comenta tu ubicación | comparte la publicación | comparte esta publicación"
+    " | te envío la información por inbox | te mando los detalles por inbox",
+)
 HURRY = concept(
     "pressure.hurry",
     en="act fast | act now | urgent | urgently | immediate start | start today | limited slots"
@@ -83,7 +94,10 @@ HURRY = concept(
 UNSOLICITED = Family(
     "unsolicited",
     "signal.unsolicited",
-    (Cue("picked without applying", (slot(PICKED.bit),), 15, negatable=False),),
+    (
+        Cue("picked without applying", (slot(PICKED.bit),), 15, negatable=False),
+        Cue("comment to apply", (slot(ENGAGEMENT.bit),), 25, negatable=False),
+    ),
 )
 RECRUIT_OTHERS = Family(
     "recruit_others",

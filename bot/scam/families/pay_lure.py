@@ -49,6 +49,8 @@ TINY_TIME = concept(
 )
 #: A piece rate this low is a real platform's micro-task (Toloka, MTurk), not a lure.
 MIN_LURE_PER_TASK_USD = 1.0
+#: A piece rate this high is a lure whatever the task ("$400 per evaluation").
+HIGH_PER_TASK_USD = 50.0
 #: A range whose top is this many times its floor is a lure, not a wage.
 WIDE_RANGE = 3.0
 _SHORT_PERIODS = (PayPeriod.DAY, PayPeriod.WEEK)
@@ -66,7 +68,9 @@ def _lures(view: TextView) -> list[Hit]:
         quote = _quote(view, mention)
         if mention.period is PayPeriod.TASK:
             usd = usd_per_unit(mention.currency) or 0.0
-            if mention.max_amount * usd >= MIN_LURE_PER_TASK_USD and (clicks or pitched or easy):
+            per_task_usd = mention.max_amount * usd
+            lured = clicks or pitched or easy or per_task_usd >= HIGH_PER_TASK_USD
+            if per_task_usd >= MIN_LURE_PER_TASK_USD and lured:
                 hits.append(Hit("a sum per click", 35, quote, "signal.pay_lure_per_task"))
         elif mention.period in _SHORT_PERIODS and (pitched or easy):
             hits.append(Hit("easy money by the day or week", 30, quote))
@@ -97,7 +101,7 @@ def _earn_before(view: TextView, mention: PayMention) -> bool:
         second_person = token.text.endswith(("as", "ras", "es")) and token.text.startswith(
             ("gan", "cobr", "recib", "obten", "generar")
         )
-        if opens_clause or spoken_to or second_person or token.text in ("gana", "earn"):
+        if opens_clause or spoken_to or second_person:
             return True
     return False
 
