@@ -1,6 +1,6 @@
 """Benchmark: "is this legit?" on a saved page, no network.
 
-Times `LinkChecker.check_document` (read the file, extract the posting, score it) on each
+Times `LegitChecker.check_document` (read the file, extract the posting, score it) on each
 page, after a warm-up, and prints the median and 95th-percentile latency, plus the same for
 extraction alone so a regression can be placed on the right side. A synthetic large page
 (a JSON-LD posting inside about 1.9 MB of page text, just under the fetch cap) is included,
@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.extract import extract_posting
-from bot.linkcheck import LinkChecker
-from bot.safefetch import SafeFetcher
+from bot.links.checker import LegitChecker
+from bot.links.extract import extract_posting
+from bot.links.safefetch import SafeFetcher
 from bot.scam import ScamChecker
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "pages"
@@ -66,7 +66,7 @@ def main() -> int:
 
     # The fetcher is never used by check_document; it is built only because the checker
     # holds one. No connection is opened.
-    checker = LinkChecker(fetcher=SafeFetcher(), checker=ScamChecker(), db=None)
+    checker = LegitChecker(fetcher=SafeFetcher(), checker=ScamChecker(), db=None)
     with tempfile.TemporaryDirectory() as tmp:
         pages = [Path(p) for p in args.pages] or [PAGES_DIR / name for name in DEFAULT_PAGES]
         # Worst cases: a posting in JSON-LD amid 1.9 MB of page, and a page with no JSON-LD

@@ -6,11 +6,11 @@ import functools
 
 from adapters.chat.discord_render import card_to_embed
 from adapters.chat.telegram_render import render_card
-from adapters.sources.posting import build_posting
+from bot.delivery.render import alert_card, verdict_card
+from bot.delivery.render_text import card_to_text
 from bot.models import Alert, ChatRef, Filter, Subscription
-from bot.pay_text import find_pay, parse_pay_floor
-from bot.render import alert_card, verdict_card
-from bot.render_text import card_to_text
+from bot.postings.build import build_posting
+from bot.postings.pay import find_pay, parse_pay_floor
 from bot.scam import ScamChecker
 
 

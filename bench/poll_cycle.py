@@ -26,12 +26,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from adapters.http.aiohttp_transport import AiohttpTransport
 from adapters.sources import build_source
-from bot.aiohttp_transport import AiohttpTransport
 from bot.config import PollingSettings, RelevanceSettings
 from bot.models import ChatRef, Filter, RiskLevel
-from bot.pipeline import Poller
-from bot.relevance import RelevanceFilter
+from bot.polling.poller import Poller
+from bot.postings.relevance import RelevanceFilter
 from bot.scam import ScamChecker
 from bot.store import open_database
 from bot.store import subscriptions as subscriptions_store

@@ -1,19 +1,20 @@
-"""Command line: `python -m bot run | poll --once | sources | check | score | eval`."""
+"""Command line: `python -m bot run | poll --once | sources | check | score | eval | train`.
+
+Parses the arguments and dispatches; each command lives in `bot.cli` (`run` is the bot
+itself, `bot.runner`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings, load_settings
+from bot.config import load_settings
 from bot.errors import ConfigError
 from bot.i18n import t
 from bot.logs import configure_logging
-from bot.serialize import assessment_to_dict, posting_to_dict
 
 EXIT_USAGE = 2
 
@@ -96,136 +97,26 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return asyncio.run(run_bot(settings))
     if args.command == "poll":
-        return asyncio.run(_poll_once(settings, as_json=args.json))
+        from bot.cli.poll import poll_once
+
+        return asyncio.run(poll_once(settings, as_json=args.json))
     if args.command == "sources":
-        return asyncio.run(_sources(settings))
+        from bot.cli.sources import print_sources
+
+        return asyncio.run(print_sources(settings))
     if args.command == "check":
-        return asyncio.run(_check(settings, args.target, as_json=args.json, language=args.lang))
+        from bot.cli.check import check
+
+        return asyncio.run(check(settings, args.target, as_json=args.json, language=args.lang))
     if args.command == "score":
-        return _score(settings, args.file)
+        from bot.cli.scoring import score
+
+        return score(settings, args.file)
     if args.command == "eval":
-        return _eval(settings, args.file, args.split)
+        from bot.cli.scoring import evaluate
+
+        return evaluate(settings, args.file, args.split)
     raise AssertionError(args.command)
-
-
-async def _poll_once(settings: Settings, *, as_json: bool) -> int:
-    from bot.app import build_app
-
-    app = await build_app(settings)
-    try:
-        results = await asyncio.gather(
-            *(
-                app.poller.poll(source, interval_s=interval_s, force=True)
-                for source, interval_s in app.sources
-            )
-        )
-    finally:
-        await app.aclose()
-    language = settings.console.language
-    for result in results:
-        for posting in result.new_postings:
-            if as_json:
-                verdict = result.verdicts.get(posting.native_id)
-                line = {**posting_to_dict(posting), **assessment_to_dict(verdict)}
-                print(json.dumps(line, ensure_ascii=False))
-            else:
-                print(
-                    t(
-                        "poll.posting",
-                        language,
-                        source=posting.source,
-                        title=posting.title,
-                        url=posting.url,
-                    )
-                )
-    failed = sum(1 for r in results if r.status.startswith("error"))
-    if not as_json:
-        print(
-            t(
-                "poll.summary",
-                language,
-                sources=len(results),
-                new=sum(r.new for r in results),
-                failed=failed,
-            )
-        )
-    return 0
-
-
-async def _sources(settings: Settings) -> int:
-    from bot.app import build_app
-
-    app = await build_app(settings)
-    try:
-        health = await app.services.sources()
-    finally:
-        await app.aclose()
-    language = settings.console.language
-    headers = [
-        t(f"sources.col.{c}", language)
-        for c in ("kind", "name", "last_poll", "last_status", "failures", "next_poll", "seen")
-    ]
-    rows = [
-        [
-            h.kind,
-            h.name,
-            h.last_poll or "—",
-            h.last_status or "—",
-            str(h.consecutive_failures),
-            h.next_poll or "—",
-            str(h.postings_seen),
-        ]
-        for h in health
-    ]
-    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    for row in [headers, *rows]:
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        )
-    return 0
-
-
-async def _check(settings: Settings, target: str, *, as_json: bool, language: str | None) -> int:
-    from bot.app import build_app
-    from bot.linkcheck import run_check_command
-
-    app = await build_app(settings)
-    try:
-        return await run_check_command(
-            target,
-            as_json=as_json,
-            language=language or settings.console.language,
-            checker=app.linkchecker,
-            out=sys.stdout,
-        )
-    finally:
-        await app.aclose()
-
-
-def _score(settings: Settings, path: Path | None) -> int:
-    from bot.app import build_checker
-    from bot.scam.evaluate import run_score
-
-    checker = build_checker(settings)
-    if path is None:
-        return run_score(sys.stdin, sys.stdout, checker)
-    with path.open(encoding="utf-8") as stream:
-        return run_score(stream, sys.stdout, checker)
-
-
-def _eval(settings: Settings, path: Path | None, split: str) -> int:
-    from bot.app import build_checker
-
-    checker = build_checker(settings)
-    if path is not None:
-        from bot.scam.evaluate import run_eval
-
-        return run_eval(str(path), sys.stdout, checker)
-    from bot.scam.corpus_eval import run_corpus_eval
-
-    return run_corpus_eval(
-        sys.stdout, checker, splits=("dev", "holdout") if split == "all" else (split,)
-    )
 
 
 if __name__ == "__main__":

@@ -12,21 +12,21 @@ from pathlib import Path
 
 import httpx
 
+from adapters.http.aiohttp_transport import AiohttpTransport
 from adapters.sources import build_source
-from adapters.sources.base import Source
-from bot.aiohttp_transport import AiohttpTransport
 from bot.config import Settings, source_name
-from bot.delivery import Sender
+from bot.delivery.drain import OutboxDrainer
+from bot.delivery.outcomes import Sender
 from bot.errors import ConfigError
-from bot.linkcheck import LinkChecker
+from bot.links.checker import LegitChecker
+from bot.links.safefetch import FetchLimits, SafeFetcher
 from bot.models import ChatRef, Filter, Pay, PayPeriod
-from bot.outbox import OutboxDrainer
-from bot.pipeline import Poller
-from bot.ratelimit import SlidingWindowLimiter
-from bot.relevance import RelevanceFilter
-from bot.safefetch import FetchLimits, SafeFetcher
+from bot.polling.poller import Poller
+from bot.polling.source import Source
+from bot.postings.relevance import RelevanceFilter
 from bot.scam import Reputation, ScamChecker
 from bot.services import Services
+from bot.services.ratelimit import SlidingWindowLimiter
 from bot.store import Database, open_database
 from bot.store import linkchecks as linkchecks_store
 from bot.store import scripts as scripts_store
@@ -42,7 +42,7 @@ class App:
     http: httpx.AsyncClient
     fetcher: SafeFetcher
     checker: ScamChecker
-    linkchecker: LinkChecker
+    linkchecker: LegitChecker
     poller: Poller
     services: Services
     sources: list[tuple[Source, int]] = field(default_factory=list)
@@ -156,7 +156,9 @@ async def build_app(settings: Settings) -> App:
             max_redirects=link.max_redirects,
         ),
     )
-    linkchecker = LinkChecker(fetcher=fetcher, checker=checker, db=db, cache_ttl_s=link.cache_ttl_s)
+    linkchecker = LegitChecker(
+        fetcher=fetcher, checker=checker, db=db, cache_ttl_s=link.cache_ttl_s
+    )
     sources = build_sources(settings)
     poller = Poller(
         db=db,
@@ -169,7 +171,7 @@ async def build_app(settings: Settings) -> App:
         ),
         settings=polling,
     )
-    services = Services(
+    services = Services.build(
         db=db,
         linkchecker=linkchecker,
         limiter=SlidingWindowLimiter(max_events=link.checks_per_user, window_s=link.check_window_s),

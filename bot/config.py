@@ -30,14 +30,14 @@ from pydantic import (
 
 from bot.errors import ConfigError
 from bot.models import ChatRef, RiskLevel
+from bot.polling.kinds import SOURCE_KINDS, Identity, check_entry
+from bot.polling.kinds import source_name as kind_source_name
 
 ENV_PREFIX = "VIGIA_"
 DEFAULT_CONFIG = Path("config.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 MIN_INTERVAL_S = 120
-REMOTIVE_MIN_INTERVAL_S = 21600
 #: Aggregators: `board` is an optional search term rather than an employer's board.
-_SEARCH_KINDS = frozenset({"remoteok", "remotive", "himalayas"})
 
 
 class _Section(BaseModel):
@@ -110,9 +110,7 @@ class RelevanceSettings(_Section):
 
 
 class SourceSettings(_Section):
-    kind: Literal[
-        "greenhouse", "lever", "ashby", "rss", "workable", "remoteok", "remotive", "himalayas"
-    ]
+    kind: str
     board: str | None = None
     url: str | None = None
     name: str | None = None
@@ -125,15 +123,27 @@ class SourceSettings(_Section):
     def _url(cls, value: str | None) -> str | None:
         return _check_http_url(value)
 
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        kind = value.strip().lower()
+        if kind not in SOURCE_KINDS:
+            raise ValueError(
+                f"unknown source kind {value!r}; known kinds: {', '.join(SOURCE_KINDS)}"
+            )
+        return kind
+
     @model_validator(mode="after")
-    def _needs_board_or_url(self) -> SourceSettings:
-        if self.kind == "rss" and not self.url:
-            raise ValueError("an rss source needs a url")
-        if self.kind not in _SEARCH_KINDS | {"rss"} and not self.board and not self.url:
-            raise ValueError(f"a {self.kind} source needs a board")
-        if self.kind == "remotive" and (self.interval_s or 0) < REMOTIVE_MIN_INTERVAL_S:
-            # Remotive's terms: about 4 requests a day; more than 2 a minute get blocked.
-            raise ValueError(f"a remotive source needs interval_s >= {REMOTIVE_MIN_INTERVAL_S}")
+    def _gives_what_its_kind_needs(self) -> SourceSettings:
+        if SOURCE_KINDS[self.kind].identity is Identity.BOARD and self.url and not self.board:
+            return self  # a board kind read from its own endpoint (a mirror, a test server)
+        check_entry(
+            self.kind,
+            board=self.board,
+            url=self.url,
+            company=self.company,
+            interval_s=self.interval_s or 0,  # a remotive entry must state its interval
+        )
         return self
 
 
@@ -250,17 +260,7 @@ class Settings(_Section):
 
 def source_name(source: SourceSettings) -> str:
     """The unique name a source is known by in the store, logs and filters."""
-    if source.name:
-        return source.name
-    if source.board:
-        return f"{source.kind}:{source.board}"
-    default_hosts = {
-        "remoteok": "remoteok.com",
-        "remotive": "remotive.com",
-        "himalayas": "himalayas.app",
-    }
-    host = urlsplit(source.url).hostname if source.url else default_hosts.get(source.kind)
-    return f"{source.kind}:{host}"
+    return kind_source_name(source.kind, board=source.board, url=source.url, name=source.name)
 
 
 # -- loading ---------------------------------------------------------------------------------

@@ -6,9 +6,16 @@
     │   ├── SourceHTTPError    it answered with an error status (carries status, retry_after_s)
     │   ├── SourceNetworkError it could not be reached or timed out
     │   └── SourceFormatError  it answered, but not with the payload we expected
+    ├── ItemError              one item of a payload is unreadable: that item is skipped
     ├── FetchRefused           a user's URL was refused before any byte was sent (carries reason)
     ├── FetchFailed            a user's URL was allowed but could not be read (carries reason)
-    └── DeliveryError          a chat platform refused a message (see bot.delivery for outcomes)
+    ├── InputError             what a person typed or fed in cannot be used (also a ValueError)
+    │   ├── FilterSyntaxError  a filter typed in a chat (carries the word and the problem)
+    │   └── MalformedLine      a JSON line given to `score` or `eval` is no posting
+    ├── TooManyRequests        a person went over their limit of checks (carries retry_after_s)
+    └── UnknownCheck           a button names a check the store does not hold
+
+A chat platform refusing a message is no error but an outcome (`bot.delivery.outcomes`).
 
 Every error carries a `message_key` for the translated text a person reads, and the data
 that fills it, so the same error renders in Spanish or English.
@@ -83,5 +90,45 @@ class FetchFailed(VigiaError):
         self.reason = reason
 
 
-class DeliveryError(VigiaError):
-    message_key = "error.delivery"
+class ItemError(VigiaError):
+    """One item of a payload lacks a required field; that item is skipped, not the payload."""
+
+
+class InputError(VigiaError, ValueError):
+    """What a person typed or fed in cannot be used. Also a ValueError, so a config
+    validator that parses a filter reports it on the key like any bad value."""
+
+
+class FilterSyntaxError(InputError):
+    """A filter typed in a chat could not be understood; `token` is the offending word."""
+
+    message_key = "filter.error"
+
+    def __init__(self, token: str, problem: str) -> None:
+        super().__init__(f"{token!r}: {problem}", token=token, problem=problem)
+        self.token = token
+        self.problem = problem  # a message key: filter.error.<problem>
+
+
+class MalformedLine(InputError):
+    """A JSON line that is not a posting; the message says what is wrong with it."""
+
+
+class TooManyRequests(VigiaError):
+    """A requester went over their limit; `retry_after_s` says when the next one is allowed."""
+
+    message_key = "legit.too_many"
+
+    def __init__(self, requester: str, retry_after_s: float) -> None:
+        seconds = max(1, round(retry_after_s))
+        super().__init__(f"{requester}: too many checks", seconds=str(seconds))
+        self.requester = requester
+        self.retry_after_s = retry_after_s
+
+
+class UnknownCheck(VigiaError, LookupError):
+    """A button or a command names a check the store does not hold (a very old message)."""
+
+    def __init__(self, check_id: int) -> None:
+        super().__init__(f"no check {check_id}", check_id=str(check_id))
+        self.check_id = check_id

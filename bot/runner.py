@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.delivery import Sender
-from bot.scheduler import build_scheduler
+from bot.delivery.outcomes import Sender
+from bot.polling.scheduler import build_scheduler
 
 log = logging.getLogger("vigia")
 Stopper = Callable[[], Awaitable[None]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
@@ -144,4 +144,11 @@ def filter_from_dict(data: dict[str, Any]) -> Filter:
         languages=tuple(data.get("languages", ())),
         sources=tuple(data.get("sources", ())),
         max_risk=RiskLevel(data.get("max_risk", RiskLevel.CAUTION.value)),
+    )
+
+
+def utc_iso(timestamp: float | None) -> str | None:
+    """A Unix time as an ISO 8601 UTC string to the second; None stays None."""
+    return (
+        datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds") if timestamp else None
     )

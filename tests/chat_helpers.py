@@ -1,8 +1,9 @@
 """Alerts for the chat renderers' tests, built the same way for Discord and Telegram.
 
-Both renderers draw `bot.render.alert_card` from an `Alert`: one posting, the subscription it
-goes to and the check behind its buttons. Building that alert in one place keeps the two test
-files about what differs, the platform and the hostile text, not about how an alert is made.
+Both renderers draw `bot.delivery.render.alert_card` from an `Alert`: one posting, the
+subscription it goes to and the check behind its buttons. Building that alert in one place
+keeps the two test files about what differs, the platform and the hostile text, not about how
+an alert is made.
 The defaults are a plain AI-trainer job: Scale AI, Madrid and remote, 20–35 USD an hour,
 posted 2025-01-14.
 """

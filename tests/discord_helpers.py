@@ -440,7 +440,7 @@ class BotHarness:
     app: Any  # bot.app.App
     client: Any  # adapters.chat.discord_app.VigiaClient
     settings: Any  # bot.config.Settings
-    fetcher: Any  # the link checker's bot.safefetch.SafeFetcher
+    fetcher: Any  # the link checker's bot.links.safefetch.SafeFetcher
 
     async def restart(self) -> None:
         """A new client over the same store, as after a process restart."""
@@ -497,8 +497,8 @@ async def start_bot(tmp_dir: str, stub: DiscordStub, **settings: Any) -> BotHarn
     from adapters.chat.discord_app import build_client
     from bot.app import build_app
     from bot.config import Settings
-    from bot.linkcheck import LinkChecker
-    from bot.safefetch import SafeFetcher
+    from bot.links.checker import LegitChecker
+    from bot.links.safefetch import SafeFetcher
     from bot.services import Services
 
     base = stub.base_url + API_PREFIX
@@ -510,9 +510,9 @@ async def start_bot(tmp_dir: str, stub: DiscordStub, **settings: Any) -> BotHarn
     config = Settings.model_validate(data)
     app = await build_app(config)
     fetcher = SafeFetcher(resolver=LoopbackOnlyResolver(), allow_loopback=True, allowed_ports=None)
-    app.services = Services(
+    app.services = Services.build(
         db=app.db,
-        linkchecker=LinkChecker(fetcher=fetcher, checker=app.checker, db=app.db, cache_ttl_s=0),
+        linkchecker=LegitChecker(fetcher=fetcher, checker=app.checker, db=app.db, cache_ttl_s=0),
         configured_sources=[(source.kind, source.name) for source, _ in app.sources],
     )
     client = build_client(config, app.services)

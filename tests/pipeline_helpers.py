@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import httpx
 
 from adapters.sources import build_source
-from adapters.sources.base import Page, Source, SourceState
 from bot.config import PollingSettings, RelevanceSettings
 from bot.models import ChatRef, Filter, Posting, RiskLevel, Subscription, Verdict
-from bot.pipeline import Poller
-from bot.relevance import RelevanceFilter
+from bot.polling.poller import Poller
+from bot.polling.source import Page, Source, SourceState
+from bot.postings.relevance import RelevanceFilter
 from bot.scam import ScamChecker
 from bot.store import Database
 from bot.store import outbox as outbox_store

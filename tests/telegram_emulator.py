@@ -62,9 +62,9 @@ from telegram.ext import Application
 from adapters.chat.telegram_app import build_application, build_sender, start_application
 from bot.app import App, build_app
 from bot.config import Settings
-from bot.linkcheck import LinkChecker
-from bot.outbox import OutboxDrainer
-from bot.safefetch import SafeFetcher
+from bot.delivery.drain import OutboxDrainer
+from bot.links.checker import LegitChecker
+from bot.links.safefetch import SafeFetcher
 from bot.services import Services
 
 EMULATOR_DIR = Path(__file__).parent / "emulator"
@@ -755,9 +755,9 @@ async def running_bot(
     # Link checks read only pages served on 127.0.0.1 by the test, on any port; a link to any
     # other host fails the test instead of reaching the network.
     fetcher = SafeFetcher(resolver=LoopbackOnlyResolver(), allow_loopback=True, allowed_ports=None)
-    app.services = Services(
+    app.services = Services.build(
         db=app.db,
-        linkchecker=LinkChecker(fetcher=fetcher, checker=app.checker, db=app.db, cache_ttl_s=0),
+        linkchecker=LegitChecker(fetcher=fetcher, checker=app.checker, db=app.db, cache_ttl_s=0),
     )
     application = build_application(settings, app.services)
     gateway.hold_polls()

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from bot.delivery.render import LEVEL_COLOURS
 from bot.models import ChatRef, RiskLevel, Verdict
-from bot.render import LEVEL_COLOURS
 from bot.serialize import verdict_from_dict
 from tests.discord_helpers import (
     APPLICATION_ID,
@@ -286,7 +286,7 @@ async def test_a_report_by_a_channel_manager_confirms_the_script(bot: BotHarness
     member = button_payload(f"vigia:report:{check_id}", locale="en-US")
     await bot.interact(member)
     assert (
-        await bot.app.services.legit(url=None, text=copy, language="en")
+        await bot.app.services.checks.legit(url=None, text=copy, language="en")
     ).verdict.matched_script is None
 
     manager = button_payload(
@@ -296,7 +296,7 @@ async def test_a_report_by_a_channel_manager_confirms_the_script(bot: BotHarness
         user_id=700000000000009999,
     )
     await bot.interact(manager)
-    verdict = (await bot.app.services.legit(url=None, text=copy, language="en")).verdict
+    verdict = (await bot.app.services.checks.legit(url=None, text=copy, language="en")).verdict
     assert verdict.matched_script is not None
 
 
@@ -321,7 +321,7 @@ async def test_subscribe_needs_manage_channels_at_run_time(bot: BotHarness) -> N
     assert callback.body["data"]["flags"] & EPHEMERAL
     assert "Gestionar canales" in callback.body["data"]["content"]
     assert callback.body["data"]["allowed_mentions"] == {"parse": []}
-    assert await bot.app.services.subscriptions(CHANNEL_CHAT) == []
+    assert await bot.app.services.subscriptions.of_chat(CHANNEL_CHAT) == []
 
 
 async def test_subscribe_stores_the_filter_and_the_alert_language(bot: BotHarness) -> None:
@@ -341,7 +341,7 @@ async def test_subscribe_stores_the_filter_and_the_alert_language(bot: BotHarnes
     assert requests[0].body["data"]["flags"] & EPHEMERAL
     reply = followups(requests)[0].body["content"]
     assert reply.startswith("Suscrito (#")
-    [subscription] = await bot.app.services.subscriptions(CHANNEL_CHAT)
+    [subscription] = await bot.app.services.subscriptions.of_chat(CHANNEL_CHAT)
     flt = subscription.filter
     assert flt.keywords == ("ai trainer", "rlhf") and flt.exclude == ("crypto",)
     assert flt.remote_only and flt.max_risk is RiskLevel.OK
@@ -358,15 +358,15 @@ async def test_subscribe_without_a_language_follows_the_channels_then_the_server
         "subscribe", [option("keywords", "rlhf")], locale="es-ES", guild_locale="en-US"
     )
     await bot.interact(server_first)
-    [by_server] = await bot.app.services.subscriptions(CHANNEL_CHAT)
+    [by_server] = await bot.app.services.subscriptions.of_chat(CHANNEL_CHAT)
     assert by_server.language == "en"
 
-    await bot.app.services.set_language(CHANNEL_CHAT, "es")
+    await bot.app.services.subscriptions.set_language(CHANNEL_CHAT, "es")
     remembered = alerts(
         "subscribe", [option("keywords", "llm")], locale="en-US", guild_locale="en-US"
     )
     reply = followups(await bot.interact(remembered))[0].body["content"]
-    newest = (await bot.app.services.subscriptions(CHANNEL_CHAT))[-1]
+    newest = (await bot.app.services.subscriptions.of_chat(CHANNEL_CHAT))[-1]
     assert newest.language == "es"
     assert "Spanish" in reply  # told in the reader's language which language alerts use
 
@@ -388,13 +388,13 @@ async def test_a_filter_that_cannot_be_read_names_the_word(bot: BotHarness) -> N
     payload = alerts("subscribe", [option("min_pay", "lots")], locale="en-US")
     [callback] = await bot.interact(payload, expect=1)
     assert "“lots”" in callback.body["data"]["content"]
-    assert await bot.app.services.subscriptions(CHANNEL_CHAT) == []
+    assert await bot.app.services.subscriptions.of_chat(CHANNEL_CHAT) == []
 
 
 async def test_list_pause_resume_and_unsubscribe(bot: BotHarness) -> None:
     await bot.interact(alerts("subscribe", [option("keywords", "rlhf")]))
     await bot.interact(alerts("pause", locale="en-US"))
-    [subscription] = await bot.app.services.subscriptions(CHANNEL_CHAT)
+    [subscription] = await bot.app.services.subscriptions.of_chat(CHANNEL_CHAT)
     assert subscription.paused
 
     listed = followups(await bot.interact(alerts("list", locale="en-US")))[0]
@@ -402,12 +402,12 @@ async def test_list_pause_resume_and_unsubscribe(bot: BotHarness) -> None:
     assert f"#{subscription.id}" in embed["description"] and "paused" in embed["description"]
 
     await bot.interact(alerts("resume", locale="en-US"))
-    [subscription] = await bot.app.services.subscriptions(CHANNEL_CHAT)
+    [subscription] = await bot.app.services.subscriptions.of_chat(CHANNEL_CHAT)
     assert not subscription.paused
 
     done = followups(await bot.interact(alerts("unsubscribe", locale="en-US")))[0]
     assert done.body["content"] == "Removed 1 subscription(s)."
-    assert await bot.app.services.subscriptions(CHANNEL_CHAT) == []
+    assert await bot.app.services.subscriptions.of_chat(CHANNEL_CHAT) == []
 
 
 async def test_preview_without_a_filter_asks_for_one(bot: BotHarness) -> None:

@@ -13,7 +13,7 @@ import pytest
 from adapters.chat.discord_alerts import filter_from_options, preview_card
 from adapters.chat.discord_commands import message_text
 from adapters.chat.discord_render import EMBED_TOTAL_MAX, card_to_embed, embed_length, sources_embed
-from bot.matching import FilterSyntaxError
+from bot.errors import FilterSyntaxError
 from bot.models import ChatRef, Filter, PayPeriod, Posting, RiskLevel, Signal, Verdict
 from bot.services import PreviewItem, SourceHealth
 from tests.discord_helpers import (
@@ -203,7 +203,7 @@ async def test_preview_shows_the_last_three_postings_the_filter_lets_through(
 
 
 async def test_removal_from_a_server_pauses_its_channels_subscriptions(bot: BotHarness) -> None:
-    await bot.app.services.subscribe(CHAT, Filter(), language="es")
+    await bot.app.services.subscriptions.subscribe(CHAT, Filter(), language="es")
     state = bot.client._connection
     state.parse_guild_create(  # what the gateway sends when the bot joins / starts
         {
@@ -235,7 +235,7 @@ async def test_removal_from_a_server_pauses_its_channels_subscriptions(bot: BotH
     state.parse_guild_delete({"id": str(GUILD_ID)})  # the bot was removed
     handlers = [t for t in asyncio.all_tasks() if t.get_name() == "discord.py: on_guild_remove"]
     await asyncio.gather(*handlers)
-    [subscription] = await bot.app.services.subscriptions(CHAT)
+    [subscription] = await bot.app.services.subscriptions.of_chat(CHAT)
     assert subscription.paused
 
 

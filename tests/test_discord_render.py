@@ -20,8 +20,8 @@ from adapters.chat.discord_render import (
     safe_url,
 )
 from adapters.chat.discord_translator import CatalogTranslator, localized
+from bot.delivery.render import LEVEL_COLOURS, Card, Field, alert_card, verdict_card
 from bot.models import Alert, ChatRef, RiskLevel, Signal, Verdict
-from bot.render import LEVEL_COLOURS, Card, Field, alert_card, verdict_card
 from tests.chat_helpers import chat_alert
 
 FEE = Signal("fee", 40, "pay $50 for the training kit", "signal.fee")

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from adapters.chat.discord_sender import DiscordSender
-from bot.delivery import ChatGone, Delivered, RateLimited, Rejected, Transient
+from bot.delivery.drain import OutboxDrainer
+from bot.delivery.outcomes import ChatGone, Delivered, RateLimited, Rejected, Transient
 from bot.models import ChatRef, Filter, Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
-from bot.outbox import OutboxDrainer
 from bot.store import outbox as outbox_store
 from bot.store import subscriptions as subscriptions_store
 from tests.discord_helpers import CHANNEL_ID, BotHarness, rate_limited, running_bot
@@ -161,7 +161,7 @@ async def test_a_forbidden_or_unknown_channel_pauses_its_subscriptions_and_keeps
     stats = await drainer(bot).drain_once()
 
     assert stats.chats_paused == 1
-    [subscription] = await bot.app.services.subscriptions(CHAT)
+    [subscription] = await bot.app.services.subscriptions.of_chat(CHAT)
     assert subscription.paused
     [(row_status, message_id, _)] = await outbox_rows(bot)
     assert row_status == "pending" and message_id is None  # kept for when it is resumed

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.extract import MAX_DESCRIPTION_CHARS, extract_posting
+from bot.links.extract import MAX_DESCRIPTION_CHARS, extract_posting
 from bot.models import Pay, PayPeriod
 from tests.linkcheck_helpers import page_bytes
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
+from bot.cli.check import run_check_command
 from bot.errors import FetchFailed, FetchRefused
 from bot.i18n import catalog, placeholders
-from bot.linkcheck import LinkChecker, canonical_url, run_check_command
+from bot.links.checker import LegitChecker, canonical_url
+from bot.links.safefetch import SafeFetcher
 from bot.models import RiskLevel
-from bot.safefetch import SafeFetcher
 from bot.scam import ScamChecker
 from bot.store import linkchecks, open_database
 from tests.linkcheck_helpers import (
@@ -56,8 +57,8 @@ async def loopback_fetcher() -> AsyncIterator[tuple[SafeFetcher, LoopbackOnlyTra
 
 def make_checker(
     fetcher: SafeFetcher, db: aiosqlite.Connection | None = None, clock: Clock | None = None
-) -> LinkChecker:
-    return LinkChecker(
+) -> LegitChecker:
+    return LegitChecker(
         fetcher=fetcher, checker=ScamChecker(), db=db, cache_ttl_s=600, clock=clock or Clock()
     )
 
@@ -212,7 +213,7 @@ async def test_the_cache_works_on_the_migrated_store(
     db = await open_database(":memory:")
     try:
         local_site.add("/job", Route(body=page_bytes("graph_jsonld.html")))
-        checker = LinkChecker(fetcher=loopback_fetcher[0], checker=ScamChecker(), db=db)
+        checker = LegitChecker(fetcher=loopback_fetcher[0], checker=ScamChecker(), db=db)
         first = await checker.check_url(local_site.url("/job"))
         second = await checker.check_url(local_site.url("/job"))
     finally:
@@ -365,7 +366,7 @@ def test_canonical_url(url: str, canonical: str) -> None:
 def test_every_fetch_reason_has_a_message_in_both_languages() -> None:
     """Every refusal or failure the fetcher can raise reads as a sentence, in Spanish and
     English, with every placeholder of the sentence filled by the error's data."""
-    source = Path(__file__).parent.parent / "bot" / "safefetch.py"
+    source = Path(__file__).parent.parent / "bot" / "links" / "safefetch.py"
     raised: list[tuple[str, set[str]]] = [
         (str(call.args[1].value), {kw.arg for kw in call.keywords if kw.arg})
         for call in ast.walk(ast.parse(source.read_text(encoding="utf-8")))

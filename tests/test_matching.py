@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching import CompiledFilter, FilterSyntaxError, parse_filter_words, parse_min_pay
 from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Verdict
+from bot.postings.matching import (
+    CompiledFilter,
+    FilterSyntaxError,
+    parse_filter_words,
+    parse_min_pay,
+)
 
 OK = Verdict(0, RiskLevel.OK)
 CAUTION = Verdict(40, RiskLevel.CAUTION)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.normalize import (
+from bot.postings.normalize import (
     canonical_url,
     clean_field,
     clean_text,

@@ -6,7 +6,8 @@ import contextlib
 from pathlib import Path
 
 from bot.config import OutboxSettings
-from bot.delivery import (
+from bot.delivery.drain import DrainStats, OutboxDrainer
+from bot.delivery.outcomes import (
     ChatGone,
     ChatMoved,
     Delivered,
@@ -16,7 +17,6 @@ from bot.delivery import (
     Transient,
 )
 from bot.models import Alert, ChatRef, Filter, Posting, RiskLevel, Verdict
-from bot.outbox import DrainStats, OutboxDrainer
 from bot.store import Database, open_database
 from bot.store import outbox as outbox_store
 from bot.store import subscriptions as subscriptions_store

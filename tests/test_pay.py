@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.models import Pay, PayPeriod
-from bot.pay_text import (
+from bot.postings.pay import (
     find_pay,
     parse_amount,
     parse_pay,
@@ -14,12 +14,11 @@ from bot.pay_text import (
     period_from_text,
     usd_per_unit,
 )
-from bot.scam.pay import stated_pay
+from bot.scam.role_pay import stated_pay
 from bot.text import fold_aligned
 
 H, D, W, M, Y = PayPeriod.HOUR, PayPeriod.DAY, PayPeriod.WEEK, PayPeriod.MONTH, PayPeriod.YEAR
 F, T = PayPeriod.FORTNIGHT, PayPeriod.TASK
-
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from bot.aiohttp_transport import AiohttpTransport
+from adapters.http.aiohttp_transport import AiohttpTransport
 from bot.store import sources as sources_store
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import (

@@ -16,12 +16,12 @@ import pytest
 
 from adapters.sources import build_source
 from adapters.sources.payload import map_items
-from bot.linkcheck import LinkChecker
+from bot.delivery.render import alert_card
+from bot.delivery.render_text import card_to_text
+from bot.links.checker import LegitChecker
+from bot.links.safefetch import SafeFetcher
 from bot.metrics import REGISTRY
 from bot.models import Posting
-from bot.render import alert_card
-from bot.render_text import card_to_text
-from bot.safefetch import SafeFetcher
 from bot.scam import ScamChecker
 from bot.scam.evaluate import run_score
 from bot.scam.families import FAMILIES, Family, Hit
@@ -117,7 +117,7 @@ async def test_a_posting_the_checks_fail_on_is_kept_unscored_and_the_poll_goes_o
 
 
 async def test_is_this_legit_answers_could_not_check_when_the_checks_fail(db) -> None:
-    checker = LinkChecker(fetcher=SafeFetcher(), checker=broken_checker(), db=db)
+    checker = LegitChecker(fetcher=SafeFetcher(), checker=broken_checker(), db=db)
     report = checker.check_text("Trabajo desde casa, 300 euros a la semana")
     assert not report.verdict.scored
 

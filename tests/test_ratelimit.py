@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ratelimit import SlidingWindowLimiter, TooManyRequests
+from bot.services.ratelimit import SlidingWindowLimiter, TooManyRequests
 from tests.conftest import FakeClock
 
 

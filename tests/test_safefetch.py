@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import FetchFailed, FetchRefused
-from bot.safefetch import FetchLimits, SafeFetcher, is_public_address
+from bot.links.safefetch import FetchLimits, SafeFetcher, is_public_address
 from tests.linkcheck_helpers import (
     FakeResolver,
     HangingTransport,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.scam.domains import LinkChecker, board_of, parse_link
+from bot.scam.domains import DomainChecker, board_of, parse_link
 from bot.scam.employers import EmployerRegistry
 
 
@@ -20,11 +20,11 @@ def registry() -> EmployerRegistry:
 
 
 @pytest.fixture(scope="module")
-def links(registry: EmployerRegistry) -> LinkChecker:
-    return LinkChecker(registry)
+def links(registry: EmployerRegistry) -> DomainChecker:
+    return DomainChecker(registry)
 
 
-def signal_ids(links: LinkChecker, url: str, company: str = "") -> set[str]:
+def signal_ids(links: DomainChecker, url: str, company: str = "") -> set[str]:
     claimed = links.registry.by_name(company) if company else None
     return {signal.id for signal in links.check_link(url, claimed).signals}
 
@@ -69,7 +69,7 @@ def test_claimed_employer_by_name(
     ],
 )
 def test_official_domain_or_matching_board_is_verified(
-    links: LinkChecker, url: str, company: str, verified: str
+    links: DomainChecker, url: str, company: str, verified: str
 ) -> None:
     claimed = links.registry.by_name(company) if company else None
     result = links.check_link(url, claimed)
@@ -77,7 +77,7 @@ def test_official_domain_or_matching_board_is_verified(
     assert result.signals == ()
 
 
-def test_board_is_verified_only_for_the_matching_slug(links: LinkChecker) -> None:
+def test_board_is_verified_only_for_the_matching_slug(links: DomainChecker) -> None:
     result = links.check_link(
         "https://jobs.lever.co/scale-ai-hiring/123", links.registry.by_name("Scale AI")
     )
@@ -86,7 +86,7 @@ def test_board_is_verified_only_for_the_matching_slug(links: LinkChecker) -> Non
     assert board_of(parse_link("https://apply.workable.com/acme/j/1")) == ("workable", "acme")  # type: ignore[arg-type]
 
 
-def test_registered_employer_linking_elsewhere_is_impersonation(links: LinkChecker) -> None:
+def test_registered_employer_linking_elsewhere_is_impersonation(links: DomainChecker) -> None:
     assert "link.impersonation" in signal_ids(links, "https://careers-portal.com/appen", "Appen")
     # a job aggregator reposting the job is not impersonation, nor an agency's ATS board
     assert signal_ids(links, "https://www.linkedin.com/jobs/view/123", "Appen") == set()
@@ -109,7 +109,7 @@ def test_registered_employer_linking_elsewhere_is_impersonation(links: LinkCheck
         ("https://t.me/recruiter_bot", "chat_move"),
     ],
 )
-def test_suspicious_links(links: LinkChecker, url: str, kind: str) -> None:
+def test_suspicious_links(links: DomainChecker, url: str, kind: str) -> None:
     assert kind in signal_ids(links, url)
 
 
@@ -123,15 +123,17 @@ def test_suspicious_links(links: LinkChecker, url: str, kind: str) -> None:
         "https://example.co.uk/careers",
     ],
 )
-def test_ordinary_domains_near_brand_words_are_not_lookalikes(links: LinkChecker, url: str) -> None:
+def test_ordinary_domains_near_brand_words_are_not_lookalikes(
+    links: DomainChecker, url: str
+) -> None:
     assert signal_ids(links, url) == set()
 
 
-def test_punycode_host_is_flagged(links: LinkChecker) -> None:
+def test_punycode_host_is_flagged(links: DomainChecker) -> None:
     assert "domain.punycode" in signal_ids(links, "https://xn--e1afmkfd.xn--p1ai/")
 
 
-def test_emails_webmail_and_mismatch(links: LinkChecker) -> None:
+def test_emails_webmail_and_mismatch(links: DomainChecker) -> None:
     appen = links.registry.by_name("Appen")
     found = {s.id for s in links.check_emails(["hr.appen@gmail.com", "jobs@appen-hr.com"], appen)}
     assert found == {"email.webmail", "domain.lookalike"}

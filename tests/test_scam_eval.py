@@ -57,7 +57,13 @@ def test_score_writes_one_line_per_posting_in_order(checker: ScamChecker) -> Non
         "scored": True,
     }
     assert set(rows[2]) == {
-        "id", "risk", "level", "reasons", "verified_employer", "matched_script", "scored"
+        "id",
+        "risk",
+        "level",
+        "reasons",
+        "verified_employer",
+        "matched_script",
+        "scored",
     }
 
 

@@ -15,7 +15,7 @@ import pytest
 from bot.i18n import catalog, placeholders, t
 from bot.models import Pay, PayPeriod, Posting, RiskLevel, Signal
 from bot.scam import ScamChecker, combine
-from bot.scam.evaluate import posting_from_dict
+from bot.scam.evaluate import labelled_posting
 
 DATA = Path(__file__).parent / "data"
 
@@ -52,7 +52,7 @@ def test_every_scam_is_flagged_and_no_legit_posting_is_called_scam(
     checker: ScamChecker, name: str
 ) -> None:
     for case in load(name):
-        item, profile, extra = posting_from_dict(case)
+        item, profile, extra = labelled_posting(case)
         verdict = checker.check(item, company_profile=profile, extra_text=extra)
         if case["label"] == "scam":
             assert verdict.level is not RiskLevel.OK, (case["id"], verdict)
@@ -244,7 +244,7 @@ def _all_emitted(checker: ScamChecker) -> list[Signal]:
     signals: list[Signal] = []
     for name in ("scam_cases.jsonl", "scam_extra_cases.jsonl"):
         for case in load(name):
-            item, profile, extra = posting_from_dict(case)
+            item, profile, extra = labelled_posting(case)
             signals.extend(checker.check(item, company_profile=profile, extra_text=extra).reasons)
     return signals
 

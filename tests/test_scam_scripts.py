@@ -10,7 +10,8 @@ import pytest
 
 from bot.models import Posting, RiskLevel
 from bot.scam import ScamChecker, ScriptLibrary
-from bot.scam.textnorm import fold, word_set
+from bot.scam.textnorm import word_set
+from bot.text import fold_aligned
 
 SCRIPT = (
     "Good news, your profile matched our remote review program. Every day you complete a "
@@ -29,14 +30,14 @@ def test_seed_ships_with_the_package_and_is_not_the_eval_set() -> None:
     assert len(library) == len(seeds)
     with open("tests/data/scam_cases.jsonl", encoding="utf-8") as cases:
         for line in cases:
-            assert library.match(fold(json.loads(line)["description"])) is None
+            assert library.match(fold_aligned(json.loads(line)["description"])) is None
 
 
 def test_near_copy_with_edits_matches_and_names_the_script() -> None:
     library = ScriptLibrary()
     assert library.add("report-17", SCRIPT, "task-scam")
     edited = SCRIPT.replace("forty", "thirty").replace("Good news", "Great news") + " Thanks!"
-    match = library.match(fold(edited))
+    match = library.match(fold_aligned(edited))
     assert match is not None and match.script_id == "report-17" and match.label == "task-scam"
     assert match.containment > 0.8
 
@@ -49,7 +50,7 @@ def test_script_wrapped_in_a_longer_posting_still_matches() -> None:
         rng.choice(["data", "team", "remote", "model", "quality", "hours", "review"])
         for _ in range(250)
     )
-    match = library.match(fold(f"{filler} {SCRIPT} {filler}"))
+    match = library.match(fold_aligned(f"{filler} {SCRIPT} {filler}"))
     assert match is not None and match.script_id == "report-17"
 
 
@@ -59,7 +60,7 @@ def test_unrelated_or_short_texts_do_not_match() -> None:
         "Scale's post-training team builds the data and evaluation systems behind frontier "
         "model training. Experience with PyTorch, RLHF and large-scale data pipelines."
     )
-    assert library.match(fold(legit)) is None
+    assert library.match(fold_aligned(legit)) is None
     assert not library.add("tiny", "contact us on telegram", "scam")  # a phrase, not a script
     assert "tiny" not in library
 
@@ -68,7 +69,7 @@ def test_legit_label_retracts_a_script() -> None:
     library = ScriptLibrary()
     library.add("r1", SCRIPT, "scam")
     library.add("r1", SCRIPT, "legit")
-    assert "r1" not in library and library.match(fold(SCRIPT)) is None
+    assert "r1" not in library and library.match(fold_aligned(SCRIPT)) is None
 
 
 def test_checker_add_script_makes_the_next_posting_a_scam() -> None:
@@ -108,7 +109,10 @@ def test_thousands_of_scripts_keep_exact_matches_and_no_false_ones() -> None:
         texts[f"s{index}"] = text
         library.add(f"s{index}", text, "scam")
     assert len(library) == 3000
-    match = library.match(fold(texts["s1234"]))
+    match = library.match(fold_aligned(texts["s1234"]))
     assert match is not None and match.script_id == "s1234"
     assert match.containment == pytest.approx(1.0)
-    assert library.match(fold("A data labeling role with clear guidelines and weekly pay.")) is None
+    assert (
+        library.match(fold_aligned("A data labeling role with clear guidelines and weekly pay."))
+        is None
+    )

@@ -6,11 +6,11 @@ import httpx
 
 from adapters.sources import build_source
 from bot.config import OutboxSettings, PollingSettings, RelevanceSettings
-from bot.outbox import OutboxDrainer
-from bot.pipeline import Poller
-from bot.relevance import RelevanceFilter
+from bot.delivery.drain import OutboxDrainer
+from bot.polling.poller import Poller
+from bot.polling.scheduler import build_scheduler
+from bot.postings.relevance import RelevanceFilter
 from bot.scam import ScamChecker
-from bot.scheduler import build_scheduler
 from bot.store import Database
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.linkcheck import LinkChecker
+from bot.links.checker import LegitChecker
+from bot.links.safefetch import SafeFetcher
 from bot.models import ChatRef, Filter, Posting, RiskLevel, Verdict
-from bot.safefetch import SafeFetcher
 from bot.scam import ScamChecker
 from bot.services import ReportKind, Services, find_links
 from bot.store import Database
@@ -38,14 +38,14 @@ class PrivateResolver:
 @pytest.fixture
 async def services(db: Database) -> Services:
     fetcher = SafeFetcher(transport=NoNetwork(), resolver=PrivateResolver())
-    checker = LinkChecker(fetcher=fetcher, checker=ScamChecker(), db=db)
-    return Services(
+    checker = LegitChecker(fetcher=fetcher, checker=ScamChecker(), db=db)
+    return Services.build(
         db=db, linkchecker=checker, configured_sources=[("greenhouse", "greenhouse:acme")]
     )
 
 
 async def test_pasted_scam_text_gets_a_scam_card_with_reasons(services: Services) -> None:
-    result = await services.legit(url=None, text=SCAM_TEXT, language="es")
+    result = await services.checks.legit(url=None, text=SCAM_TEXT, language="es")
     assert result.verdict.level is RiskLevel.SCAM
     assert result.card.title == "Esto parece una estafa"
     assert any(f.label == "Motivos" for f in result.card.fields)
@@ -55,7 +55,7 @@ async def test_pasted_scam_text_gets_a_scam_card_with_reasons(services: Services
 async def test_a_refused_link_still_gets_a_verdict_and_says_why_it_was_not_read(
     services: Services,
 ) -> None:
-    result = await services.legit(
+    result = await services.checks.legit(
         url="https://jobs.example.org/ai-trainer", text=None, language="en"
     )
     assert not result.fetched
@@ -65,12 +65,12 @@ async def test_a_refused_link_still_gets_a_verdict_and_says_why_it_was_not_read(
 
 async def test_a_message_is_checked_as_text_and_per_link(services: Services) -> None:
     message = f"{SCAM_TEXT} Apply at https://a.example/x. and www.b.example/y!"
-    results = await services.legit_message(message, language="en")
+    results = await services.checks.legit_message(message, language="en")
     assert [r.url for r in results] == [None, "https://a.example/x", "https://www.b.example/y"]
 
 
 async def test_a_bare_link_is_not_also_checked_as_text(services: Services) -> None:
-    results = await services.legit_message("https://a.example/job", language="en")
+    results = await services.checks.legit_message("https://a.example/job", language="en")
     assert [r.url for r in results] == ["https://a.example/job"]
 
 
@@ -79,20 +79,20 @@ def test_find_links_caps_and_dedupes() -> None:
 
 
 async def test_why_and_back_render_the_stored_check(services: Services) -> None:
-    result = await services.legit(url=None, text=SCAM_TEXT, language="en")
-    why = await services.why(result.check_id, "en")
-    back = await services.card(result.check_id, "en")
+    result = await services.checks.legit(url=None, text=SCAM_TEXT, language="en")
+    why = await services.checks.why(result.check_id, "en")
+    back = await services.checks.card(result.check_id, "en")
     assert why is not None and why.title == "Why this verdict"
     assert back is not None and back.title == result.card.title
-    assert await services.why(999_999, "en") is None
+    assert await services.checks.why(999_999, "en") is None
 
 
 async def test_one_report_per_user_per_subject(services: Services, db: Database) -> None:
-    first = await services.legit(url=None, text=SCAM_TEXT, language="en")
-    again = await services.legit(url=None, text=SCAM_TEXT, language="en")
-    assert await services.report(first.check_id, user="u1", kind=ReportKind.SCAM)
-    assert not await services.report(again.check_id, user="u1", kind=ReportKind.FINE)
-    assert await services.report(first.check_id, user="u2", kind=ReportKind.SCAM)
+    first = await services.checks.legit(url=None, text=SCAM_TEXT, language="en")
+    again = await services.checks.legit(url=None, text=SCAM_TEXT, language="en")
+    assert await services.reports.report(first.check_id, user="u1", kind=ReportKind.SCAM)
+    assert not await services.reports.report(again.check_id, user="u1", kind=ReportKind.FINE)
+    assert await services.reports.report(first.check_id, user="u2", kind=ReportKind.SCAM)
     check = await postings_store.get_check(db, first.check_id)
     assert check is not None
     assert await reports_store.report_counts(db, check.subject) == {"fine": 1, "scam": 1}
@@ -100,22 +100,22 @@ async def test_one_report_per_user_per_subject(services: Services, db: Database)
 
 async def test_subscriptions_lifecycle(services: Services) -> None:
     chat = ChatRef("telegram", "-100")
-    sub = await services.subscribe(chat, Filter(keywords=("rlhf",)), language="es")
-    assert [s.id for s in await services.subscriptions(chat)] == [sub.id]
-    assert await services.set_paused(chat, True) == 1
-    assert (await services.subscriptions(chat))[0].paused
-    assert await services.set_language(chat, "en") == 1
-    assert await services.chat_language(chat) == "en"
-    assert await services.migrate_chat(chat, ChatRef("telegram", "-100200")) == 1
-    assert await services.chat_language(ChatRef("telegram", "-100200")) == "en"
-    assert await services.unsubscribe(ChatRef("telegram", "-100200")) == 1
+    sub = await services.subscriptions.subscribe(chat, Filter(keywords=("rlhf",)), language="es")
+    assert [s.id for s in await services.subscriptions.of_chat(chat)] == [sub.id]
+    assert await services.subscriptions.set_paused(chat, True) == 1
+    assert (await services.subscriptions.of_chat(chat))[0].paused
+    assert await services.subscriptions.set_language(chat, "en") == 1
+    assert await services.subscriptions.chat_language(chat) == "en"
+    assert await services.subscriptions.migrate_chat(chat, ChatRef("telegram", "-100200")) == 1
+    assert await services.subscriptions.chat_language(ChatRef("telegram", "-100200")) == "en"
+    assert await services.subscriptions.unsubscribe(ChatRef("telegram", "-100200")) == 1
 
 
 async def test_a_private_chat_keeps_its_language_without_subscriptions(services: Services) -> None:
     chat = ChatRef("telegram", "42")
-    assert await services.chat_language(chat) is None
-    assert await services.set_language(chat, "en") == 0
-    assert await services.chat_language(chat) == "en"
+    assert await services.subscriptions.chat_language(chat) is None
+    assert await services.subscriptions.set_language(chat, "en") == 0
+    assert await services.subscriptions.chat_language(chat) == "en"
 
 
 async def test_preview_shows_the_latest_matching_postings(services: Services, db: Database) -> None:
@@ -125,12 +125,12 @@ async def test_preview_shows_the_latest_matching_postings(services: Services, db
         for index, title in enumerate(titles)
     ]
     await store_postings(db, postings, Verdict(0, RiskLevel.OK))
-    items = await services.preview(Filter(keywords=("rlhf",)), limit=2)
+    items = await services.subscriptions.preview(Filter(keywords=("rlhf",)), limit=2)
     assert [i.posting.title for i in items] == ["RLHF Tutor", "RLHF Evaluator"]
 
 
 async def test_sources_lists_configured_sources_before_their_first_poll(services: Services) -> None:
-    (health,) = await services.sources()
+    (health,) = await services.sources.health()
     assert (health.name, health.last_poll, health.consecutive_failures) == (
         "greenhouse:acme",
         None,
@@ -149,17 +149,17 @@ SCRIPT = (
 async def test_an_admin_confirmed_report_flags_near_copies_even_after_a_restart(
     services: Services, db: Database
 ) -> None:
-    first = await services.legit(url=None, text=SCRIPT, language="en")
+    first = await services.checks.legit(url=None, text=SCRIPT, language="en")
     assert first.verdict.matched_script is None
 
-    await services.report(first.check_id, user="member", kind=ReportKind.SCAM)
+    await services.reports.report(first.check_id, user="member", kind=ReportKind.SCAM)
     reworded = SCRIPT.replace("Hello dear candidate", "Hi friend").replace("40", "38")
     assert (
-        await services.legit(url=None, text=reworded, language="en")
+        await services.checks.legit(url=None, text=reworded, language="en")
     ).verdict.matched_script is None
 
-    await services.report(first.check_id, user="admin", kind=ReportKind.SCAM, admin=True)
-    matched = await services.legit(url=None, text=reworded, language="en")
+    await services.reports.report(first.check_id, user="admin", kind=ReportKind.SCAM, admin=True)
+    matched = await services.checks.legit(url=None, text=reworded, language="en")
     assert matched.verdict.matched_script is not None
 
     # A new process: a fresh checker learns the confirmed script from the store.
@@ -171,9 +171,9 @@ async def test_an_admin_confirmed_report_flags_near_copies_even_after_a_restart(
     posting = Posting("user", "x", "", "", description=reworded)
     assert fresh.check(posting).matched_script is not None
 
-    await services.report(first.check_id, user="admin", kind=ReportKind.FINE, admin=True)
+    await services.reports.report(first.check_id, user="admin", kind=ReportKind.FINE, admin=True)
     assert (
-        await services.legit(url=None, text=reworded, language="en")
+        await services.checks.legit(url=None, text=reworded, language="en")
     ).verdict.matched_script is None
     assert await scripts_store.confirmed_scripts(db) == []
 
@@ -181,14 +181,14 @@ async def test_an_admin_confirmed_report_flags_near_copies_even_after_a_restart(
 async def test_a_flood_of_checks_from_one_person_is_refused_and_changes_nothing(
     services: Services, db: Database
 ) -> None:
-    from bot.ratelimit import TooManyRequests
+    from bot.services.ratelimit import TooManyRequests
 
     for _ in range(10):
-        await services.legit(url=None, text=SCAM_TEXT, language="en", requester="telegram:9")
+        await services.checks.legit(url=None, text=SCAM_TEXT, language="en", requester="telegram:9")
     async with db.conn.execute("SELECT COUNT(*) FROM checks") as cursor:
         before = await cursor.fetchone()
     with pytest.raises(TooManyRequests):
-        await services.legit_message(SCAM_TEXT, language="en", requester="telegram:9")
+        await services.checks.legit_message(SCAM_TEXT, language="en", requester="telegram:9")
     async with db.conn.execute("SELECT COUNT(*) FROM checks") as cursor:
         assert await cursor.fetchone() == before
-    await services.legit(url=None, text=SCAM_TEXT, language="en", requester="telegram:10")
+    await services.checks.legit(url=None, text=SCAM_TEXT, language="en", requester="telegram:10")

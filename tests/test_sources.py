@@ -12,11 +12,12 @@ import httpx
 import pytest
 
 from adapters.sources import SOURCE_KINDS, USER_AGENT, build_source
-from adapters.sources.base import Page, Source, SourceState
 from adapters.sources.himalayas import HimalayasSource
 from adapters.sources.lever import LeverSource
 from bot.errors import SourceFormatError
 from bot.models import Pay, PayPeriod, Posting
+from bot.polling.kinds import SOURCE_KINDS as KNOWN_KINDS
+from bot.polling.source import Page, Source, SourceState
 from bot.store import Database
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import make_poller
@@ -823,3 +824,20 @@ def test_damaged_payloads_give_postings_or_a_format_error_and_nothing_else(kind:
             assert posting.native_id and posting.title and posting.url
             assert posting.posted_at is None or posting.posted_at.tzinfo is not None
     assert outcomes["refused"] > 0
+
+
+def test_every_kind_the_config_accepts_has_an_implementation() -> None:
+    """A kind added to the core list without an adapter (or the reverse) would pass config
+    validation and then fail at start-up."""
+    assert set(SOURCE_KINDS) == set(KNOWN_KINDS)
+
+
+def test_factory_refuses_what_the_config_refuses() -> None:
+    with pytest.raises(ValueError, match="needs a board"):
+        build_source("greenhouse")
+    with pytest.raises(ValueError, match="needs a url"):
+        build_source("rss")
+    with pytest.raises(ValueError, match="takes no company"):
+        build_source("remoteok", company="Acme")
+    with pytest.raises(ValueError, match="unknown source kind"):
+        build_source("monster")

@@ -79,7 +79,7 @@ async def scam_site() -> AsyncIterator[str]:
 
 async def queue_alert(bot: TelegramHarness, chat: ChatRef, posting: Posting, language: str) -> int:
     """A new posting for a subscription, written the way the pipeline writes it."""
-    subscription = await bot.services.subscribe(
+    subscription = await bot.services.subscriptions.subscribe(
         chat, Filter(max_risk=RiskLevel.SCAM), language=language
     )
     verdict = bot.app.checker.check(posting)
@@ -202,14 +202,14 @@ async def test_only_group_administrators_subscribe_a_group(telegram_bot: Telegra
     await telegram_bot.client.send_command(member, group, "/subscribe rlhf")
     [refused] = await telegram_bot.client.wait_for(-4002)
     assert "administrador" in visible(refused)
-    assert await telegram_bot.services.subscriptions(ChatRef("telegram", "-4002")) == []
+    assert await telegram_bot.services.subscriptions.of_chat(ChatRef("telegram", "-4002")) == []
 
     await telegram_bot.client.send_command(
         admin, group, '/subscribe rlhf "ai trainer" remote -senior'
     )
     [done] = await telegram_bot.client.wait_for(-4002)
     assert "✅" in visible(done)
-    [subscription] = await telegram_bot.services.subscriptions(ChatRef("telegram", "-4002"))
+    [subscription] = await telegram_bot.services.subscriptions.of_chat(ChatRef("telegram", "-4002"))
     assert subscription.filter.keywords == ("rlhf", "ai trainer")
     assert subscription.filter.exclude == ("senior",)
     assert subscription.filter.remote_only
@@ -242,7 +242,9 @@ async def test_a_channel_is_subscribed_from_private_when_bot_and_person_administ
     )
     [done] = await telegram_bot.client.wait_for(107)
     assert "Channel subscribed" in visible(done)
-    [subscription] = await telegram_bot.services.subscriptions(ChatRef("telegram", "-1007001"))
+    [subscription] = await telegram_bot.services.subscriptions.of_chat(
+        ChatRef("telegram", "-1007001")
+    )
     assert subscription.filter.keywords == ("rlhf",)
     assert subscription.language == "en"
 
@@ -254,7 +256,7 @@ async def test_a_bad_filter_word_is_explained_and_nothing_is_stored(
     await telegram_bot.client.send_command(ana, private_chat(ana), "/subscribe minpay:lots")
     [answer] = await telegram_bot.client.wait_for(109)
     assert "minpay:20/h" in visible(answer) and "/filters" in visible(answer)
-    assert await telegram_bot.services.subscriptions(ChatRef("telegram", "109")) == []
+    assert await telegram_bot.services.subscriptions.of_chat(ChatRef("telegram", "109")) == []
 
 
 async def test_commands_are_registered_in_spanish_and_english(
@@ -289,7 +291,7 @@ async def test_lang_overrides_the_app_language_and_survives_a_restart(
         await emulator_client.send_command(ana, chat, "/lang en")
         [done] = await emulator_client.wait_for(110)
         assert "English" in visible(done)
-        assert await first.services.subscriptions(ChatRef("telegram", "110")) == []
+        assert await first.services.subscriptions.of_chat(ChatRef("telegram", "110")) == []
 
     # A new Application and store connection over the same SQLite file: nothing in memory.
     async with running_bot(telegram_gateway, emulator_client, tmp_path):
@@ -408,7 +410,7 @@ async def test_a_blocked_chat_is_paused_and_its_alert_kept_for_later(
 
     stats = await telegram_bot.drainer.drain_once()
     assert stats.sent == 0 and stats.chats_paused == 1
-    [subscription] = await telegram_bot.services.subscriptions(chat)
+    [subscription] = await telegram_bot.services.subscriptions.of_chat(chat)
     assert subscription.paused
     assert await outbox_store.counts(telegram_bot.app.db) == {"pending": 1}
     assert (await telegram_bot.drainer.drain_once()).claimed == 0  # paused: not retried
@@ -431,8 +433,8 @@ async def test_an_upgraded_group_gets_its_alert_at_the_new_id(
 
     first = await telegram_bot.drainer.drain_once()
     assert first.sent == 0
-    assert await telegram_bot.services.subscriptions(old) == []
-    [subscription] = await telegram_bot.services.subscriptions(new)
+    assert await telegram_bot.services.subscriptions.of_chat(old) == []
+    [subscription] = await telegram_bot.services.subscriptions.of_chat(new)
     assert not subscription.paused
 
     assert (await telegram_bot.drainer.drain_once()).sent == 1
@@ -479,7 +481,7 @@ async def test_an_alert_refused_in_every_form_is_set_aside_and_the_next_one_goes
     [alert] = await telegram_bot.client.wait_for(125)
     assert "Data Annotator" in visible(alert)
     assert await outbox_store.counts(telegram_bot.app.db) == {"failed": 1, "sent": 1}
-    subscriptions = await telegram_bot.services.subscriptions(chat)
+    subscriptions = await telegram_bot.services.subscriptions.of_chat(chat)
     assert not any(s.paused for s in subscriptions)  # the chat is fine; one message was not
 
 
@@ -502,20 +504,22 @@ async def test_a_group_upgrade_notice_moves_its_subscriptions_before_any_send_fa
     telegram_bot: TelegramHarness,
 ) -> None:
     old, new = ChatRef("telegram", "-4005"), ChatRef("telegram", "-1004005")
-    await telegram_bot.services.subscribe(old, Filter(keywords=("rlhf",)), language="es")
+    await telegram_bot.services.subscriptions.subscribe(
+        old, Filter(keywords=("rlhf",)), language="es"
+    )
     await telegram_bot.client.send_message(
         person(117), group_chat(-4005), "", migrate_to_chat_id=-1004005
     )
     await telegram_bot.client.send_command(person(117), group_chat(-1004005), "/list")
     [listing] = await telegram_bot.client.wait_for(-1004005)
     assert "rlhf" in visible(listing)  # the upgrade was handled before /list was
-    assert await telegram_bot.services.subscriptions(old) == []
-    assert len(await telegram_bot.services.subscriptions(new)) == 1
+    assert await telegram_bot.services.subscriptions.of_chat(old) == []
+    assert len(await telegram_bot.services.subscriptions.of_chat(new)) == 1
 
 
 async def test_being_blocked_pauses_the_chat_at_once(telegram_bot: TelegramHarness) -> None:
     chat = ChatRef("telegram", "118")
-    await telegram_bot.services.subscribe(chat, Filter(), language="es")
+    await telegram_bot.services.subscriptions.subscribe(chat, Filter(), language="es")
     application = telegram_bot.application
     member = {"id": 118, "is_bot": False, "first_name": "Ana"}
     bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Bot"}
@@ -533,7 +537,7 @@ async def test_being_blocked_pauses_the_chat_at_once(telegram_bot: TelegramHarne
         application.bot,
     )
     await application.process_update(update)
-    [subscription] = await telegram_bot.services.subscriptions(chat)
+    [subscription] = await telegram_bot.services.subscriptions.of_chat(chat)
     assert subscription.paused
 
 

@@ -12,8 +12,8 @@ from adapters.chat.telegram_render import (
     safe_link,
     utf16_len,
 )
+from bot.delivery.render import Card, Field, alert_card, verdict_card
 from bot.models import Alert, ChatRef, Pay, PayPeriod, RiskLevel, Signal, Verdict
-from bot.render import Card, Field, alert_card, verdict_card
 from tests.chat_helpers import chat_alert
 from tests.telegram_emulator import ALLOWED_TAGS, TelegramHTML
 

@@ -14,7 +14,7 @@ from adapters.chat.telegram_sender import (
     payload_refused,
     telegram_chat_id,
 )
-from bot.delivery import ChatGone, ChatMoved, RateLimited, Transient
+from bot.delivery.outcomes import ChatGone, ChatMoved, RateLimited, Transient
 from bot.models import ChatRef
 
 

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 from adapters.chat.discord_render import EMBED_TOTAL_MAX, card_to_embed, embed_length
 from adapters.chat.telegram_render import MAX_MESSAGE_UTF16, render_card, utf16_len
-from adapters.sources.posting import build_posting
+from bot.delivery.render import alert_card, verdict_card
+from bot.delivery.render_text import card_to_text
 from bot.models import Alert, ChatRef, Filter, PayPeriod, Subscription
-from bot.normalize import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS
-from bot.pay_text import MAX_AMOUNT, find_pay, parse_pay
-from bot.render import alert_card, verdict_card
-from bot.render_text import card_to_text
+from bot.postings.build import build_posting
+from bot.postings.normalize import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS
+from bot.postings.pay import MAX_AMOUNT, find_pay, parse_pay
 from bot.scam import ScamChecker
 
 #: `VIGIA_PROPERTY_EXAMPLES=5000 pytest tests/test_text_path_properties.py` for a deep run.

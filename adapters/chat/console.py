@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.delivery import Delivered, SendOutcome
+from bot.delivery.outcomes import Delivered, SendOutcome
+from bot.delivery.render import alert_card
+from bot.delivery.render_text import card_to_text
 from bot.models import Alert
-from bot.render import alert_card
-from bot.render_text import card_to_text
 
 
 class ConsoleSender:

@@ -25,10 +25,11 @@ from adapters.chat.discord_render import (
     text_length,
 )
 from adapters.chat.discord_translator import localized, localized_options
+from bot.delivery.render import ALERT_REASONS, Card, describe_filter, posting_fields, verdict_fields
+from bot.errors import FilterSyntaxError
 from bot.i18n import normalize_language, t
-from bot.matching import FilterSyntaxError, parse_filter_words, parse_min_pay
 from bot.models import ChatRef, Filter, RiskLevel, Subscription
-from bot.render import ALERT_REASONS, Card, describe_filter, posting_fields, verdict_fields
+from bot.postings.matching import parse_filter_words, parse_min_pay
 from bot.services import PreviewItem
 
 PREVIEW_LIMIT = 3
@@ -95,7 +96,9 @@ async def _read_filter(
 async def default_alert_language(interaction: discord.Interaction[Any]) -> str:
     """The language of a new subscription that names none: the one the channel chose before,
     else the server's preferred locale, else the locale of the person subscribing."""
-    remembered = await services_of(interaction).chat_language(_channel_chat(interaction))
+    remembered = await services_of(interaction).subscriptions.chat_language(
+        _channel_chat(interaction)
+    )
     if remembered:
         return normalize_language(remembered)
     locale = interaction.guild_locale or interaction.locale
@@ -163,7 +166,7 @@ class AlertsGroup(app_commands.Group):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         alert_language = language or await default_alert_language(interaction)
-        subscription = await services_of(interaction).subscribe(
+        subscription = await services_of(interaction).subscriptions.subscribe(
             _channel_chat(interaction), flt, language=alert_language
         )
         await reply_text(
@@ -182,7 +185,9 @@ class AlertsGroup(app_commands.Group):
     async def show(self, interaction: discord.Interaction[Any]) -> None:
         language = language_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        subscriptions = await services_of(interaction).subscriptions(_channel_chat(interaction))
+        subscriptions = await services_of(interaction).subscriptions.of_chat(
+            _channel_chat(interaction)
+        )
         if not subscriptions:
             await reply_text(interaction, "discord.alerts.none", language)
             return
@@ -203,7 +208,7 @@ class AlertsGroup(app_commands.Group):
     ) -> None:
         language = language_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        removed = await services_of(interaction).unsubscribe(
+        removed = await services_of(interaction).subscriptions.unsubscribe(
             _channel_chat(interaction), subscription
         )
         await reply_text(interaction, "discord.alerts.unsubscribed", language, count=removed)
@@ -227,7 +232,9 @@ class AlertsGroup(app_commands.Group):
     async def _set_paused(self, interaction: discord.Interaction[Any], paused: bool) -> None:
         language = language_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        changed = await services_of(interaction).set_paused(_channel_chat(interaction), paused)
+        changed = await services_of(interaction).subscriptions.set_paused(
+            _channel_chat(interaction), paused
+        )
         key = "discord.alerts.paused" if paused else "discord.alerts.resumed"
         await reply_text(interaction, key, language, count=changed)
 
@@ -265,14 +272,14 @@ class AlertsGroup(app_commands.Group):
         if flt is None:
             chosen = [
                 s
-                for s in await services.subscriptions(_channel_chat(interaction))
+                for s in await services.subscriptions.of_chat(_channel_chat(interaction))
                 if subscription is None or s.id == subscription
             ]
             if not chosen:
                 await reply_text(interaction, "discord.alerts.preview_no_filter", language)
                 return
             flt = chosen[-1].filter
-        items = await services.preview(flt, limit=PREVIEW_LIMIT)
+        items = await services.subscriptions.preview(flt, limit=PREVIEW_LIMIT)
         if not items:
             await reply_text(
                 interaction,

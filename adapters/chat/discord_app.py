@@ -106,11 +106,15 @@ class VigiaClient(discord.Client):
         channels = [*guild.channels, *guild.threads]
         paused = 0
         for channel in channels:
-            paused += await self.services.set_paused(ChatRef("discord", str(channel.id)), True)
+            paused += await self.services.subscriptions.set_paused(
+                ChatRef("discord", str(channel.id)), True
+            )
         _log.warning("removed from server %s: paused %d subscription(s)", guild.id, paused)
 
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        paused = await self.services.set_paused(ChatRef("discord", str(channel.id)), True)
+        paused = await self.services.subscriptions.set_paused(
+            ChatRef("discord", str(channel.id)), True
+        )
         if paused:
             _log.warning("channel %s deleted: paused %d subscription(s)", channel.id, paused)
 

@@ -1,8 +1,8 @@
 """The card buttons: "Open", "Why?", "Report as scam", "Looks fine", "Back".
 
 Buttons are `discord.ui.DynamicItem`s whose custom id is the neutral payload of
-`bot.render` (`vigia:<action>:<check id>`). Every piece of state lives in that id and in the
-store, so a press on a message sent before a restart is understood by the new process, and
+`bot.delivery.render` (`vigia:<action>:<check id>`). Every piece of state lives in that id and
+in the store, so a press on a message sent before a restart is understood by the new process, and
 no view is kept in memory per message sent.
 """
 
@@ -16,7 +16,8 @@ import discord
 
 from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text, services_of
 from adapters.chat.discord_render import BUTTON_LABEL_MAX, card_to_embed, plain_text, safe_url
-from bot.render import Action, Button, Card, button_payload
+from bot.delivery.render import Action, Button, Card, button_payload
+from bot.errors import UnknownCheck
 from bot.services import ReportKind
 
 _log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ async def show_breakdown(interaction: discord.Interaction[Any], check_id: int) -
     """ "Why?": every reason with its weight, shown only to the person who asked."""
     language = language_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
-    card = await services_of(interaction).why(check_id, language)
+    card = await services_of(interaction).checks.why(check_id, language)
     if card is None:
         await reply_text(interaction, "discord.check_unknown", language)
         return
@@ -125,7 +126,7 @@ async def show_card(interaction: discord.Interaction[Any], check_id: int) -> Non
     """ "Back": the breakdown message turns into the short card again, in place."""
     language = language_of(interaction)
     await interaction.response.defer()
-    card = await services_of(interaction).card(check_id, language)
+    card = await services_of(interaction).checks.card(check_id, language)
     if card is None:
         await reply_text(interaction, "discord.check_unknown", language)
         return
@@ -145,8 +146,10 @@ async def record_report(
     # joins the known scam scripts. Direct messages have no such member.
     admin = interaction.guild is not None and interaction.permissions.manage_channels
     try:
-        is_new = await services_of(interaction).report(check_id, user=user, kind=kind, admin=admin)
-    except LookupError:
+        is_new = await services_of(interaction).reports.report(
+            check_id, user=user, kind=kind, admin=admin
+        )
+    except UnknownCheck:
         await reply_text(interaction, "discord.check_unknown", language)
         return
     key = f"discord.report.{kind.value}" if is_new else "discord.report.updated"

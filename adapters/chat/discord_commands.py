@@ -17,8 +17,8 @@ from adapters.chat.discord_buttons import card_view, or_missing
 from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text, services_of
 from adapters.chat.discord_render import card_to_embed, sources_embed
 from adapters.chat.discord_translator import localized, localized_options
-from bot.ratelimit import TooManyRequests
 from bot.services import LegitResult
+from bot.services.ratelimit import TooManyRequests
 
 MAX_MESSAGE_LINKS = 5
 URL_OPTION_MAX = 2000
@@ -47,7 +47,7 @@ async def legit(
         return
     await interaction.response.defer(ephemeral=private, thinking=True)
     try:
-        result = await services_of(interaction).legit(
+        result = await services_of(interaction).checks.legit(
             url=url, text=text, language=language, requester=requester_of(interaction)
         )
     except TooManyRequests as exc:
@@ -65,7 +65,7 @@ async def check_message(interaction: discord.Interaction[Any], message: discord.
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     try:
-        results = await services_of(interaction).legit_message(
+        results = await services_of(interaction).checks.legit_message(
             text,
             language=language,
             max_links=MAX_MESSAGE_LINKS,
@@ -122,7 +122,7 @@ async def sources(interaction: discord.Interaction[Any]) -> None:
     """`/sources`: whether each job source is being read, and when it was last."""
     language = language_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
-    health = await services_of(interaction).sources()
+    health = await services_of(interaction).sources.health()
     if not health:
         await reply_text(interaction, "discord.sources.none", language)
         return

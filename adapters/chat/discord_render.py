@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import discord
 
+from bot.delivery.render import Card
 from bot.i18n import t
-from bot.render import Card
 
 if TYPE_CHECKING:
     from bot.services import SourceHealth

@@ -22,9 +22,9 @@ import discord
 from adapters.chat.discord_buttons import card_view, or_missing
 from adapters.chat.discord_common import NO_MENTIONS
 from adapters.chat.discord_render import card_to_embed, card_to_text
-from bot.delivery import ChatGone, Delivered, RateLimited, Rejected, SendOutcome, Transient
+from bot.delivery.outcomes import ChatGone, Delivered, RateLimited, Rejected, SendOutcome, Transient
+from bot.delivery.render import Action, Card, alert_card
 from bot.models import Alert
-from bot.render import Action, Card, alert_card
 
 _log = logging.getLogger(__name__)
 

@@ -59,7 +59,7 @@ async def reply_language(services: Services, update: Update) -> str:
     a restart), else the user's Telegram app language."""
     chat = update.effective_chat
     if chat is not None:
-        chosen = await services.chat_language(chat_ref(chat.id))
+        chosen = await services.subscriptions.chat_language(chat_ref(chat.id))
         if chosen:
             return normalize_language(chosen)
     user = update.effective_user

@@ -29,10 +29,11 @@ from adapters.chat.telegram_chat import (
     tg,
 )
 from adapters.chat.telegram_render import TelegramMessage, clip, escape_text, linked
+from bot.delivery.render import LEVEL_BADGES, describe_filter
+from bot.errors import FilterSyntaxError
 from bot.i18n import LANGUAGES, t
-from bot.matching import FilterSyntaxError, parse_filter_words
 from bot.models import ChatRef, Subscription
-from bot.render import LEVEL_BADGES, describe_filter
+from bot.postings.matching import parse_filter_words
 from bot.services import Services
 
 _LOG = logging.getLogger(__name__)
@@ -154,7 +155,7 @@ class SubscriptionCommands:
 
     async def on_sources(self, update: Update, context: Context) -> None:
         language = await reply_language(self.services, update)
-        sources = await self.services.sources()
+        sources = await self.services.sources.health()
         if not sources:
             await reply_text(update, tg("sources.empty", language))
             return
@@ -191,8 +192,12 @@ class SubscriptionCommands:
         # the language of the person subscribing it.
         alert_language = language
         if target.elsewhere:
-            alert_language = await self.services.chat_language(target.chat) or language
-        subscription = await self.services.subscribe(target.chat, flt, language=alert_language)
+            alert_language = (
+                await self.services.subscriptions.chat_language(target.chat) or language
+            )
+        subscription = await self.services.subscriptions.subscribe(
+            target.chat, flt, language=alert_language
+        )
         await reply(update, await self._subscribed(subscription, target, language))
 
     async def _subscribed(
@@ -204,7 +209,7 @@ class SubscriptionCommands:
         described = describe_filter(subscription.filter, language)
         done = tg(key, language, id=subscription.id, filter=described)
         lines = [escape_text(done), ""]
-        preview = await self.services.preview(subscription.filter, PREVIEW_POSTINGS)
+        preview = await self.services.subscriptions.preview(subscription.filter, PREVIEW_POSTINGS)
         if not preview:
             lines.append(escape_text(tg("subscribe.preview_none", language)))
         else:
@@ -226,7 +231,7 @@ class SubscriptionCommands:
             await reply_text(update, tg("unsubscribe.usage", language))
             return
         subscription_id = int(words) if words.isdigit() else None
-        removed = await self.services.unsubscribe(target.chat, subscription_id)
+        removed = await self.services.subscriptions.unsubscribe(target.chat, subscription_id)
         key = "unsubscribe.done" if removed else "unsubscribe.none"
         await reply_text(update, tg(key, language, count=removed))
 
@@ -235,7 +240,7 @@ class SubscriptionCommands:
         target = await self._target(update, context, language, needs_admin=False)
         if target is None:
             return
-        subscriptions = await self.services.subscriptions(target.chat)
+        subscriptions = await self.services.subscriptions.of_chat(target.chat)
         if not subscriptions:
             await reply_text(update, tg("list.empty", language))
             return
@@ -264,7 +269,7 @@ class SubscriptionCommands:
         target = await self._target(update, context, language)
         if target is None:
             return
-        changed = await self.services.set_paused(target.chat, paused)
+        changed = await self.services.subscriptions.set_paused(target.chat, paused)
         key = ("pause.done" if paused else "resume.done") if changed else "pause.none"
         await reply_text(update, tg(key, language, count=changed))
 
@@ -277,7 +282,7 @@ class SubscriptionCommands:
         if chosen not in LANGUAGES:
             await reply_text(update, tg("lang.usage", language))
             return
-        await self.services.set_language(target.chat, chosen)
+        await self.services.subscriptions.set_language(target.chat, chosen)
         if target.channel is not None:
             await reply_text(update, tg("lang.done_channel", chosen, channel=target.channel))
         else:

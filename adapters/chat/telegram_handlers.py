@@ -38,10 +38,11 @@ from adapters.chat.telegram_chat import (
     user_key,
 )
 from adapters.chat.telegram_render import render_card
+from bot.delivery.render import Action, parse_payload
+from bot.errors import UnknownCheck
 from bot.i18n import normalize_language, t
-from bot.ratelimit import TooManyRequests
-from bot.render import Action, parse_payload
 from bot.services import ReportKind, Services
+from bot.services.ratelimit import TooManyRequests
 
 _LOG = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class CheckHandlers:
         await show_typing(update, context)
         user = update.effective_user
         try:
-            results = await self.services.legit_message(
+            results = await self.services.checks.legit_message(
                 text,
                 language=language,
                 max_links=MAX_LINKS_PER_MESSAGE,
@@ -138,10 +139,10 @@ class CheckHandlers:
                 and await is_chat_admin(context.bot, chat.id, query.from_user.id)
             )
             try:
-                new = await self.services.report(
+                new = await self.services.reports.report(
                     check_id, user=user_key(query.from_user.id), kind=kind, admin=admin
                 )
-            except LookupError:
+            except UnknownCheck:
                 await query.answer(tg("check.unknown", language), show_alert=True)
                 return
             key = f"report.thanks_{kind.value}" if new else "report.updated"
@@ -156,9 +157,9 @@ class CheckHandlers:
         query = update.callback_query
         assert query is not None  # checked by the caller
         if action is Action.WHY:
-            card = await self.services.why(check_id, language)
+            card = await self.services.checks.why(check_id, language)
         else:
-            card = await self.services.card(check_id, language)
+            card = await self.services.checks.card(check_id, language)
         if card is None:
             await query.answer(tg("check.unknown", language), show_alert=True)
             return
@@ -197,7 +198,7 @@ class CheckHandlers:
             old, new = message.migrate_from_chat_id, message.chat.id
         else:
             return
-        moved = await self.services.migrate_chat(chat_ref(old), chat_ref(new))
+        moved = await self.services.subscriptions.migrate_chat(chat_ref(old), chat_ref(new))
         _LOG.info("chat %s migrated to %s: %d subscriptions moved", old, new, moved)
 
     async def on_my_membership(self, update: Update, context: Context) -> None:
@@ -206,7 +207,7 @@ class CheckHandlers:
         change = update.my_chat_member
         if change is None or change.new_chat_member.status not in _GONE_STATUSES:
             return
-        paused = await self.services.set_paused(chat_ref(change.chat.id), True)
+        paused = await self.services.subscriptions.set_paused(chat_ref(change.chat.id), True)
         _LOG.info("bot left chat %s: %d subscriptions paused", change.chat.id, paused)
 
     # -- failures ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ instead of being slept on inside PTB, and the outbox drainer reschedules the row
 also asks for no more than one message a second in a single chat, which `AIORateLimiter`
 does not do, so `ChatPacer` here spaces sends per chat.
 
-The sender never decides what happens to an alert: it reports one of the `bot.delivery`
+The sender never decides what happens to an alert: it reports one of the `bot.delivery.outcomes`
 outcomes and the drainer acts on it (retry later, pause the chat, follow a migrated group).
 One exception keeps a chat's alerts flowing: when Telegram refuses the message itself (a
 400 about the HTML or a button, not the chat), the drainer would hold the chat's later alerts
@@ -37,7 +37,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.chat.telegram_render import TelegramMessage, plain_card, render_card
-from bot.delivery import (
+from bot.delivery.outcomes import (
     ChatGone,
     ChatMoved,
     Delivered,
@@ -46,8 +46,8 @@ from bot.delivery import (
     SendOutcome,
     Transient,
 )
+from bot.delivery.render import alert_card
 from bot.models import Alert, ChatRef
-from bot.render import alert_card
 
 _LOG = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from adapters.sources.payload import (
     parse_datetime,
     require_str,
 )
-from adapters.sources.posting import build_posting
 from bot.models import Pay, PayPeriod, Posting
-from bot.normalize import html_to_text, period_from_text
+from bot.postings.build import build_posting
+from bot.postings.normalize import html_to_text, period_from_text
 
 _WORKPLACE_REMOTE = {"remote": True, "onsite": False, "on-site": False, "hybrid": False}
 

@@ -1,33 +1,23 @@
-"""The source-adapter contract, and building the requests and checking the responses of it.
+"""What every source adapter shares: building its requests and checking its responses.
 
-A source builds requests and parses responses, and never sends anything itself: the pipeline
-owns the HTTP client, timeouts, retries and status handling. Keeping `parse` pure (a response
-in, postings out) lets every adapter be tested on recorded payloads, and lets the pipeline
-treat all sources alike. Anything a payload gets wrong becomes a `SourceFormatError`, the one
-error `parse` raises, so the scheduler backs off that source and the others go on.
-
-Reading payloads is `adapters.sources.payload`, building postings `adapters.sources.posting`,
-and the shared bases of the JSON kinds `adapters.sources.json_source`.
+The contract itself (`Source`, `Page`, `SourceState`) is the core's, in `bot.polling.source`;
+adapters implement it. Reading payloads is `adapters.sources.payload`, building postings
+`bot.postings.build`, and the shared bases of the JSON kinds `adapters.sources.json_source`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
 from bot.errors import SourceFormatError
-from bot.models import Posting
+from bot.polling.source import SourceState
 
 __all__ = [
     "FEED_ACCEPT",
     "JSON_ACCEPT",
     "USER_AGENT",
-    "Page",
-    "Source",
-    "SourceState",
     "check_status",
     "conditional_get",
     "with_query",
@@ -38,35 +28,6 @@ JSON_ACCEPT = "application/json"
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SourceState:
-    """What the last successful response told us, replayed as validators on the next poll."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-
-    @classmethod
-    def from_response(cls, response: httpx.Response) -> SourceState:
-        """The validators a 2xx response carries, for the pipeline to store."""
-        return cls(response.headers.get("ETag"), response.headers.get("Last-Modified"))
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    postings: list[Posting]
-    next_request: httpx.Request | None = None  # next page, or None
-
-
-@runtime_checkable
-class Source(Protocol):
-    kind: ClassVar[str]
-    name: str  # unique config name, default f"{kind}:{board}" (rss: f"rss:{host}")
-
-    def first_request(self, state: SourceState) -> httpx.Request: ...
-
-    def parse(self, response: httpx.Response) -> Page: ...
 
 
 # -- requests --------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ from adapters.sources.payload import (
     parse_datetime,
     require_str,
 )
-from adapters.sources.posting import build_posting, company_domain
 from bot.models import Pay, PayPeriod, Posting
-from bot.normalize import detect_remote, html_to_text, period_from_text
+from bot.postings.build import build_posting, company_domain
+from bot.postings.normalize import detect_remote, html_to_text, period_from_text
 
 
 class GreenhouseSource(BoardSource):

@@ -21,12 +21,13 @@ from typing import Any
 
 import httpx
 
-from adapters.sources.base import SourceState, conditional_get, with_query
+from adapters.sources.base import conditional_get, with_query
 from adapters.sources.json_source import AggregatorSource
 from adapters.sources.payload import as_list, as_number, optional_str, parse_datetime, require_str
-from adapters.sources.posting import build_posting
 from bot.models import Pay, PayPeriod, Posting
-from bot.normalize import html_to_text, period_from_text
+from bot.polling.source import SourceState
+from bot.postings.build import build_posting
+from bot.postings.normalize import html_to_text, period_from_text
 
 #: Himalayas sends at most 20 jobs a page whatever `limit` asks for.
 PAGE_SIZE = 20

@@ -13,11 +13,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from adapters.sources.base import JSON_ACCEPT, Page, SourceState, conditional_get, with_query
-from adapters.sources.payload import ItemError, load_json, map_items
-from adapters.sources.posting import default_company
-from bot.errors import SourceFormatError
+from adapters.sources.base import JSON_ACCEPT, conditional_get, with_query
+from adapters.sources.payload import load_json, map_items
+from bot.errors import ItemError, SourceFormatError
 from bot.models import Posting
+from bot.polling.source import Page, SourceState
+from bot.postings.build import default_company
 
 __all__ = ["AggregatorSource", "BoardSource", "JsonSource", "SourceOptions"]
 

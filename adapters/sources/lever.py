@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from adapters.sources.base import SourceState, conditional_get, with_query
+from adapters.sources.base import conditional_get, with_query
 from adapters.sources.json_source import BoardSource, SourceOptions
 from adapters.sources.payload import (
     as_list,
@@ -25,9 +25,10 @@ from adapters.sources.payload import (
     parse_datetime,
     require_str,
 )
-from adapters.sources.posting import build_posting
 from bot.models import Pay, PayPeriod, Posting
-from bot.normalize import html_to_text
+from bot.polling.source import SourceState
+from bot.postings.build import build_posting
+from bot.postings.normalize import html_to_text
 
 #: Lever `salaryRange.interval` → (period, factor turning the amount into that period).
 _INTERVALS: dict[str, tuple[PayPeriod, float]] = {

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import httpx
 
 from adapters.sources.base import check_status
-from bot.errors import SourceFormatError
+from bot.errors import ItemError, SourceFormatError
 from bot.failures import posting_failed
 from bot.models import Posting
 
@@ -50,10 +50,6 @@ def load_json(source: str, response: httpx.Response) -> Any:
 
 
 _Item = TypeVar("_Item")
-
-
-class ItemError(ValueError):
-    """One item of a payload lacks a required field; that item is skipped, not the payload."""
 
 
 def map_items(

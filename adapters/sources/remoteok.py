@@ -12,9 +12,9 @@ from typing import Any
 
 from adapters.sources.json_source import AggregatorSource
 from adapters.sources.payload import as_number, optional_str, parse_datetime, require_str
-from adapters.sources.posting import build_posting
 from bot.models import Pay, PayPeriod, Posting
-from bot.normalize import html_to_text
+from bot.postings.build import build_posting
+from bot.postings.normalize import html_to_text
 
 
 class RemoteOkSource(AggregatorSource):

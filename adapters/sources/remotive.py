@@ -18,9 +18,9 @@ from typing import Any
 
 from adapters.sources.json_source import AggregatorSource
 from adapters.sources.payload import optional_str, parse_datetime, require_str
-from adapters.sources.posting import build_posting
 from bot.models import Posting
-from bot.normalize import html_to_text
+from bot.postings.build import build_posting
+from bot.postings.normalize import html_to_text
 
 #: Remotive's advice: about 4 polls a day.
 MIN_INTERVAL_S = 6 * 3600

@@ -17,12 +17,13 @@ from urllib.parse import urlsplit
 import feedparser
 import httpx
 
-from adapters.sources.base import FEED_ACCEPT, Page, SourceState, check_status, conditional_get
-from adapters.sources.payload import ItemError, map_items
-from adapters.sources.posting import build_posting, company_domain, domain_of
-from bot.errors import SourceFormatError
+from adapters.sources.base import FEED_ACCEPT, check_status, conditional_get
+from adapters.sources.payload import map_items
+from bot.errors import ItemError, SourceFormatError
 from bot.models import Posting
-from bot.normalize import detect_remote, html_to_text
+from bot.polling.source import Page, SourceState
+from bot.postings.build import build_posting, company_domain, domain_of
+from bot.postings.normalize import detect_remote, html_to_text
 
 #: Parse problems that do not put the entries in doubt (a wrong declared encoding, say).
 _BENIGN_BOZO = (

@@ -20,9 +20,9 @@ from adapters.sources.payload import (
     parse_datetime,
     require_str,
 )
-from adapters.sources.posting import build_posting, company_domain
 from bot.models import Posting
-from bot.normalize import html_to_text
+from bot.postings.build import build_posting, company_domain
+from bot.postings.normalize import html_to_text
 
 
 class WorkableSource(BoardSource):

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from bot.models import RiskLevel, Verdict
 from bot.scam.corpus import Case, load_cases
-from bot.scam.evaluate import posting_from_dict
+from bot.scam.evaluate import labelled_posting
 from bot.scam.score import ScamChecker
 
 __all__ = ["CorpusReport", "Tally", "evaluate_corpus", "run_corpus_eval"]
@@ -134,5 +134,5 @@ def targets_line(report: CorpusReport) -> str:
 
 
 def verdict_of(case: Case, checker: ScamChecker) -> Verdict:
-    posting, profile, extra = posting_from_dict(case.record)
+    posting, profile, extra = labelled_posting(case.record)
     return checker.check(posting, company_profile=profile, extra_text=extra)

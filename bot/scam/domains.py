@@ -24,7 +24,8 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.models import Signal
 from bot.scam.employers import Employer, EmployerRegistry
-from bot.scam.textnorm import clip, fold, word_set
+from bot.scam.textnorm import clip, word_set
+from bot.text import fold_aligned
 
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
@@ -50,7 +51,7 @@ _CONFUSABLES = str.maketrans(
 
 def skeleton(label: str) -> str:
     """What a label looks like: homoglyphs and look-alike digits to letters, rn to m."""
-    return fold(label).translate(_CONFUSABLES).replace("rn", "m").replace("vv", "w")
+    return fold_aligned(label).translate(_CONFUSABLES).replace("rn", "m").replace("vv", "w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,7 @@ class LinkVerdict:
     verified: Employer | None  # the employer whose domain or board the link is on
 
 
-class LinkChecker:
+class DomainChecker:
     """The link checks over one registry. Pure and cheap: no network."""
 
     def __init__(self, registry: EmployerRegistry) -> None:
@@ -211,9 +212,7 @@ class LinkChecker:
             )
             return LinkVerdict(tuple(signals), None)
         if link.registered in ("t.me", "telegram.me", "wa.me", "whatsapp.com", "signal.me"):
-            signals.append(
-                Signal("chat_move", 35, clip(link.url, 60), "signal.chat_move", {})
-            )
+            signals.append(Signal("chat_move", 35, clip(link.url, 60), "signal.chat_move", {}))
             return LinkVerdict(tuple(signals), None)
         signals.extend(self._lookalike(link, claimed))
         if "xn--" in link.host:

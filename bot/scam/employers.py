@@ -15,7 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.scam.textnorm import fold, word_set
+from bot.scam.textnorm import word_set
+from bot.text import fold_aligned
 
 #: Words around a company name that do not change who the company is.
 _GENERIC_NAME_WORDS = word_set(
@@ -28,7 +29,9 @@ _GENERIC_NAME_WORDS = word_set(
 def name_tokens(name: str) -> list[str]:
     """A company name as comparable tokens: folded, punctuation and legal suffixes dropped."""
     return [
-        token for token in re.findall(r"[a-z0-9]+", fold(name)) if token not in _GENERIC_NAME_WORDS
+        token
+        for token in re.findall(r"[a-z0-9]+", fold_aligned(name))
+        if token not in _GENERIC_NAME_WORDS
     ]
 
 

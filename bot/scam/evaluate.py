@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from bot.errors import MalformedLine
 from bot.models import Posting, RiskLevel, Verdict
 from bot.scam.score import ScamChecker
 
@@ -23,11 +24,7 @@ _TEXT_FIELDS = ("title", "company", "url", "location", "description", "company_p
 _EXTRA_FIELDS = ("requirements", "benefits", "salary_range")
 
 
-class MalformedLine(ValueError):
-    """A line that is not a posting; the message says what is wrong with it."""
-
-
-def posting_from_dict(obj: Any, line_number: int = 0) -> tuple[Posting, str, str]:
+def labelled_posting(obj: Any, line_number: int = 0) -> tuple[Posting, str, str]:
     """A JSON object to (posting, company profile, extra text) for the checker."""
     if not isinstance(obj, dict):
         raise MalformedLine(f"expected a JSON object, got {type(obj).__name__}")
@@ -82,7 +79,7 @@ def _default_checker() -> ScamChecker:
 
 def score_line(obj: dict[str, Any], checker: ScamChecker | None = None) -> dict[str, Any]:
     """One input object to its output object (raises MalformedLine for a bad object)."""
-    posting, profile, extra = posting_from_dict(obj)
+    posting, profile, extra = labelled_posting(obj)
     verdict = (checker or _default_checker()).check(
         posting, company_profile=profile, extra_text=extra
     )
@@ -188,7 +185,7 @@ def evaluate(lines: Iterable[dict[str, Any]], checker: ScamChecker) -> EvalRepor
             report.skipped += 1
             continue
         try:
-            posting, profile, extra = posting_from_dict(obj, index)
+            posting, profile, extra = labelled_posting(obj, index)
         except MalformedLine:
             report.skipped += 1
             continue

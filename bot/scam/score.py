@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING, Literal
 from bot.failures import posting_failed
 from bot.models import Posting, RiskLevel, Signal, Verdict
 from bot.scam.company import named_employer, names_a_company
-from bot.scam.domains import LinkChecker
+from bot.scam.domains import DomainChecker
 from bot.scam.employers import Employer, EmployerRegistry
 from bot.scam.families import FAMILIES, Family, family_signals
 from bot.scam.families.words import NO_EXPERIENCE
 from bot.scam.model import TextModel, words_of_view
-from bot.scam.pay import pay_from_posting, role_limit_usd_h, stated_pay
+from bot.scam.role_pay import pay_from_posting, role_limit_usd_h, stated_pay
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
-from bot.scam.textnorm import fold
 from bot.scam.textview import TextView, view_of
+from bot.text import fold_aligned
 
 if TYPE_CHECKING:
     from bot.scam.reputation import Reputation
@@ -106,7 +106,7 @@ class ScamChecker:
         self.reputation = reputation
         self._families = families
         self.model = shipped_model() if model == "shipped" else model
-        self._links = LinkChecker(self.employers)
+        self._links = DomainChecker(self.employers)
 
     # -- the checks --------------------------------------------------------------------------
 
@@ -231,7 +231,7 @@ class ScamChecker:
         if structured is not None:
             found.append(structured)
         entry_level = view.has(NO_EXPERIENCE.bit)
-        limit = role_limit_usd_h(fold(posting.title), view.folded, entry_level=entry_level)
+        limit = role_limit_usd_h(fold_aligned(posting.title), view.folded, entry_level=entry_level)
         above = [pay for pay in found if pay.hourly_usd > limit]
         extra: list[Signal] = []
         if above:

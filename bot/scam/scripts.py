@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from bot.scam.textnorm import fold
 from bot.scam.textview import words_in
+from bot.text import fold_aligned
 
 _MAX_HASH = np.uint64((1 << 32) - 1)
 _SHIFT = np.uint64(32)
@@ -132,7 +132,7 @@ class ScriptLibrary:
         self.remove(script_id)
         if label.strip().lower() in RETRACT_LABELS:
             return False
-        hashes = self._shingle_hashes(fold(text))
+        hashes = self._shingle_hashes(fold_aligned(text))
         if len(hashes) < self.min_shingles:
             return False
         keys = self._band_keys(self._signatures(hashes, whole_only=True))[0]

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bot.normalize import language_of_words
-from bot.pay_text import PayMention, find_pay
+from bot.postings.normalize import language_of_words
+from bot.postings.pay import PayMention, find_pay
 from bot.scam.lexicon import Lexicon, concept, token_stems
 from bot.text import fold_aligned
 
@@ -285,9 +285,7 @@ def _mark_amounts(
             index += 1
 
 
-def _money_spans(
-    folded: str, numbers: list[tuple[int, int]]
-) -> Iterator[tuple[int, int, int]]:
+def _money_spans(folded: str, numbers: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
     for start, end in numbers:
         before = _CURRENCY_BEFORE_RE.search(folded, max(0, start - 5), start)
         after = _CURRENCY_AFTER_RE.match(folded, end)
@@ -295,9 +293,7 @@ def _money_spans(
             yield (before.start() if before else start), (after.end() if after else end), MONEY.bit
 
 
-def _phone_spans(
-    folded: str, numbers: list[tuple[int, int]]
-) -> Iterator[tuple[int, int, int]]:
+def _phone_spans(folded: str, numbers: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
     """Runs of digit groups joined by spaces, dots, dashes or brackets, 8 digits or more."""
     index = 0
     while index < len(numbers):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.config import OutboxSettings
-from bot.delivery import (
+from bot.delivery.outcomes import (
     ChatGone,
     ChatMoved,
     Delivered,

@@ -16,17 +16,17 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 
 import httpx
 
-from adapters.sources.base import Page, Source, SourceState
 from bot.config import PollingSettings
 from bot.errors import SourceError, SourceFormatError, SourceHTTPError, SourceNetworkError
 from bot.failures import posting_failed
-from bot.matching import Matcher
 from bot.models import Posting, Verdict
-from bot.relevance import RelevanceFilter
+from bot.polling.source import Page, Source, SourceState
+from bot.postings.matching import Matcher
+from bot.postings.relevance import RelevanceFilter
 from bot.scam import ScamChecker
 from bot.store import Database
 from bot.store import outbox as outbox_store
@@ -370,9 +370,3 @@ class Poller:
         result.verdicts = {p.native_id: verdicts.get(p.native_id) for p in fresh_postings}
         result.relevant = len(relevant_rows)
         return result
-
-
-def utc_iso(timestamp: float | None) -> str | None:
-    return (
-        datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds") if timestamp else None
-    )

@@ -1,8 +1,8 @@
 """What reading a job page yields, and the limits every page reader keeps to.
 
-Kept apart from the readers (`bot.jsonld`, `bot.opengraph`, `bot.page_text`) and from the
-front door (`bot.extract`) so that each reader can return the same result without the
-modules importing one another in a circle.
+Kept apart from the readers (`bot.links.jsonld`, `bot.links.opengraph`,
+`bot.links.page_text`) and from the front door (`bot.links.extract`) so that each reader can
+return the same result without the modules importing one another in a circle.
 """
 
 from __future__ import annotations

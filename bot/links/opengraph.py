@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.extracted import MAX_TITLE_CHARS, ExtractedPosting, How
-from bot.page_text import (
+from bot.links.extracted import MAX_TITLE_CHARS, ExtractedPosting, How
+from bot.links.page_text import (
     clean_inline,
     first_line,
     fold_spaces,

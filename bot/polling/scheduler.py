@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from adapters.sources.base import Source
-from bot.outbox import OutboxDrainer
-from bot.pipeline import Poller
+from bot.delivery.drain import OutboxDrainer
+from bot.polling.poller import Poller
+from bot.polling.source import Source
 
 log = logging.getLogger("vigia.scheduler")
 HOUSEKEEPING_INTERVAL_S = 3600

@@ -1,6 +1,6 @@
 """ "Is this legit?": a verdict for a link, a saved page or a pasted offer.
 
-A link is fetched through the `SafeFetcher`, the posting read from the page (`bot.extract`)
+A link is fetched through the `SafeFetcher`, the posting read from the page (`bot.links.extract`)
 and scored by the scam checker. A link that cannot be read — refused, dead, too slow — still
 gets a verdict, from what is known without the page (the address, its domain, the text the
 user sent), and the report says that the page could not be read and why: scam links are
@@ -14,27 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import re
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
-import tldextract
 
 from bot.errors import FetchFailed, FetchRefused
-from bot.extract import ExtractedPosting, extract_posting
 from bot.failures import posting_failed
-from bot.i18n import t
+from bot.links.extract import ExtractedPosting, extract_posting
+from bot.links.report import LinkReport, Problem
+from bot.links.safefetch import SafeFetcher
 from bot.models import Posting, Verdict
-from bot.normalize import canonical_url as _canonical_url
-from bot.render import Card, reason_line, verdict_card
-from bot.render_text import card_to_text
-from bot.safefetch import SafeFetcher
+from bot.postings.normalize import canonical_url as _canonical_url
 from bot.serialize import posting_from_dict, posting_to_dict, signal_to_dict, verdict_from_dict
 from bot.store import linkchecks
 from bot.store.database import Database
@@ -42,20 +37,13 @@ from bot.store.database import Database
 if TYPE_CHECKING:
     from bot.scam import ScamChecker
 
-__all__ = [
-    "LinkChecker",
-    "LinkReport",
-    "canonical_url",
-    "describe_problem",
-    "report_to_dict",
-    "run_check_command",
-]
+__all__ = ["MAX_DOCUMENT_BYTES", "LegitChecker", "canonical_url", "with_scheme"]
 
 #: Saved documents larger than this are read only this far: enough for any job page.
 MAX_DOCUMENT_BYTES = 10_000_000
 #: Cache rows carry this; a row of another version is ignored rather than misread.
 CACHE_FORMAT = 1
-_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:(?!\d)")
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:(?!\d)")
 _DOCUMENT_TYPES = {
     ".html": "text/html",
     ".htm": "text/html",
@@ -67,40 +55,12 @@ _DOCUMENT_TYPES = {
     ".md": "text/plain",
     ".eml": "text/plain",
 }
-# The bundled public-suffix snapshot only: deciding whether "jobs.html" is a domain must
-# never download anything.
-_DOMAINS = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-Problem = FetchRefused | FetchFailed
 
 
-@dataclass(frozen=True, slots=True)
-class LinkReport:
-    """One answer. `url` is the canonical link (None for pasted text); `posting` is what the
-    page or text said (None when the page could not be read); `problem` says why not."""
+class LegitChecker:
+    """Answers "is this legit?" for a link, a saved page or a pasted text, and remembers
+    the answers about pages it read."""
 
-    url: str | None
-    verdict: Verdict
-    posting: Posting | None
-    fetched: bool
-    problem: Problem | None = None
-    how: str | None = None  # "jsonld" | "opengraph" | "text": how the posting was read
-    cached: bool = False
-    final_url: str | None = None  # where the redirects ended, when the page was fetched
-
-    def note(self, language: str) -> str:
-        """The translated "the page could not be read: <reason>" line; "" when it was read."""
-        if self.problem is None:
-            return ""
-        return t("linkcheck.note.unread", language, reason=describe_problem(self.problem, language))
-
-
-def describe_problem(problem: Problem, language: str) -> str:
-    """The translated reason of a refused or failed fetch."""
-    return t(f"fetch.reason.{problem.reason}", language, **problem.params)
-
-
-class LinkChecker:
     def __init__(
         self,
         *,
@@ -256,7 +216,7 @@ def _join_text(*parts: str) -> str:
 def canonical_url(url: str) -> str:
     """The cache key and displayed form of a link: lower-case scheme and host, no fragment,
     no tracking parameters (`utm_*`, `fbclid`, `gclid`...), no default port (the rules of
-    `bot.normalize.canonical_url`, shared with job sources). Never raises: a malformed link
+    `bot.postings.normalize.canonical_url`, shared with job sources). Never raises: a malformed link
     comes back stripped, for the fetcher to refuse with a reason."""
     try:
         return _canonical_url(url)
@@ -268,43 +228,9 @@ def with_scheme(url: str) -> str:
     """`https://` in front of a bare `www.example.com/job`; a URL with a scheme (even a bad
     one, which the fetcher then refuses) is left alone."""
     url = url.strip()
-    if _SCHEME_RE.match(url):
+    if SCHEME_RE.match(url):
         return url
     return f"https:{url}" if url.startswith("//") else f"https://{url}"
-
-
-def looks_like_domain(target: str) -> bool:
-    """True for `example.com/jobs/1` or `www.x.org`: a host with a public suffix."""
-    host = re.split(r"[/?#:]", target.strip(), maxsplit=1)[0]
-    if not host or " " in target.strip():
-        return False
-    parts = _DOMAINS(host)
-    return bool(parts.domain and parts.suffix)
-
-
-# -- serialisation ---------------------------------------------------------------------------
-
-
-def report_to_dict(report: LinkReport, language: str) -> dict[str, Any]:
-    """The `--json` shape: one flat object, reasons with their translated text."""
-    verdict = report.verdict
-    return {
-        "url": report.url,
-        "fetched": report.fetched,
-        "problem": report.problem.reason if report.problem else None,
-        "note": report.note(language),
-        "level": verdict.level.value,
-        "risk": verdict.risk,
-        "reasons": [
-            {**signal_to_dict(signal), "text": reason_line(signal, language)}
-            for signal in verdict.reasons
-        ],
-        "verified_employer": verdict.verified_employer,
-        "matched_script": verdict.matched_script,
-        "posting": posting_to_dict(report.posting) if report.posting else None,
-        "how": report.how,
-        "final_url": report.final_url,
-    }
 
 
 def _cache_entry(report: LinkReport, company_profile: str, hops: str) -> dict[str, Any]:
@@ -323,69 +249,3 @@ def _cache_entry(report: LinkReport, company_profile: str, hops: str) -> dict[st
         "how": report.how,
         "final_url": report.final_url,
     }
-
-
-# -- command line ----------------------------------------------------------------------------
-
-
-async def run_check_command(
-    target: str,
-    *,
-    as_json: bool,
-    language: str,
-    checker: LinkChecker,
-    out: TextIO,
-    err: TextIO | None = None,
-) -> int:
-    """`python -m bot check URL_OR_FILE`: 0 with a verdict (whatever it is), 2 when the target
-    is neither a readable file nor a link."""
-    err = err if err is not None else sys.stderr
-    kind, subject = classify_target(target)
-    try:
-        if kind == "url":
-            report = await checker.check_url(subject)
-        elif kind == "file":
-            report = checker.check_document(subject)
-        else:
-            print(t("linkcheck.cli.not_found", language, target=target), file=err)
-            return 2
-    except OSError as error:
-        reason = error.strerror or str(error)
-        print(t("linkcheck.cli.unreadable", language, target=target, error=reason), file=err)
-        return 2
-    if as_json:
-        out.write(json.dumps(report_to_dict(report, language), ensure_ascii=False) + "\n")
-    else:
-        out.write(card_to_text(report_card(report, language)) + "\n")
-    return 0
-
-
-def classify_target(target: str) -> tuple[Literal["url", "file", "unknown"], str]:
-    """What the CLI was given: a link with a scheme, an existing file, a bare domain, or
-    nothing it can use. An existing file wins over a name that merely looks like a domain."""
-    stripped = target.strip()
-    is_file = Path(stripped).is_file()
-    if _SCHEME_RE.match(stripped) and not is_file:
-        return "url", stripped
-    if is_file:
-        return "file", stripped
-    if looks_like_domain(stripped):
-        return "url", stripped
-    return "unknown", stripped
-
-
-def report_card(report: LinkReport, language: str, *, check_id: int = 0) -> Card:
-    """The verdict card for a report (`bot.render.verdict_card`), for the CLI and adapters."""
-    posting = report.posting
-    subject = (posting.title if posting and posting.title else "") or report.url or ""
-    if not subject and posting:
-        subject = posting.description[:120]
-    return verdict_card(
-        report.verdict,
-        check_id,
-        language,
-        subject=subject,
-        url=report.url,
-        note=report.note(language),
-        posting=posting if report.fetched else None,
-    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.render import LEVEL_BADGES, Card
+from bot.delivery.render import LEVEL_BADGES, Card
 
 INDENT = "  "
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -18,12 +18,18 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.extracted import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, SOURCE, ExtractedPosting
+from bot.links.extracted import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, SOURCE, ExtractedPosting
+from bot.links.page_text import clean_inline, is_web_url, native_id
 from bot.models import Pay, PayPeriod, Posting
-from bot.normalize import detect_remote, html_to_text, parse_amount, parse_pay, period_from_text
-from bot.page_text import clean_inline, is_web_url, native_id
+from bot.postings.normalize import (
+    detect_remote,
+    html_to_text,
+    parse_amount,
+    parse_pay,
+    period_from_text,
+)
 
-#: Amounts this large with no unit are a yearly salary (as in `bot.normalize.parse_pay`);
+#: Amounts this large with no unit are a yearly salary (as in `bot.postings.normalize.parse_pay`);
 #: smaller ones without a unit are not read as pay at all.
 YEARLY_WITHOUT_UNIT = 10_000.0
 #: Hosts that a `sameAs` link points at without being the employer's own site.

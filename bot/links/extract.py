@@ -3,10 +3,10 @@
 This is the front door: it decodes the body, tells HTML from JSON from text, and asks the
 readers in turn, best first:
 
-1. schema.org `JobPosting` in JSON-LD (`bot.jsonld`): it names the employer, the pay and the
+1. schema.org `JobPosting` in JSON-LD (`bot.links.jsonld`): it names the employer, the pay and the
    remote flag outright;
-2. OpenGraph and other meta tags plus the page's main text (`bot.opengraph`);
-3. the main text alone (`bot.page_text`), and, for a plain-text body, the whole body.
+2. OpenGraph and other meta tags plus the page's main text (`bot.links.opengraph`);
+3. the main text alone (`bot.links.page_text`), and, for a plain-text body, the whole body.
 
 A JSON-LD posting that lacks a title, a description or a language has the gap filled from
 the meta tags and the main text. Pages are hostile and often broken; nothing here raises on
@@ -20,17 +20,24 @@ from dataclasses import replace
 
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.extracted import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, ExtractedPosting, How
-from bot.jsonld import json_ld_blocks, language_code, loads, read_job_posting, text_value, walk
-from bot.normalize import detect_language, html_to_text
-from bot.opengraph import declared_url, from_meta_and_text, meta_tags, meta_title
-from bot.page_text import (
+from bot.links.extracted import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, ExtractedPosting, How
+from bot.links.jsonld import (
+    json_ld_blocks,
+    language_code,
+    loads,
+    read_job_posting,
+    text_value,
+    walk,
+)
+from bot.links.opengraph import declared_url, from_meta_and_text, meta_tags, meta_title
+from bot.links.page_text import (
     clean_inline,
     from_plain_text,
     json_strings,
     main_text,
     posting_from_text,
 )
+from bot.postings.normalize import detect_language, html_to_text
 
 __all__ = [
     "MAX_DESCRIPTION_CHARS",

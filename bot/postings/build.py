@@ -18,7 +18,7 @@ import tldextract
 
 from bot.failures import posting_failed
 from bot.models import Pay, Posting
-from bot.normalize import (
+from bot.postings.normalize import (
     MAX_DESCRIPTION_CHARS,
     MAX_FIELD_CHARS,
     MAX_TITLE_CHARS,

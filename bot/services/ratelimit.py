@@ -11,19 +11,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.errors import VigiaError
+from bot.errors import TooManyRequests
 
-
-class TooManyRequests(VigiaError):
-    """A requester went over their limit; `retry_after_s` says when the next one is allowed."""
-
-    message_key = "legit.too_many"
-
-    def __init__(self, requester: str, retry_after_s: float) -> None:
-        seconds = max(1, round(retry_after_s))
-        super().__init__(f"{requester}: too many checks", seconds=str(seconds))
-        self.requester = requester
-        self.retry_after_s = retry_after_s
+__all__ = ["SlidingWindowLimiter", "TooManyRequests"]
 
 
 class SlidingWindowLimiter:

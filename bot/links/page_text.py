@@ -17,9 +17,15 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.extracted import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, SOURCE, ExtractedPosting
+from bot.links.extracted import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, SOURCE, ExtractedPosting
 from bot.models import Posting
-from bot.normalize import canonical_url, detect_language, detect_remote, html_to_text, parse_pay
+from bot.postings.normalize import (
+    canonical_url,
+    detect_language,
+    detect_remote,
+    html_to_text,
+    parse_pay,
+)
 
 #: Markup read for the main text. Pages run at about 3–10 characters of markup per character
 #: of text, so this still fills a capped description, and keeps a 2 MB page to a few tens of ms.

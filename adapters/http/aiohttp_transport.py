@@ -4,7 +4,7 @@ Sources speak httpx (requests are built and responses parsed as `httpx` objects,
 DESIGN.md), but httpcore's connection pool spends about a millisecond of CPU per request on
 pool bookkeeping, which dominated a poll cycle in which every board answered 304. aiohttp,
 already installed as discord.py's HTTP client, does the same exchange for a fraction of that.
-Only the poller uses this transport; user-supplied links go through `bot.safefetch`.
+Only the poller uses this transport; user-supplied links go through `bot.links.safefetch`.
 """
 
 from __future__ import annotations

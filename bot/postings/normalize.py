@@ -4,7 +4,7 @@ Every source sends descriptions as HTML (Greenhouse even entity-encodes it once 
 pay as free text in English or Spanish, hides the remote flag in a location string and never
 says which language the posting is in. These functions recover that, without I/O and without
 heavy models, so each adapter stays a thin field mapping and the rules are tested once here.
-Pay parsing lives in `bot.pay_text` and is re-exported here.
+Pay parsing lives in `bot.postings.pay` and is re-exported here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from bot.pay_text import parse_amount, parse_pay, period_from_text
+from bot.postings.pay import parse_amount, parse_pay, period_from_text
 
 __all__ = [
     "MAX_DESCRIPTION_CHARS",

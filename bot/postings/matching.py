@@ -13,21 +13,13 @@ from dataclasses import dataclass
 
 import re2
 
+from bot.errors import FilterSyntaxError
 from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Subscription, Verdict
-from bot.pay_text import parse_pay_floor
-from bot.relevance import keyword_pattern
+from bot.postings.pay import parse_pay_floor
+from bot.postings.relevance import keyword_pattern
 from bot.text import fold
 
 MAX_REGEX_CHARS = 200
-
-
-class FilterSyntaxError(ValueError):
-    """A filter typed in a chat could not be understood; `token` is the offending word."""
-
-    def __init__(self, token: str, problem: str) -> None:
-        super().__init__(f"{token!r}: {problem}")
-        self.token = token
-        self.problem = problem  # a message key: filter.error.<problem>
 
 
 def compile_regex(pattern: str) -> re2._Regexp:

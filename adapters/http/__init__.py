@@ -1,0 +1,1 @@
+"""HTTP transports the core's httpx clients can run on."""

@@ -1,0 +1,56 @@
+"""`python -m bot poll --once [--json]`: poll every source once, print what is new."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from bot.config import Settings
+from bot.i18n import t
+from bot.serialize import assessment_to_dict, posting_to_dict
+
+__all__ = ["poll_once"]
+
+
+async def poll_once(settings: Settings, *, as_json: bool) -> int:
+    from bot.app import build_app
+
+    app = await build_app(settings)
+    try:
+        results = await asyncio.gather(
+            *(
+                app.poller.poll(source, interval_s=interval_s, force=True)
+                for source, interval_s in app.sources
+            )
+        )
+    finally:
+        await app.aclose()
+    language = settings.console.language
+    for result in results:
+        for posting in result.new_postings:
+            if as_json:
+                verdict = result.verdicts.get(posting.native_id)
+                line = {**posting_to_dict(posting), **assessment_to_dict(verdict)}
+                print(json.dumps(line, ensure_ascii=False))
+            else:
+                print(
+                    t(
+                        "poll.posting",
+                        language,
+                        source=posting.source,
+                        title=posting.title,
+                        url=posting.url,
+                    )
+                )
+    failed = sum(1 for r in results if r.status.startswith("error"))
+    if not as_json:
+        print(
+            t(
+                "poll.summary",
+                language,
+                sources=len(results),
+                new=sum(r.new for r in results),
+                failed=failed,
+            )
+        )
+    return 0

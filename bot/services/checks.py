@@ -1,0 +1,178 @@
+""" "Is this legit?" as chat commands ask it: a link, a pasted text or a whole message,
+checked, stored (so its buttons work after a restart) and drawn as a translated card."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.delivery.render import Card, breakdown_card, verdict_card
+from bot.models import Verdict
+from bot.services.ratelimit import SlidingWindowLimiter
+from bot.store import Database
+from bot.store import postings as postings_store
+
+if TYPE_CHECKING:
+    from bot.links.checker import LegitChecker
+    from bot.links.report import LinkReport
+
+__all__ = ["CheckService", "LegitResult", "find_links"]
+
+#: Links in a chat message: http(s) URLs and bare `www.` hosts; trailing punctuation is not
+#: part of the link ("see https://x.co/a." ends at "a").
+_LINK_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}>»”’"
+#: A message with links is also checked as text when, links removed, it has this many words.
+MIN_WORDS_FOR_TEXT_CHECK = 4
+SUMMARY_CHARS = 300
+#: "Is this legit?" checks one person may ask for in a window (a message with links is one).
+DEFAULT_CHECKS_PER_WINDOW = 10
+DEFAULT_CHECK_WINDOW_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class LegitResult:
+    """The answer to one "is this legit?": a card to show and the stored check behind it."""
+
+    check_id: int
+    verdict: Verdict
+    card: Card
+    url: str | None
+    fetched: bool  # False when the page could not be read and the verdict rests on the URL/text
+
+
+class CheckService:
+    """Checks links and texts for chat users, within each user's limit, and redraws the
+    stored checks when their buttons are pressed."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        linkchecker: LegitChecker,
+        limiter: SlidingWindowLimiter | None = None,
+    ) -> None:
+        self._db = db
+        self._linkchecker = linkchecker
+        self._limiter = limiter or SlidingWindowLimiter(
+            max_events=DEFAULT_CHECKS_PER_WINDOW, window_s=DEFAULT_CHECK_WINDOW_S
+        )
+
+    async def legit(
+        self,
+        *,
+        url: str | None,
+        text: str | None,
+        language: str,
+        requester: str | None = None,
+    ) -> LegitResult:
+        """Check one link and/or one pasted text (at least one). Never raises for bad input:
+        a refused or dead link still yields a verdict from what is known, with a note.
+        With a `requester` (a chat user), raises TooManyRequests past their limit."""
+        if not url and not (text and text.strip()):
+            raise ValueError("legit needs a url or a text")
+        if requester is not None:
+            self._limiter.acquire(requester)
+        if url:
+            report = await self._linkchecker.check_url(url, text=text or "")
+        else:
+            report = self._linkchecker.check_text(text or "")
+        return await self._store_report(report, text=text or "", language=language)
+
+    async def legit_message(
+        self, text: str, *, language: str, max_links: int = 5, requester: str | None = None
+    ) -> list[LegitResult]:
+        """Check a chat message: its text as an offer (when it says more than its links), and
+        each distinct link in it, at most `max_links`; the text's result comes first. A
+        message counts once against its `requester`'s limit, however many links it holds."""
+        if requester is not None:
+            self._limiter.acquire(requester)
+        links = find_links(text)[:max_links]
+        remainder = _LINK_RE.sub(" ", text)
+        results: list[LegitResult] = []
+        if not links or len(remainder.split()) >= MIN_WORDS_FOR_TEXT_CHECK:
+            results.append(await self.legit(url=None, text=text, language=language))
+        for link in links:
+            results.append(await self.legit(url=link, text=None, language=language))
+        return results
+
+    async def _store_report(self, report: LinkReport, *, text: str, language: str) -> LegitResult:
+        if report.url:
+            subject = report.url
+            summary = (
+                report.posting.title if report.posting and report.posting.title else report.url
+            )
+        else:
+            subject = "text:" + hashlib.sha256(text.strip().encode()).hexdigest()[:32]
+            summary = text.strip()
+        summary = _shorten(summary, SUMMARY_CHARS)
+        described = report.posting.description if report.posting and report.fetched else ""
+        body = "\n".join(part for part in (described, text.strip()) if part)
+        notes = (
+            {lang: report.note(lang) for lang in ("es", "en")}
+            if not report.fetched and report.url
+            else None
+        )
+        async with self._db.transaction() as conn:
+            check_id = await postings_store.insert_check(
+                conn,
+                subject=subject,
+                url=report.url,
+                summary=summary,
+                verdict=report.verdict,
+                posting_id=None,
+                note=notes,
+                now=self._db.clock(),
+                body=body,
+            )
+        card = verdict_card(
+            report.verdict,
+            check_id,
+            language,
+            subject=summary,
+            url=report.url,
+            note=(notes or {}).get(language, ""),
+            posting=report.posting if report.fetched else None,
+        )
+        return LegitResult(check_id, report.verdict, card, report.url, report.fetched)
+
+    async def why(self, check_id: int, language: str) -> Card | None:
+        """The full breakdown of a stored check, or None when the id is unknown."""
+        check = await postings_store.get_check(self._db, check_id)
+        if check is None:
+            return None
+        return breakdown_card(check.verdict, check.id, language, subject=check.summary)
+
+    async def card(self, check_id: int, language: str) -> Card | None:
+        """The short card of a stored check again ("back" from the breakdown)."""
+        check = await postings_store.get_check(self._db, check_id)
+        if check is None:
+            return None
+        return verdict_card(
+            check.verdict,
+            check.id,
+            language,
+            subject=check.summary,
+            url=check.url,
+            note=(check.note or {}).get(language, ""),
+            posting=check.posting,
+        )
+
+
+def find_links(text: str) -> list[str]:
+    """Distinct links in a message, in order, without trailing punctuation; `www.` gets https."""
+    links: list[str] = []
+    for match in _LINK_RE.finditer(text):
+        link = match.group(0).rstrip(_TRAILING)
+        if link.lower().startswith("www."):
+            link = "https://" + link
+        if link not in links:
+            links.append(link)
+    return links
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
