@@ -115,6 +115,38 @@ def _channel(channel_id: int) -> dict[str, Any]:
     }
 
 
+#: Where an interaction happens, and who installed the bot there (Discord's `context` and
+#: `authorizing_integration_owners`):
+#: - "server": a server channel, the server added the bot (the default);
+#: - "server_user_install": a server channel of a server that never added the bot, through
+#:   the person's own install;
+#: - "dm": the person's DM with the bot, through their own install;
+#: - "other_dm": a DM with someone else, through the person's own install;
+#: - "group_dm": a group DM, through the person's own install.
+WHERE = ("server", "server_user_install", "dm", "other_dm", "group_dm")
+DM_CHANNEL_ID = 700000000000000210
+GROUP_DM_CHANNEL_ID = 700000000000000220
+STRANGER_ID = 700000000000000666
+
+
+def _private_channel(where: str, user_id: int) -> dict[str, Any]:
+    if where == "group_dm":
+        return {
+            "id": str(GROUP_DM_CHANNEL_ID),
+            "type": 3,
+            "name": "job offers",
+            "icon": None,
+            "owner_id": str(STRANGER_ID),
+            "recipients": [user_payload(STRANGER_ID, "recruiter")],
+        }
+    other = BOT_USER_ID if where == "dm" else STRANGER_ID
+    return {
+        "id": str(DM_CHANNEL_ID),
+        "type": 1,
+        "recipients": [user_payload(other, "vigia" if where == "dm" else "recruiter")],
+    }
+
+
 def interaction_payload(
     interaction_type: int,
     data: dict[str, Any],
@@ -125,12 +157,37 @@ def interaction_payload(
     channel_id: int = CHANNEL_ID,
     user_id: int = USER_ID,
     message: dict[str, Any] | None = None,
+    where: str = "server",
 ) -> dict[str, Any]:
-    """An INTERACTION_CREATE payload from a member of GUILD_ID in `channel_id`.
+    """An INTERACTION_CREATE payload from a member of GUILD_ID in `channel_id`, or from a
+    person using their own install of the bot elsewhere (`where`, see WHERE).
 
     `permissions` are the member's resolved permissions in that channel, which is what
     Discord sends and what `app_commands.checks.has_permissions` reads.
     """
+    assert where in WHERE, where
+    if where in {"dm", "other_dm", "group_dm"}:
+        data.pop("guild_id", None)
+        private: dict[str, Any] = {
+            "id": snowflake(),
+            "application_id": str(APPLICATION_ID),
+            "type": interaction_type,
+            "data": data,
+            "channel": _private_channel(where, user_id),
+            "channel_id": _private_channel(where, user_id)["id"],
+            "user": user_payload(user_id),
+            "token": "itoken-" + snowflake(),
+            "version": 1,
+            "locale": locale,
+            "app_permissions": str(VIEW_AND_SEND),
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "entitlements": [],
+            "authorizing_integration_owners": {"1": str(user_id)},
+            "context": 1 if where == "dm" else 2,
+        }
+        if message is not None:
+            private["message"] = message
+        return private
     payload: dict[str, Any] = {
         "id": snowflake(),
         "application_id": str(APPLICATION_ID),
@@ -159,6 +216,8 @@ def interaction_payload(
         "authorizing_integration_owners": {"0": str(GUILD_ID)},
         "context": 0,
     }
+    if where == "server_user_install":
+        payload["authorizing_integration_owners"] = {"1": str(user_id)}
     if message is not None:
         payload["message"] = message
     return payload
@@ -488,7 +547,9 @@ class LoopbackOnlyResolver:
         return ["127.0.0.1"]
 
 
-async def start_bot(tmp_dir: str, stub: DiscordStub, **settings: Any) -> BotHarness:
+async def start_bot(
+    tmp_dir: str, stub: DiscordStub, *, global_commands: bool = False, **settings: Any
+) -> BotHarness:
     """The real app over a temporary store, with a client logged in to the stub.
 
     The link checker reads only the stub's job pages: loopback allowed, any port (the stub's
@@ -504,7 +565,7 @@ async def start_bot(tmp_dir: str, stub: DiscordStub, **settings: Any) -> BotHarn
     base = stub.base_url + API_PREFIX
     data = {
         "storage": {"database": f"{tmp_dir}/vigia.db"},
-        "discord": {"api_base": base, "guild_id": GUILD_ID},
+        "discord": {"api_base": base, **({} if global_commands else {"guild_id": GUILD_ID})},
         **settings,
     }
     config = Settings.model_validate(data)
@@ -521,12 +582,15 @@ async def start_bot(tmp_dir: str, stub: DiscordStub, **settings: Any) -> BotHarn
 
 
 @contextlib.asynccontextmanager
-async def running_bot(tmp_path: Path, **settings: Any) -> AsyncIterator[BotHarness]:
-    """A logged-in bot over a fresh stub and store; Route.BASE restored afterwards."""
+async def running_bot(
+    tmp_path: Path, *, global_commands: bool = False, **settings: Any
+) -> AsyncIterator[BotHarness]:
+    """A logged-in bot over a fresh stub and store; Route.BASE restored afterwards.
+    `global_commands` syncs the commands globally, as a bot people install themselves must."""
     original_base = Route.BASE
     stub = DiscordStub()
     await stub.start()
-    harness = await start_bot(str(tmp_path), stub, **settings)
+    harness = await start_bot(str(tmp_path), stub, global_commands=global_commands, **settings)
     try:
         yield harness
     finally:

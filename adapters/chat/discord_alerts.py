@@ -3,6 +3,11 @@
 The permission is asked twice over: as the group's default member permission, which hides
 `/alerts` from everyone else, and as a check at run time on every subcommand that changes
 something, because a server admin can override the default. Answers are ephemeral.
+
+`/alerts` belongs to servers that added the bot: it is installed with the server only
+(`allowed_installs`) and offered in server channels only (`allowed_contexts`), and every use
+is checked again at run time, since a person's own install of the bot in a server that never
+added it could not post alerts there.
 """
 
 from __future__ import annotations
@@ -13,7 +18,14 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text, services_of
+from adapters.chat.discord_common import (
+    NO_MENTIONS,
+    NotInstalledHere,
+    installed_here,
+    language_of,
+    reply_text,
+    services_of,
+)
 from adapters.chat.discord_render import (
     DESCRIPTION_MAX,
     ELLIPSIS,
@@ -138,8 +150,18 @@ class AlertsGroup(app_commands.Group):
             name=localized("discord.cmd.alerts.name"),
             description=localized("discord.cmd.alerts.description"),
             guild_only=True,
+            allowed_contexts=app_commands.AppCommandContext(guild=True),
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
             default_permissions=discord.Permissions(manage_channels=True),
         )
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """Only in a server channel, and only in a server that added the bot."""
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if not installed_here(interaction):
+            raise NotInstalledHere()
+        return True
 
     @app_commands.command(
         name=localized("discord.cmd.subscribe.name"),

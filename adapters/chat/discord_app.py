@@ -19,9 +19,9 @@ import discord
 from discord import app_commands
 from discord.http import Route
 
-from adapters.chat.discord_buttons import ActionButton
+from adapters.chat.discord_buttons import ActionButton, ShareButton
 from adapters.chat.discord_commands import register_commands
-from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text
+from adapters.chat.discord_common import NO_MENTIONS, NotInstalledHere, language_of, reply_text
 from adapters.chat.discord_translator import CatalogTranslator
 from bot.config import Settings
 from bot.errors import ConfigError
@@ -39,11 +39,23 @@ PERMISSIONS = discord.Permissions(
 )
 #: The `bot` scope alone: Discord grants the application commands with it.
 SCOPES = ("bot",)
+#: A person's own install asks for the commands alone: no bot user joins anything.
+USER_SCOPES = ("applications.commands",)
+#: Discord's installation contexts, as the `integration_type` of an authorization link.
+GUILD_INSTALL, USER_INSTALL = 0, 1
 
 
 def invite_url(application_id: int) -> str:
     """The link a server admin opens to add the bot with exactly the permissions it needs."""
-    return discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=SCOPES)
+    url = discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=SCOPES)
+    return f"{url}&integration_type={GUILD_INSTALL}"
+
+
+def user_install_url(application_id: int) -> str:
+    """The link a person opens to add the bot to their own account: `/legit` and the message
+    menu then work for them in any server, DM or group DM."""
+    url = discord.utils.oauth_url(application_id, scopes=USER_SCOPES)
+    return f"{url}&integration_type={USER_INSTALL}"
 
 
 class VigiaTree(app_commands.CommandTree[Any]):
@@ -57,6 +69,8 @@ class VigiaTree(app_commands.CommandTree[Any]):
             key = "discord.need_manage_channels"
         elif isinstance(error, app_commands.NoPrivateMessage):
             key = "discord.guild_only"
+        elif isinstance(error, NotInstalledHere):
+            key = "discord.needs_server_install"
         elif isinstance(error, app_commands.CheckFailure):
             key = "discord.not_allowed"
         else:
@@ -88,7 +102,7 @@ class VigiaClient(discord.Client):
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: buttons, translations, commands, invite link."""
-        self.add_dynamic_items(ActionButton)
+        self.add_dynamic_items(ActionButton, ShareButton)
         await self.tree.set_translator(CatalogTranslator())
         if self._sync_commands:
             # A development server sees changes at once; global commands can take a while.
@@ -99,7 +113,13 @@ class VigiaClient(discord.Client):
                 f"to {self._guild.id}" if self._guild else "globally",
             )
         if self.application_id is not None:
-            _log.info("invite the bot with: %s", invite_url(self.application_id))
+            _log.info("add the bot to a server with: %s", invite_url(self.application_id))
+            _log.info("add the bot to your account with: %s", user_install_url(self.application_id))
+        if self._guild is not None:
+            _log.info(
+                "commands synced to one server: a person's own install of the bot needs the "
+                "global commands (leave discord.guild_id unset)"
+            )
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a server: pause the subscriptions of every channel it had."""

@@ -3,26 +3,48 @@
 Every handler defers first when it has work to do (Discord forgets an interaction not
 answered within 3 s), then answers with cards drawn by `discord_render`. `/alerts` lives in
 `discord_alerts`.
+
+These three commands can be installed by a person as well as by a server (`allowed_installs`),
+and work in servers, in DMs with the bot and in other DMs and group DMs (`allowed_contexts`):
+a "recruiter" who writes to someone in a server Vigia was never added to can be checked on
+the spot. Where the person brought the bot themselves, the answer is private unless they
+share it (`/legit private:false`, or the *Share here* button under a private answer).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
 from adapters.chat.discord_alerts import AlertsGroup
 from adapters.chat.discord_buttons import card_view, or_missing
-from adapters.chat.discord_common import NO_MENTIONS, language_of, reply_text, services_of
+from adapters.chat.discord_common import (
+    NO_MENTIONS,
+    installed_here,
+    language_of,
+    reply_text,
+    services_of,
+)
 from adapters.chat.discord_render import card_to_embed, sources_embed
 from adapters.chat.discord_translator import localized, localized_options
+from bot.i18n import t
 from bot.services import LegitResult
 from bot.services.ratelimit import TooManyRequests
+
+_T = TypeVar("_T")
 
 MAX_MESSAGE_LINKS = 5
 URL_OPTION_MAX = 2000
 TEXT_OPTION_MAX = 4000
+
+
+def anywhere(command: _T) -> _T:
+    """Installable by a server and by a person; usable in servers, in the bot's DMs and in
+    other DMs and group DMs. Discord enforces both; they are sent with the command."""
+    command = app_commands.allowed_installs(guilds=True, users=True)(command)
+    return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
 
 
 # -- "is this legit?" --------------------------------------------------------------------------
@@ -31,20 +53,26 @@ TEXT_OPTION_MAX = 4000
 @app_commands.command(
     name=localized("discord.cmd.legit.name"), description=localized("discord.cmd.legit.description")
 )
+@anywhere
 @localized_options("url", "text", "private")
 async def legit(
     interaction: discord.Interaction[Any],
     url: app_commands.Range[str, 1, URL_OPTION_MAX] | None = None,
     text: app_commands.Range[str, 1, TEXT_OPTION_MAX] | None = None,
-    private: bool = False,
+    private: bool | None = None,
 ) -> None:
-    """`/legit`: a verdict on one link and/or one pasted offer."""
+    """`/legit`: a verdict on one link and/or one pasted offer.
+
+    Unless `private` says otherwise, the answer is public in a server that added the bot
+    (as it always was) and private wherever else a person uses their own install of it."""
     language = language_of(interaction)
     url = url.strip() if url else None
     text = text.strip() if text else None
     if not url and not text:
         await reply_text(interaction, "discord.legit.need_input", language)
         return
+    if private is None:
+        private = not installed_here(interaction)
     await interaction.response.defer(ephemeral=private, thinking=True)
     try:
         result = await services_of(interaction).checks.legit(
@@ -100,14 +128,19 @@ async def _send_result(
 ) -> None:
     await interaction.followup.send(
         embed=card_to_embed(result.card),
-        view=or_missing(card_view(result.card)),
+        view=or_missing(card_view(result.card, share_label=share_label(interaction, ephemeral))),
         ephemeral=ephemeral,
         allowed_mentions=NO_MENTIONS,
     )
 
 
-legit_menu = app_commands.ContextMenu(
-    name=localized("discord.menu.legit.name"), callback=check_message
+def share_label(interaction: discord.Interaction[Any], ephemeral: bool) -> str | None:
+    """The label of "Share here" under a private answer; None for a public one."""
+    return t("discord.button.share", language_of(interaction)) if ephemeral else None
+
+
+legit_menu = anywhere(
+    app_commands.ContextMenu(name=localized("discord.menu.legit.name"), callback=check_message)
 )
 
 
@@ -118,6 +151,7 @@ legit_menu = app_commands.ContextMenu(
     name=localized("discord.cmd.sources.name"),
     description=localized("discord.cmd.sources.description"),
 )
+@anywhere
 async def sources(interaction: discord.Interaction[Any]) -> None:
     """`/sources`: whether each job source is being read, and when it was last."""
     language = language_of(interaction)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import discord
+from discord import app_commands
 
 from adapters.chat.discord_render import CONTENT_MAX, fit
 from bot.i18n import normalize_language, t
@@ -26,6 +27,20 @@ class HasServices(Protocol):
 def services_of(interaction: discord.Interaction[Any]) -> Services:
     """The core services of the client that received the interaction."""
     return cast(HasServices, interaction.client).services
+
+
+class NotInstalledHere(app_commands.CheckFailure):
+    """A server command used through a person's own install, in a server that never added
+    the bot."""
+
+
+def installed_here(interaction: discord.Interaction[Any]) -> bool:
+    """Whether a server added the bot where this interaction happened.
+
+    False in DMs and group DMs, and in a server that never added the bot, where a person used
+    their own install of it: the bot cannot post there on its own, and no one there chose it.
+    """
+    return interaction.is_guild_integration()
 
 
 def language_of(interaction: discord.Interaction[Any]) -> str:
