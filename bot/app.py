@@ -57,6 +57,7 @@ class App:
         )
 
     async def aclose(self) -> None:
+        self.poller.close()
         if self.checker.reputation is not None:
             await self.checker.reputation.aclose()
         await self.http.aclose()

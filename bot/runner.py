@@ -65,6 +65,7 @@ async def run_bot(settings: Settings) -> int:
         drainer=drainer,
         jitter_s=settings.polling.jitter_s,
         drain_interval_s=settings.outbox.drain_interval_s,
+        workers=settings.polling.max_concurrent_requests,
         housekeeping=app.housekeeping,
     )
     stop = asyncio.Event()
@@ -74,12 +75,12 @@ async def run_bot(settings: Settings) -> int:
             loop.add_signal_handler(signum, stop.set)
     chats = ", ".join(sorted(senders))
     log.info("Vigia running: %d source(s), chats: %s", len(app.sources), chats)
-    scheduler.start()
+    await scheduler.start()
     try:
         await stop.wait()
     finally:
         log.info("stopping")
-        scheduler.shutdown(wait=False)
+        await scheduler.stop()
         for stopper in stoppers:
             await stopper()
         await app.aclose()

@@ -14,9 +14,10 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import TypeVar
 
 import httpx
 
@@ -24,6 +25,7 @@ from bot.config import PollingSettings
 from bot.errors import SourceError, SourceFormatError, SourceHTTPError, SourceNetworkError
 from bot.failures import posting_failed
 from bot.models import Posting, Verdict
+from bot.polling.cpu import INLINE_MAX_BYTES, CpuWorker
 from bot.polling.source import Page, Source, SourceState
 from bot.postings.matching import Matcher
 from bot.postings.relevance import RelevanceFilter
@@ -35,6 +37,7 @@ from bot.store import sources as sources_store
 from bot.store import subscriptions as subscriptions_store
 
 log = logging.getLogger("vigia.poll")
+R = TypeVar("R")
 UNCHANGED_BATCH = 64
 
 
@@ -47,6 +50,8 @@ class PollResult:
     relevant: int = 0
     alerts: int = 0
     first_poll: bool = False
+    #: When the source is due again, as the poll recorded it (None when nothing was recorded).
+    next_poll_at: float | None = None
     new_postings: list[Posting] = field(default_factory=list)
     #: Each new posting's verdict; None for the postings that are not about AI-training work
     #: (they are not scored).
@@ -67,6 +72,20 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - now)
+
+
+def _sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def next_due_at(due_at: float | None, started_at: float, interval_s: float) -> float:
+    """When a source polled at `started_at` is due again: one interval after it was *due*,
+    not after the poll ended, or the next scheduled run would land just before it and be
+    skipped (every source polled once per two intervals). A poll more than an interval late
+    starts a new phase instead of being run twice in a row."""
+    base = started_at if due_at is None else min(due_at, started_at)
+    next_at = base + interval_s
+    return next_at if next_at > started_at else started_at + interval_s
 
 
 def backoff_s(failures: int, *, interval_s: float, max_backoff_s: float) -> float:
@@ -108,6 +127,7 @@ class Poller:
         self._limit = HostLimiter(settings.per_host_concurrency)
         self._in_flight = asyncio.Semaphore(settings.max_concurrent_requests)
         self._clock = clock
+        self._cpu = CpuWorker()
         self._running: set[str] = set()
         # The poller is the only writer of source rows, so it keeps a copy of each, updated as
         # it writes: a poll then reads nothing from the store. A failure drops the copy, and
@@ -119,13 +139,35 @@ class Poller:
         # poll come early.
         self._unchanged: list[sources_store.Unchanged] = []
 
-    async def poll(self, source: Source, *, interval_s: float, force: bool = False) -> PollResult:
-        """Poll `source` if it is due (or `force`); never raises for a source's failure."""
+    async def preload(self) -> dict[str, sources_store.SourceRow]:
+        """Every stored source row, read in one query and kept, so the first poll of each
+        source after a start does not read its row on its own; returned by name."""
+        rows = {row.name: row for row in await sources_store.list_sources(self._db)}
+        for name, row in rows.items():
+            self._rows.setdefault(name, row)
+        return rows
+
+    def close(self) -> None:
+        """Stop the CPU worker thread (a slice in progress finishes by itself)."""
+        self._cpu.close()
+
+    async def poll(
+        self,
+        source: Source,
+        *,
+        interval_s: float,
+        force: bool = False,
+        due_at: float | None = None,
+    ) -> PollResult:
+        """Poll `source` if it is due (or `force`); never raises for a source's failure.
+
+        `due_at` is when the scheduler meant this poll to run: the next one is due one
+        interval after it (see `next_due_at`); without it, one interval after the start."""
         if source.name in self._running:
             return PollResult(source.name, "skipped")
         self._running.add(source.name)
         try:
-            return await self._poll(source, interval_s=interval_s, force=force)
+            return await self._poll(source, interval_s=interval_s, force=force, due_at=due_at)
         finally:
             self._running.discard(source.name)
             if self._unchanged and (not self._running or len(self._unchanged) >= UNCHANGED_BATCH):
@@ -137,14 +179,17 @@ class Poller:
         if polls:
             await sources_store.record_unchanged(self._db, polls)
 
-    async def _poll(self, source: Source, *, interval_s: float, force: bool) -> PollResult:
+    async def _poll(
+        self, source: Source, *, interval_s: float, force: bool, due_at: float | None
+    ) -> PollResult:
         row = await self._row(source)
         now = self._clock()
         if not force and row.next_poll_at is not None and row.next_poll_at > now:
-            return PollResult(source.name, "skipped")
+            return PollResult(source.name, "skipped", next_poll_at=row.next_poll_at)
         started = time.perf_counter()
+        next_poll_at = next_due_at(due_at, now, interval_s)
         try:
-            result = await self._fetch_and_store(source, row, interval_s=interval_s)
+            result = await self._fetch_and_store(source, row, next_poll_at=next_poll_at)
         except SourceError as exc:
             return await self._record_failure(source, row, exc, interval_s=interval_s)
         log.info(
@@ -187,7 +232,7 @@ class Poller:
             next_poll_at=next_poll_at,
             first_poll_done=True,
         )
-        return PollResult(row.name, status)
+        return PollResult(row.name, status, next_poll_at=next_poll_at)
 
     async def _record_failure(
         self, source: Source, row: sources_store.SourceRow, exc: SourceError, *, interval_s: float
@@ -211,7 +256,7 @@ class Poller:
             failures,
             delay_s,
         )
-        return PollResult(source.name, status)
+        return PollResult(source.name, status, next_poll_at=now + delay_s)
 
     async def _send(self, source: Source, request: httpx.Request) -> httpx.Response:
         """Send with the per-host limit, the timeout and a body size cap."""
@@ -236,34 +281,38 @@ class Poller:
         )
 
     async def _fetch_and_store(
-        self, source: Source, row: sources_store.SourceRow, *, interval_s: float
+        self, source: Source, row: sources_store.SourceRow, *, next_poll_at: float
     ) -> PollResult:
         state = SourceState(etag=row.etag, last_modified=row.last_modified)
         response = await self._send(source, source.first_request(state))
         now = self._clock()
-        next_poll_at = now + interval_s
         if response.status_code == 304:
             return await self._record_unchanged(row, "304", now=now, next_poll_at=next_poll_at)
         if not response.is_success:
             retry_after_s = parse_retry_after(response.headers.get("retry-after"), now=now)
             raise SourceHTTPError(source.name, response.status_code, retry_after_s)
-        body_sha256 = hashlib.sha256(response.content).hexdigest()
+        status = str(response.status_code)
+        etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
+        body_sha256 = await self._off_loop(response, _sha256, response.content)
         if body_sha256 == row.body_sha256:
             return await self._record_unchanged(
                 row, "unchanged", now=now, next_poll_at=next_poll_at
             )
         self._forget(source.name)
-        postings = await self._collect(source, source.parse(response))
-        etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
+        page = await self._parse(source, response)
+        del response  # the payload is held only while it is read
+        postings = await self._collect(source, page)
+        del page
         result = await self._store(
             source,
             postings,
             first_poll=not row.first_poll_done,
             validators=(etag, last_modified),
             body_sha256=body_sha256,
-            status=str(response.status_code),
+            status=status,
             next_poll_at=next_poll_at,
         )
+        result.next_poll_at = next_poll_at
         self._rows[source.name] = dataclasses.replace(
             row,
             etag=etag,
@@ -278,6 +327,17 @@ class Poller:
         )
         return result
 
+    async def _off_loop(
+        self, response: httpx.Response, function: Callable[..., R], *args: object
+    ) -> R:
+        """`function(*args)` on the loop for a small body, on the CPU worker for a big one."""
+        if len(response.content) <= INLINE_MAX_BYTES:
+            return function(*args)
+        return await self._cpu.run(function, *args)
+
+    async def _parse(self, source: Source, response: httpx.Response) -> Page:
+        return await self._off_loop(response, source.parse, response)
+
     async def _collect(self, source: Source, page: Page) -> list[Posting]:
         """The first page's postings and those of the pages it links, up to `max_pages`."""
         postings = list(page.postings)
@@ -290,10 +350,18 @@ class Poller:
                     response.status_code,
                     parse_retry_after(response.headers.get("retry-after"), now=self._clock()),
                 )
-            page = source.parse(response)
+            page = await self._parse(source, response)
+            del response
             postings.extend(page.postings)
             pages += 1
         return postings
+
+    def _assess(self, postings: Sequence[Posting]) -> list[tuple[Posting, Verdict | None]]:
+        """Each posting with its verdict, or None when it is not relevant (not scored)."""
+        return [
+            (posting, self._checker.check(posting) if self._is_relevant(posting) else None)
+            for posting in postings
+        ]
 
     def _is_relevant(self, posting: Posting) -> bool:
         """Relevance of one posting; a failure inside counts it as not relevant (kept, not
@@ -322,9 +390,14 @@ class Poller:
             if posting.native_id not in known:
                 fresh.setdefault(posting.native_id, posting)
         alerting = not first_poll or self._settings.alert_on_first_poll
-        # Score outside the transaction: it is CPU work that must not hold the write lock.
-        scored = [(p, self._is_relevant(p)) for p in fresh.values()]
-        verdicts = {p.native_id: self._checker.check(p) for p, relevant in scored if relevant}
+        # Score outside the transaction (CPU work must not hold the write lock), and off the
+        # loop when there is much of it.
+        assessed = await self._cpu.map_sliced(self._assess, list(fresh.values()))
+        scored = [(posting, verdict is not None) for posting, verdict in assessed]
+        verdicts = {
+            posting.native_id: verdict for posting, verdict in assessed if verdict is not None
+        }
+        del fresh, assessed
         now = self._clock()
         fresh_postings = [posting for posting, _ in scored]
         async with self._db.transaction() as conn:

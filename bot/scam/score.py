@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
@@ -107,6 +108,9 @@ class ScamChecker:
         self._families = families
         self.model = shipped_model() if model == "shipped" else model
         self._links = DomainChecker(self.employers)
+        # Polls score on a worker thread while link checks score on the event loop; the
+        # script library and the caches are not safe to change while another thread reads.
+        self._lock = threading.Lock()
 
     # -- the checks --------------------------------------------------------------------------
 
@@ -119,7 +123,8 @@ class ScamChecker:
         and answered with `Verdict.unscored()`, which cards show as "not checked".
         """
         try:
-            return self._check(posting, company_profile=company_profile, extra_text=extra_text)
+            with self._lock:
+                return self._check(posting, company_profile=company_profile, extra_text=extra_text)
         except Exception as error:  # one posting's failure must not stop a poll or an answer
             posting_failed("score", posting.source, posting.native_id, error)
             return Verdict.unscored()
@@ -169,7 +174,8 @@ class ScamChecker:
 
     def add_script(self, script_id: str, text: str, label: str) -> None:
         """Grow the known-scripts library (an admin confirmed a report); label "legit" retracts."""
-        self.scripts.add(script_id, text, label)
+        with self._lock:
+            self.scripts.add(script_id, text, label)
 
     async def check_online(self, posting: Posting, verdict: Verdict) -> Verdict:
         """The verdict with online reputation added; unchanged when reputation is off.
