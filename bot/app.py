@@ -58,6 +58,7 @@ class App:
 
     async def aclose(self) -> None:
         self.poller.close()
+        await self.linkchecker.aclose()
         if self.checker.reputation is not None:
             await self.checker.reputation.aclose()
         await self.http.aclose()

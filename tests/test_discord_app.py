@@ -184,7 +184,7 @@ async def test_legit_without_url_or_text_explains_in_the_readers_language(
     assert callback.body["data"]["content"].startswith("Dame un enlace")
 
 
-async def test_message_menu_checks_the_text_and_every_link_one_embed_each(
+async def test_message_menu_checks_the_text_and_every_link_in_one_card(
     bot: BotHarness,
 ) -> None:
     stub = bot.stub
@@ -195,17 +195,24 @@ async def test_message_menu_checks_the_text_and_every_link_one_embed_each(
         author=user_payload(700000000000000555, "recruiter"),
     )
     requests = await bot.interact(
-        message_menu_payload("Is this legit?", target, locale="en-GB"), expect=4
+        message_menu_payload("Is this legit?", target, locale="en-GB"), expect=2
     )
     assert requests[0].body["type"] == DEFERRED
     assert requests[0].body["data"]["flags"] & EPHEMERAL
-    answers = followups(requests)
-    assert len(answers) == 3  # the text, then each link
-    for answer in answers:
-        assert len(answer.body["embeds"]) == 1
-        assert answer.body["allowed_mentions"] == {"parse": []}
-    assert answers[1].body["embeds"][0].get("url") == first
-    assert answers[2].body["embeds"][0].get("url") == second
+    [answer] = followups(requests)
+    assert answer.body["allowed_mentions"] == {"parse": []}
+    [embed] = answer.body["embeds"]
+    names = [field["name"] for field in embed["fields"]]
+    assert names == ["The message's text", first, second]  # the text, then each link
+    assert embed["color"] == LEVEL_COLOURS[RiskLevel.SCAM]  # the worst part sets the colour
+    assert "3 parts checked" in embed["footer"]["text"]
+    check_id = int(custom_ids(answer.body)[0].rsplit(":", 1)[1])
+    assert custom_ids(answer.body) == [
+        f"vigia:why:{check_id}",
+        f"vigia:report:{check_id}",
+        f"vigia:fine:{check_id}",
+        f"vigia:share:{check_id}",
+    ]
 
 
 # -- buttons -------------------------------------------------------------------------------------

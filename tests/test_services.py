@@ -63,15 +63,28 @@ async def test_a_refused_link_still_gets_a_verdict_and_says_why_it_was_not_read(
     assert result.url == "https://jobs.example.org/ai-trainer"
 
 
-async def test_a_message_is_checked_as_text_and_per_link(services: Services) -> None:
+async def test_a_message_is_checked_as_text_and_per_link_in_one_answer(
+    services: Services,
+) -> None:
     message = f"{SCAM_TEXT} Apply at https://a.example/x. and www.b.example/y!"
-    results = await services.checks.legit_message(message, language="en")
-    assert [r.url for r in results] == [None, "https://a.example/x", "https://www.b.example/y"]
+    result = await services.checks.legit_message(message, language="en")
+    assert [r.url for r in result.parts] == [
+        None,
+        "https://a.example/x",
+        "https://www.b.example/y",
+    ]
+    assert [f.label for f in result.card.fields] == [
+        "The message's text",
+        "https://a.example/x",
+        "https://www.b.example/y",
+    ]
+    assert result.verdict.level is RiskLevel.SCAM  # the worst of its parts
+    assert result.card.level is RiskLevel.SCAM
 
 
 async def test_a_bare_link_is_not_also_checked_as_text(services: Services) -> None:
-    results = await services.checks.legit_message("https://a.example/job", language="en")
-    assert [r.url for r in results] == ["https://a.example/job"]
+    result = await services.checks.legit_message("https://a.example/job", language="en")
+    assert result.url == "https://a.example/job" and result.parts == ()
 
 
 def test_find_links_caps_and_dedupes() -> None:

@@ -85,7 +85,8 @@ async def legit(
 
 
 async def check_message(interaction: discord.Interaction[Any], message: discord.Message) -> None:
-    """The "Is this legit?" message menu: the message's text, then each of its links."""
+    """The "Is this legit?" message menu: the message's text and each of its links (up to
+    5), answered with one card."""
     language = language_of(interaction)
     text = message_text(message)
     if not text.strip():
@@ -93,7 +94,7 @@ async def check_message(interaction: discord.Interaction[Any], message: discord.
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
     try:
-        results = await services_of(interaction).checks.legit_message(
+        result = await services_of(interaction).checks.legit_message(
             text,
             language=language,
             max_links=MAX_MESSAGE_LINKS,
@@ -102,11 +103,7 @@ async def check_message(interaction: discord.Interaction[Any], message: discord.
     except TooManyRequests as exc:
         await reply_text(interaction, exc.message_key, language, **exc.params)
         return
-    if not results:
-        await reply_text(interaction, "discord.legit.empty_message", language)
-        return
-    for result in results:  # one message each: every card keeps its own buttons
-        await _send_result(interaction, result, ephemeral=True)
+    await _send_result(interaction, result, ephemeral=True)
 
 
 def requester_of(interaction: discord.Interaction[Any]) -> str:

@@ -46,7 +46,7 @@ from bot.services.ratelimit import TooManyRequests
 
 _LOG = logging.getLogger(__name__)
 
-#: The most links of one message that are checked, each answered with its own card.
+#: The most links of one message that are checked; the message is answered with one card.
 MAX_LINKS_PER_MESSAGE = 5
 #: Callback data this bot writes; anything else on a button is not ours to answer.
 CALLBACK_PATTERN = r"^vigia:"
@@ -102,7 +102,7 @@ class CheckHandlers:
         await show_typing(update, context)
         user = update.effective_user
         try:
-            results = await self.services.checks.legit_message(
+            result = await self.services.checks.legit_message(
                 text,
                 language=language,
                 max_links=MAX_LINKS_PER_MESSAGE,
@@ -111,8 +111,7 @@ class CheckHandlers:
         except TooManyRequests as exc:
             await reply_text(update, t(exc.message_key, language, **exc.params))
             return
-        for result in results:
-            await reply(update, render_card(result.card))
+        await reply(update, render_card(result.card))
 
     # -- buttons -----------------------------------------------------------------------------
 

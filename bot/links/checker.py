@@ -75,16 +75,49 @@ class LegitChecker:
         self._db = db
         self._cache_ttl_s = cache_ttl_s
         self._clock = clock
+        #: Page readings that outlived their deadline and are finishing for the cache.
+        self._background: set[asyncio.Future[LinkReport]] = set()
 
     @property
     def checker(self) -> ScamChecker:
         """The scam checker every verdict comes from (chat reports grow its scripts)."""
         return self._checker
 
-    async def check_url(self, url: str, *, text: str = "") -> LinkReport:
+    async def check_url(
+        self, url: str, *, text: str = "", deadline_s: float | None = None
+    ) -> LinkReport:
         """The verdict for a link, plus any text the user sent with it. Never raises for a
         bad, refused or dead link: that becomes a verdict from what is known, with a note;
-        a failure inside becomes an unscored verdict ("we could not check this")."""
+        a failure inside becomes an unscored verdict ("we could not check this").
+
+        With `deadline_s` (an answer that cannot wait, such as Telegram's inline mode), a
+        page not read by then gives the verdict of the link alone, with a note saying the
+        page was too slow. Its reading goes on in the background and fills the cache, so
+        asking again a moment later gets the verdict of the page."""
+        if deadline_s is None:
+            return await self._guarded(url, text)
+        reading = asyncio.ensure_future(self._guarded(url, text))
+        try:
+            return await asyncio.wait_for(asyncio.shield(reading), deadline_s)
+        except TimeoutError:
+            self._background.add(reading)
+            reading.add_done_callback(self._background.discard)
+            canonical = canonical_url(with_scheme(url))
+            try:
+                slow = FetchFailed(canonical, "slow")
+                slow.params["seconds"] = f"{deadline_s:g}"
+                return await self._unread(canonical, text, slow)
+            except Exception as error:  # the person asking gets an answer, never silence
+                posting_failed("check", "link", "url", error)
+                return LinkReport(canonical[:2048] or None, Verdict.unscored(), None, False)
+
+    async def aclose(self) -> None:
+        """Stop the readings left running after their deadline (at shutdown)."""
+        for reading in list(self._background):
+            reading.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def _guarded(self, url: str, text: str) -> LinkReport:
         try:
             return await self._check_url(url, text)
         except Exception as error:  # the person asking gets an answer, never silence

@@ -3,15 +3,26 @@ checked, stored (so its buttons work after a restart) and drawn as a translated 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from bot.delivery.render import Card, breakdown_card, verdict_card
+from bot.delivery.render import (
+    Card,
+    CheckedPart,
+    breakdown_card,
+    message_breakdown_card,
+    message_card,
+    overall_verdict,
+    verdict_card,
+)
 from bot.models import Verdict
 from bot.services.ratelimit import SlidingWindowLimiter
 from bot.store import Database
+from bot.store import check_items as check_items_store
 from bot.store import postings as postings_store
 
 if TYPE_CHECKING:
@@ -34,13 +45,16 @@ DEFAULT_CHECK_WINDOW_S = 60.0
 
 @dataclass(frozen=True, slots=True)
 class LegitResult:
-    """The answer to one "is this legit?": a card to show and the stored check behind it."""
+    """The answer to one "is this legit?": a card to show and the stored check behind it.
+    A message with several links is one result whose `parts` are the checks of its links
+    (and of its text)."""
 
     check_id: int
     verdict: Verdict
     card: Card
     url: str | None
     fetched: bool  # False when the page could not be read and the verdict rests on the URL/text
+    parts: tuple[LegitResult, ...] = ()
 
 
 class CheckService:
@@ -67,36 +81,78 @@ class CheckService:
         text: str | None,
         language: str,
         requester: str | None = None,
+        deadline_s: float | None = None,
     ) -> LegitResult:
         """Check one link and/or one pasted text (at least one). Never raises for bad input:
         a refused or dead link still yields a verdict from what is known, with a note.
-        With a `requester` (a chat user), raises TooManyRequests past their limit."""
+        With a `requester` (a chat user), raises TooManyRequests past their limit. With a
+        `deadline_s`, a page slower than that is judged from its link alone, and says so."""
         if not url and not (text and text.strip()):
             raise ValueError("legit needs a url or a text")
         if requester is not None:
             self._limiter.acquire(requester)
         if url:
-            report = await self._linkchecker.check_url(url, text=text or "")
+            report = await self._linkchecker.check_url(url, text=text or "", deadline_s=deadline_s)
         else:
             report = self._linkchecker.check_text(text or "")
         return await self._store_report(report, text=text or "", language=language)
 
     async def legit_message(
-        self, text: str, *, language: str, max_links: int = 5, requester: str | None = None
-    ) -> list[LegitResult]:
+        self,
+        text: str,
+        *,
+        language: str,
+        max_links: int = 5,
+        requester: str | None = None,
+        deadline_s: float | None = None,
+    ) -> LegitResult:
         """Check a chat message: its text as an offer (when it says more than its links), and
-        each distinct link in it, at most `max_links`; the text's result comes first. A
-        message counts once against its `requester`'s limit, however many links it holds."""
+        each distinct link in it, at most `max_links`, read side by side. One part gives its
+        own card; several give one card for the message, with a line per part. A message
+        counts once against its `requester`'s limit, however many links it holds."""
         if requester is not None:
             self._limiter.acquire(requester)
         links = find_links(text)[:max_links]
         remainder = _LINK_RE.sub(" ", text)
-        results: list[LegitResult] = []
+        checks: list[Coroutine[Any, Any, LegitResult]] = []
         if not links or len(remainder.split()) >= MIN_WORDS_FOR_TEXT_CHECK:
-            results.append(await self.legit(url=None, text=text, language=language))
+            checks.append(self.legit(url=None, text=text, language=language))
         for link in links:
-            results.append(await self.legit(url=link, text=None, language=language))
-        return results
+            checks.append(self.legit(url=link, text=None, language=language, deadline_s=deadline_s))
+        parts = list(await asyncio.gather(*checks))
+        if len(parts) == 1:
+            return parts[0]
+        return await self._store_message(text, parts, language=language)
+
+    async def _store_message(
+        self, text: str, parts: list[LegitResult], *, language: str
+    ) -> LegitResult:
+        """The check of a whole message, over the stored checks of its parts. Reports on it
+        are reports on the message's text, as when the text alone is checked."""
+        overall = overall_verdict([part.verdict for part in parts])
+        summary = _shorten(text, SUMMARY_CHARS)
+        async with self._db.transaction() as conn:
+            check_id = await postings_store.insert_check(
+                conn,
+                subject=_text_subject(text),
+                url=None,
+                summary=summary,
+                verdict=overall,
+                posting_id=None,
+                note=None,
+                now=self._db.clock(),
+                body=text.strip(),
+            )
+            await check_items_store.add_items(conn, check_id, [part.check_id for part in parts])
+        card = message_card(
+            overall,
+            tuple(CheckedPart(p.url, p.verdict, p.card.footer if p.url else "") for p in parts),
+            check_id,
+            language,
+            subject=summary,
+        )
+        fetched = all(part.fetched for part in parts if part.url)
+        return LegitResult(check_id, overall, card, None, fetched, tuple(parts))
 
     async def _store_report(self, report: LinkReport, *, text: str, language: str) -> LegitResult:
         if report.url:
@@ -105,7 +161,7 @@ class CheckService:
                 report.posting.title if report.posting and report.posting.title else report.url
             )
         else:
-            subject = "text:" + hashlib.sha256(text.strip().encode()).hexdigest()[:32]
+            subject = _text_subject(text)
             summary = text.strip()
         summary = _shorten(summary, SUMMARY_CHARS)
         described = report.posting.description if report.posting and report.fetched else ""
@@ -143,6 +199,11 @@ class CheckService:
         check = await postings_store.get_check(self._db, check_id)
         if check is None:
             return None
+        parts = await self._parts(check_id, language)
+        if parts:
+            return message_breakdown_card(
+                check.verdict, parts, check.id, language, subject=check.summary
+            )
         return breakdown_card(check.verdict, check.id, language, subject=check.summary)
 
     async def card(self, check_id: int, language: str) -> Card | None:
@@ -150,6 +211,9 @@ class CheckService:
         check = await postings_store.get_check(self._db, check_id)
         if check is None:
             return None
+        parts = await self._parts(check_id, language)
+        if parts:
+            return message_card(check.verdict, parts, check.id, language, subject=check.summary)
         return verdict_card(
             check.verdict,
             check.id,
@@ -159,6 +223,21 @@ class CheckService:
             note=(check.note or {}).get(language, ""),
             posting=check.posting,
         )
+
+    async def _parts(self, check_id: int, language: str) -> tuple[CheckedPart, ...]:
+        """The parts of a message check, as its card shows them; () for a single check."""
+        parts: list[CheckedPart] = []
+        for item_id in await check_items_store.items_of(self._db, check_id):
+            item = await postings_store.get_check(self._db, item_id)
+            if item is not None:
+                note = (item.note or {}).get(language, "")
+                parts.append(CheckedPart(item.url, item.verdict, note))
+        return tuple(parts)
+
+
+def _text_subject(text: str) -> str:
+    """What reports on a pasted text (or a whole message) are keyed on."""
+    return "text:" + hashlib.sha256(text.strip().encode()).hexdigest()[:32]
 
 
 def find_links(text: str) -> list[str]:

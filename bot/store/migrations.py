@@ -106,4 +106,13 @@ MIGRATIONS: list[list[str]] = [
             added_at REAL NOT NULL
         )""",
     ],
+    # 4: a message with several links is one check made of one check per link (and its text)
+    [
+        """CREATE TABLE check_items (
+            check_id INTEGER NOT NULL REFERENCES checks(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            item_check_id INTEGER NOT NULL REFERENCES checks(id),
+            PRIMARY KEY (check_id, position)
+        )""",
+    ],
 ]
