@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot.errors import ConfigError
 from bot.i18n import t
 from bot.logs import configure_logging
 
+EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
@@ -82,6 +84,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Some keys can only be checked when used (a blocklist file, a platform's token).
         print(t("error.config", "en", key=exc.key, problem=exc.problem), file=sys.stderr)
         return EXIT_USAGE
+    except Exception:
+        # A bug, or a failure nobody foresaw: through the log, whose filter takes the tokens
+        # out (a raw traceback printed by Python would show them), and exit 1.
+        logging.getLogger("vigia").critical("%s failed", args.command, exc_info=True)
+        return EXIT_FAILED
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ exercises exactly the code path `run` does.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from bot.config import Settings, source_name
 from bot.delivery.drain import OutboxDrainer
 from bot.delivery.outcomes import Sender
 from bot.errors import ConfigError
+from bot.health import HealthRegistry
 from bot.links.checker import LegitChecker
 from bot.links.safefetch import FetchLimits, SafeFetcher
 from bot.models import ChatRef, Filter, Pay, PayPeriod
@@ -46,6 +48,8 @@ class App:
     poller: Poller
     services: Services
     sources: list[tuple[Source, int]] = field(default_factory=list)
+    #: Where the running parts report their state (`/healthz`, `python -m bot health`).
+    health: HealthRegistry = field(default_factory=HealthRegistry)
 
     def drainer(self, senders: dict[str, Sender]) -> OutboxDrainer:
         return OutboxDrainer(self.db, senders, settings=self.settings.outbox)
@@ -131,10 +135,15 @@ def read_blocklist(path: str | None) -> list[str]:
 async def build_app(settings: Settings) -> App:
     """Open the store, sync config subscriptions and build every core part."""
     checker = build_checker(settings)
-    db = await open_database(settings.storage.database)
-    await subscriptions_store.sync_config_subscriptions(db, config_subscriptions(settings))
-    for script in await scripts_store.confirmed_scripts(db):
-        checker.add_script(script.id, script.text, script.label)
+    db = await _open_store(settings.storage.database)
+    try:
+        await subscriptions_store.sync_config_subscriptions(db, config_subscriptions(settings))
+        for script in await scripts_store.confirmed_scripts(db):
+            checker.add_script(script.id, script.text, script.label)
+    except BaseException:
+        # The store's worker thread would keep the process alive after the error.
+        await db.close()
+        raise
     polling = settings.polling
     http = httpx.AsyncClient(
         timeout=httpx.Timeout(polling.request_timeout_s),
@@ -180,3 +189,22 @@ async def build_app(settings: Settings) -> App:
         configured_sources=[(source.kind, source.name) for source, _ in sources],
     )
     return App(settings, db, http, fetcher, checker, linkchecker, poller, services, sources)
+
+
+async def _open_store(database: str) -> Database:
+    """The store, or ConfigError naming `storage.database` when it cannot be opened (a folder
+    that does not exist, no permission): a config mistake, not a crash."""
+    _check_database_folder(database)
+    try:
+        return await open_database(database)
+    except (OSError, sqlite3.Error) as error:
+        raise ConfigError("storage.database", f"cannot open {database}: {error}") from None
+
+
+def _check_database_folder(database: str) -> None:
+    """SQLite creates the file, not its folder: a missing folder is the config's mistake."""
+    if "://" in database or database == ":memory:":
+        return
+    folder = Path(database).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise ConfigError("storage.database", f"folder {folder} does not exist")

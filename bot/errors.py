@@ -13,7 +13,8 @@
     │   ├── FilterSyntaxError  a filter typed in a chat (carries the word and the problem)
     │   └── MalformedLine      a JSON line given to `score` or `eval` is no posting
     ├── TooManyRequests        a person went over their limit of checks (carries retry_after_s)
-    └── UnknownCheck           a button names a check the store does not hold
+    ├── UnknownCheck           a button names a check the store does not hold
+    └── PlatformError          a chat platform could not start, or stopped (carries platform)
 
 A chat platform refusing a message is no error but an outcome (`bot.delivery.outcomes`).
 
@@ -132,3 +133,15 @@ class UnknownCheck(VigiaError, LookupError):
     def __init__(self, check_id: int) -> None:
         super().__init__(f"no check {check_id}", check_id=str(check_id))
         self.check_id = check_id
+
+
+class PlatformError(VigiaError):
+    """A chat platform (Discord, Telegram) could not be started, or stopped working for good.
+
+    The runner logs it as one line and exits non-zero, so a supervisor restarts the bot.
+    `reason` is already free of the platform's token."""
+
+    def __init__(self, platform: str, reason: str) -> None:
+        super().__init__(f"{platform}: {reason}", platform=platform, reason=reason)
+        self.platform = platform
+        self.reason = reason

@@ -1,8 +1,19 @@
 """The long-running bot: scheduler, outbox drain, and whichever chats have a token.
 
 With no platform token the console is the chat: alerts print to the terminal, so the main
-job runs on a fresh machine. Stops cleanly on SIGINT/SIGTERM; anything in the outbox that was
-not sent is sent after the next start.
+job runs on a fresh machine.
+
+Start: the store opens, then each configured platform logs in. A platform that cannot (a
+token answered with 401, an API that cannot be reached) is one log line, without the token,
+and exit code 1 within seconds, so a supervisor sees the failure instead of a bot that runs on
+without its chats. SIGINT/SIGTERM during start-up stop it just as promptly.
+
+Stop (SIGINT or SIGTERM): no new job starts, the polls in flight are cancelled (each writes in
+one transaction, so nothing is half-written), the outbox drain in flight gets a few seconds to
+finish what it sent, then the platforms stop, the store closes and the process exits 0, all
+within `STOP_BUDGET_S`. Anything in the outbox that was not sent is sent after the next start.
+A second signal exits at once. A platform that stops by itself while running (Discord's
+gateway refusing the token) stops the bot with exit code 1.
 """
 
 from __future__ import annotations
@@ -10,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -17,71 +29,219 @@ from collections.abc import Awaitable, Callable
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.delivery.outcomes import Sender
-from bot.polling.scheduler import build_scheduler
+from bot.errors import PlatformError
+from bot.health import PartState
+from bot.jobs import JobWatch, stop_in_order
+from bot.platforms import RunningPlatform, ended_reason, start_discord, start_telegram
+from bot.polling.scheduler import Scheduler, build_scheduler
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "run_bot"]
 
 log = logging.getLogger("vigia")
-Stopper = Callable[[], Awaitable[None]]
+EXIT_OK = 0
+#: A platform could not start, or stopped while running: a supervisor should restart us.
+EXIT_FAILED = 1
+#: Longest a platform's log-in may take before it counts as unreachable.
+START_TIMEOUT_S = 30.0
+#: Supervisors (systemd, Docker, Kubernetes) kill 10 s after SIGTERM by default.
+STOP_BUDGET_S = 9.0
+#: Of which the outbox drain in flight may use this much to finish its batch.
+DRAIN_GRACE_S = 4.0
+#: Stopping the polls, and each platform, gets at most this long.
+STEP_TIMEOUT_S = 2.0
+#: Closing the store always gets this much of the budget: its worker thread would keep the
+#: process alive.
+STORE_CLOSE_S = 1.0
+#: `/healthz` calls the drain down when no drain finished for this many drain intervals
+#: (a batch held up by a platform's rate limit can take a while), and at least this long.
+DRAIN_STALE_INTERVALS = 30
+MIN_DRAIN_STALE_S = 300.0
 
 
-async def _start_platforms(app: App, senders: dict[str, Sender]) -> list[Stopper]:
-    """Start the chat platforms that have a token; return how to stop each."""
-    settings = app.settings
-    stoppers: list[Stopper] = []
-    if settings.discord.token is not None:
-        from adapters.chat.discord_app import build_client
-        from adapters.chat.discord_sender import DiscordSender
+class StopRequest:
+    """Why the bot stops and with which exit code; the first request wins, a second signal
+    exits at once."""
 
-        client = build_client(settings, app.services)
-        token = settings.discord.token.get_secret_value()
-        task = asyncio.create_task(client.start(token), name="discord")
-        senders["discord"] = DiscordSender(client)
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+        self.code = EXIT_OK
+        self.reason = ""
 
-        async def stop_discord() -> None:
-            await client.close()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()
 
-        stoppers.append(stop_discord)
-    if settings.telegram.token is not None:
-        from adapters.chat.telegram_app import build_application, build_sender, start_application
+    def request(self, code: int, reason: str) -> None:
+        if self._event.is_set():
+            return
+        self.code, self.reason = code, reason
+        self._event.set()
 
-        application = build_application(settings, app.services)
-        stop_telegram = await start_application(application, settings)
-        senders["telegram"] = build_sender(application)
-        stoppers.append(stop_telegram)
-    return stoppers
+    def on_signal(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        if self._event.is_set():
+            log.warning("%s again: exiting now, without finishing the stop", name)
+            logging.shutdown()
+            sys.stdout.flush()
+            os._exit(EXIT_FAILED)
+        self.request(EXIT_OK, name)
+
+    async def wait(self) -> int:
+        await self._event.wait()
+        return self.code
+
+
+def _install_signal_handlers(stop: StopRequest) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on Windows' default loop
+            loop.add_signal_handler(signum, stop.on_signal, signum)
 
 
 async def run_bot(settings: Settings) -> int:
+    stop = StopRequest()
+    _install_signal_handlers(stop)
     app = await build_app(settings)
-    from adapters.chat.console import ConsoleSender
-
-    senders: dict[str, Sender] = {"console": ConsoleSender(sys.stdout)}
-    stoppers = await _start_platforms(app, senders)
-    drainer = app.drainer(senders)
-    scheduler = build_scheduler(
-        poller=app.poller,
-        sources=app.sources,
-        drainer=drainer,
-        jitter_s=settings.polling.jitter_s,
-        drain_interval_s=settings.outbox.drain_interval_s,
-        workers=settings.polling.max_concurrent_requests,
-        housekeeping=app.housekeeping,
-    )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
-    chats = ", ".join(sorted(senders))
-    log.info("Vigia running: %d source(s), chats: %s", len(app.sources), chats)
-    await scheduler.start()
+    platforms: list[RunningPlatform] = []
+    scheduler: Scheduler | None = None
+    jobs: JobWatch | None = None
     try:
-        await stop.wait()
+        try:
+            await _until_stopped(_start_platforms(app, platforms), stop)
+        except PlatformError as error:
+            log.error("%s could not start: %s", error.platform, error.reason)
+            return EXIT_FAILED
+        if stop.requested:
+            log.info("stopped during start-up (%s)", stop.reason)
+            return stop.code
+        from adapters.chat.console import ConsoleSender
+
+        senders: dict[str, Sender] = {"console": ConsoleSender(sys.stdout)}
+        for platform in platforms:
+            senders[platform.name] = platform.sender
+            app.health.probe(platform.name, platform.state)
+            _stop_when_ended(platform, stop, app)
+        drain_interval_s = settings.outbox.drain_interval_s
+        jobs = JobWatch(
+            drain_stale_s=max(MIN_DRAIN_STALE_S, DRAIN_STALE_INTERVALS * drain_interval_s)
+        )
+        scheduler = build_scheduler(
+            poller=app.poller,
+            sources=app.sources,
+            drainer=app.drainer(senders),
+            jitter_s=settings.polling.jitter_s,
+            drain_interval_s=drain_interval_s,
+            workers=settings.polling.max_concurrent_requests,
+            housekeeping=app.housekeeping,
+        )
+        jobs.watch(scheduler.jobs)
+        app.health.probe("drain", jobs.drain_state)
+        app.health.probe("scheduler", _scheduler_state(scheduler))
+        await scheduler.start()
+        log.info(
+            "Vigia running: %d source(s), chats: %s", len(app.sources), ", ".join(sorted(senders))
+        )
+        code = await stop.wait()
+        log.info("stopping (%s)", stop.reason)
+        return code
     finally:
-        log.info("stopping")
-        await scheduler.stop()
-        for stopper in stoppers:
-            await stopper()
-        await app.aclose()
-    return 0
+        await _shutdown(app, scheduler, jobs, platforms)
+
+
+async def _start_platforms(app: App, platforms: list[RunningPlatform]) -> None:
+    """Start each platform that has a token, appending it to `platforms` once it runs."""
+    settings = app.settings
+    starters: list[tuple[str, Callable[[App], Awaitable[RunningPlatform]]]] = []
+    if settings.discord.token is not None:
+        starters.append(("discord", start_discord))
+    if settings.telegram.token is not None:
+        starters.append(("telegram", start_telegram))
+    for name, start in starters:
+        try:
+            async with asyncio.timeout(START_TIMEOUT_S):
+                platforms.append(await start(app))
+        except TimeoutError:
+            raise PlatformError(name, f"no answer within {START_TIMEOUT_S:g}s") from None
+
+
+async def _until_stopped(work: Awaitable[None], stop: StopRequest) -> None:
+    """Run `work` unless a stop is requested first, which cancels it."""
+    task = asyncio.ensure_future(work)
+    waiter = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if not task.cancelled():
+        task.result()  # re-raise the start's error
+
+
+def _stop_when_ended(platform: RunningPlatform, stop: StopRequest, app: App) -> None:
+    if platform.ended is None:
+        return
+    token = _token_of(app, platform.name)
+
+    def ended(_task: asyncio.Task[None]) -> None:
+        if stop.requested:
+            return
+        reason = ended_reason(platform, token)
+        log.error("%s stopped: %s", platform.name, reason)
+        stop.request(EXIT_FAILED, f"{platform.name} stopped")
+
+    platform.ended.add_done_callback(ended)
+
+
+def _token_of(app: App, platform: str) -> str:
+    secret = app.settings.discord.token if platform == "discord" else app.settings.telegram.token
+    return secret.get_secret_value() if secret is not None else ""
+
+
+def _scheduler_state(scheduler: Scheduler) -> Callable[[], PartState]:
+    def state() -> PartState:
+        if not scheduler.polls.running:
+            return PartState(False, "polling stopped")
+        if not scheduler.jobs.running:
+            return PartState(False, "drain and housekeeping jobs stopped")
+        return PartState(True)
+
+    return state
+
+
+async def _shutdown(
+    app: App,
+    scheduler: Scheduler | None,
+    jobs: JobWatch | None,
+    platforms: list[RunningPlatform],
+) -> None:
+    """Stop everything in order, whatever failed before, within `STOP_BUDGET_S` in all: each
+    step is bounded, and the store always keeps `STORE_CLOSE_S` of the budget."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STOP_BUDGET_S
+
+    def left_s(step_s: float) -> float:
+        return max(0.0, min(step_s, deadline - STORE_CLOSE_S - loop.time()))
+
+    if scheduler is not None and jobs is not None:
+        stopping = stop_in_order(
+            scheduler, jobs, drain_grace_s=DRAIN_GRACE_S, polls_timeout_s=STEP_TIMEOUT_S
+        )
+        await _bounded("the jobs", stopping, left_s(DRAIN_GRACE_S + STEP_TIMEOUT_S))
+    for platform in reversed(platforms):
+        app.health.forget(platform.name)
+        await _bounded(platform.name, platform.stop(), left_s(STEP_TIMEOUT_S))
+    await _bounded("the store", app.aclose(), STORE_CLOSE_S)
+    log.info("stopped")
+
+
+async def _bounded(what: str, step: Awaitable[None], timeout_s: float) -> None:
+    try:
+        async with asyncio.timeout(timeout_s):
+            await step
+    except TimeoutError:
+        log.warning("stopping %s took over %.1fs; going on without it", what, timeout_s)
+    except Exception as error:
+        log.warning("stopping %s failed: %s", what, type(error).__name__)

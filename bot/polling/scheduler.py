@@ -161,6 +161,11 @@ class PollScheduler:
         with contextlib.suppress(Exception):
             await self._poller.flush()
 
+    @property
+    def running(self) -> bool:
+        """The dispatcher and every worker are alive (for `/healthz`)."""
+        return bool(self._tasks) and not any(task.done() for task in self._tasks)
+
     async def wait_idle(self) -> None:
         """Until no poll is in progress or handed out: lets a test's fake clock move only
         between polls."""

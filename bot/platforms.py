@@ -1,0 +1,127 @@
+"""Starting and stopping the chat platforms the config has a token for.
+
+A platform that cannot start (a wrong token answered with 401, an unreachable API) raises
+`PlatformError` with a one-line reason, so the runner can log it and exit non-zero at once
+instead of running half-deaf: a bot whose Discord login failed used to run on, logging only
+"not logged in" on every alert. Reasons never hold the token (python-telegram-bot puts it in
+`InvalidToken`'s message), even before the log filter redacts it again.
+
+Each running platform says how to stop it, how it is doing (for `/healthz`), and, for a
+platform that runs in a task of its own (Discord's gateway), when it stopped by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.delivery.outcomes import Sender
+from bot.errors import PlatformError
+from bot.health import PartState
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+__all__ = ["RunningPlatform", "start_discord", "start_telegram"]
+
+log = logging.getLogger("vigia.platforms")
+#: A reason is one log line, not a page.
+MAX_REASON_CHARS = 300
+
+
+@dataclass(slots=True)
+class RunningPlatform:
+    name: str
+    sender: Sender
+    stop: Callable[[], Awaitable[None]]
+    state: Callable[[], PartState]
+    #: Done when the platform stopped by itself (None: it cannot, short of an error in a send).
+    ended: asyncio.Task[None] | None = None
+
+
+def describe(error: BaseException, secret: str) -> str:
+    """`Type: message` on one line, without the secret, cut to a log line's length."""
+    message = " ".join(str(error).split())
+    if secret:
+        message = message.replace(secret, "***")
+    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return text[:MAX_REASON_CHARS]
+
+
+async def start_telegram(app: App) -> RunningPlatform:
+    """Log in to Telegram (getMe) and start receiving updates; `PlatformError` if it cannot."""
+    from telegram.error import TelegramError
+
+    from adapters.chat.telegram_app import (
+        build_application,
+        build_sender,
+        start_application,
+        stop_application,
+    )
+
+    settings = app.settings
+    assert settings.telegram.token is not None
+    token = settings.telegram.token.get_secret_value()
+    application = build_application(settings, app.services)
+    try:
+        stop = await start_application(application, settings)
+    except (TelegramError, OSError) as error:  # OSError: the webhook's port is taken
+        with contextlib.suppress(Exception):
+            await stop_application(application)
+        raise PlatformError("telegram", describe(error, token)) from None
+
+    def state() -> PartState:
+        updater = application.updater
+        receiving = application.running and updater is not None and updater.running
+        return PartState(receiving, "" if receiving else "not receiving updates")
+
+    return RunningPlatform("telegram", build_sender(application), stop, state)
+
+
+async def start_discord(app: App) -> RunningPlatform:
+    """Log in to Discord over REST, then connect the gateway in a task of its own;
+    `PlatformError` if the login fails (a 401, a closed port, a timeout)."""
+    import aiohttp
+    import discord
+
+    from adapters.chat.discord_app import build_client, discord_token
+    from adapters.chat.discord_sender import DiscordSender
+
+    token = discord_token(app.settings)
+    client = build_client(app.settings, app.services)
+    try:
+        await client.login(token)
+    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as error:
+        with contextlib.suppress(Exception):
+            await client.close()
+        raise PlatformError("discord", describe(error, token)) from None
+    # The gateway reconnects by itself after network trouble; it ends only on a fatal error
+    # (a token revoked, an intent refused), which the runner treats as the platform stopping.
+    gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
+
+    async def stop() -> None:
+        await client.close()
+        gateway.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await gateway
+
+    def state() -> PartState:
+        if gateway.done() or client.is_closed():
+            return PartState(False, "gateway stopped")
+        connected = client.is_ready() and client.ws is not None and client.ws.open
+        return PartState(connected, "" if connected else "connecting to the gateway")
+
+    return RunningPlatform("discord", DiscordSender(client), stop, state, ended=gateway)
+
+
+def ended_reason(platform: RunningPlatform, token: str) -> str:
+    """Why a platform's own task ended: its error, or that it ended without one."""
+    task = platform.ended
+    if task is None or task.cancelled():
+        return "stopped"
+    error = task.exception()
+    return describe(error, token) if error is not None else "stopped without an error"
