@@ -214,6 +214,9 @@ class TelegramSettings(_Section):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    #: Inline mode must answer within Telegram's few seconds: a page not read by then is
+    #: judged from its link alone.
+    inline_page_timeout_s: float = Field(3.0, gt=0, le=8)
 
     @field_validator("base_url", "webhook_url")
     @classmethod

@@ -18,8 +18,14 @@ so the bot's own code runs unchanged against it (only `telegram.base_url` differ
 The gateway also plays the parts of Telegram the emulator has no notion of, for chats a test
 marks: a user who blocked the bot (403 Forbidden), a group upgraded to a supergroup (400 with
 `migrate_to_chat_id`), a flood limit (429 with `retry_after`), chat administrators and
-channels. The simulated user talks to the emulator's own client routes (`/sendMessage`,
-`/sendCommand`, `/sendCallback`, `/getUpdates`, `/getUpdatesHistory`).
+channels. And inline mode, which the emulator lacks entirely: `TelegramGateway.inline_query`
+delivers an `inline_query` update as a person typing `@bot <text>` would cause (by
+getUpdates or to the webhook), `answerInlineQuery` is answered here with Telegram's rules (one
+answer per query, refused once the query is older than `inline_timeout_s`), and a result the
+person sends can be pressed like any message (`press_inline`: a callback query carrying
+`inline_message_id`, whose edits are answered here too). The simulated user talks to the
+emulator's own client routes (`/sendMessage`, `/sendCommand`, `/sendCallback`, `/getUpdates`,
+`/getUpdatesHistory`).
 
 Fixtures: `telegram_emulator` (session), `telegram_gateway`, `emulator_client`, and
 `telegram_bot`, the whole bot running against them. Their functions are named `<name>_fixture`
@@ -78,6 +84,11 @@ BOT_USERNAME = "TestNameBot"
 #: long enough not to spin, short enough that stopping the bot never waits on it for long.
 LONG_POLL_CAP_S = 1.0
 LONG_POLL_STEP_S = 0.02
+#: Telegram refuses an answer to an inline query after about this long (it is not documented;
+#: 10 s is what bots meet in practice). The gateway refuses late answers the same way.
+INLINE_TIMEOUT_S = 10.0
+#: Update ids of the updates the gateway makes itself, far above the emulator's own.
+GATEWAY_UPDATE_IDS_FROM = 1_000_000
 #: Methods the emulator lacks (it answers 500) that the gateway answers `true` to.
 ACCEPTED_LOCALLY = frozenset(
     {"setMyCommands", "deleteMyCommands", "sendChatAction", "setMyDescription"}
@@ -221,6 +232,14 @@ class TelegramGateway:
     calls: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     webhooks: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     relay_failures: list[str] = field(default_factory=list)
+    #: Inline mode: updates made here and not yet fetched, per bot token; the answers given
+    #: to each inline query (its parameters, JSON fields decoded); when each query was made.
+    injected: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inline_edits: list[dict[str, Any]] = field(default_factory=list)
+    inline_timeout_s: float = INLINE_TIMEOUT_S
+    _inline_asked_at: dict[str, float] = field(default_factory=dict)
+    _next_update_id: int = GATEWAY_UPDATE_IDS_FROM
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _released: bool = False
     _runner: web.AppRunner | None = None
@@ -254,6 +273,77 @@ class TelegramGateway:
 
     def add_channel(self, username: str, chat_id: int, title: str) -> None:
         self.channels[username.lstrip("@").lower()] = (chat_id, title)
+
+    # -- inline mode -------------------------------------------------------------------------
+
+    async def inline_query(
+        self, token: str, user: dict[str, Any], query: str, *, chat_type: str = "private"
+    ) -> str:
+        """`user` types `@bot <query>` in a chat of `chat_type`; the id of the inline query."""
+        query_id = str(uuid.uuid4().int % 10**18)
+        self._inline_asked_at[query_id] = time.monotonic()
+        inline = {
+            "id": query_id,
+            "from": user,
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+        await self._deliver(token, {"inline_query": inline})
+        return query_id
+
+    async def press_inline(
+        self, token: str, user: dict[str, Any], inline_message_id: str, data: str
+    ) -> None:
+        """`user` taps a button of a message sent through inline mode (it has no chat the bot
+        can see: the callback query carries `inline_message_id` instead of `message`)."""
+        callback = {
+            "id": str(uuid.uuid4().int % 10**18),
+            "from": user,
+            "inline_message_id": inline_message_id,
+            "chat_instance": "inline",
+            "data": data,
+        }
+        await self._deliver(token, {"callback_query": callback})
+
+    async def wait_for_inline_answer(
+        self, query_id: str, *, timeout_s: float = 20.0
+    ) -> dict[str, Any]:
+        """The bot's answerInlineQuery for the query, once it came (accepted or refused)."""
+        async with asyncio.timeout(timeout_s):
+            while query_id not in self.inline_answers:
+                self._called.clear()
+                await self._called.wait()
+        return self.inline_answers[query_id]
+
+    async def _deliver(self, token: str, body: dict[str, Any]) -> None:
+        update = {"update_id": self._next_update_id, **body}
+        self._next_update_id += 1
+        if token in self.webhooks:
+            url, secret = self.webhooks[token]
+            headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+            assert self._http is not None
+            response = await self._http.post(url, json=update, headers=headers)
+            response.raise_for_status()
+            return
+        self.injected.setdefault(token, []).append(update)
+
+    def _answer_inline_query(self, params: dict[str, str]) -> web.Response:
+        query_id = params.get("inline_query_id", "")
+        asked_at = self._inline_asked_at.pop(query_id, None)
+        answer: dict[str, Any] = {
+            key: json.loads(value) if key in {"results", "button"} else value
+            for key, value in params.items()
+        }
+        too_old = asked_at is None or time.monotonic() - asked_at > self.inline_timeout_s
+        answer["accepted"] = not too_old
+        self.inline_answers[query_id] = answer
+        if too_old:
+            return _telegram_error(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        return _ok(True)
 
     def sent(self, method: str) -> list[dict[str, str]]:
         return [params for name, params in self.calls if name == method]
@@ -372,6 +462,13 @@ class TelegramGateway:
         return None
 
     def _answer_locally(self, method: str, params: dict[str, str]) -> web.Response | None:
+        if method == "answerInlineQuery":
+            return self._answer_inline_query(params)
+        if method.startswith("editMessage") and "inline_message_id" in params:
+            self.inline_edits.append(
+                {k: json.loads(v) if k == "reply_markup" else v for k, v in params.items()}
+            )
+            return _ok(True)
         if method == "setMyCommands":
             language = params.get("language_code", "")
             self.commands[language] = json.loads(params["commands"])
@@ -435,6 +532,7 @@ class TelegramGateway:
         while True:
             response = await self._emulator(token, "getUpdates", params)
             updates = response.json().get("result") or []
+            updates += self.injected.pop(token, [])
             if updates or self._released or time.monotonic() >= deadline:
                 return _ok([self._fix_update(update) for update in updates])
             await asyncio.sleep(LONG_POLL_STEP_S)
@@ -454,7 +552,7 @@ class TelegramGateway:
                 "is_bot": True,
                 "can_join_groups": True,
                 "can_read_all_group_messages": False,
-                "supports_inline_queries": False,
+                "supports_inline_queries": True,  # /setinline was sent to BotFather
             }
         elif method.startswith("editMessage") and result is None:
             result = True

@@ -30,6 +30,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from adapters.chat.telegram_chat import tg
 from adapters.chat.telegram_commands import COMMANDS, SubscriptionCommands
 from adapters.chat.telegram_handlers import CheckHandlers
+from adapters.chat.telegram_inline import InlineChecks
 from adapters.chat.telegram_sender import TelegramSender
 from bot.config import Settings, TelegramSettings
 from bot.errors import ConfigError
@@ -38,11 +39,13 @@ from bot.services import Services
 
 _LOG = logging.getLogger(__name__)
 
-#: Updates the bot acts on. `my_chat_member` tells it when it is blocked or removed.
+#: Updates the bot acts on. `my_chat_member` tells it when it is blocked or removed;
+#: `inline_query` is `@bot <link>` typed in any chat (inline mode, turned on with BotFather).
 ALLOWED_UPDATES: tuple[str, ...] = (
     Update.MESSAGE,
     Update.CALLBACK_QUERY,
     Update.MY_CHAT_MEMBER,
+    Update.INLINE_QUERY,
 )
 #: Link checks fetch pages for seconds; handle updates concurrently so one slow check does not
 #: hold up every other chat.
@@ -77,6 +80,7 @@ def build_application(settings: Settings, services: Services) -> TelegramApplica
         builder = builder.base_url(config.base_url)
     app = builder.build()
     CheckHandlers(services).register(app)
+    InlineChecks(services, page_timeout_s=config.inline_page_timeout_s).register(app)
     SubscriptionCommands(services).register(app)
     return app
 

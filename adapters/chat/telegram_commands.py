@@ -28,6 +28,7 @@ from adapters.chat.telegram_chat import (
     sender_is_admin,
     tg,
 )
+from adapters.chat.telegram_inline import HELP_START_PARAMETER
 from adapters.chat.telegram_render import TelegramMessage, clip, escape_text, linked
 from bot.delivery.render import LEVEL_BADGES, describe_filter
 from bot.errors import FilterSyntaxError
@@ -137,7 +138,9 @@ class SubscriptionCommands:
 
     async def on_start(self, update: Update, context: Context) -> None:
         language = await reply_language(self.services, update)
-        await reply_text(update, tg("start", language))
+        # The hint button of an empty inline query opens `/start inline_help`.
+        key = "inline.help" if context.args == [HELP_START_PARAMETER] else "start"
+        await reply_text(update, tg(key, language, bot=f"@{context.bot.username}"))
 
     async def on_help(self, update: Update, context: Context) -> None:
         language = await reply_language(self.services, update)

@@ -78,6 +78,8 @@ class CheckHandlers:
         message = update.effective_message
         if message is None:
             return
+        if message.via_bot is not None and message.via_bot.id == context.bot.id:
+            return  # a verdict the person sent through inline mode, not a question
         await self._check(update, context, checkable_text(message))
 
     async def on_legit(self, update: Update, context: Context) -> None:
@@ -164,13 +166,17 @@ class CheckHandlers:
             return
         drawn = render_card(card)
         await query.answer()
-        if query.message is None:  # a card in an inline message: this bot sends none
+        # A card sent through inline mode sits in a chat the bot may not be in: it is edited
+        # by its inline message id instead of its chat and message ids.
+        message = query.message
+        if message is None and query.inline_message_id is None:
             return
         try:
             await limited_bot(query).edit_message_text(
                 drawn.html,
-                chat_id=query.message.chat.id,
-                message_id=query.message.message_id,
+                chat_id=message.chat.id if message else None,
+                message_id=message.message_id if message else None,
+                inline_message_id=None if message else query.inline_message_id,
                 parse_mode=ParseMode.HTML,
                 reply_markup=drawn.keyboard,
                 link_preview_options=NO_PREVIEW,
