@@ -1,4 +1,5 @@
-"""Command line: `python -m bot run | poll --once | sources | check | score | eval | train`.
+"""Command line: `python -m bot run | poll --once | sources | check | score | eval | train |
+migrate | copy-db`.
 
 Parses the arguments and dispatches; each command lives in `bot.cli` (`run` is the bot
 itself, `bot.runner`)."""
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import load_settings
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StoreError
 from bot.i18n import t
 from bot.logs import configure_logging
 
@@ -62,6 +63,19 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--split", choices=["dev", "holdout", "all"], default="all", help="corpus part"
     )
+    migrate = sub.add_parser(
+        "migrate", parents=[common], help="apply the database's pending schema migrations"
+    )
+    migrate.add_argument(
+        "--database", help="a SQLite path or postgresql:// URL (default: [storage] database)"
+    )
+    copy_db = sub.add_parser(
+        "copy-db",
+        parents=[common],
+        help="copy a store into another, empty one (SQLite file to PostgreSQL)",
+    )
+    copy_db.add_argument("source", metavar="SRC", help="SQLite path or postgresql:// URL")
+    copy_db.add_argument("destination", metavar="DST", help="postgresql:// URL or SQLite path")
     sub.add_parser(
         "train",
         parents=[common],
@@ -84,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Some keys can only be checked when used (a blocklist file, a platform's token).
         print(t("error.config", "en", key=exc.key, problem=exc.problem), file=sys.stderr)
         return EXIT_USAGE
+    except StoreError as exc:
+        print(t("error.store", "en", problem=exc.problem), file=sys.stderr)
+        return 1
     except Exception:
         # A bug, or a failure nobody foresaw: through the log, whose filter takes the tokens
         # out (a raw traceback printed by Python would show them), and exit 1.
@@ -98,6 +115,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         for s in (settings.discord.token, settings.telegram.token, settings.telegram.webhook_secret)
         if s is not None
     ]
+    secrets += [p for p in (settings.storage.password(),) if p]
     configure_logging(settings.log_level, secrets)
     if args.command == "run":
         from bot.runner import run_bot
@@ -123,6 +141,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.cli.scoring import evaluate
 
         return evaluate(settings, args.file, args.split)
+    if args.command == "migrate":
+        from bot.cli.storage import migrate
+
+        return asyncio.run(migrate(settings, args.database))
+    if args.command == "copy-db":
+        from bot.cli.storage import copy_db
+
+        return asyncio.run(copy_db(settings, args.source, args.destination))
     raise AssertionError(args.command)
 
 

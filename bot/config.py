@@ -32,8 +32,11 @@ from bot.errors import ConfigError
 from bot.models import ChatRef, RiskLevel
 from bot.polling.kinds import SOURCE_KINDS, Identity, check_entry
 from bot.polling.kinds import source_name as kind_source_name
+from bot.store.database import is_postgres_url
 
 ENV_PREFIX = "VIGIA_"
+#: Variables of the test harness (`VIGIA_TEST_POSTGRES` names the tests' server), not settings.
+TEST_ENV_PREFIX = "VIGIA_TEST_"
 DEFAULT_CONFIG = Path("config.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 MIN_INTERVAL_S = 120
@@ -54,7 +57,25 @@ def _check_http_url(value: str | None) -> str | None:
 
 
 class StorageSettings(_Section):
+    """Where the state lives: a SQLite file path (one process, the default), or a
+    `postgresql://user:password@host:port/db` URL (several processes and machines)."""
+
     database: str = "vigia.db"
+    #: Connections each process keeps open to PostgreSQL (ignored for SQLite).
+    pool_size: int = Field(10, ge=1, le=200)
+
+    @field_validator("database")
+    @classmethod
+    def _engine(cls, value: str) -> str:
+        if "://" in value and not is_postgres_url(value):
+            raise ValueError("a SQLite file path, or a postgresql:// URL")
+        if is_postgres_url(value) and not urlsplit(value).hostname:
+            raise ValueError("a postgresql:// URL needs a host")
+        return value
+
+    def password(self) -> str | None:
+        """The database password, if the URL carries one: logs redact it."""
+        return urlsplit(self.database).password if is_postgres_url(self.database) else None
 
 
 class PollingSettings(_Section):
@@ -280,7 +301,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     """`VIGIA_A__B=1` → {"a": {"b": 1}}."""
     overrides: dict[str, Any] = {}
     for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX):
+        if not name.startswith(ENV_PREFIX) or name.startswith(TEST_ENV_PREFIX):
             continue
         path = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
         node = overrides

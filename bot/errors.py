@@ -14,7 +14,9 @@
     │   └── MalformedLine      a JSON line given to `score` or `eval` is no posting
     ├── TooManyRequests        a person went over their limit of checks (carries retry_after_s)
     ├── UnknownCheck           a button names a check the store does not hold
-    └── PlatformError          a chat platform could not start, or stopped (carries platform)
+    ├── PlatformError          a chat platform could not start, or stopped (carries platform)
+    └── StoreError             the database cannot be used as asked (carries the problem)
+        └── CopyRefused        `copy-db` would lose or mix data: nothing was written
 
 A chat platform refusing a message is no error but an outcome (`bot.delivery.outcomes`).
 
@@ -145,3 +147,17 @@ class PlatformError(VigiaError):
         super().__init__(f"{platform}: {reason}", platform=platform, reason=reason)
         self.platform = platform
         self.reason = reason
+
+
+class StoreError(VigiaError):
+    """The database cannot be used as asked: unreachable, or the wrong engine for the job."""
+
+    message_key = "error.store"
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem, problem=problem)
+        self.problem = problem
+
+
+class CopyRefused(StoreError):
+    """`copy-db` would lose or mix data (a newer source schema, a destination in use)."""

@@ -1,13 +1,17 @@
-"""Fixtures shared across the suite: a fresh store, a settable clock, the payload server."""
+"""Fixtures shared across the suite: a fresh store (on each backend), a settable clock, the
+payload server."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from bot.store import Database, open_database
+from tests.pg_helpers import PgTestServer, postgres_server  # noqa: F401  (fixture)
 from tests.sources_helpers import payload_server  # noqa: F401  (fixture)
+
+BACKENDS = ["sqlite", "postgres"]
 
 
 class FakeClock:
@@ -28,9 +32,42 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(params=BACKENDS)
+def store_target(request: pytest.FixtureRequest, tmp_path: pytest.TempPathFactory) -> Iterator[str]:
+    """Where a test's store lives: a SQLite file, or a fresh schema on the PostgreSQL test
+    server. Every test that takes `db` (or this) runs once on each backend."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "vigia.db")  # type: ignore[operator]
+        return
+    server: PgTestServer = request.getfixturevalue("postgres_server")
+    url = server.new_schema()
+    try:
+        yield url
+    finally:
+        server.drop_schema(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def migrated_target(
+    request: pytest.FixtureRequest, tmp_path: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Like `store_target`, but on PostgreSQL possibly a schema an earlier test used, already
+    migrated and emptied again (much faster than migrating a new one)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "vigia.db")  # type: ignore[operator]
+        return
+    server: PgTestServer = request.getfixturevalue("postgres_server")
+    url = server.migrated_schema()
+    try:
+        yield url
+    finally:
+        server.recycle(url)
+
+
 @pytest.fixture
-async def db(tmp_path: pytest.TempPathFactory, clock: FakeClock) -> AsyncIterator[Database]:
-    database = await open_database(str(tmp_path / "vigia.db"), clock=clock)  # type: ignore[operator]
+async def db(migrated_target: str, clock: FakeClock) -> AsyncIterator[Database]:
+    """A fresh, migrated store: each test taking it runs on SQLite and on PostgreSQL."""
+    database = await open_database(migrated_target, clock=clock)
     try:
         yield database
     finally:

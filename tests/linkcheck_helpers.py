@@ -13,12 +13,11 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiosqlite
 import httpx
 import pytest
 from aiohttp import web
 
-from bot.store import open_database
+from bot.store import Database, open_database
 from tests.sources_helpers import local_server
 
 PAGES_DIR = Path(__file__).parent / "data" / "pages"
@@ -151,10 +150,10 @@ async def local_site() -> AsyncIterator[LocalSite]:
 
 
 @pytest.fixture
-async def link_db() -> AsyncIterator[aiosqlite.Connection]:
-    """The bare connection of a migrated in-memory store, as the CLI hands it over."""
+async def link_db() -> AsyncIterator[Database]:
+    """A migrated in-memory store."""
     db = await open_database(":memory:")
     try:
-        yield db.conn
+        yield db
     finally:
         await db.close()

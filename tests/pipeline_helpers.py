@@ -102,11 +102,8 @@ async def store_postings(
     return check_ids
 
 
-async def table_count(db: Database, table: str, where: str = "1") -> int:
-    async with db.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}") as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    return int(row[0])
+async def table_count(db: Database, table: str, where: str = "1 = 1") -> int:
+    return int(await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE {where}"))
 
 
 def greenhouse_jobs(jobs: list[dict[str, object]]) -> bytes:

@@ -74,11 +74,10 @@ def custom_ids(body: dict[str, Any]) -> list[str]:
 
 
 async def stored_verdict(bot: BotHarness, check_id: int) -> Verdict:
-    async with bot.app.db.conn.execute(
+    verdict_json = await bot.app.db.fetchval(
         "SELECT verdict_json FROM checks WHERE id = ?", (check_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return verdict_from_dict(json.loads(row[0]))
+    )
+    return verdict_from_dict(json.loads(verdict_json))
 
 
 @pytest.fixture
@@ -280,8 +279,8 @@ async def test_reports_are_one_per_user_and_link(bot: BotHarness) -> None:
     assert answers[0].startswith("Thanks: reported as a scam")
     assert answers[1].startswith("You had already reported this")
     assert answers[2].startswith("Thanks: reported as a scam")
-    async with bot.app.db.conn.execute("SELECT kind FROM reports ORDER BY user") as cur:
-        kinds = [row[0] for row in await cur.fetchall()]
+    rows = await bot.app.db.fetchall('SELECT kind FROM reports ORDER BY "user"')
+    kinds = [row[0] for row in rows]
     assert kinds == ["fine", "scam"]
 
 

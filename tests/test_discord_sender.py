@@ -69,10 +69,10 @@ def drainer(bot: BotHarness) -> OutboxDrainer:
 
 
 async def outbox_rows(bot: BotHarness) -> list[tuple[str, str | None, float]]:
-    async with bot.app.db.conn.execute(
+    rows = await bot.app.db.fetchall(
         "SELECT status, message_id, next_attempt_at FROM outbox ORDER BY id"
-    ) as cursor:
-        return [(row[0], row[1], row[2]) for row in await cursor.fetchall()]
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 async def test_an_alert_is_posted_as_an_embed_with_buttons_and_no_mentions(

@@ -8,7 +8,6 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.cli.check import run_check_command
@@ -18,7 +17,7 @@ from bot.links.checker import LegitChecker, canonical_url
 from bot.links.safefetch import SafeFetcher
 from bot.models import RiskLevel
 from bot.scam import ScamChecker
-from bot.store import linkchecks, open_database
+from bot.store import Database, linkchecks, open_database
 from tests.linkcheck_helpers import (
     PAGES_DIR,
     FakeResolver,
@@ -56,7 +55,7 @@ async def loopback_fetcher() -> AsyncIterator[tuple[SafeFetcher, LoopbackOnlyTra
 
 
 def make_checker(
-    fetcher: SafeFetcher, db: aiosqlite.Connection | None = None, clock: Clock | None = None
+    fetcher: SafeFetcher, db: Database | None = None, clock: Clock | None = None
 ) -> LegitChecker:
     return LegitChecker(
         fetcher=fetcher, checker=ScamChecker(), db=db, cache_ttl_s=600, clock=clock or Clock()
@@ -164,7 +163,7 @@ async def test_a_bare_domain_is_checked_as_https() -> None:
 async def test_a_read_page_is_cached_per_canonical_url_until_it_expires(
     local_site: LocalSite,
     loopback_fetcher: tuple[SafeFetcher, LoopbackOnlyTransport],
-    link_db: aiosqlite.Connection,
+    link_db: Database,
 ) -> None:
     local_site.add("/job", Route(body=page_bytes("opengraph.html")))
     clock = Clock()
@@ -183,7 +182,7 @@ async def test_a_read_page_is_cached_per_canonical_url_until_it_expires(
 async def test_a_dead_link_is_not_cached(
     local_site: LocalSite,
     loopback_fetcher: tuple[SafeFetcher, LoopbackOnlyTransport],
-    link_db: aiosqlite.Connection,
+    link_db: Database,
 ) -> None:
     checker = make_checker(loopback_fetcher[0], link_db)
     assert (await checker.check_url(local_site.url("/later"))).fetched is False
@@ -194,7 +193,7 @@ async def test_a_dead_link_is_not_cached(
 async def test_one_users_text_does_not_colour_the_cached_verdict(
     local_site: LocalSite,
     loopback_fetcher: tuple[SafeFetcher, LoopbackOnlyTransport],
-    link_db: aiosqlite.Connection,
+    link_db: Database,
 ) -> None:
     local_site.add("/job", Route(body=page_bytes("opengraph.html")))
     checker = make_checker(loopback_fetcher[0], link_db)
@@ -222,7 +221,7 @@ async def test_the_cache_works_on_the_migrated_store(
     assert second.cached and second.posting == first.posting
 
 
-async def test_cache_rows_expire_and_are_pruned(link_db: aiosqlite.Connection) -> None:
+async def test_cache_rows_expire_and_are_pruned(link_db: Database) -> None:
     await linkchecks.put_cached(link_db, "https://a.example/", {"format": 1}, now=100.0)
     assert await linkchecks.get_cached(link_db, "https://a.example/", max_age_s=50, now=140.0)
     assert (

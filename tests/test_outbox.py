@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 from bot.config import OutboxSettings
 from bot.delivery.drain import DrainStats, OutboxDrainer
@@ -82,9 +81,9 @@ def drainer(db: Database, *senders: RecordingSender) -> OutboxDrainer:
 
 
 async def test_alerts_survive_a_crash_and_are_sent_once_after_restart(
-    tmp_path: Path, clock: FakeClock
+    store_target: str, clock: FakeClock
 ) -> None:
-    path = str(tmp_path / "vigia.db")
+    path = store_target
     db = await open_database(path, clock=clock)
     await add_alerts(db, ChatRef("console", ""), ["a", "b", "c"])
     crashing = CrashingSender(before_crash=1)
@@ -124,9 +123,7 @@ async def test_rate_limit_holds_the_chat_in_order_and_costs_no_attempt(
     clock.advance(1)
     await drainer(db, sender).drain_all()
     assert sender.sent == [("1", "first"), ("1", "second")]
-    async with db.conn.execute("SELECT MAX(attempts) FROM outbox") as cursor:
-        row = await cursor.fetchone()
-    assert row is not None and row[0] == 1
+    assert await db.fetchval("SELECT MAX(attempts) FROM outbox") == 1
 
 
 async def test_chat_gone_pauses_its_subscriptions_and_keeps_the_alerts(db: Database) -> None:

@@ -198,10 +198,8 @@ async def test_a_flood_of_checks_from_one_person_is_refused_and_changes_nothing(
 
     for _ in range(10):
         await services.checks.legit(url=None, text=SCAM_TEXT, language="en", requester="telegram:9")
-    async with db.conn.execute("SELECT COUNT(*) FROM checks") as cursor:
-        before = await cursor.fetchone()
+    before = await db.fetchval("SELECT COUNT(*) FROM checks")
     with pytest.raises(TooManyRequests):
         await services.checks.legit_message(SCAM_TEXT, language="en", requester="telegram:9")
-    async with db.conn.execute("SELECT COUNT(*) FROM checks") as cursor:
-        assert await cursor.fetchone() == before
+    assert await db.fetchval("SELECT COUNT(*) FROM checks") == before
     await services.checks.legit(url=None, text=SCAM_TEXT, language="en", requester="telegram:10")

@@ -21,8 +21,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import aiosqlite
-
 from bot.errors import FetchFailed, FetchRefused
 from bot.failures import posting_failed
 from bot.links.extract import ExtractedPosting, extract_posting
@@ -66,7 +64,7 @@ class LegitChecker:
         *,
         fetcher: SafeFetcher,
         checker: ScamChecker,
-        db: aiosqlite.Connection | Database | None,
+        db: Database | None,
         cache_ttl_s: float = 3600,
         clock: Callable[[], float] = time.time,
     ) -> None:

@@ -1,13 +1,13 @@
-"""Durable state on SQLite through aiosqlite: one module per table family.
+"""Durable state: one module per table family, over one interface with two backends.
 
-`Database` wraps the one connection a process uses. aiosqlite runs every statement on one
-thread, but a transaction is connection state: two tasks interleaving `BEGIN`s on the same
-connection would mix their writes. So every write goes through `Database.transaction()`,
-which holds an asyncio lock for the length of the transaction.
+`Database` (bot.store.database) is what every table module talks to; `open_database` opens
+SQLite for a file path (bot.store.sqlite, the default: one process) or PostgreSQL for a
+`postgresql://` URL (bot.store.postgres: several processes on several machines). The same
+numbered migrations (bot.store.migrations) build both schemas.
 """
 
 from __future__ import annotations
 
-from bot.store.database import Database, open_database
+from bot.store.database import Connection, Database, is_postgres_url, open_database
 
-__all__ = ["Database", "open_database"]
+__all__ = ["Connection", "Database", "is_postgres_url", "open_database"]

@@ -10,25 +10,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.models import Alert, ChatRef, Subscription
 from bot.serialize import filter_from_dict, posting_from_dict, verdict_from_dict
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 
 LEASE_S = 120.0
 
 
 async def enqueue_many(
-    conn: aiosqlite.Connection, rows: Iterable[tuple[int, int, int]], *, now: float
+    conn: Connection, rows: Iterable[tuple[int, int, int]], *, now: float
 ) -> int:
     """Add (posting id, check id, subscription id) rows; returns how many were given."""
     values = [(posting_id, sub_id, check_id, now) for posting_id, check_id, sub_id in rows]
     if not values:
         return 0
     await conn.executemany(
-        """INSERT OR IGNORE INTO outbox (posting_id, subscription_id, check_id, created_at)
-           VALUES (?, ?, ?, ?)""",
+        """INSERT INTO outbox (posting_id, subscription_id, check_id, created_at)
+           VALUES (?, ?, ?, ?) ON CONFLICT (posting_id, subscription_id) DO NOTHING""",
         values,
     )
     return len(values)
@@ -39,17 +37,18 @@ async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[A
     now = db.clock()
     platform_list = sorted(set(platforms))
     marks = ",".join("?" for _ in platform_list)
+    lock = " FOR UPDATE OF outbox SKIP LOCKED" if db.dialect == "postgres" else ""
     async with db.transaction() as conn:
-        async with conn.execute(
+        found = await conn.fetchall(
             f"""SELECT outbox.id FROM outbox
                 JOIN subscriptions ON subscriptions.id = outbox.subscription_id
                 WHERE subscriptions.paused = 0 AND subscriptions.platform IN ({marks})
                   AND ((outbox.status = 'pending' AND outbox.next_attempt_at <= ?)
                        OR (outbox.status = 'sending' AND outbox.claimed_until < ?))
-                ORDER BY outbox.id LIMIT ?""",
+                ORDER BY outbox.id LIMIT ?{lock}""",
             (*platform_list, now, now, limit),
-        ) as cursor:
-            ids = [row[0] for row in await cursor.fetchall()]
+        )
+        ids = [row[0] for row in found]
         if not ids:
             return []
         id_marks = ",".join("?" for _ in ids)
@@ -57,7 +56,7 @@ async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[A
             f"UPDATE outbox SET status = 'sending', claimed_until = ? WHERE id IN ({id_marks})",
             (now + LEASE_S, *ids),
         )
-        async with conn.execute(
+        rows = await conn.fetchall(
             f"""SELECT outbox.id, outbox.attempts, outbox.check_id, postings.data_json,
                        checks.verdict_json, subscriptions.id AS sub_id, subscriptions.platform,
                        subscriptions.chat_id, subscriptions.filter_json, subscriptions.language
@@ -67,8 +66,7 @@ async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[A
                 JOIN subscriptions ON subscriptions.id = outbox.subscription_id
                 WHERE outbox.id IN ({id_marks}) ORDER BY outbox.id""",
             ids,
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
     return [
         Alert(
             id=row["id"],
@@ -125,5 +123,5 @@ async def release(
 
 
 async def counts(db: Database) -> dict[str, int]:
-    async with db.conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+    rows = await db.fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    return {row[0]: int(row[1]) for row in rows}

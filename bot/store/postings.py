@@ -3,43 +3,42 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.models import Posting, Verdict
 from bot.serialize import posting_from_dict, posting_to_dict, verdict_from_dict, verdict_to_dict
-from bot.store.database import Database
+from bot.store.database import Connection, Database
+
+#: Pollers in several processes decide what is a duplicate one at a time (see find_duplicates).
+POSTINGS_LOCK = "vigia:postings"
 
 
 async def known_native_ids(db: Database, source: str) -> set[str]:
-    async with db.conn.execute(
-        "SELECT native_id FROM postings WHERE source = ?", (source,)
-    ) as cursor:
-        return {row[0] for row in await cursor.fetchall()}
+    rows = await db.fetchall("SELECT native_id FROM postings WHERE source = ?", (source,))
+    return {row[0] for row in rows}
 
 
 MAX_BODY_CHARS = 20_000  # a check keeps this much of the text it scored
 _CHUNK = 400  # bound parameters per query stay well under SQLite's limit
 
 
-async def _next_id(conn: aiosqlite.Connection, table: str) -> int:
-    """The next free id. Valid only inside a write transaction, which holds SQLite's lock."""
-    async with conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}") as cursor:
-        row = await cursor.fetchone()
-    assert row is not None
-    return int(row[0])
+def batch_ref(offset: int) -> int:
+    """How `find_duplicates` names the posting at `offset` of the batch being inserted,
+    before it has an id: a negative number that `insert_postings` resolves."""
+    return -(offset + 1)
 
 
-async def find_duplicates(
-    conn: aiosqlite.Connection, postings: Sequence[Posting]
-) -> list[int | None]:
+async def find_duplicates(conn: Connection, postings: Sequence[Posting]) -> list[int | None]:
     """For each posting, the id of an earlier posting of the same job, if any: the same URL
     anywhere, or the same company, title and place on another board (one board may list twin
-    openings). Earlier postings of the same batch count too; their ids are the ones
-    `insert_postings` will give them, so call both in one transaction."""
+    openings). Earlier postings of the same batch count too, named by `batch_ref` until
+    `insert_postings` (in the same transaction) gives them their ids.
+
+    Takes the postings lock for the rest of the transaction, so that two pollers storing
+    the same job at once (on PostgreSQL, from two processes) do not both see it as new."""
+    await conn.lock(POSTINGS_LOCK)
     by_url: dict[str, int] = {}
     by_fingerprint: dict[str, tuple[int, str]] = {}
     for start in range(0, len(postings), _CHUNK):
@@ -47,16 +46,15 @@ async def find_duplicates(
         urls = [p.url for p in chunk]
         prints = [p.fingerprint for p in chunk]
         marks_u, marks_f = ",".join("?" * len(urls)), ",".join("?" * len(prints))
-        async with conn.execute(
+        rows = await conn.fetchall(
             f"""SELECT id, url, fingerprint, source FROM postings
                 WHERE duplicate_of IS NULL AND (url IN ({marks_u}) OR fingerprint IN ({marks_f}))
                 ORDER BY id DESC""",
             (*urls, *prints),
-        ) as cursor:
-            for row in await cursor.fetchall():
-                by_url[row["url"]] = row["id"]
-                by_fingerprint[row["fingerprint"]] = (row["id"], row["source"])
-    next_id = await _next_id(conn, "postings")
+        )
+        for row in rows:
+            by_url[row["url"]] = row["id"]
+            by_fingerprint[row["fingerprint"]] = (row["id"], row["source"])
     found: list[int | None] = []
     for offset, posting in enumerate(postings):
         duplicate = by_url.get(posting.url)
@@ -65,21 +63,27 @@ async def find_duplicates(
             duplicate = twin[0]
         found.append(duplicate)
         if duplicate is None:
-            own_id = next_id + offset
-            by_url.setdefault(posting.url, own_id)
-            by_fingerprint.setdefault(posting.fingerprint, (own_id, posting.source))
+            own = batch_ref(offset)
+            by_url.setdefault(posting.url, own)
+            by_fingerprint.setdefault(posting.fingerprint, (own, posting.source))
     return found
 
 
 async def insert_postings(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     rows: Sequence[tuple[Posting, bool, int | None]],
     *,
     now: float,
 ) -> list[int]:
-    """Insert (posting, relevant, duplicate_of) rows in one statement; returns their ids."""
-    first_id = await _next_id(conn, "postings")
-    ids = list(range(first_id, first_id + len(rows)))
+    """Insert (posting, relevant, duplicate_of) rows in one statement; returns their ids.
+    A `duplicate_of` that is a `batch_ref` becomes the id of that row of the batch."""
+    ids = await conn.allocate_ids("postings", len(rows))
+
+    def resolved(duplicate_of: int | None) -> int | None:
+        if duplicate_of is not None and duplicate_of < 0:
+            return ids[-duplicate_of - 1]
+        return duplicate_of
+
     await conn.executemany(
         """INSERT INTO postings (id, source, native_id, url, fingerprint, relevant, duplicate_of,
                data_json, first_seen_at)
@@ -92,7 +96,7 @@ async def insert_postings(
                 posting.url,
                 posting.fingerprint,
                 int(relevant),
-                duplicate_of,
+                resolved(duplicate_of),
                 json.dumps(posting_to_dict(posting)),
                 now,
             )
@@ -103,14 +107,13 @@ async def insert_postings(
 
 
 async def insert_posting_checks(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     rows: Sequence[tuple[int, Posting, Verdict]],
     *,
     now: float,
 ) -> list[int]:
     """One stored check per (posting id, posting, verdict): what alert buttons refer to."""
-    first_id = await _next_id(conn, "checks")
-    ids = list(range(first_id, first_id + len(rows)))
+    ids = await conn.allocate_ids("checks", len(rows))
     await conn.executemany(
         """INSERT INTO checks (id, subject, url, summary, posting_id, verdict_json, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -143,7 +146,7 @@ class StoredCheck:
 
 
 async def insert_check(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     subject: str,
     url: str | None,
@@ -154,10 +157,10 @@ async def insert_check(
     now: float,
     body: str = "",
 ) -> int:
-    cursor = await conn.execute(
+    check_id = await conn.fetchval(
         """INSERT INTO checks
                (subject, url, summary, posting_id, verdict_json, note_json, created_at, body)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         (
             subject,
             url,
@@ -169,42 +172,40 @@ async def insert_check(
             body[:MAX_BODY_CHARS],
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    assert check_id is not None
+    return int(check_id)
 
 
 async def get_check(db: Database, check_id: int) -> StoredCheck | None:
-    async with db.conn.execute(
-        """SELECT checks.*, postings.data_json AS posting_json,
-               json_extract(postings.data_json, '$.description') AS posting_body FROM checks
+    row = await db.fetchone(
+        """SELECT checks.*, postings.data_json AS posting_json FROM checks
            LEFT JOIN postings ON postings.id = checks.posting_id WHERE checks.id = ?""",
         (check_id,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return None
+    posting = posting_from_dict(json.loads(row["posting_json"])) if row["posting_json"] else None
     return StoredCheck(
         id=row["id"],
         subject=row["subject"],
         url=row["url"],
         summary=row["summary"],
         verdict=verdict_from_dict(json.loads(row["verdict_json"])),
-        posting=posting_from_dict(json.loads(row["posting_json"])) if row["posting_json"] else None,
+        posting=posting,
         note=json.loads(row["note_json"]) if row["note_json"] else None,
-        body=row["body"] or (row["posting_body"] or ""),
+        body=row["body"] or (posting.description if posting is not None else ""),
     )
 
 
 async def recent_relevant(db: Database, *, limit: int) -> list[tuple[Posting, Verdict]]:
     """The newest relevant, distinct postings with their verdicts, newest first."""
-    async with db.conn.execute(
+    rows = await db.fetchall(
         """SELECT postings.data_json, checks.verdict_json FROM postings
            JOIN checks ON checks.posting_id = postings.id
            WHERE postings.relevant = 1 AND postings.duplicate_of IS NULL
            ORDER BY postings.id DESC LIMIT ?""",
         (limit,),
-    ) as cursor:
-        rows: Iterable[aiosqlite.Row] = await cursor.fetchall()
+    )
     return [
         (posting_from_dict(json.loads(r[0])), verdict_from_dict(json.loads(r[1]))) for r in rows
     ]

@@ -31,7 +31,5 @@ async def remove_confirmed_script(db: Database, script_id: str) -> None:
 
 
 async def confirmed_scripts(db: Database) -> list[ConfirmedScript]:
-    async with db.conn.execute(
-        "SELECT id, text, label FROM known_scripts ORDER BY added_at"
-    ) as cursor:
-        return [ConfirmedScript(row[0], row[1], row[2]) for row in await cursor.fetchall()]
+    rows = await db.fetchall("SELECT id, text, label FROM known_scripts ORDER BY added_at")
+    return [ConfirmedScript(row[0], row[1], row[2]) for row in rows]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.store.database import Database
+from bot.store.database import Connection, Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +22,7 @@ class SourceRow:
     first_poll_done: bool = False
 
 
-def _row(row: aiosqlite.Row) -> SourceRow:
+def _row(row: Row) -> SourceRow:
     return SourceRow(
         name=row["name"],
         kind=row["kind"],
@@ -41,23 +39,22 @@ def _row(row: aiosqlite.Row) -> SourceRow:
 
 
 async def ensure_source(db: Database, name: str, kind: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("INSERT OR IGNORE INTO sources (name, kind) VALUES (?, ?)", (name, kind))
+    await db.execute(
+        "INSERT INTO sources (name, kind) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", (name, kind)
+    )
 
 
 async def get_source(db: Database, name: str) -> SourceRow | None:
-    async with db.conn.execute("SELECT * FROM sources WHERE name = ?", (name,)) as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT * FROM sources WHERE name = ?", (name,))
     return _row(row) if row else None
 
 
 async def list_sources(db: Database) -> list[SourceRow]:
-    async with db.conn.execute("SELECT * FROM sources ORDER BY name") as cursor:
-        return [_row(row) for row in await cursor.fetchall()]
+    return [_row(row) for row in await db.fetchall("SELECT * FROM sources ORDER BY name")]
 
 
 async def record_success(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     name: str,
     *,
     status: str,
@@ -103,14 +100,10 @@ async def record_failure(
 ) -> int:
     """Count one more failure; returns the new consecutive-failure count."""
     async with db.transaction() as conn:
-        await conn.execute(
+        failures = await conn.fetchval(
             """UPDATE sources SET last_poll_at = ?, last_status = ?, next_poll_at = ?,
                    consecutive_failures = consecutive_failures + 1
-               WHERE name = ?""",
+               WHERE name = ? RETURNING consecutive_failures""",
             (now, status, next_poll_at, name),
         )
-        async with conn.execute(
-            "SELECT consecutive_failures FROM sources WHERE name = ?", (name,)
-        ) as cursor:
-            row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    return int(failures) if failures is not None else 0

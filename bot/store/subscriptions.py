@@ -5,14 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 
-import aiosqlite
-
 from bot.models import ChatRef, Filter, Subscription
 from bot.serialize import filter_from_dict, filter_to_dict
-from bot.store.database import Database
+from bot.store.database import Connection, Database, Row
 
 
-def _row(row: aiosqlite.Row) -> Subscription:
+def _row(row: Row) -> Subscription:
     return Subscription(
         id=row["id"],
         chat=ChatRef(row["platform"], row["chat_id"]),
@@ -32,10 +30,10 @@ async def add_subscription(
     db: Database, chat: ChatRef, flt: Filter, *, language: str, key: str | None = None
 ) -> Subscription:
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        new_id = await conn.fetchval(
             """INSERT INTO subscriptions
                (platform, chat_id, filter_json, language, config_key, created_at)
-               VALUES (?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
             (
                 chat.platform,
                 chat.chat_id,
@@ -45,8 +43,8 @@ async def add_subscription(
                 db.clock(),
             ),
         )
-    assert cursor.lastrowid is not None
-    return Subscription(cursor.lastrowid, chat, flt, language)
+    assert new_id is not None
+    return Subscription(int(new_id), chat, flt, language)
 
 
 async def sync_config_subscriptions(
@@ -54,32 +52,35 @@ async def sync_config_subscriptions(
 ) -> None:
     """Make the config-declared subscriptions match the file: add new ones, drop removed ones.
 
-    Subscriptions made from chats (no config key) are left alone.
+    Subscriptions made from chats (no config key) are left alone. Several processes may
+    start at once on one database: a key another one added first is simply already there.
     """
     keys = {config_key(chat, flt, lang): (chat, flt, lang) for chat, flt, lang in wanted}
-    async with db.conn.execute(
-        "SELECT config_key FROM subscriptions WHERE config_key IS NOT NULL"
-    ) as cursor:
-        existing = {row[0] for row in await cursor.fetchall()}
+    rows = await db.fetchall("SELECT config_key FROM subscriptions WHERE config_key IS NOT NULL")
+    existing = {row[0] for row in rows}
     for key in existing - keys.keys():
-        async with db.transaction() as conn:
-            await conn.execute("DELETE FROM subscriptions WHERE config_key = ?", (key,))
+        await db.execute("DELETE FROM subscriptions WHERE config_key = ?", (key,))
     for key in keys.keys() - existing:
         chat, flt, lang = keys[key]
-        await add_subscription(db, chat, flt, language=lang, key=key)
+        await db.execute(
+            """INSERT INTO subscriptions
+               (platform, chat_id, filter_json, language, config_key, created_at)
+               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (config_key) DO NOTHING""",
+            (chat.platform, chat.chat_id, json.dumps(filter_to_dict(flt)), lang, key, db.clock()),
+        )
 
 
-async def active_subscriptions(conn: aiosqlite.Connection) -> list[Subscription]:
-    async with conn.execute("SELECT * FROM subscriptions WHERE paused = 0 ORDER BY id") as cursor:
-        return [_row(row) for row in await cursor.fetchall()]
+async def active_subscriptions(conn: Connection | Database) -> list[Subscription]:
+    rows = await conn.fetchall("SELECT * FROM subscriptions WHERE paused = 0 ORDER BY id")
+    return [_row(row) for row in rows]
 
 
 async def chat_subscriptions(db: Database, chat: ChatRef) -> list[Subscription]:
-    async with db.conn.execute(
+    rows = await db.fetchall(
         "SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id",
         (chat.platform, chat.chat_id),
-    ) as cursor:
-        return [_row(row) for row in await cursor.fetchall()]
+    )
+    return [_row(row) for row in rows]
 
 
 async def delete_subscriptions(db: Database, chat: ChatRef, subscription_id: int | None) -> int:
@@ -89,18 +90,14 @@ async def delete_subscriptions(db: Database, chat: ChatRef, subscription_id: int
     if subscription_id is not None:
         query += " AND id = ?"
         params += (subscription_id,)
-    async with db.transaction() as conn:
-        cursor = await conn.execute(query, params)
-    return cursor.rowcount
+    return await db.execute(query, params)
 
 
 async def set_chat_paused(db: Database, chat: ChatRef, paused: bool) -> int:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE subscriptions SET paused = ? WHERE platform = ? AND chat_id = ?",
-            (int(paused), chat.platform, chat.chat_id),
-        )
-    return cursor.rowcount
+    return await db.execute(
+        "UPDATE subscriptions SET paused = ? WHERE platform = ? AND chat_id = ?",
+        (int(paused), chat.platform, chat.chat_id),
+    )
 
 
 async def set_chat_language(db: Database, chat: ChatRef, language: str) -> int:
@@ -111,31 +108,34 @@ async def set_chat_language(db: Database, chat: ChatRef, language: str) -> int:
                ON CONFLICT (platform, chat_id) DO UPDATE SET language = excluded.language""",
             (chat.platform, chat.chat_id, language),
         )
-        cursor = await conn.execute(
+        return await conn.execute(
             "UPDATE subscriptions SET language = ? WHERE platform = ? AND chat_id = ?",
             (language, chat.platform, chat.chat_id),
         )
-    return cursor.rowcount
 
 
 async def chat_language(db: Database, chat: ChatRef) -> str | None:
-    async with db.conn.execute(
+    language = await db.fetchval(
         "SELECT language FROM chat_settings WHERE platform = ? AND chat_id = ?",
         (chat.platform, chat.chat_id),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return str(row[0]) if row else None
+    )
+    return str(language) if language is not None else None
 
 
 async def move_chat(db: Database, old: ChatRef, new: ChatRef) -> int:
+    """The chat has a new id (a Telegram group became a supergroup): its settings and
+    subscriptions follow; the old chat's language wins over anything stored for the new id."""
     async with db.transaction() as conn:
         await conn.execute(
-            "UPDATE OR REPLACE chat_settings SET platform = ?, chat_id = ?"
-            " WHERE platform = ? AND chat_id = ?",
+            """DELETE FROM chat_settings WHERE platform = ? AND chat_id = ? AND EXISTS
+                   (SELECT 1 FROM chat_settings WHERE platform = ? AND chat_id = ?)""",
             (new.platform, new.chat_id, old.platform, old.chat_id),
         )
-        cursor = await conn.execute(
+        await conn.execute(
+            "UPDATE chat_settings SET platform = ?, chat_id = ? WHERE platform = ? AND chat_id = ?",
+            (new.platform, new.chat_id, old.platform, old.chat_id),
+        )
+        return await conn.execute(
             "UPDATE subscriptions SET platform = ?, chat_id = ? WHERE platform = ? AND chat_id = ?",
             (new.platform, new.chat_id, old.platform, old.chat_id),
         )
-    return cursor.rowcount

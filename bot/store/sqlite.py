@@ -1,0 +1,143 @@
+"""The SQLite backend: one aiosqlite connection per process, WAL mode, one writer at a time.
+
+aiosqlite runs every statement on one thread, but a transaction is connection state: two
+tasks interleaving `BEGIN`s on the same connection would mix their writes. So every write
+goes through `transaction()` (or the one-statement `execute`), which holds an asyncio lock
+for its length. Between processes, `BEGIN IMMEDIATE` and the busy timeout make SQLite's own
+file lock the arbiter: a second process sharing the file waits its turn instead of failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+
+import aiosqlite
+
+from bot.store.database import Connection, Database, Dialect, Params, Row
+from bot.store.migrations import pending
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class SqliteConnection(Connection):
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        cursor = await self._conn.execute(sql, tuple(params))
+        return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        await self._conn.executemany(sql, [tuple(row) for row in rows])
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            row: Row | None = await cursor.fetchone()
+            return row
+
+    async def allocate_ids(self, table: str, count: int) -> list[int]:
+        """MAX(id)+1 onwards: valid inside a write transaction, which holds SQLite's lock."""
+        first = int(await self.fetchval(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"))
+        return list(range(first, first + count))
+
+    async def restart_ids(self, table: str) -> None:
+        return None  # rowid tables number from MAX(id)
+
+    async def lock(self, name: str) -> None:
+        return None  # BEGIN IMMEDIATE already excludes every other writer
+
+
+class SqliteDatabase(Database):
+    dialect: Dialect = "sqlite"
+
+    def __init__(
+        self, conn: aiosqlite.Connection, path: str, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        #: The raw connection, for SQLite-only needs (PRAGMAs, backups); store code uses the
+        #: methods, which both backends have.
+        self.conn = conn
+        self.clock = clock
+        self._path = path
+        self._write_lock = asyncio.Lock()
+        self._wrapped = SqliteConnection(conn)
+
+    @property
+    def target(self) -> str:
+        return self._path
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._wrapped
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._write_lock:
+            return await self._wrapped.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        async with self._write_lock:
+            await self._wrapped.executemany(sql, rows)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        return await self._wrapped.fetchall(sql, params)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        return await self._wrapped.fetchone(sql, params)
+
+    async def schema_version(self) -> int:
+        return int(await self.fetchval("PRAGMA user_version") or 0)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    async def migrate(self) -> list[int]:
+        """Apply every numbered migration above `user_version`, each atomically; returns the
+        versions applied. The version is read inside the write transaction, so two processes
+        opening a new file at once apply each migration once."""
+        applied: list[int] = []
+        while True:
+            async with self.transaction() as conn:
+                current = int(await conn.fetchval("PRAGMA user_version") or 0)
+                todo = pending(current, "sqlite")
+                if not todo:
+                    return applied
+                version, statements = todo[0]
+                for statement in statements:
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA user_version = {version}")
+            applied.append(version)
+
+
+async def open_sqlite(
+    path: str, *, clock: Callable[[], float] = time.time, migrate: bool = True
+) -> SqliteDatabase:
+    """Open (creating if needed) the SQLite file, in WAL mode, migrated unless told not to."""
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA journal_mode = WAL")
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    db = SqliteDatabase(conn, path, clock=clock)
+    if migrate:
+        try:
+            await db.migrate()
+        except BaseException:
+            await db.close()
+            raise
+    return db
