@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -87,6 +88,14 @@ class LoopbackOnly:
     async def resolve(self, host: str, port: int) -> list[str]:
         assert host == "127.0.0.1", f"a test tried to reach {host}"
         return ["127.0.0.1"]
+
+
+@pytest.fixture
+def migrated_target(tmp_path: Path) -> str:
+    """SQLite only: these are link-check tests, not store tests (those run on both engines),
+    and their deadlines of a few hundredths of a second would also time a database server's
+    round trips."""
+    return str(tmp_path / "vigia.db")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import random
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -32,6 +33,14 @@ from bot.scam import ScamChecker
 from bot.store import Database
 from tests.conftest import FakeClock
 from tests.sources_helpers import greenhouse_board_payload, local_server
+
+
+@pytest.fixture
+def migrated_target(tmp_path: Path) -> str:
+    """SQLite only: these tests time polls with a clock that each fetch moves, so they assert
+    an interleaving of fetches that a database server's real round trips would reorder. The
+    store's behaviour under polling is tested on both engines in test_pipeline."""
+    return str(tmp_path / "vigia.db")
 
 
 async def housekeeping() -> None:

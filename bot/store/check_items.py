@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
-
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 
 
-async def add_items(conn: aiosqlite.Connection, check_id: int, item_ids: Sequence[int]) -> None:
+async def add_items(conn: Connection, check_id: int, item_ids: Sequence[int]) -> None:
     """Record `item_ids`, in order, as the parts of the message check `check_id`."""
     await conn.executemany(
         "INSERT INTO check_items (check_id, position, item_check_id) VALUES (?, ?, ?)",
@@ -24,8 +22,8 @@ async def add_items(conn: aiosqlite.Connection, check_id: int, item_ids: Sequenc
 
 async def items_of(db: Database, check_id: int) -> list[int]:
     """The parts of a message check, in order; [] for a check of one link or one text."""
-    async with db.conn.execute(
+    rows = await db.fetchall(
         "SELECT item_check_id FROM check_items WHERE check_id = ? ORDER BY position",
         (check_id,),
-    ) as cursor:
-        return [int(row[0]) for row in await cursor.fetchall()]
+    )
+    return [int(row[0]) for row in rows]

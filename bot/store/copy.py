@@ -28,6 +28,7 @@ COPIED_TABLES: tuple[str, ...] = (
     "chat_settings",
     "postings",
     "checks",
+    "check_items",
     "outbox",
     "reports",
     "known_scripts",
