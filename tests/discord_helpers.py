@@ -19,11 +19,17 @@ import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from aiohttp import web
 from discord.http import Route
+
+if TYPE_CHECKING:
+    from adapters.chat.discord_app import VigiaClient
+    from bot.app import App
+    from bot.config import Settings
+    from bot.links.safefetch import SafeFetcher
 
 API_PREFIX = "/api/v10"
 APPLICATION_ID = 700000000000000001
@@ -496,10 +502,10 @@ def rate_limited(retry_after_s: float) -> dict[str, Any]:
 @dataclass
 class BotHarness:
     stub: DiscordStub
-    app: Any  # bot.app.App
-    client: Any  # adapters.chat.discord_app.VigiaClient
-    settings: Any  # bot.config.Settings
-    fetcher: Any  # the link checker's bot.links.safefetch.SafeFetcher
+    app: App
+    client: VigiaClient
+    settings: Settings
+    fetcher: SafeFetcher  # the link checker's
 
     async def restart(self) -> None:
         """A new client over the same store, as after a process restart."""

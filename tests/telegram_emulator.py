@@ -63,9 +63,9 @@ from telegram import (
     ChatMemberOwner,
     User,
 )
-from telegram.ext import Application
 
 from adapters.chat.telegram_app import build_application, build_sender, start_application
+from adapters.chat.telegram_chat import TelegramApplication
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.delivery.drain import OutboxDrainer
@@ -195,6 +195,8 @@ def telegram_emulator_fixture() -> Iterator[Emulator]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 # -- the gateway between the bot and the emulator ---------------------------------------------
@@ -827,7 +829,7 @@ class TelegramHarness:
     running against the emulator, with the gateway and a simulated user at hand."""
 
     app: App
-    application: Application
+    application: TelegramApplication
     gateway: TelegramGateway
     client: EmulatorClient
     drainer: OutboxDrainer

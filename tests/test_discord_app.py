@@ -77,6 +77,7 @@ async def stored_verdict(bot: BotHarness, check_id: int) -> Verdict:
     verdict_json = await bot.app.db.fetchval(
         "SELECT verdict_json FROM checks WHERE id = ?", (check_id,)
     )
+    assert verdict_json is not None, f"check {check_id} was not stored"
     return verdict_from_dict(json.loads(verdict_json))
 
 

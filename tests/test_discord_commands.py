@@ -146,7 +146,7 @@ def test_sources_show_health_at_a_glance() -> None:
     embed = sources_embed(health, "es")
     names = [field.name for field in embed.fields]
     assert names[0] == "🟢 greenhouse:scaleai" and names[1] == "🔴 lever:acme"
-    assert "@everyone" not in names[2]
+    assert "@everyone" not in (names[2] or "")
     assert "<t:1736935200:R>" in (embed.fields[0].value or "")  # shown in each reader's zone
     assert "Fallos seguidos: 4" in (embed.fields[1].value or "")
     assert "todavía no" in (embed.fields[2].value or "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import discord
 import pytest
@@ -65,9 +66,9 @@ def test_alert_embed_shows_posting_and_risk_with_colour_by_level() -> None:
     assert embed.url == "https://boards.greenhouse.io/scaleai/jobs/123"
     assert embed.colour is not None and embed.colour.value == LEVEL_COLOURS[RiskLevel.CAUTION]
     assert values["Company"] == "Scale AI"
-    assert "20–35 USD" in values["Pay"]
+    assert "20–35 USD" in (values["Pay"] or "")
     assert values["Posted"] == "2025-01-14"
-    assert "55/100" in values["Risk"]
+    assert "55/100" in (values["Risk"] or "")
     assert "pay $50 for the training kit" in all_text(embed)  # the top reason with its evidence
     assert "Telegram @hr" in all_text(embed)  # and the next one
     assert "more: see Why?" not in all_text(embed)  # nothing hidden
@@ -203,8 +204,10 @@ async def test_translator_names_commands_in_the_readers_language(
     locale: discord.Locale, expected: str | None
 ) -> None:
     translator = CatalogTranslator()
-    context = discord.app_commands.TranslationContext(
-        discord.app_commands.TranslationContextLocation.other, None
+    context: discord.app_commands.TranslationContext[Any, None] = (
+        discord.app_commands.TranslationContext(
+            discord.app_commands.TranslationContextLocation.other, None
+        )
     )
     name = localized("discord.cmd.alerts.name")
     assert await translator.translate(name, locale, context) == expected

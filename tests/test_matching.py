@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.errors import FilterSyntaxError
 from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Verdict
 from bot.postings.matching import (
     CompiledFilter,
-    FilterSyntaxError,
     parse_filter_words,
     parse_min_pay,
 )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from adapters.http.aiohttp_transport import AiohttpTransport
+from bot.store import Database
 from bot.store import sources as sources_store
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import (
@@ -36,14 +38,14 @@ def transport(max_body_bytes: int = 20_000_000) -> AiohttpTransport:
 
 
 @pytest.fixture
-async def http() -> httpx.AsyncClient:
+async def http() -> AsyncIterator[httpx.AsyncClient]:
     """The client the bot polls with: httpx over the aiohttp transport."""
     async with httpx.AsyncClient(timeout=5, transport=transport(), follow_redirects=True) as client:
         yield client
 
 
 async def test_first_poll_records_without_alerting_then_new_postings_alert(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     await subscribe_console(db)
     url = payload_server.serve(PATH, greenhouse_jobs([TRAINER, ACCOUNTANT]))
@@ -63,7 +65,7 @@ async def test_first_poll_records_without_alerting_then_new_postings_alert(
 
 
 async def test_alert_on_first_poll_when_configured(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     await subscribe_console(db)
     source = greenhouse(payload_server.serve(PATH, greenhouse_jobs([TRAINER, ANNOTATOR])))
@@ -74,7 +76,7 @@ async def test_alert_on_first_poll_when_configured(
 
 
 async def test_irrelevant_postings_are_counted_not_alerted(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     await subscribe_console(db)
     source = greenhouse(payload_server.serve(PATH, greenhouse_jobs([ACCOUNTANT])))
@@ -85,7 +87,7 @@ async def test_irrelevant_postings_are_counted_not_alerted(
 
 
 async def test_scam_posting_is_held_back_from_a_cautious_subscription(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     from bot.models import RiskLevel
 
@@ -99,7 +101,7 @@ async def test_scam_posting_is_held_back_from_a_cautious_subscription(
 
 
 async def test_etag_replayed_and_304_costs_no_parsing(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     url = payload_server.serve(PATH, greenhouse_jobs([TRAINER]), headers={"ETag": '"v1"'})
     source = greenhouse(url)
@@ -114,7 +116,7 @@ async def test_etag_replayed_and_304_costs_no_parsing(
 
 
 async def test_unchanged_body_without_validators_is_not_parsed_again(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     source = greenhouse(payload_server.serve(PATH, greenhouse_jobs([TRAINER])))
     poller = make_poller(db, http, clock)
@@ -138,8 +140,8 @@ async def test_unchanged_body_without_validators_is_not_parsed_again(
     ],
 )
 async def test_bad_responses_back_off_and_write_nothing(
-    db,
-    http,
+    db: Database,
+    http: httpx.AsyncClient,
     clock: FakeClock,
     payload_server: PayloadServer,
     status: int,
@@ -159,7 +161,7 @@ async def test_bad_responses_back_off_and_write_nothing(
 
 
 async def test_backoff_doubles_is_capped_and_resets_on_success(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     source = greenhouse(payload_server.serve(PATH, b"down", status=503))
     poller = make_poller(db, http, clock, max_backoff_s=3000)
@@ -179,7 +181,7 @@ async def test_backoff_doubles_is_capped_and_resets_on_success(
 
 
 async def test_source_is_not_polled_before_its_backoff_ends(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     source = greenhouse(payload_server.serve(PATH, b"down", status=500))
     poller = make_poller(db, http, clock)
@@ -190,7 +192,7 @@ async def test_source_is_not_polled_before_its_backoff_ends(
 
 
 async def test_retry_after_is_honoured(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     source = greenhouse(
         payload_server.serve(PATH, b"slow down", status=429, headers={"Retry-After": "5400"})
@@ -201,7 +203,7 @@ async def test_retry_after_is_honoured(
 
 
 async def test_a_failing_source_does_not_stop_the_others(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     good = greenhouse(payload_server.serve(PATH, greenhouse_jobs([TRAINER])))
     bad = greenhouse(
@@ -215,7 +217,7 @@ async def test_a_failing_source_does_not_stop_the_others(
     assert results[1].new == 1
 
 
-async def test_timeout_is_a_failure_not_a_crash(db, clock: FakeClock) -> None:
+async def test_timeout_is_a_failure_not_a_crash(db: Database, clock: FakeClock) -> None:
     from aiohttp import web
 
     release = asyncio.Event()
@@ -244,7 +246,7 @@ async def test_timeout_is_a_failure_not_a_crash(db, clock: FakeClock) -> None:
 
 
 async def test_the_same_job_on_two_boards_alerts_once(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     await subscribe_console(db)
     job = {**TRAINER, "url": "https://jobs.example.org/ai-trainer-1"}
@@ -261,7 +263,7 @@ async def test_the_same_job_on_two_boards_alerts_once(
 
 
 async def test_one_source_is_never_polled_twice_at_once(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     source = greenhouse(payload_server.serve(PATH, greenhouse_jobs([TRAINER])))
     poller = make_poller(db, http, clock)
@@ -270,7 +272,7 @@ async def test_one_source_is_never_polled_twice_at_once(
 
 
 async def test_an_oversized_response_is_refused_while_it_is_read(
-    db, clock: FakeClock, payload_server: PayloadServer
+    db: Database, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     source = greenhouse(payload_server.serve(PATH, greenhouse_jobs([TRAINER] * 1) + b" " * 200_000))
     async with httpx.AsyncClient(timeout=5, transport=transport(max_body_bytes=100_000)) as http:
@@ -280,7 +282,7 @@ async def test_an_oversized_response_is_refused_while_it_is_read(
 
 
 async def test_redirects_of_a_moved_board_are_followed(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     payload_server.serve("/v1/boards/new/jobs", greenhouse_jobs([TRAINER]))
     old = payload_server.serve(PATH, b"", status=301, headers={"Location": "/v1/boards/new/jobs"})
@@ -289,7 +291,7 @@ async def test_redirects_of_a_moved_board_are_followed(
 
 
 async def test_a_failure_is_not_overwritten_by_an_earlier_unchanged_poll_of_the_same_source(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     """Unchanged polls are written when a burst of polls ends; a failure of the same source in
     the meantime must survive that write, or its backoff would reset."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import AsyncIterator
 from xml.sax.saxutils import escape
 
 import httpx
@@ -26,6 +27,7 @@ from bot.scam import ScamChecker
 from bot.scam.evaluate import run_score
 from bot.scam.families import FAMILIES, Family, Hit
 from bot.scam.textview import TextView
+from bot.store import Database
 from bot.store import outbox as outbox_store
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import make_poller, subscribe_console, table_count
@@ -68,13 +70,13 @@ def failures(stage: str) -> float:
 
 
 @pytest.fixture
-async def http() -> httpx.AsyncClient:
+async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=5) as client:
         yield client
 
 
 async def test_spanish_weekly_pay_in_a_feed_of_thirty_stores_and_alerts_all(
-    db, http, clock: FakeClock, payload_server: PayloadServer
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     await subscribe_console(db)
     source = build_source("rss", url=payload_server.serve("/feed", rss_feed(thirty_postings())))
@@ -90,7 +92,11 @@ async def test_spanish_weekly_pay_in_a_feed_of_thirty_stores_and_alerts_all(
 
 
 async def test_a_posting_the_checks_fail_on_is_kept_unscored_and_the_poll_goes_on(
-    db, http, clock: FakeClock, payload_server: PayloadServer, caplog: pytest.LogCaptureFixture
+    db: Database,
+    http: httpx.AsyncClient,
+    clock: FakeClock,
+    payload_server: PayloadServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     await subscribe_console(db)
     source = build_source("rss", url=payload_server.serve("/feed", rss_feed(thirty_postings())))
@@ -116,7 +122,9 @@ async def test_a_posting_the_checks_fail_on_is_kept_unscored_and_the_poll_goes_o
     assert "Not checked" in printed and "Our scam checks failed on this one" in printed
 
 
-async def test_is_this_legit_answers_could_not_check_when_the_checks_fail(db) -> None:
+async def test_is_this_legit_answers_could_not_check_when_the_checks_fail(
+    db: Database,
+) -> None:
     checker = LegitChecker(fetcher=SafeFetcher(), checker=broken_checker(), db=db)
     report = checker.check_text("Trabajo desde casa, 300 euros a la semana")
     assert not report.verdict.scored

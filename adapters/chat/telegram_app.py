@@ -2,7 +2,6 @@
 
     build_application(settings, services) → Application   handlers, rate limiter, base URL
     start_application(app, settings) → stop                   inside a running event loop
-    run_application(app, settings)                              standalone, owns the loop
     build_sender(app) → TelegramSender                          for the outbox drainer
 
 Long polling is the default; `telegram.mode = "webhook"` serves updates over HTTPS through a
@@ -25,9 +24,9 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder
 
-from adapters.chat.telegram_chat import tg
+from adapters.chat.telegram_chat import TelegramApplication, tg
 from adapters.chat.telegram_commands import COMMANDS, SubscriptionCommands
 from adapters.chat.telegram_handlers import CheckHandlers
 from adapters.chat.telegram_inline import InlineChecks
@@ -54,8 +53,6 @@ CONCURRENT_UPDATES = 16
 FALLBACK_MENU_LANGUAGE = "en"
 #: Where the webhook listens when `webhook_url` has no path of its own.
 DEFAULT_WEBHOOK_PATH = "telegram"
-
-TelegramApplication = Application
 
 
 def build_application(settings: Settings, services: Services) -> TelegramApplication:
@@ -161,12 +158,3 @@ async def stop_application(app: TelegramApplication) -> None:
     if app.running:
         await app.stop()
     await app.shutdown()
-
-
-def run_application(app: TelegramApplication, settings: Settings) -> None:
-    """Run the bot alone until interrupted; PTB owns the event loop and the signals."""
-    config = settings.telegram
-    if config.mode == "webhook":
-        app.run_webhook(**webhook_options(config))
-    else:
-        app.run_polling(allowed_updates=list(ALLOWED_UPDATES))

@@ -19,7 +19,7 @@ from telegram import (
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes, ExtBot
+from telegram.ext import Application, ContextTypes, ExtBot
 
 from adapters.chat.telegram_render import TelegramMessage, plain_html
 from bot.i18n import normalize_language, t
@@ -38,6 +38,11 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 REPLY_RETRIES = 2
 
 Context = ContextTypes.DEFAULT_TYPE
+#: The Application `build_application` makes: a bot with PTB's AIORateLimiter (whose retry
+#: argument is an int), default context and data types, no job queue.
+TelegramApplication = Application[
+    ExtBot[int], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], None
+]
 
 
 def chat_ref(chat_id: int | str) -> ChatRef:

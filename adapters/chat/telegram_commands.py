@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from adapters.chat.telegram_chat import (
     Context,
+    TelegramApplication,
     chat_ref,
     command_text,
     is_chat_admin,
@@ -73,7 +74,7 @@ class SubscriptionCommands:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def register(self, app: Application) -> None:
+    def register(self, app: TelegramApplication) -> None:
         for name, callback in (
             ("start", self.on_start),
             ("help", self.on_help),

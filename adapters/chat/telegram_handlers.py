@@ -14,7 +14,6 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -26,6 +25,7 @@ from adapters.chat.telegram_chat import (
     NO_PREVIEW,
     REPLY_RETRIES,
     Context,
+    TelegramApplication,
     chat_ref,
     checkable_text,
     is_chat_admin,
@@ -59,7 +59,7 @@ class CheckHandlers:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def register(self, app: Application) -> None:
+    def register(self, app: TelegramApplication) -> None:
         # Any private message but commands and service messages: one without text (a sticker,
         # a bare photo) is answered with what the bot can check instead of silence.
         private = filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL

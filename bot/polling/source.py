@@ -11,7 +11,7 @@ name the next request to make.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import httpx
 
@@ -41,8 +41,12 @@ class Page:
 
 @runtime_checkable
 class Source(Protocol):
-    kind: ClassVar[str]
     name: str  # unique config name, default f"{kind}:{board}" (rss: f"rss:{host}")
+
+    @property
+    def kind(self) -> str:
+        """The source kind (`bot.polling.kinds`); a class attribute in the adapters."""
+        ...
 
     def first_request(self, state: SourceState) -> httpx.Request: ...
 

@@ -222,10 +222,10 @@ class ScriptLibrary:
 
     def _signatures(self, hashes: U64, *, whole_only: bool = False) -> U64:
         """MinHash signatures: the whole text, then windows of 1, 2 and 4 blocks."""
-        permuted = (
+        permuted: U64 = (
             self._a[:, np.newaxis] * hashes[np.newaxis, :] + self._b[:, np.newaxis]
         ) >> _SHIFT
-        whole = permuted.min(axis=1)
+        whole: U64 = permuted.min(axis=1)
         count = hashes.shape[0]
         if whole_only or count <= BLOCK:
             return whole[np.newaxis, :]
@@ -242,4 +242,5 @@ class ScriptLibrary:
     def _band_keys(self, signatures: U64) -> U64:
         """One integer per (signature, band): the band's rows mixed, plus the band's offset."""
         shaped = signatures.reshape(signatures.shape[0], self.bands, self.rows)
-        return (shaped * self._band_mix).sum(axis=2, dtype=np.uint64) + self._band_offset
+        keys: U64 = (shaped * self._band_mix).sum(axis=2, dtype=np.uint64) + self._band_offset
+        return keys

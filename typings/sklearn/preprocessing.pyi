@@ -1,0 +1,9 @@
+from typing import Any, Self
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+class StandardScaler:
+    def __init__(self) -> None: ...
+    def fit(self, X: ArrayLike) -> Self: ...
+    def fit_transform(self, X: ArrayLike) -> np.ndarray[Any, np.dtype[np.float64]]: ...
