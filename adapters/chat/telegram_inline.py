@@ -24,9 +24,9 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, InlineQueryHandler
+from telegram.ext import InlineQueryHandler
 
-from adapters.chat.telegram_chat import NO_PREVIEW, Context, tg, user_key
+from adapters.chat.telegram_chat import NO_PREVIEW, Context, TelegramApplication, tg, user_key
 from adapters.chat.telegram_render import clip, render_card
 from bot.delivery.render import risk_badge
 from bot.i18n import normalize_language
@@ -57,7 +57,7 @@ class InlineChecks:
         self.services = services
         self.page_timeout_s = page_timeout_s
 
-    def register(self, app: Application) -> None:
+    def register(self, app: TelegramApplication) -> None:
         app.add_handler(InlineQueryHandler(self.on_inline_query))
 
     async def on_inline_query(self, update: Update, context: Context) -> None:
@@ -95,9 +95,7 @@ class InlineChecks:
         again); tapping it opens the private chat with the bot's help."""
         query = update.inline_query
         assert query is not None  # checked by the caller
-        button = InlineQueryResultsButton(
-            text=clip(text, 64), start_parameter=HELP_START_PARAMETER
-        )
+        button = InlineQueryResultsButton(text=clip(text, 64), start_parameter=HELP_START_PARAMETER)
         try:
             await query.answer([], button=button, cache_time=cache_time, is_personal=True)
         except BadRequest as exc:

@@ -72,7 +72,9 @@ def redacted(url: str) -> str:
 class PostgresConnection(Connection):
     dialect: Dialect = "postgres"
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(
+        self, conn: asyncpg.Connection | asyncpg.pool.PoolConnectionProxy[asyncpg.Record]
+    ) -> None:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:

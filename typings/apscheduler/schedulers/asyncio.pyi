@@ -1,45 +1,5 @@
-"""APScheduler 3's asyncio scheduler: the API Vigia uses."""
+"""APScheduler 3's asyncio scheduler."""
 
-from collections.abc import Callable, Sequence
-from datetime import datetime, tzinfo
-from typing import Any
+from apscheduler.schedulers.base import BaseScheduler
 
-class Job:
-    id: str
-    name: str
-    next_run_time: datetime | None
-    trigger: Any
-    max_instances: int
-    coalesce: bool
-    misfire_grace_time: int | None
-    def remove(self) -> None: ...
-    def modify(self, **changes: Any) -> Job: ...
-
-class AsyncIOScheduler:
-    def __init__(self, *, timezone: tzinfo | str = ..., **options: Any) -> None: ...
-    @property
-    def running(self) -> bool: ...
-    def start(self, paused: bool = ...) -> None: ...
-    def shutdown(self, wait: bool = ...) -> None: ...
-    def add_job(
-        self,
-        func: Callable[..., Any],
-        trigger: object = ...,
-        args: Sequence[Any] | None = ...,
-        kwargs: dict[str, Any] | None = ...,
-        id: str | None = ...,
-        name: str | None = ...,
-        misfire_grace_time: int | None = ...,
-        coalesce: bool = ...,
-        max_instances: int = ...,
-        next_run_time: datetime | None = ...,
-        jobstore: str = ...,
-        executor: str = ...,
-        replace_existing: bool = ...,
-        **trigger_args: Any,
-    ) -> Job: ...
-    def get_jobs(self, jobstore: str | None = ...) -> list[Job]: ...
-    def get_job(self, job_id: str, jobstore: str | None = ...) -> Job | None: ...
-    def remove_job(self, job_id: str, jobstore: str | None = ...) -> None: ...
-    def pause(self) -> None: ...
-    def resume(self) -> None: ...
+class AsyncIOScheduler(BaseScheduler): ...
