@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
+import functools
 import hashlib
 import logging
 import time
@@ -27,14 +28,13 @@ from bot.failures import posting_failed
 from bot.models import Posting, Verdict
 from bot.polling.cpu import INLINE_MAX_BYTES, CpuWorker
 from bot.polling.source import Page, Source, SourceState
+from bot.polling.writes import MAX_BATCH, GroupWriter, PollWrite, Written, write_batch
 from bot.postings.matching import Matcher
 from bot.postings.relevance import RelevanceFilter
 from bot.scam import ScamChecker
 from bot.store import Database
-from bot.store import outbox as outbox_store
 from bot.store import postings as postings_store
 from bot.store import sources as sources_store
-from bot.store import subscriptions as subscriptions_store
 
 log = logging.getLogger("vigia.poll")
 R = TypeVar("R")
@@ -128,6 +128,9 @@ class Poller:
         self._in_flight = asyncio.Semaphore(settings.max_concurrent_requests)
         self._clock = clock
         self._cpu = CpuWorker()
+        self._writer: GroupWriter[PollWrite, Written] = GroupWriter(
+            functools.partial(write_batch, db, matcher=self._matcher), max_batch=MAX_BATCH
+        )
         self._running: set[str] = set()
         # The poller is the only writer of source rows, so it keeps a copy of each, updated as
         # it writes: a poll then reads nothing from the store. A failure drops the copy, and
@@ -139,9 +142,10 @@ class Poller:
         # poll come early.
         self._unchanged: list[sources_store.Unchanged] = []
 
-    async def preload(self) -> dict[str, sources_store.SourceRow]:
-        """Every stored source row, read in one query and kept, so the first poll of each
-        source after a start does not read its row on its own; returned by name."""
+    async def preload(self, sources: list[Source]) -> dict[str, sources_store.SourceRow]:
+        """A row for each source, created and read in two statements and kept, so the first
+        poll of each after a start does not write and read its row on its own; by name."""
+        await sources_store.ensure_sources(self._db, [(s.name, s.kind) for s in sources])
         rows = {row.name: row for row in await sources_store.list_sources(self._db)}
         for name, row in rows.items():
             self._rows.setdefault(name, row)
@@ -384,7 +388,12 @@ class Poller:
         next_poll_at: float,
     ) -> PollResult:
         result = PollResult(source.name, status, seen=len(postings), first_poll=first_poll)
-        known = await postings_store.known_native_ids(self._db, source.name)
+        # A source's postings are stored with its first successful poll, never before.
+        known = (
+            await postings_store.known_native_ids(self._db, source.name)
+            if not first_poll
+            else set()
+        )
         fresh: dict[str, Posting] = {}
         for posting in postings:
             if posting.native_id not in known:
@@ -398,48 +407,23 @@ class Poller:
             posting.native_id: verdict for posting, verdict in assessed if verdict is not None
         }
         del fresh, assessed
-        now = self._clock()
         fresh_postings = [posting for posting, _ in scored]
-        async with self._db.transaction() as conn:
-            subscriptions = await subscriptions_store.active_subscriptions(conn) if alerting else []
-            duplicates = await postings_store.find_duplicates(conn, fresh_postings)
-            posting_ids = await postings_store.insert_postings(
-                conn,
-                [(p, relevant, dup) for (p, relevant), dup in zip(scored, duplicates, strict=True)],
-                now=now,
-            )
-            relevant_rows = [
-                (posting_id, posting, verdicts[posting.native_id], duplicate)
-                for posting_id, (posting, relevant), duplicate in zip(
-                    posting_ids, scored, duplicates, strict=True
-                )
-                if relevant
-            ]
-            check_ids = await postings_store.insert_posting_checks(
-                conn, [(pid, p, v) for pid, p, v, _ in relevant_rows], now=now
-            )
-            outbox_rows = [
-                (posting_id, check_id, subscription.id)
-                for check_id, (posting_id, posting, verdict, duplicate) in zip(
-                    check_ids, relevant_rows, strict=True
-                )
-                if duplicate is None and alerting
-                for subscription in self._matcher.matching(posting, verdict, subscriptions)
-            ]
-            result.alerts = await outbox_store.enqueue_many(conn, outbox_rows, now=now)
-            await sources_store.record_success(
-                conn,
-                source.name,
+        written = await self._writer.submit(
+            PollWrite(
+                source=source.name,
+                scored=scored,
+                verdicts=verdicts,
+                alerting=alerting,
                 status=status,
                 etag=validators[0],
                 last_modified=validators[1],
                 body_sha256=body_sha256,
-                now=now,
                 next_poll_at=next_poll_at,
-                new_postings=len(scored),
             )
+        )
+        result.alerts = written.alerts
+        result.relevant = written.relevant
         result.new = len(scored)
         result.new_postings = fresh_postings
         result.verdicts = {p.native_id: verdicts.get(p.native_id) for p in fresh_postings}
-        result.relevant = len(relevant_rows)
         return result

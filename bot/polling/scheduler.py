@@ -134,7 +134,7 @@ class PollScheduler:
 
     async def start(self) -> None:
         """Read when each source is due from the store, then start dispatching."""
-        rows = await self._poller.preload()
+        rows = await self._poller.preload([source for source, _ in self._sources])
         now = self._clock()
         for index, (source, _interval_s) in enumerate(self._sources):
             row = rows.get(source.name)

@@ -1,0 +1,180 @@
+"""What polls learn, written to the store several polls per transaction (group commit).
+
+A poll of a 5-posting board is a dozen statements (duplicates, postings, checks, outbox, the
+source's row), each a round trip to the database thread, plus BEGIN and COMMIT. With 10,000
+boards the write lock, not the CPU, set the pace. Polls that finish while a transaction runs
+wait for it and are then written together: one transaction, one lookup of the
+subscriptions, one duplicate query and one insert per table for all of them.
+
+Each poll is still all-or-nothing: if a batch fails, its polls are written again one by one,
+so one poll's bad row does not cost the others theirs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import aiosqlite
+
+from bot.models import Posting, Verdict
+from bot.postings.matching import Matcher
+from bot.store import Database
+from bot.store import outbox as outbox_store
+from bot.store import postings as postings_store
+from bot.store import sources as sources_store
+from bot.store import subscriptions as subscriptions_store
+
+__all__ = ["GroupWriter", "PollWrite", "Written", "write_polls"]
+
+#: Most polls written in one transaction: keeps a transaction (and the lock) short.
+MAX_BATCH = 64
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(slots=True)
+class PollWrite:
+    """One successful poll's new postings (with relevance and verdicts) and source state."""
+
+    source: str
+    scored: list[tuple[Posting, bool]]  # (posting, relevant), new postings only
+    verdicts: dict[str, Verdict]  # by native id, relevant postings only
+    alerting: bool
+    status: str
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str
+    next_poll_at: float
+
+
+@dataclass(slots=True)
+class Written:
+    relevant: int
+    alerts: int
+
+
+async def write_polls(
+    conn: aiosqlite.Connection, writes: list[PollWrite], *, matcher: Matcher, now: float
+) -> list[Written]:
+    """Every write's postings, checks, alerts and source row, inside the caller's transaction."""
+    alerting = any(write.alerting for write in writes)
+    subscriptions = await subscriptions_store.active_subscriptions(conn) if alerting else []
+    rows = [(write, posting, relevant) for write in writes for posting, relevant in write.scored]
+    duplicates = await postings_store.find_duplicates(conn, [posting for _, posting, _ in rows])
+    posting_ids = await postings_store.insert_postings(
+        conn,
+        [
+            (posting, relevant, dup)
+            for (_, posting, relevant), dup in zip(rows, duplicates, strict=True)
+        ],
+        now=now,
+    )
+    relevant_rows = [
+        (write, posting_id, posting, write.verdicts[posting.native_id], duplicate)
+        for posting_id, (write, posting, relevant), duplicate in zip(
+            posting_ids, rows, duplicates, strict=True
+        )
+        if relevant
+    ]
+    check_ids = await postings_store.insert_posting_checks(
+        conn, [(pid, posting, verdict) for _, pid, posting, verdict, _ in relevant_rows], now=now
+    )
+    written = {id(write): Written(relevant=0, alerts=0) for write in writes}
+    outbox_rows: list[tuple[int, int, int]] = []
+    for check_id, (write, posting_id, posting, verdict, duplicate) in zip(
+        check_ids, relevant_rows, strict=True
+    ):
+        counts = written[id(write)]
+        counts.relevant += 1
+        if duplicate is not None or not write.alerting:
+            continue
+        for subscription in matcher.matching(posting, verdict, subscriptions):
+            outbox_rows.append((posting_id, check_id, subscription.id))
+            counts.alerts += 1
+    await outbox_store.enqueue_many(conn, outbox_rows, now=now)
+    for write in writes:
+        await sources_store.record_success(
+            conn,
+            write.source,
+            status=write.status,
+            etag=write.etag,
+            last_modified=write.last_modified,
+            body_sha256=write.body_sha256,
+            now=now,
+            next_poll_at=write.next_poll_at,
+            new_postings=len(write.scored),
+        )
+    return [written[id(write)] for write in writes]
+
+
+async def write_batch(
+    db: Database, writes: list[PollWrite], *, matcher: Matcher
+) -> list[Written | Exception]:
+    """The writes in one transaction; when it fails, each in its own (the failures returned
+    in their place)."""
+    try:
+        async with db.transaction() as conn:
+            return list(await write_polls(conn, writes, matcher=matcher, now=db.clock()))
+    except Exception as error:
+        if len(writes) == 1:
+            return [error]
+    results: list[Written | Exception] = []
+    for write in writes:
+        try:
+            async with db.transaction() as conn:
+                results.extend(await write_polls(conn, [write], matcher=matcher, now=db.clock()))
+        except Exception as error:
+            results.append(error)
+    return results
+
+
+class GroupWriter(Generic[T, R]):
+    """Group commit without a background task: a caller that gets the lock writes every item
+    waiting at that moment (its own among them) in one batch; the others find theirs done.
+
+    `write` returns one result per item, an Exception standing for that item's failure.
+    """
+
+    def __init__(
+        self, write: Callable[[list[T]], Awaitable[list[R | Exception]]], *, max_batch: int
+    ) -> None:
+        self._write = write
+        self._max_batch = max_batch
+        self._lock = asyncio.Lock()
+        self._pending: list[tuple[T, asyncio.Future[R]]] = []
+
+    async def submit(self, item: T) -> R:
+        """Write `item` (with whatever else is waiting); its result, or its failure raised."""
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        try:
+            async with self._lock:
+                while not future.done():
+                    await self._write_pending()
+        except BaseException:
+            if not future.done():
+                future.cancel()
+                self._pending = [(i, f) for i, f in self._pending if f is not future]
+            raise
+        return future.result()
+
+    async def _write_pending(self) -> None:
+        batch = [(i, f) for i, f in self._pending[: self._max_batch] if not f.done()]
+        self._pending = self._pending[self._max_batch :]
+        try:
+            results = await self._write([item for item, _ in batch])
+        except BaseException:
+            # Cancelled (the bot stops) or a bug: the others wait for a writer of their own.
+            self._pending = [(i, f) for i, f in batch if not f.done()] + self._pending
+            raise
+        for (_, future), result in zip(batch, results, strict=True):
+            if future.done():
+                continue
+            if isinstance(result, Exception):
+                future.set_exception(result)
+            else:
+                future.set_result(result)

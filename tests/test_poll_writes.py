@@ -1,0 +1,136 @@
+"""Polls that end together are written together, and one bad poll does not cost the others
+theirs; a big payload is scored off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import httpx
+
+from adapters.http.aiohttp_transport import AiohttpTransport
+from bot.models import Posting, RiskLevel, Verdict
+from bot.polling.cpu import SLICE_POSTINGS
+from bot.polling.writes import PollWrite, Written, write_batch
+from bot.postings.matching import Matcher
+from bot.store import Database
+from tests.conftest import FakeClock
+from tests.pipeline_helpers import greenhouse, make_poller, subscribe_console, table_count
+from tests.sources_helpers import PayloadServer, greenhouse_board_payload
+
+
+def posting(source: str, native_id: str) -> Posting:
+    return Posting(
+        source=source,
+        native_id=native_id,
+        url=f"https://jobs.example.com/{source}/{native_id}",
+        title=f"AI Trainer {native_id}",  # no two alike: twins on two boards alert once
+        company=f"Acme {source}",
+        description="Rank model answers.",
+    )
+
+
+def poll_write(source: str, ids: list[str], *, verdicts: bool = True) -> PollWrite:
+    postings = [posting(source, native_id) for native_id in ids]
+    verdict = Verdict(0, RiskLevel.OK, ())
+    return PollWrite(
+        source=source,
+        scored=[(p, True) for p in postings],
+        verdicts={p.native_id: verdict for p in postings} if verdicts else {},
+        alerting=True,
+        status="200",
+        etag=None,
+        last_modified=None,
+        body_sha256=source,
+        next_poll_at=0.0,
+    )
+
+
+async def test_many_polls_finishing_together_share_transactions(
+    db: Database, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    await subscribe_console(db)
+    sources = [
+        greenhouse(
+            payload_server.serve(f"/v1/boards/b{n}/jobs", greenhouse_board_payload(f"b{n}", 4)),
+            board=f"b{n}",
+        )
+        for n in range(24)
+    ]
+    begins: list[str] = []
+    transport = AiohttpTransport(limit=32, limit_per_host=32, max_body_bytes=1_000_000)
+    async with httpx.AsyncClient(transport=transport) as http:
+        poller = make_poller(db, http, clock, alert_on_first_poll=True)
+        await poller.preload(sources)  # as the scheduler does at start
+        await db.conn.set_trace_callback(
+            lambda sql: begins.append(sql) if sql.startswith("BEGIN") else None
+        )
+        results = await asyncio.gather(*(poller.poll(s, interval_s=600) for s in sources))
+    await db.conn.set_trace_callback(None)
+
+    assert [r.status for r in results] == ["200"] * 24
+    assert await table_count(db, "postings") == 24 * 4
+    assert await table_count(db, "sources", "first_poll_done = 1") == 24
+    assert sum(r.alerts for r in results) == await table_count(db, "outbox") > 0
+    assert 1 <= len(begins) < 24  # fewer transactions than polls
+
+
+async def test_a_poll_that_cannot_be_written_does_not_cost_the_others(db: Database) -> None:
+    from bot.store import sources as sources_store
+
+    await sources_store.ensure_sources(db, [("good1", "greenhouse"), ("bad", "greenhouse")])
+    await sources_store.ensure_sources(db, [("good2", "greenhouse")])
+    await subscribe_console(db)
+    writes = [
+        poll_write("good1", ["1", "2"]),
+        poll_write("bad", ["3"], verdicts=False),  # a relevant posting without its verdict
+        poll_write("good2", ["4"]),
+    ]
+    results = await write_batch(db, writes, matcher=Matcher())
+
+    assert isinstance(results[0], Written) and results[0].relevant == 2
+    assert isinstance(results[1], KeyError)
+    assert isinstance(results[2], Written) and results[2].alerts == 1
+    assert await table_count(db, "postings") == 3
+    assert await table_count(db, "postings", "source = 'bad'") == 0
+    assert await table_count(db, "sources", "first_poll_done = 1") == 2
+
+
+async def test_a_big_payload_is_parsed_and_scored_off_the_event_loop(
+    db: Database, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    """2,000 relevant postings take seconds to parse and score: that happens on the worker
+    thread, in slices, while the loop keeps turning (on the loop, it held it throughout)."""
+    url = payload_server.serve(
+        "/v1/boards/big/jobs", greenhouse_board_payload("big", 2000, relevant_every=1)
+    )
+    source = greenhouse(url, board="big")
+    loop_thread = threading.get_ident()
+    scored_on: set[int] = set()
+    turns = 0
+    done = asyncio.Event()
+
+    async def heartbeat() -> None:
+        nonlocal turns
+        while not done.is_set():
+            await asyncio.sleep(0)
+            turns += 1
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        poller = make_poller(db, http, clock)
+        checker = poller._checker
+        real_check = checker.check
+
+        def check(posting: Posting, **kwargs: str) -> Verdict:
+            scored_on.add(threading.get_ident())
+            return real_check(posting, **kwargs)
+
+        checker.check = check  # type: ignore[method-assign]
+        beat = asyncio.create_task(heartbeat())
+        result = await poller.poll(source, interval_s=600)
+        done.set()
+        await beat
+        poller.close()
+    assert result.status == "200" and result.new == 2000 and result.relevant == 2000
+    assert scored_on and loop_thread not in scored_on
+    assert turns > 2000 // SLICE_POSTINGS  # the loop ran between slices, at the least
