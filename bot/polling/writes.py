@@ -17,11 +17,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-import aiosqlite
-
 from bot.models import Posting, Verdict
 from bot.postings.matching import Matcher
-from bot.store import Database
+from bot.store import Connection, Database
 from bot.store import outbox as outbox_store
 from bot.store import postings as postings_store
 from bot.store import sources as sources_store
@@ -58,7 +56,7 @@ class Written:
 
 
 async def write_polls(
-    conn: aiosqlite.Connection, writes: list[PollWrite], *, matcher: Matcher, now: float
+    conn: Connection, writes: list[PollWrite], *, matcher: Matcher, now: float
 ) -> list[Written]:
     """Every write's postings, checks, alerts and source row, inside the caller's transaction."""
     alerting = any(write.alerting for write in writes)

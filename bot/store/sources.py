@@ -46,9 +46,10 @@ async def ensure_source(db: Database, name: str, kind: str) -> None:
 
 async def ensure_sources(db: Database, sources: list[tuple[str, str]]) -> None:
     """Rows for every (name, kind) not stored yet, in one statement (a start with 10,000)."""
-    rows: list[tuple[object, ...]] = [(name, kind) for name, kind in sources]
-    if rows:
-        await db.write_many("INSERT OR IGNORE INTO sources (name, kind) VALUES (?, ?)", rows)
+    if sources:
+        await db.write_many(
+            "INSERT INTO sources (name, kind) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", sources
+        )
 
 
 async def get_source(db: Database, name: str) -> SourceRow | None:
