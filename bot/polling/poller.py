@@ -142,7 +142,7 @@ class Poller:
         # poll come early.
         self._unchanged: list[sources_store.Unchanged] = []
 
-    async def preload(self, sources: list[Source]) -> dict[str, sources_store.SourceRow]:
+    async def preload(self, sources: Sequence[Source]) -> dict[str, sources_store.SourceRow]:
         """A row for each source, created and read in two statements and kept, so the first
         poll of each after a start does not write and read its row on its own; by name."""
         await sources_store.ensure_sources(self._db, [(s.name, s.kind) for s in sources])
