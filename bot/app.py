@@ -18,6 +18,7 @@ from adapters.sources import build_source
 from bot.config import Settings, source_name
 from bot.delivery.drain import OutboxDrainer
 from bot.delivery.outcomes import Sender
+from bot.delivery.pacing import Pacer
 from bot.errors import ConfigError
 from bot.health import HealthRegistry
 from bot.links.checker import LegitChecker
@@ -50,9 +51,11 @@ class App:
     sources: list[tuple[Source, int]] = field(default_factory=list)
     #: Where the running parts report their state (`/healthz`, `python -m bot health`).
     health: HealthRegistry = field(default_factory=HealthRegistry)
+    #: Every send takes a slot in the platforms' budgets here first (`bot.delivery.pacing`).
+    pacer: Pacer = field(default_factory=Pacer)
 
     def drainer(self, senders: dict[str, Sender]) -> OutboxDrainer:
-        return OutboxDrainer(self.db, senders, settings=self.settings.outbox)
+        return OutboxDrainer(self.db, senders, settings=self.settings.outbox, pacer=self.pacer)
 
     async def housekeeping(self) -> None:
         """Hourly: forget cached link checks older than their time to live."""

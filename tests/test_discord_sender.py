@@ -118,7 +118,7 @@ async def test_a_long_rate_limit_surfaces_instead_of_being_slept_through(bot: Bo
     outcome = await DiscordSender(bot.client).send(
         (await outbox_store.claim(bot.app.db, platforms=["discord"], limit=1))[0]
     )
-    assert outcome == RateLimited(120.0)
+    assert outcome == RateLimited(120.0, everywhere=False)  # this channel's route only
     assert time.monotonic() - started < 5  # surfaced, not slept through
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from adapters.chat.telegram_sender import (
-    ChatPacer,
     outcome_of,
     payload_refused,
     telegram_chat_id,
@@ -54,34 +52,3 @@ def test_a_refused_message_is_told_apart_from_a_refused_chat() -> None:
 def test_chat_ids_are_numbers_and_channel_names_stay_names() -> None:
     assert telegram_chat_id(ChatRef("telegram", "-100123")) == -100123
     assert telegram_chat_id(ChatRef("telegram", "@vigia_jobs")) == "@vigia_jobs"
-
-
-class ManualClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        await asyncio.sleep(0)
-
-
-def test_one_chat_gets_at_most_one_message_a_second_others_are_not_held_up() -> None:
-    clock = ManualClock()
-    pacer = ChatPacer(1.0, clock=clock)
-    assert pacer.reserve("5") == 0
-    assert pacer.reserve("5") == 1.0
-    assert pacer.reserve("5") == 2.0
-    assert pacer.reserve("6") == 0
-    clock.now += 10
-    assert pacer.reserve("5") == 0
-
-
-async def test_concurrent_sends_to_one_chat_queue_up_one_interval_apart() -> None:
-    clock = ManualClock()
-    pacer = ChatPacer(1.0, clock=clock, sleep=clock.sleep)
-    await asyncio.gather(*(pacer.wait("5") for _ in range(3)))
-    assert sorted(clock.slept) == [1.0, 2.0]

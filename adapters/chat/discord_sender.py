@@ -1,6 +1,8 @@
 """Posts alerts to Discord channels and turns every failure into an outcome the drainer knows.
 
-discord.py already paces requests by Discord's rate-limit headers and retries short 429s
+Alerts are paced before they get here (the outbox drainer takes a slot in Discord's budget,
+50 requests a second and about one message a second per channel: `bot.delivery.pacing`).
+discord.py also paces requests by Discord's rate-limit headers and retries short 429s
 itself; the client is built with `max_ratelimit_timeout`, so a longer wait surfaces here as
 `discord.RateLimited` and becomes `RateLimited`, which lets the drainer hold back only that
 channel instead of sleeping inside one send.
@@ -49,11 +51,21 @@ def retry_after_s(error: discord.HTTPException) -> float:
         return DEFAULT_RETRY_AFTER_S
 
 
+def is_global_limit(error: discord.HTTPException) -> bool:
+    """A 429 that holds every request (the bot's global limit, or Cloudflare's, which names
+    no route bucket) rather than one channel's bucket."""
+    headers = error.response.headers if error.response is not None else {}
+    if headers.get("X-RateLimit-Global", "").lower() == "true":
+        return True
+    scope = headers.get("X-RateLimit-Scope")
+    return scope == "global" or (scope is None and "X-RateLimit-Bucket" not in headers)
+
+
 def outcome_for_error(error: discord.HTTPException) -> SendOutcome:
     """Discord's answer to a failed send as one of the drainer's outcomes."""
     reason = f"HTTP {error.status} (code {error.code}): {error.text}"[:300]
     if error.status == 429:
-        return RateLimited(retry_after_s(error))
+        return RateLimited(retry_after_s(error), everywhere=is_global_limit(error))
     if error.status in GONE_STATUSES or (
         error.status == 400 and error.code in CHANNEL_REFUSES_CODES
     ):
@@ -114,7 +126,9 @@ class DiscordSender:
                     # Refused even as plain text (an AutoMod rule, say): it will never go.
                     return Rejected(f"refused as embed and as text: {text_error.text}"[:300])
         except discord.RateLimited as error:
-            return RateLimited(error.retry_after)
+            # discord.py waits out short limits itself (the global one for every request);
+            # this is one route's wait too long to sleep through: hold this channel only.
+            return RateLimited(error.retry_after, everywhere=False)
         except discord.HTTPException as error:
             outcome = outcome_for_error(error)
             _log.info("discord send to %s: %s", chat_id, outcome)

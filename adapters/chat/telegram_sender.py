@@ -1,11 +1,12 @@
 """Alerts to Telegram chats, within Telegram's flood limits, with errors turned into outcomes.
 
-Pacing is split between two layers. PTB's `AIORateLimiter` (configured on the Application in
-`telegram_app`) keeps the whole bot under about 30 messages a second and every group or
-channel under 20 a minute; it is built with `max_retries=0` so that a `RetryAfter` reaches us
-instead of being slept on inside PTB, and the outbox drainer reschedules the row. Telegram
-also asks for no more than one message a second in a single chat, which `AIORateLimiter`
-does not do, so `ChatPacer` here spaces sends per chat.
+Alerts are paced before they get here: the outbox drainer takes a slot in Telegram's budget
+(30 messages a second overall, one a second in a chat, 20 a minute in a group: see
+`bot.delivery.pacing`) before each send. PTB's `AIORateLimiter` (configured on the Application
+in `telegram_app`) still paces command replies; it is built with `max_retries=0`, so a
+`RetryAfter` reaches us instead of being slept on inside PTB: it becomes `RateLimited`, which
+pauses every Telegram send for the wait (as PTB itself does on a retry) and is logged as one
+WARNING by the drainer, so PTB's own report of it, an ERROR with a traceback, is dropped.
 
 The sender never decides what happens to an alert: it reports one of the `bot.delivery.outcomes`
 outcomes and the drainer acts on it (retry later, pause the chat, follow a migrated group).
@@ -17,11 +18,8 @@ link button, and a text Telegram refuses too is `Rejected` (kept as failed, not 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 import warnings
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Bot, LinkPreviewOptions, Message
@@ -52,11 +50,6 @@ from bot.models import Alert, ChatRef
 _LOG = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
-#: Telegram's advice for one chat: "avoid sending more than one message per second".
-PER_CHAT_INTERVAL_S = 1.0
-#: Keep at most this many per-chat timestamps; older entries that no longer delay anything
-#: are dropped past it, so a bot in many chats does not grow without bound.
-_PACER_MAX_CHATS = 4096
 
 #: `BadRequest` descriptions that mean the chat is unreachable for good, not that one message
 #: was malformed: the bot was removed, the chat deleted, or it lost the right to post.
@@ -119,43 +112,15 @@ def outcome_of(exc: TelegramError) -> SendOutcome:
     return Transient(f"{type(exc).__name__}: {exc.message}")
 
 
-class ChatPacer:
-    """Spaces sends to one chat at least `interval_s` apart; other chats are not held up.
+class _DropRateLimitTraceback(logging.Filter):
+    """PTB logs a `RetryAfter` it does not retry as an ERROR with a traceback; the drainer
+    already logs it as one WARNING line, so that record is dropped."""
 
-    A slot is reserved before waiting (no await between reading and writing the schedule), so
-    concurrent senders to one chat queue up one interval apart instead of all firing at once.
-    """
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Rate limit hit after maximum")
 
-    def __init__(
-        self,
-        interval_s: float = PER_CHAT_INTERVAL_S,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-    ) -> None:
-        self.interval_s = interval_s
-        self._clock = clock
-        self._sleep = sleep
-        self._next_free: dict[str, float] = {}
 
-    def reserve(self, chat_key: str) -> float:
-        """Reserve the chat's next slot; the seconds to wait before using it."""
-        now = self._clock()
-        slot = max(now, self._next_free.get(chat_key, now))
-        self._next_free[chat_key] = slot + self.interval_s
-        if len(self._next_free) > _PACER_MAX_CHATS:
-            self._forget_idle(now)
-        return slot - now
-
-    async def wait(self, chat_key: str) -> None:
-        delay_s = self.reserve(chat_key)
-        if delay_s > 0:
-            await self._sleep(delay_s)
-
-    def _forget_idle(self, now: float) -> None:
-        for key, free_at in list(self._next_free.items()):
-            if free_at <= now:
-                del self._next_free[key]
+logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_DropRateLimitTraceback())
 
 
 class TelegramSender:
@@ -167,14 +132,12 @@ class TelegramSender:
 
     platform = PLATFORM
 
-    def __init__(self, bot: Bot, *, pacer: ChatPacer | None = None) -> None:
+    def __init__(self, bot: Bot) -> None:
         self._bot = bot
-        self._pacer = pacer or ChatPacer()
 
     async def send(self, alert: Alert) -> SendOutcome:
         chat = alert.subscription.chat
         card = alert_card(alert)
-        await self._pacer.wait(chat.chat_id)
         try:
             try:
                 sent = await self._send(chat, render_card(card), ParseMode.HTML)

@@ -19,9 +19,12 @@ class Delivered:
 
 @dataclass(frozen=True, slots=True)
 class RateLimited:
-    """The platform asked us to wait; the row is retried after `retry_after_s`, not counted."""
+    """The platform asked us to wait; the row is retried after `retry_after_s`, not counted.
+    `everywhere`: the wait holds for every send on the platform (a global limit), not only
+    for this chat."""
 
     retry_after_s: float
+    everywhere: bool = True
 
 
 @dataclass(frozen=True, slots=True)

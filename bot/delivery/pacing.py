@@ -1,0 +1,163 @@
+"""Alerts paced by the platforms' send budgets, so delivery runs at their full rate.
+
+Telegram allows about 30 messages a second overall, one a second in one chat and 20 a minute
+in one group; Discord 50 requests a second overall and, per channel, a bucket that refills at
+about one message a second. A fixed batch per drain tick either wastes that budget (50 alerts
+every 2 s is 25 a second) or runs into 429s. Instead every send first reserves a slot under
+each limit that applies to it (the platform's, the chat's), and goes at the latest of them.
+
+A limit is a spacing (`interval_s` between two sends under it); the state of a limit is one
+number, the earliest time its next send may go (a "theoretical arrival time"). Reserving a
+slot moves it on by one interval; a 429 that says "retry after N" moves it to now + N, which
+pauses every send under that limit. `SendBudget` is that state behind a small interface: the
+default lives in this process (`LocalBudget`); a store-backed one lets several processes on
+one database share a platform's budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.models import ChatRef
+
+__all__ = [
+    "PLATFORM_LIMITS",
+    "Limit",
+    "LocalBudget",
+    "Pacer",
+    "PlatformLimits",
+    "SendBudget",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most one send per `interval_s` under `key` ("telegram", "telegram:chat:42")."""
+
+    key: str
+    interval_s: float
+
+
+class SendBudget(Protocol):
+    """Shared send slots. Implementations must make `reserve` atomic across its callers."""
+
+    async def reserve(self, limits: Sequence[Limit], *, now: float, not_after: float) -> float:
+        """The earliest time at or after `now` that every limit allows a send. The slot is
+        taken (under each limit) only when it is at or before `not_after`."""
+        ...
+
+    async def hold(self, key: str, *, until: float) -> None:
+        """No send under `key` before `until` (a 429's retry_after)."""
+        ...
+
+
+class LocalBudget:
+    """The budget of one process: one next-free time per key, in memory."""
+
+    def __init__(self, *, max_keys: int = 100_000) -> None:
+        self._next_free: dict[str, float] = {}
+        self._max_keys = max_keys
+
+    async def reserve(self, limits: Sequence[Limit], *, now: float, not_after: float) -> float:
+        slot = max([now, *(self._next_free.get(limit.key, now) for limit in limits)])
+        if slot > not_after:
+            return slot
+        for limit in limits:
+            self._next_free[limit.key] = slot + limit.interval_s
+        if len(self._next_free) > self._max_keys:
+            self._forget_idle(now)
+        return slot
+
+    async def hold(self, key: str, *, until: float) -> None:
+        self._next_free[key] = max(self._next_free.get(key, until), until)
+
+    def _forget_idle(self, now: float) -> None:
+        """Keys whose next slot is past hold nothing back: drop them (chats come and go)."""
+        for key in [key for key, free_at in self._next_free.items() if free_at <= now]:
+            del self._next_free[key]
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformLimits:
+    """A platform's published limits, as spacings; `margin` keeps a little below them, so
+    that timer jitter never makes two sends closer than the platform counts."""
+
+    per_second: float  # the whole bot
+    chat_interval_s: float  # one chat (Telegram) or channel (Discord's per-route bucket)
+    group_interval_s: float | None = None  # Telegram groups: 20 a minute
+    margin: float = 0.96
+
+    def limits(self, chat: ChatRef) -> list[Limit]:
+        platform = chat.platform
+        chat_interval_s = self.chat_interval_s / self.margin
+        if self.group_interval_s is not None and chat.chat_id.startswith("-"):
+            chat_interval_s = max(chat_interval_s, self.group_interval_s / self.margin)
+        return [
+            Limit(platform, 1.0 / (self.per_second * self.margin)),
+            Limit(f"{platform}:chat:{chat.chat_id}", chat_interval_s),
+        ]
+
+
+#: Telegram: 30 messages/s overall, 1/s in a chat, 20/min in a group (negative chat ids);
+#: Discord: 50 requests/s overall, and a channel's message bucket (5 per 5 s) taken as 1/s.
+PLATFORM_LIMITS: dict[str, PlatformLimits] = {
+    "telegram": PlatformLimits(per_second=30.0, chat_interval_s=1.0, group_interval_s=3.0),
+    "discord": PlatformLimits(per_second=50.0, chat_interval_s=1.0),
+}
+
+
+class Pacer:
+    """Asks the budget before each send and waits for the slot it got."""
+
+    def __init__(
+        self,
+        budget: SendBudget | None = None,
+        *,
+        limits: dict[str, PlatformLimits] | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.budget: SendBudget = budget if budget is not None else LocalBudget()
+        self._limits = PLATFORM_LIMITS if limits is None else limits
+        self.clock = clock
+        self._sleep = sleep
+        # Pauses this process saw (a 429): a send whose slot was taken before the pause
+        # began must not go during it.
+        self._paused_until: dict[str, float] = {}
+
+    def rate_per_s(self, platform: str) -> float | None:
+        """How many sends a second the platform allows; None when it sets no limit."""
+        rules = self._limits.get(platform)
+        return rules.per_second * rules.margin if rules else None
+
+    async def wait_turn(self, chat: ChatRef, *, not_after: float) -> float | None:
+        """Wait for this chat's next send slot and return None: send now. When the slot
+        comes after `not_after`, return it instead (without waiting or taking it), so the
+        caller can hand the alert back, due then."""
+        rules = self._limits.get(chat.platform)
+        if rules is None:
+            return None  # the console: no limit
+        limits = rules.limits(chat)
+        while True:
+            now = self.clock()
+            slot = await self.budget.reserve(limits, now=now, not_after=not_after)
+            if slot > not_after:
+                return slot
+            if slot > now:
+                await self._sleep(slot - now)
+            paused_until = max(self._paused_until.get(limit.key, 0.0) for limit in limits)
+            if paused_until <= self.clock():
+                return None
+            # A 429 came while this send waited: its slot is void; queue again after the
+            # pause (the budget's next free time is already past it).
+
+    async def hold(self, chat: ChatRef, retry_after_s: float, *, everywhere: bool) -> None:
+        """A 429: no send to this chat, or (`everywhere`) on its platform, for `retry_after_s`."""
+        until = self.clock() + retry_after_s
+        key = chat.platform if everywhere else f"{chat.platform}:chat:{chat.chat_id}"
+        self._paused_until[key] = max(self._paused_until.get(key, 0.0), until)
+        await self.budget.hold(key, until=until)
