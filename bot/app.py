@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import httpx
 from adapters.http.aiohttp_transport import AiohttpTransport
 from adapters.sources import build_source
 from bot.config import Settings, source_name
+from bot.delivery.digest import DigestMaker
 from bot.delivery.drain import OutboxDrainer
 from bot.delivery.outcomes import Sender
 from bot.delivery.pacing import Pacer
@@ -53,6 +55,10 @@ class App:
     health: HealthRegistry = field(default_factory=HealthRegistry)
     #: Every send takes a slot in the platforms' budgets here first (`bot.delivery.pacing`).
     pacer: Pacer = field(default_factory=Pacer)
+
+    def digest_maker(self, senders: Mapping[str, Sender]) -> DigestMaker:
+        """Makes the due digests of the chats these senders reach, cut to their messages."""
+        return DigestMaker(self.db, senders)
 
     def drainer(self, senders: dict[str, Sender]) -> OutboxDrainer:
         return OutboxDrainer(self.db, senders, settings=self.settings.outbox, pacer=self.pacer)
@@ -113,6 +119,18 @@ def config_subscriptions(settings: Settings) -> list[tuple[ChatRef, Filter, str]
     return wanted
 
 
+async def sync_config_timezones(db: Database, settings: Settings) -> None:
+    """Give each chat the time zone its config subscriptions name, when it differs from the
+    stored one: setting it again at every start would close the digest period each time,
+    and a digest missed while the bot was down would never be made."""
+    for entry in settings.subscriptions:
+        if entry.timezone is None:
+            continue
+        chat = ChatRef.parse(entry.chat)
+        if await subscriptions_store.chat_timezone(db, chat) != entry.timezone:
+            await subscriptions_store.set_chat_timezone(db, chat, entry.timezone)
+
+
 def build_checker(settings: Settings) -> ScamChecker:
     """The scam checker; online reputation only when the config turns it on."""
     scam = settings.scam
@@ -140,7 +158,12 @@ async def build_app(settings: Settings) -> App:
     checker = build_checker(settings)
     db = await _open_store(settings.storage.database)
     try:
-        await subscriptions_store.sync_config_subscriptions(db, config_subscriptions(settings))
+        await subscriptions_store.sync_config_subscriptions(
+            db,
+            config_subscriptions(settings),
+            [entry.delivery for entry in settings.subscriptions],
+        )
+        await sync_config_timezones(db, settings)
         for script in await scripts_store.confirmed_scripts(db):
             checker.add_script(script.id, script.text, script.label)
     except BaseException:

@@ -28,7 +28,9 @@ from pydantic import (
     model_validator,
 )
 
-from bot.errors import ConfigError
+from bot.delivery.digest_schedule import DeliveryMode, canonical_timezone
+from bot.errors import ConfigError, DeliverySyntaxError, UnknownTimezone
+from bot.i18n import t
 from bot.models import ChatRef, RiskLevel
 from bot.polling.kinds import SOURCE_KINDS, Identity, check_entry
 from bot.polling.kinds import source_name as kind_source_name
@@ -181,12 +183,37 @@ class SubscriptionSettings(_Section):
     languages: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     max_risk: RiskLevel = RiskLevel.CAUTION
+    #: "instant", "daily HH:MM" or "weekly DAY HH:MM", in the chat's `timezone`.
+    delivery: str = "instant"
+    #: The chat's IANA time zone for digests (default UTC); one per chat.
+    timezone: str | None = None
 
     @field_validator("chat")
     @classmethod
     def _chat(cls, value: str) -> str:
         ChatRef.parse(value)
         return value
+
+    @field_validator("delivery")
+    @classmethod
+    def _delivery(cls, value: str) -> str:
+        try:
+            return str(DeliveryMode.parse(value))
+        except DeliverySyntaxError as error:
+            problem = t(f"delivery.error.{error.problem}", "en", token=error.token)
+            raise ValueError(f"{problem} (instant, daily HH:MM or weekly DAY HH:MM)") from None
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return canonical_timezone(value)
+        except UnknownTimezone:
+            raise ValueError(
+                f"unknown time zone {value!r} (an IANA name: Europe/Madrid, UTC)"
+            ) from None
 
 
 class ScamSettings(_Section):
@@ -270,6 +297,16 @@ class Settings(_Section):
     telegram: TelegramSettings = TelegramSettings()
     sources: tuple[SourceSettings, ...] = ()
     subscriptions: tuple[SubscriptionSettings, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_timezone_per_chat(self) -> Settings:
+        zones: dict[str, str] = {}
+        for entry in self.subscriptions:
+            if entry.timezone is None:
+                continue
+            if zones.setdefault(entry.chat, entry.timezone) != entry.timezone:
+                raise ValueError(f"two time zones for chat {entry.chat!r}; a chat has one")
+        return self
 
     @model_validator(mode="after")
     def _unique_source_names(self) -> Settings:

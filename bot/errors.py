@@ -11,6 +11,8 @@
     ├── FetchFailed            a user's URL was allowed but could not be read (carries reason)
     ├── InputError             what a person typed or fed in cannot be used (also a ValueError)
     │   ├── FilterSyntaxError  a filter typed in a chat (carries the word and the problem)
+    │   ├── DeliverySyntaxError a delivery mode ("daily 08:00") that cannot be read
+    │   ├── UnknownTimezone    a time zone name that is not an IANA zone
     │   └── MalformedLine      a JSON line given to `score` or `eval` is no posting
     ├── TooManyRequests        a person went over their limit of checks (carries retry_after_s)
     ├── UnknownCheck           a button names a check the store does not hold
@@ -111,6 +113,28 @@ class FilterSyntaxError(InputError):
         super().__init__(f"{token!r}: {problem}", token=token, problem=problem)
         self.token = token
         self.problem = problem  # a message key: filter.error.<problem>
+
+
+class DeliverySyntaxError(InputError):
+    """A delivery mode typed in a chat or the config could not be read; `problem` names the
+    catalog text (`delivery.error.<problem>`) and `token` the word at fault."""
+
+    message_key = "delivery.error"
+
+    def __init__(self, token: str, problem: str) -> None:
+        super().__init__(f"delivery {token!r}: {problem}", token=token, problem=problem)
+        self.token = token
+        self.problem = problem
+
+
+class UnknownTimezone(InputError):
+    """A time zone that zoneinfo does not know (`Europe/Madrid`, `America/Lima`, `UTC` are)."""
+
+    message_key = "timezone.unknown"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown time zone {name!r}", name=name)
+        self.name = name
 
 
 class MalformedLine(InputError):

@@ -190,6 +190,8 @@ class Subscription:
     filter: Filter
     language: str = "es"
     paused: bool = False
+    #: "instant", "daily HH:MM" or "weekly DAY HH:MM" (bot.delivery.digest_schedule).
+    delivery: str = "instant"
 
 
 # -- delivery --------------------------------------------------------------------------------
@@ -205,3 +207,56 @@ class Alert:
     subscription: Subscription
     check_id: int  # the stored check whose "Why?" and report buttons the alert carries
     attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DigestEntry:
+    """One posting listed in a digest, with its verdict and when it was first seen."""
+
+    posting: Posting
+    verdict: Verdict
+    seen_at: float  # seconds since the epoch
+
+    @property
+    def order(self) -> tuple[int, bool, int, float, str]:
+        """Where it stands in a digest: safest first (level, then risk; an unjudged posting
+        after the judged ones of its level), then in the order they were found."""
+        verdict = self.verdict
+        return (
+            verdict.level.rank,
+            not verdict.scored,
+            verdict.risk,
+            self.seen_at,
+            self.posting.url,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One message of a digest: the postings a subscription gathered since the last digest
+    (`since_at`) up to its scheduled time (`slot_at`), page `page` of `pages` when they did
+    not fit one message of the chat's platform. `total` counts them across every page."""
+
+    delivery: str  # the subscription's mode when the digest was made, e.g. "daily 08:00"
+    timezone: str
+    since_at: float
+    slot_at: float
+    page: int
+    pages: int
+    total: int
+    entries: tuple[DigestEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestAlert:
+    """One outbox row claimed for sending that holds a digest message rather than one
+    posting; it goes through the outbox like any alert (same retries, order and leases)."""
+
+    id: int
+    subscription: Subscription
+    digest: Digest
+    attempts: int = 0
+
+
+#: What the outbox hands to a chat sender.
+Deliverable = Alert | DigestAlert

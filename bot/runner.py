@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.app import App, build_app
 from bot.config import Settings
+from bot.delivery.digest import DIGEST_CHECK_S
 from bot.delivery.outcomes import Sender
 from bot.errors import PlatformError
 from bot.health import PartState
@@ -133,6 +134,8 @@ async def run_bot(settings: Settings) -> int:
             drain_interval_s=drain_interval_s,
             workers=settings.polling.max_concurrent_requests,
             housekeeping=app.housekeeping,
+            digests=app.digest_maker(senders).run_once,
+            digest_interval_s=DIGEST_CHECK_S,
         )
         jobs.watch(scheduler.jobs)
         app.health.probe("drain", jobs.drain_state)

@@ -110,6 +110,7 @@ async def test_login_syncs_commands_localized_for_spanish_and_english(
         "min_pay",
         "max_risk",
         "language",
+        "delivery",
     }
     min_pay = next(o for o in subscribe["options"] if o["name"] == "min_pay")
     assert min_pay["name_localizations"]["es-ES"] == "pago_minimo"

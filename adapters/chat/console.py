@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from bot.delivery.digest_render import digest_to_text
 from bot.delivery.outcomes import Delivered, SendOutcome
 from bot.delivery.render import alert_card
 from bot.delivery.render_text import card_to_text
-from bot.models import Alert
+from bot.models import Deliverable, Digest, DigestAlert
 
 
 class ConsoleSender:
@@ -19,7 +20,15 @@ class ConsoleSender:
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
-    async def send(self, alert: Alert) -> SendOutcome:
-        self._stream.write(card_to_text(alert_card(alert)) + "\n\n")
+    def digest_pages(self, digest: Digest, language: str) -> list[int]:
+        """A terminal takes a digest of any length in one piece."""
+        return [len(digest.entries)]
+
+    async def send(self, alert: Deliverable) -> SendOutcome:
+        if isinstance(alert, DigestAlert):
+            text = digest_to_text(alert.digest, alert.subscription.language)
+        else:
+            text = card_to_text(alert_card(alert))
+        self._stream.write(text + "\n\n")
         self._stream.flush()
         return Delivered(message_id=f"console:{alert.id}")

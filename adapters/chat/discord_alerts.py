@@ -26,19 +26,30 @@ from adapters.chat.discord_common import (
     reply_text,
     services_of,
 )
+from adapters.chat.discord_pace import (
+    DAY_CHOICES,
+    MODE_CHOICES,
+    ZONE_OPTION_MAX,
+    read_mode,
+    show_or_set_timezone,
+    tell_bad_mode,
+    zone_autocomplete,
+)
 from adapters.chat.discord_render import (
     DESCRIPTION_MAX,
     ELLIPSIS,
     EMBED_TOTAL_MAX,
     FIELD_VALUE_MAX,
+    FOOTER_MAX,
     TITLE_MAX,
     card_to_embed,
     fit,
     text_length,
 )
 from adapters.chat.discord_translator import localized, localized_options
+from bot.delivery.digest_schedule import DeliveryMode
 from bot.delivery.render import ALERT_REASONS, Card, describe_filter, posting_fields, verdict_fields
-from bot.errors import FilterSyntaxError
+from bot.errors import DeliverySyntaxError, FilterSyntaxError
 from bot.i18n import normalize_language, t
 from bot.models import ChatRef, Filter, RiskLevel, Subscription
 from bot.postings.matching import parse_filter_words, parse_min_pay
@@ -117,13 +128,14 @@ async def default_alert_language(interaction: discord.Interaction[Any]) -> str:
     return normalize_language(locale.value)
 
 
-def _subscription_line(subscription: Subscription, reader: str) -> str:
+def _subscription_line(subscription: Subscription, reader: str, pace: str = "") -> str:
     """One subscription for `/alerts list`, in the reader's language; its own alert language
-    is shown by name."""
+    is shown by name, and how its alerts come (`pace`) under its filter."""
     alert_language = t(f"discord.choice.language.{subscription.language}", reader)
     state = f" · {t('discord.alerts.paused_mark', reader)}" if subscription.paused else ""
     description = fit(describe_filter(subscription.filter, reader), FIELD_VALUE_MAX)
-    return f"**#{subscription.id}** · {alert_language}{state}\n{description}"
+    line = f"**#{subscription.id}** · {alert_language}{state}\n{description}"
+    return f"{line}\n⏰ {fit(pace, FIELD_VALUE_MAX)}" if pace else line
 
 
 def _list_description(lines: list[str]) -> str:
@@ -167,7 +179,7 @@ class AlertsGroup(app_commands.Group):
         name=localized("discord.cmd.subscribe.name"),
         description=localized("discord.cmd.subscribe.description"),
     )
-    @localized_options(*FILTER_OPTIONS, "language")
+    @localized_options(*FILTER_OPTIONS, "language", "delivery")
     @app_commands.choices(max_risk=_RISK_CHOICES, language=_LANGUAGE_CHOICES)
     @app_commands.checks.has_permissions(manage_channels=True)
     async def subscribe(
@@ -179,6 +191,7 @@ class AlertsGroup(app_commands.Group):
         min_pay: app_commands.Range[str, 1, 20] | None = None,
         max_risk: str | None = None,
         language: str | None = None,
+        delivery: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         reader = language_of(interaction)
         flt = await _read_filter(
@@ -186,10 +199,15 @@ class AlertsGroup(app_commands.Group):
         )
         if flt is None:
             return
+        try:
+            mode = DeliveryMode.parse(delivery) if delivery else DeliveryMode()
+        except DeliverySyntaxError as error:
+            await tell_bad_mode(interaction, error, reader)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         alert_language = language or await default_alert_language(interaction)
         subscription = await services_of(interaction).subscriptions.subscribe(
-            _channel_chat(interaction), flt, language=alert_language
+            _channel_chat(interaction), flt, language=alert_language, delivery=mode
         )
         await reply_text(
             interaction,
@@ -198,7 +216,64 @@ class AlertsGroup(app_commands.Group):
             id=subscription.id,
             filter=describe_filter(flt, reader),
             language=t(f"discord.choice.language.{alert_language}", reader),
+            delivery=mode.describe(reader),
         )
+
+    @app_commands.command(
+        name=localized("discord.cmd.delivery.name"),
+        description=localized("discord.cmd.delivery.description"),
+    )
+    @localized_options("mode", "time", "day", "subscription")
+    @app_commands.choices(mode=MODE_CHOICES, day=DAY_CHOICES)
+    @app_commands.checks.has_permissions(manage_channels=True)
+    async def delivery(
+        self,
+        interaction: discord.Interaction[Any],
+        mode: str,
+        time: app_commands.Range[str, 1, 8] | None = None,
+        day: str | None = None,
+        subscription: int | None = None,
+    ) -> None:
+        """Each alert at once, or a daily or weekly digest at a time in the channel's zone."""
+        language = language_of(interaction)
+        chosen, error = read_mode(mode, time, day)
+        if error is not None or chosen is None:
+            await tell_bad_mode(interaction, error or DeliverySyntaxError(mode, "kind"), language)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        subscriptions = services_of(interaction).subscriptions
+        chat = _channel_chat(interaction)
+        count = await subscriptions.set_delivery(chat, chosen, subscription)
+        if not count:
+            key = "delivery.none" if subscription is not None else "discord.alerts.none"
+            await reply_text(interaction, key, language)
+            return
+        await reply_text(
+            interaction,
+            "delivery.set",
+            language,
+            count=count,
+            mode=chosen.describe(language),
+            timezone=await subscriptions.timezone(chat),
+        )
+
+    @app_commands.command(
+        name=localized("discord.cmd.timezone.name"),
+        description=localized("discord.cmd.timezone.description"),
+    )
+    @localized_options("zone")
+    @app_commands.autocomplete(zone=zone_autocomplete)
+    async def timezone(
+        self,
+        interaction: discord.Interaction[Any],
+        zone: app_commands.Range[str, 1, ZONE_OPTION_MAX] | None = None,
+    ) -> None:
+        """The channel's time zone for digests; changing it needs Manage Channels."""
+        language = language_of(interaction)
+        if zone is not None and not interaction.permissions.manage_channels:
+            raise app_commands.MissingPermissions(["manage_channels"])
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await show_or_set_timezone(interaction, zone, language)
 
     @app_commands.command(
         name=localized("discord.cmd.list.name"),
@@ -213,10 +288,18 @@ class AlertsGroup(app_commands.Group):
         if not subscriptions:
             await reply_text(interaction, "discord.alerts.none", language)
             return
+        service = services_of(interaction).subscriptions
+        zone = await service.timezone(_channel_chat(interaction))
+        lines = [
+            _subscription_line(s, language, service.pace(s, zone, language)) for s in subscriptions
+        ]
         embed = discord.Embed(
             title=fit(t("discord.alerts.list_title", language), TITLE_MAX),
-            description=_list_description([_subscription_line(s, language) for s in subscriptions]),
+            description=_list_description(lines),
         )
+        now = service.local_now(zone, language)
+        footer = t("timezone.current", language, timezone=zone, now=now)
+        embed.set_footer(text=fit(footer, FOOTER_MAX, markdown=False))
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(

@@ -23,10 +23,11 @@ import discord
 
 from adapters.chat.discord_buttons import card_view, or_missing
 from adapters.chat.discord_common import NO_MENTIONS
+from adapters.chat.discord_digest import DiscordDigestPager, digest_embeds, digest_text
 from adapters.chat.discord_render import card_to_embed, card_to_text
 from bot.delivery.outcomes import ChatGone, Delivered, RateLimited, Rejected, SendOutcome, Transient
 from bot.delivery.render import Action, Card, alert_card
-from bot.models import Alert
+from bot.models import Deliverable, Digest, DigestAlert
 
 _log = logging.getLogger(__name__)
 
@@ -94,12 +95,18 @@ class DiscordSender:
     def __init__(self, client: discord.Client) -> None:
         self._client = client
 
-    async def send(self, alert: Alert) -> SendOutcome:
+    def digest_pages(self, digest: Digest, language: str) -> list[int]:
+        """How a digest is cut into Discord messages (`bot.delivery.digest.DigestPager`)."""
+        return DiscordDigestPager().pages(digest, language)
+
+    async def send(self, alert: Deliverable) -> SendOutcome:
         chat_id = alert.subscription.chat.chat_id
         if not chat_id.isdigit():
             return ChatGone(f"not a Discord channel id: {chat_id!r}")
         if self._client.user is None:  # not logged in yet, or logged out for a restart
             return Transient("discord client not logged in")
+        if isinstance(alert, DigestAlert):
+            return await self._send_digest(chat_id, alert)
         card = alert_card(alert)
         channel = self._client.get_partial_messageable(int(chat_id))
         try:
@@ -132,6 +139,36 @@ class DiscordSender:
         except discord.HTTPException as error:
             outcome = outcome_for_error(error)
             _log.info("discord send to %s: %s", chat_id, outcome)
+            return outcome
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            return Transient(f"{type(error).__name__}: {error}"[:300])
+        return Delivered(str(message.id))
+
+    async def _send_digest(self, chat_id: str, alert: DigestAlert) -> SendOutcome:
+        """One page of a digest, as embeds; as plain text if Discord refuses the embeds."""
+        language = alert.subscription.language
+        channel = self._client.get_partial_messageable(int(chat_id))
+        try:
+            try:
+                message = await channel.send(
+                    embeds=digest_embeds(alert.digest, language), allowed_mentions=NO_MENTIONS
+                )
+            except discord.HTTPException as error:
+                if not payload_refused(error):
+                    raise
+                _log.warning("discord refused digest %d (%s); sent as text", alert.id, error.text)
+                message = await channel.send(
+                    digest_text(alert.digest, language),
+                    allowed_mentions=NO_MENTIONS,
+                    suppress_embeds=True,
+                )
+        except discord.RateLimited as error:
+            return RateLimited(error.retry_after)
+        except discord.HTTPException as error:
+            if payload_refused(error):
+                return Rejected(f"digest refused as embeds and as text: {error.text}"[:300])
+            outcome = outcome_for_error(error)
+            _log.info("discord digest to %s: %s", chat_id, outcome)
             return outcome
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
             return Transient(f"{type(error).__name__}: {error}"[:300])

@@ -31,8 +31,9 @@ from adapters.chat.telegram_chat import (
 )
 from adapters.chat.telegram_inline import HELP_START_PARAMETER
 from adapters.chat.telegram_render import TelegramMessage, clip, escape_text, linked
+from bot.delivery.digest_schedule import DeliveryMode
 from bot.delivery.render import LEVEL_BADGES, describe_filter
-from bot.errors import FilterSyntaxError
+from bot.errors import DeliverySyntaxError, FilterSyntaxError, UnknownTimezone
 from bot.i18n import LANGUAGES, t
 from bot.models import ChatRef, Subscription
 from bot.postings.matching import parse_filter_words
@@ -50,6 +51,8 @@ COMMANDS: tuple[str, ...] = (
     "pause",
     "resume",
     "lang",
+    "delivery",
+    "timezone",
     "sources",
     "help",
     "start",
@@ -85,6 +88,8 @@ class SubscriptionCommands:
             ("pause", self.on_pause),
             ("resume", self.on_resume),
             ("lang", self.on_lang),
+            ("delivery", self.on_delivery),
+            ("timezone", self.on_timezone),
             ("sources", self.on_sources),
         ):
             app.add_handler(CommandHandler(name, callback))
@@ -248,6 +253,8 @@ class SubscriptionCommands:
         if not subscriptions:
             await reply_text(update, tg("list.empty", language))
             return
+        service = self.services.subscriptions
+        zone = await service.timezone(target.chat)
         lines = [tg("list.title", language)]
         for subscription in subscriptions:
             state = tg("list.paused" if subscription.paused else "list.active", language)
@@ -260,7 +267,69 @@ class SubscriptionCommands:
                     filter=describe_filter(subscription.filter, language),
                 )
             )
+            lines.append(f"   ⏰ {service.pace(subscription, zone, language)}")
+        now = service.local_now(zone, language)
+        lines += ["", t("timezone.current", language, timezone=zone, now=now)]
         await reply_text(update, "\n".join(lines))
+
+    # -- pace: delivery modes and time zones -------------------------------------------------
+
+    async def on_delivery(self, update: Update, context: Context) -> None:
+        """`/delivery [@channel] [#id] instant|daily HH:MM|weekly DAY HH:MM`."""
+        language = await reply_language(self.services, update)
+        target = await self._target(update, context, language)
+        if target is None:
+            return
+        first, _, rest = target.words.strip().partition(" ")
+        subscription_id = None
+        if first.lstrip("#").isdigit():
+            subscription_id, words = int(first.lstrip("#")), rest.strip()
+        else:
+            words = target.words.strip()
+        if not words:
+            await reply_text(update, tg("delivery.usage", language))
+            return
+        try:
+            mode = DeliveryMode.parse(words)
+        except DeliverySyntaxError as error:
+            reason = t(f"delivery.error.{error.problem}", language, token=error.token)
+            await reply_text(update, t("delivery.bad", language, reason=reason))
+            return
+        service = self.services.subscriptions
+        count = await service.set_delivery(target.chat, mode, subscription_id)
+        if not count:
+            none = subscription_id is not None
+            await reply_text(
+                update, t("delivery.none", language) if none else tg("list.empty", language)
+            )
+            return
+        zone = await service.timezone(target.chat)
+        text = t("delivery.set", language, count=count, mode=mode.describe(language), timezone=zone)
+        await reply_text(update, text)
+
+    async def on_timezone(self, update: Update, context: Context) -> None:
+        """`/timezone [@channel] [Europe/Madrid]`: show the chat's zone, or set it (admins)."""
+        language = await reply_language(self.services, update)
+        target = await self._target(update, context, language, needs_admin=False)
+        if target is None:
+            return
+        service = self.services.subscriptions
+        name = target.words.strip()
+        if not name:
+            zone = await service.timezone(target.chat)
+            now = service.local_now(zone, language)
+            await reply_text(update, t("timezone.current", language, timezone=zone, now=now))
+            return
+        if not target.elsewhere and not await sender_is_admin(update, context):
+            await reply_text(update, tg("group.admins_only", language))
+            return
+        try:
+            zone = await service.set_timezone(target.chat, name)
+        except UnknownTimezone as error:
+            await reply_text(update, t(error.message_key, language, **error.params))
+            return
+        now = service.local_now(zone, language)
+        await reply_text(update, t("timezone.set", language, timezone=zone, now=now))
 
     async def on_pause(self, update: Update, context: Context) -> None:
         await self._set_paused(update, context, paused=True)

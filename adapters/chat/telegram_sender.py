@@ -34,6 +34,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from adapters.chat.telegram_digest import TelegramDigestPager, digest_html, digest_plain
 from adapters.chat.telegram_render import TelegramMessage, plain_card, render_card
 from bot.delivery.outcomes import (
     ChatGone,
@@ -45,7 +46,7 @@ from bot.delivery.outcomes import (
     Transient,
 )
 from bot.delivery.render import alert_card
-from bot.models import Alert, ChatRef
+from bot.models import ChatRef, Deliverable, Digest, DigestAlert
 
 _LOG = logging.getLogger(__name__)
 
@@ -135,7 +136,13 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 
-    async def send(self, alert: Alert) -> SendOutcome:
+    def digest_pages(self, digest: Digest, language: str) -> list[int]:
+        """How a digest is cut into Telegram messages (`bot.delivery.digest.DigestPager`)."""
+        return TelegramDigestPager().pages(digest, language)
+
+    async def send(self, alert: Deliverable) -> SendOutcome:
+        if isinstance(alert, DigestAlert):
+            return await self._send_digest(alert)
         chat = alert.subscription.chat
         card = alert_card(alert)
         try:
@@ -154,6 +161,31 @@ class TelegramSender:
         except TelegramError as exc:
             outcome = outcome_of(exc)
             _LOG.info("alert %s to %s: %s", alert.id, chat, outcome)
+            return outcome
+        return Delivered(str(sent.message_id))
+
+    async def _send_digest(self, alert: DigestAlert) -> SendOutcome:
+        """One page of a digest, paced like an alert; as plain text if the HTML is refused."""
+        chat, language = alert.subscription.chat, alert.subscription.language
+        await self._pacer.wait(chat.chat_id)
+        try:
+            try:
+                html = TelegramMessage(digest_html(alert.digest, language), None)
+                sent = await self._send(chat, html, ParseMode.HTML)
+            except BadRequest as exc:
+                if not payload_refused(exc):
+                    raise
+                _LOG.warning("telegram refused digest %s (%s); sent as text", alert.id, exc)
+                try:
+                    plain = TelegramMessage(digest_plain(alert.digest, language), None)
+                    sent = await self._send(chat, plain, None)
+                except BadRequest as again:
+                    if not payload_refused(again):
+                        raise
+                    return Rejected(f"digest refused as HTML and as text: {again.message}"[:300])
+        except TelegramError as exc:
+            outcome = outcome_of(exc)
+            _LOG.info("digest %s to %s: %s", alert.id, chat, outcome)
             return outcome
         return Delivered(str(sent.message_id))
 

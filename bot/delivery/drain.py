@@ -29,7 +29,7 @@ from bot.delivery.outcomes import (
     Transient,
 )
 from bot.delivery.pacing import Pacer
-from bot.models import Alert, ChatRef
+from bot.models import ChatRef, Deliverable
 from bot.store import Database
 from bot.store import outbox as outbox_store
 from bot.store import subscriptions as subscriptions_store
@@ -93,7 +93,7 @@ class OutboxDrainer:
         alerts = await outbox_store.claim(self._db, platforms=self._senders.keys(), limit=limit)
         stats.claimed += len(alerts)
         sent_before, paced_before = stats.sent, stats.paced
-        by_chat: dict[ChatRef, list[Alert]] = defaultdict(list)
+        by_chat: dict[ChatRef, list[Deliverable]] = defaultdict(list)
         for alert in alerts:
             by_chat[alert.subscription.chat].append(alert)
         await asyncio.gather(
@@ -118,7 +118,7 @@ class OutboxDrainer:
         return total
 
     async def _send_chat(
-        self, chat: ChatRef, queue: list[Alert], stats: DrainStats, not_after: float
+        self, chat: ChatRef, queue: list[Deliverable], stats: DrainStats, not_after: float
     ) -> None:
         sender = self._senders[chat.platform]
         for index, alert in enumerate(queue):
@@ -147,7 +147,7 @@ class OutboxDrainer:
             await self._hold_back(chat, alert, rest, outcome, stats)
             return
 
-    async def _safe_send(self, sender: Sender, alert: Alert) -> SendOutcome:
+    async def _safe_send(self, sender: Sender, alert: Deliverable) -> SendOutcome:
         try:
             return await sender.send(alert)
         except Exception as exc:  # a sender bug must not lose the alert or stop the drain
@@ -155,7 +155,7 @@ class OutboxDrainer:
             return Transient(f"{type(exc).__name__}: {exc}")
 
     async def _hold_back(
-        self, chat: ChatRef, alert: Alert, ids: list[int], outcome: SendOutcome, stats: DrainStats
+        self, chat: ChatRef, alert: Deliverable, ids: list[int], outcome: SendOutcome, stats: DrainStats
     ) -> None:
         now = self._db.clock()
         if isinstance(outcome, RateLimited):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.models import Alert, ChatRef
+from bot.models import ChatRef, Deliverable
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,4 +65,6 @@ class Sender(Protocol):
 
     platform: str
 
-    async def send(self, alert: Alert) -> SendOutcome: ...
+    async def send(self, alert: Deliverable) -> SendOutcome:
+        """Send one alert, or one page of a digest (`DigestAlert`)."""
+        ...

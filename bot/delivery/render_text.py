@@ -17,7 +17,7 @@ INDENT = "  "
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _inert(text: str) -> str:
+def inert(text: str) -> str:
     """Control and bidi-override characters made visible instead of obeyed."""
     return _CONTROL.sub(lambda match: match.group(0).encode("unicode_escape").decode(), text)
 
@@ -45,4 +45,4 @@ def card_to_text(card: Card, *, with_buttons: bool = False) -> str:
     if with_buttons and card.buttons:
         lines.append("")
         lines.append(" ".join(f"[{button.label}]" for button in card.buttons))
-    return _inert("\n".join(lines))
+    return inert("\n".join(lines))

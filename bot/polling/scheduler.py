@@ -281,8 +281,11 @@ def build_scheduler(
     workers: int = 16,
     housekeeping: Callable[[], Awaitable[None]] | None = None,
     claims: PollClaims | None = None,
+    digests: Callable[[], Awaitable[object]] | None = None,
+    digest_interval_s: float = 20.0,
 ) -> Scheduler:
-    """Polls for every (source, interval_s), the outbox drain job and housekeeping."""
+    """Polls for every (source, interval_s), the outbox drain job, housekeeping, and the
+    job that makes due digests (at once, for those missed while the bot was down)."""
     polls = PollScheduler(
         poller=poller, sources=sources, jitter_s=jitter_s, workers=workers, claims=claims
     )
@@ -297,6 +300,16 @@ def build_scheduler(
         coalesce=True,
         next_run_time=now,
     )
+    if digests is not None:
+        jobs.add_job(
+            digests,
+            IntervalTrigger(seconds=digest_interval_s, timezone=UTC),
+            id="digests",
+            name="make due digests",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=now,
+        )
     if housekeeping is not None:
         jobs.add_job(
             housekeeping,

@@ -26,16 +26,25 @@ COPIED_TABLES: tuple[str, ...] = (
     "sources",
     "subscriptions",
     "chat_settings",
+    "chat_zones",
     "postings",
     "checks",
     "check_items",
+    "digests",
     "outbox",
     "reports",
     "known_scripts",
     "link_checks",
 )
 #: Tables whose `id` the destination numbers itself afterwards (identity columns).
-NUMBERED_TABLES: tuple[str, ...] = ("postings", "checks", "subscriptions", "outbox", "reports")
+NUMBERED_TABLES: tuple[str, ...] = (
+    "postings",
+    "checks",
+    "subscriptions",
+    "digests",
+    "outbox",
+    "reports",
+)
 BATCH_ROWS = 500
 
 

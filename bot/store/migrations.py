@@ -138,6 +138,76 @@ MIGRATIONS: list[list[Statement]] = [
             PRIMARY KEY (check_id, position)
         )""",
     ],
+    # 5: alerts at a chat's pace. A subscription's delivery mode ("instant", "daily 08:00",
+    # "weekly mon 08:00") and its digest period (slots up to `digest_after` are done; the
+    # next digest lists what came since `digest_since`); a chat's time zone; digests, each
+    # page of which is one outbox row (no posting of its own) that the postings it lists
+    # point at. SQLite cannot drop NOT NULL, so it rebuilds the outbox table.
+    [
+        "ALTER TABLE subscriptions ADD COLUMN delivery TEXT NOT NULL DEFAULT 'instant'",
+        "ALTER TABLE subscriptions ADD COLUMN digest_after REAL",
+        "ALTER TABLE subscriptions ADD COLUMN digest_since REAL",
+        """CREATE TABLE chat_zones (
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            PRIMARY KEY (platform, chat_id)
+        )""",
+        """CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+            delivery TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            since_at REAL NOT NULL,
+            slot_at REAL NOT NULL,
+            page INTEGER NOT NULL,
+            pages INTEGER NOT NULL,
+            total INTEGER NOT NULL,
+            created_at REAL NOT NULL
+        )""",
+        Split(
+            sqlite="""CREATE TABLE outbox_new (
+                id INTEGER PRIMARY KEY,
+                posting_id INTEGER REFERENCES postings(id),
+                subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+                check_id INTEGER REFERENCES checks(id),
+                digest_id INTEGER REFERENCES digests(id) ON DELETE CASCADE,
+                status TEXT NOT NULL DEFAULT 'pending',
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at REAL NOT NULL DEFAULT 0,
+                claimed_until REAL,
+                message_id TEXT,
+                last_error TEXT,
+                created_at REAL NOT NULL,
+                sent_at REAL,
+                UNIQUE (posting_id, subscription_id)
+            )""",
+            postgres="ALTER TABLE outbox ALTER COLUMN posting_id DROP NOT NULL",
+        ),
+        Split(
+            sqlite="""INSERT INTO outbox_new (id, posting_id, subscription_id, check_id, status,
+                    attempts, next_attempt_at, claimed_until, message_id, last_error,
+                    created_at, sent_at)
+                SELECT id, posting_id, subscription_id, check_id, status, attempts,
+                    next_attempt_at, claimed_until, message_id, last_error, created_at, sent_at
+                FROM outbox""",
+            postgres="ALTER TABLE outbox ALTER COLUMN check_id DROP NOT NULL",
+        ),
+        Split(
+            sqlite="DROP TABLE outbox",
+            postgres=(
+                "ALTER TABLE outbox ADD COLUMN digest_id BIGINT"
+                " REFERENCES digests(id) ON DELETE CASCADE"
+            ),
+        ),
+        Split(sqlite="ALTER TABLE outbox_new RENAME TO outbox", postgres="SELECT 1"),
+        Split(
+            sqlite="CREATE INDEX outbox_due ON outbox(status, next_attempt_at)",
+            postgres="SELECT 1",
+        ),
+        "CREATE INDEX outbox_by_digest ON outbox(digest_id)",
+        "CREATE INDEX outbox_by_subscription ON outbox(subscription_id, status)",
+    ],
 ]
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from bot.models import Alert, ChatRef, Subscription
+from bot.models import Alert, ChatRef, Deliverable, DigestAlert, Subscription
 from bot.serialize import filter_from_dict, posting_from_dict, verdict_from_dict
+from bot.store import digests as digests_store
 from bot.store.database import Connection, Database
 
 LEASE_S = 120.0
@@ -20,20 +21,30 @@ LEASE_S = 120.0
 async def enqueue_many(
     conn: Connection, rows: Iterable[tuple[int, int, int]], *, now: float
 ) -> int:
-    """Add (posting id, check id, subscription id) rows; returns how many were given."""
-    values = [(posting_id, sub_id, check_id, now) for posting_id, check_id, sub_id in rows]
+    """Add (posting id, check id, subscription id) rows; returns how many were given.
+
+    A row for a subscription that takes digests is `held` for its next digest
+    (`bot.store.digests`) rather than `pending`."""
+    values = [
+        (posting_id, sub_id, check_id, now, sub_id) for posting_id, check_id, sub_id in rows
+    ]
     if not values:
         return 0
     await conn.executemany(
-        """INSERT INTO outbox (posting_id, subscription_id, check_id, created_at)
-           VALUES (?, ?, ?, ?) ON CONFLICT (posting_id, subscription_id) DO NOTHING""",
+        """INSERT INTO outbox (posting_id, subscription_id, check_id, created_at, status)
+           SELECT ?, ?, ?, ?, CASE WHEN delivery = 'instant' THEN 'pending' ELSE 'held' END
+           FROM subscriptions WHERE id = ?
+           ON CONFLICT (posting_id, subscription_id) DO NOTHING""",
         values,
     )
     return len(values)
 
 
-async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[Alert]:
-    """Claim up to `limit` due rows of active subscriptions on these platforms, oldest first."""
+async def claim(
+    db: Database, *, platforms: Iterable[str], limit: int
+) -> list[Deliverable]:
+    """Claim up to `limit` due rows of active subscriptions on these platforms, oldest first:
+    alerts of one posting, and digest pages (`DigestAlert`)."""
     now = db.clock()
     platform_list = sorted(set(platforms))
     marks = ",".join("?" for _ in platform_list)
@@ -57,32 +68,44 @@ async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[A
             (now + LEASE_S, *ids),
         )
         rows = await conn.fetchall(
-            f"""SELECT outbox.id, outbox.attempts, outbox.check_id, postings.data_json,
-                       checks.verdict_json, subscriptions.id AS sub_id, subscriptions.platform,
-                       subscriptions.chat_id, subscriptions.filter_json, subscriptions.language
+            f"""SELECT outbox.id, outbox.attempts, outbox.check_id, outbox.digest_id,
+                       postings.data_json, checks.verdict_json, subscriptions.id AS sub_id,
+                       subscriptions.platform, subscriptions.chat_id, subscriptions.filter_json,
+                       subscriptions.language, subscriptions.delivery
                 FROM outbox
-                JOIN postings ON postings.id = outbox.posting_id
-                JOIN checks ON checks.id = outbox.check_id
+                LEFT JOIN postings ON postings.id = outbox.posting_id
+                LEFT JOIN checks ON checks.id = outbox.check_id
                 JOIN subscriptions ON subscriptions.id = outbox.subscription_id
                 WHERE outbox.id IN ({id_marks}) ORDER BY outbox.id""",
             ids,
         )
-    return [
-        Alert(
-            id=row["id"],
-            posting=posting_from_dict(json.loads(row["data_json"])),
-            verdict=verdict_from_dict(json.loads(row["verdict_json"])),
-            subscription=Subscription(
-                id=row["sub_id"],
-                chat=ChatRef(row["platform"], row["chat_id"]),
-                filter=filter_from_dict(json.loads(row["filter_json"])),
-                language=row["language"],
-            ),
-            check_id=row["check_id"],
-            attempts=row["attempts"],
+        pages = await digests_store.digests_by_id(
+            conn, [row["digest_id"] for row in rows if row["digest_id"] is not None]
         )
-        for row in rows
-    ]
+    claimed: list[Deliverable] = []
+    for row in rows:
+        subscription = Subscription(
+            id=row["sub_id"],
+            chat=ChatRef(row["platform"], row["chat_id"]),
+            filter=filter_from_dict(json.loads(row["filter_json"])),
+            language=row["language"],
+            delivery=row["delivery"],
+        )
+        if row["digest_id"] is not None:  # a digest page: the postings it lists come along
+            digest = pages[row["digest_id"]]
+            claimed.append(DigestAlert(row["id"], subscription, digest, row["attempts"]))
+            continue
+        claimed.append(
+            Alert(
+                id=row["id"],
+                posting=posting_from_dict(json.loads(row["data_json"])),
+                verdict=verdict_from_dict(json.loads(row["verdict_json"])),
+                subscription=subscription,
+                check_id=row["check_id"],
+                attempts=row["attempts"],
+            )
+        )
+    return claimed
 
 
 async def mark_sent(db: Database, alert_id: int, message_id: str) -> None:
