@@ -69,8 +69,8 @@ def test_modes_are_described_in_the_readers_language() -> None:
     assert DeliveryMode().describe("es") == "cada alerta en cuanto llega"
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_a_daily_digest_falls_at_the_local_time_in_winter_and_in_summer() -> None:

@@ -12,7 +12,7 @@ from bot.config import OutboxSettings
 from bot.delivery.drain import OutboxDrainer
 from bot.delivery.outcomes import Delivered, SendOutcome
 from bot.jobs import JobWatch, stop_in_order
-from bot.models import Alert, ChatRef, Filter, Posting, RiskLevel, Verdict
+from bot.models import ChatRef, Deliverable, Filter, Posting, RiskLevel, Verdict
 from bot.polling.scheduler import build_scheduler
 from bot.store import Database
 from bot.store import subscriptions as subscriptions_store
@@ -31,7 +31,7 @@ class GatedSender:
         self.gate = asyncio.Event()
         self.sent: list[int] = []
 
-    async def send(self, alert: Alert) -> SendOutcome:
+    async def send(self, alert: Deliverable) -> SendOutcome:
         self.sending.set()
         await self.gate.wait()
         self.sent.append(alert.id)

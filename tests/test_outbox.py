@@ -15,7 +15,7 @@ from bot.delivery.outcomes import (
     SendOutcome,
     Transient,
 )
-from bot.models import Alert, ChatRef, Filter, Posting, RiskLevel, Verdict
+from bot.models import Alert, ChatRef, Deliverable, Filter, Posting, RiskLevel, Verdict
 from bot.store import Database, open_database
 from bot.store import outbox as outbox_store
 from bot.store import subscriptions as subscriptions_store
@@ -35,7 +35,8 @@ class RecordingSender:
         self.sent: list[tuple[str, str]] = []  # (chat id, posting title)
         self._outcomes = list(outcomes or [])
 
-    async def send(self, alert: Alert) -> SendOutcome:
+    async def send(self, alert: Deliverable) -> SendOutcome:
+        assert isinstance(alert, Alert)  # these tests queue no digest
         outcome = self._outcomes.pop(0) if self._outcomes else Delivered(f"m{alert.id}")
         if isinstance(outcome, Delivered):
             self.sent.append((alert.subscription.chat.chat_id, alert.posting.title))
@@ -53,7 +54,7 @@ class CrashingSender(RecordingSender):
         super().__init__()
         self._left = before_crash
 
-    async def send(self, alert: Alert) -> SendOutcome:
+    async def send(self, alert: Deliverable) -> SendOutcome:
         if self._left == 0:
             raise PowerCut
         self._left -= 1
@@ -176,7 +177,7 @@ async def test_a_rejected_alert_is_kept_as_failed_and_does_not_block_the_chat(db
 
 async def test_a_crashing_sender_loses_nothing(db: Database, clock: FakeClock) -> None:
     class Buggy(RecordingSender):
-        async def send(self, alert: Alert) -> SendOutcome:
+        async def send(self, alert: Deliverable) -> SendOutcome:
             raise RuntimeError("bug")
 
     await add_alerts(db, ChatRef("console", ""), ["a"])

@@ -22,7 +22,7 @@ from bot.delivery.render_text import card_to_text
 from bot.links.checker import LegitChecker
 from bot.links.safefetch import SafeFetcher
 from bot.metrics import REGISTRY
-from bot.models import Posting
+from bot.models import Alert, Posting
 from bot.scam import ScamChecker
 from bot.scam.evaluate import run_score
 from bot.scam.families import FAMILIES, Family, Hit
@@ -113,7 +113,11 @@ async def test_a_posting_the_checks_fail_on_is_kept_unscored_and_the_poll_goes_o
     assert "job-12" in line and source.name in line and "IndexError" in line
     assert "WhatsApp" not in line and "300" not in line  # no posting text in the log
 
-    alerts = await outbox_store.claim(db, platforms=["console"], limit=50)
+    alerts = [
+        alert
+        for alert in await outbox_store.claim(db, platforms=["console"], limit=50)
+        if isinstance(alert, Alert)
+    ]
     by_title = {alert.posting.title: alert for alert in alerts}
     unscored = by_title["Evaluador de IA desde casa"]
     assert not unscored.verdict.scored

@@ -116,3 +116,29 @@ async def test_a_digest_arrives_as_one_message_with_a_link_per_posting(
     assert len(parsed.links) == 25
     assert "<b>Rater 0</b>" in parsed.visible  # posting markup shown as typed
     assert parsed.visible.rstrip().endswith("Delivery: a digest every day at 08:00 · Europe/Madrid")
+
+
+async def test_a_digest_telegram_refuses_as_html_arrives_as_plain_text(
+    telegram_bot: TelegramHarness,
+) -> None:
+    chat = ChatRef("telegram", "164")
+    services = telegram_bot.services.subscriptions
+    subscription = await services.subscribe(
+        chat,
+        Filter(max_risk=RiskLevel.SCAM),
+        language="es",
+        delivery=DeliveryMode.parse("weekly fri 17:00"),
+    )
+    postings = [Posting("greenhouse:acme", "1", "https://jobs.example/1", "Anotador <i>")]
+    await store_postings(telegram_bot.app.db, postings, Verdict(5, RiskLevel.OK), subscription)
+    telegram_bot.gateway.refuse(164, "Bad Request: can't parse entities: unsupported start tag")
+
+    sender = build_sender(telegram_bot.application)
+    next_week = time.time() + 8 * DAY_S
+    await DigestMaker(telegram_bot.app.db, {"telegram": sender}, clock=lambda: next_week).run_once()
+    stats = await telegram_bot.drainer.drain_all()
+    assert stats.sent == 1
+    [digest] = await telegram_bot.client.wait_for(164)
+    assert digest.parse_mode is None
+    assert digest.text.startswith("📋 Resumen semanal\n1 oferta(s) nueva(s)")
+    assert "Anotador <i>" in digest.text and "https://jobs.example/1" in digest.text
