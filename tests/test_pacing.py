@@ -17,7 +17,7 @@ from bot.config import OutboxSettings
 from bot.delivery.drain import OutboxDrainer
 from bot.delivery.outcomes import Delivered, RateLimited, SendOutcome
 from bot.delivery.pacing import PLATFORM_LIMITS, LocalBudget, Pacer
-from bot.models import Alert, ChatRef
+from bot.models import Alert, ChatRef, Deliverable
 from bot.store import Database
 from bot.store import outbox as outbox_store
 from tests.conftest import FakeClock
@@ -77,7 +77,8 @@ class TimedSender:
         self.sent: list[tuple[float, str, str]] = []
         self._outcomes = list(outcomes or [])
 
-    async def send(self, alert: Alert) -> SendOutcome:
+    async def send(self, alert: Deliverable) -> SendOutcome:
+        assert isinstance(alert, Alert)  # these tests queue no digest
         outcome = self._outcomes.pop(0) if self._outcomes else Delivered(f"m{alert.id}")
         if isinstance(outcome, Delivered):
             chat = alert.subscription.chat.chat_id

@@ -165,9 +165,9 @@ class TelegramSender:
         return Delivered(str(sent.message_id))
 
     async def _send_digest(self, alert: DigestAlert) -> SendOutcome:
-        """One page of a digest, paced like an alert; as plain text if the HTML is refused."""
+        """One page of a digest (the drainer paces it like an alert); as plain text if the
+        HTML is refused."""
         chat, language = alert.subscription.chat, alert.subscription.language
-        await self._pacer.wait(chat.chat_id)
         try:
             try:
                 html = TelegramMessage(digest_html(alert.digest, language), None)

@@ -155,7 +155,12 @@ class OutboxDrainer:
             return Transient(f"{type(exc).__name__}: {exc}")
 
     async def _hold_back(
-        self, chat: ChatRef, alert: Deliverable, ids: list[int], outcome: SendOutcome, stats: DrainStats
+        self,
+        chat: ChatRef,
+        alert: Deliverable,
+        ids: list[int],
+        outcome: SendOutcome,
+        stats: DrainStats,
     ) -> None:
         now = self._db.clock()
         if isinstance(outcome, RateLimited):
