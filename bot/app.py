@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 
 from adapters.http.aiohttp_transport import AiohttpTransport
-from adapters.sources import build_source
-from bot.config import Settings, source_name
+from adapters.sources import build_source, source_transports
+from bot.config import Settings, source_interval_s, source_name
 from bot.delivery.digest import DigestMaker
 from bot.delivery.drain import OutboxDrainer
 from bot.delivery.outcomes import Sender
@@ -91,8 +91,9 @@ def build_sources(settings: Settings) -> list[tuple[Source, int]]:
             url=entry.url,
             name=source_name(entry),
             company=entry.company,
+            options=entry.jobspy.model_dump(exclude_none=True) if entry.jobspy else None,
         )
-        built.append((source, entry.interval_s or settings.polling.default_interval_s))
+        built.append((source, source_interval_s(entry, settings.polling)))
     return built
 
 
@@ -156,6 +157,8 @@ def read_blocklist(path: str | None) -> list[str]:
 async def build_app(settings: Settings) -> App:
     """Open the store, sync config subscriptions and build every core part."""
     checker = build_checker(settings)
+    # Before the store opens: a source the config cannot build stops the bot with one line.
+    sources = build_sources(settings)
     db = await _open_store(settings.storage.database)
     try:
         await subscriptions_store.sync_config_subscriptions(
@@ -184,6 +187,7 @@ async def build_app(settings: Settings) -> App:
             limit_per_host=polling.per_host_concurrency,
             max_body_bytes=polling.max_response_bytes,
         ),
+        mounts=source_transports(),  # kinds not fetched over HTTP (jobspy's scrapes)
     )
     link = settings.linkcheck
     fetcher = SafeFetcher(
@@ -196,7 +200,6 @@ async def build_app(settings: Settings) -> App:
     linkchecker = LegitChecker(
         fetcher=fetcher, checker=checker, db=db, cache_ttl_s=link.cache_ttl_s
     )
-    sources = build_sources(settings)
     poller = Poller(
         db=db,
         http=http,

@@ -32,7 +32,7 @@ from bot.delivery.digest_schedule import DeliveryMode, canonical_timezone
 from bot.errors import ConfigError, DeliverySyntaxError, UnknownTimezone
 from bot.i18n import t
 from bot.models import ChatRef, RiskLevel
-from bot.polling.kinds import SOURCE_KINDS, Identity, check_entry
+from bot.polling.kinds import SOURCE_KINDS, Identity, check_entry, poll_interval_s
 from bot.polling.kinds import source_name as kind_source_name
 from bot.store.database import is_postgres_url
 
@@ -42,7 +42,6 @@ TEST_ENV_PREFIX = "VIGIA_TEST_"
 DEFAULT_CONFIG = Path("config.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 MIN_INTERVAL_S = 120
-#: Aggregators: `board` is an optional search term rather than an employer's board.
 
 
 class _Section(BaseModel):
@@ -132,14 +131,33 @@ class RelevanceSettings(_Section):
     exclude: tuple[str, ...] = ()
 
 
+JobSpySite = Literal["linkedin", "indeed", "zip_recruiter", "glassdoor", "google"]
+
+
+class JobSpySettings(_Section):
+    """A jobspy source's search (`[sources.jobspy]`); unset keys keep python-jobspy's search
+    defaults as `adapters.sources.jobspy_source.JobSpySearch` sets them."""
+
+    sites: tuple[JobSpySite, ...] | None = None
+    location: str | None = None
+    results_wanted: int | None = Field(None, ge=1, le=200)
+    hours_old: int | None = Field(None, ge=1)
+    country_indeed: str | None = None
+    is_remote: bool | None = None
+    google_search_term: str | None = None
+
+
 class SourceSettings(_Section):
     kind: str
     board: str | None = None
     url: str | None = None
     name: str | None = None
     company: str | None = None
+    #: Unset: the polling default, or the kind's own when longer (`bot.polling.kinds`).
     interval_s: int | None = Field(None, ge=MIN_INTERVAL_S)
     enabled: bool = True
+    #: The search of a jobspy source (sites, location, …); no other kind takes it.
+    jobspy: JobSpySettings | None = None
 
     @field_validator("url")
     @classmethod
@@ -165,7 +183,8 @@ class SourceSettings(_Section):
             board=self.board,
             url=self.url,
             company=self.company,
-            interval_s=self.interval_s or 0,  # a remotive entry must state its interval
+            interval_s=self.interval_s,
+            options=self.jobspy is not None,
         )
         return self
 
@@ -317,6 +336,11 @@ class Settings(_Section):
                 raise ValueError(f"two sources are named {name!r}; give one a `name`")
             seen.add(name)
         return self
+
+
+def source_interval_s(source: SourceSettings, polling: PollingSettings) -> int:
+    """How often `source` is polled (`bot.polling.kinds.poll_interval_s`)."""
+    return poll_interval_s(source.kind, source.interval_s, polling.default_interval_s)
 
 
 def source_name(source: SourceSettings) -> str:

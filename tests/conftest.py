@@ -7,9 +7,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from bot.store import Database, open_database
-from tests.pg_helpers import PgTestServer, postgres_server  # noqa: F401  (fixture)
-from tests.sources_helpers import payload_server  # noqa: F401  (fixture)
+# The shared checks (`assert_fields`, …) live outside test modules: show their failures in full.
+pytest.register_assert_rewrite("tests.sources_helpers")
+
+from bot.store import Database, open_database  # noqa: E402
+from tests.pg_helpers import PgTestServer, postgres_server  # noqa: E402, F401  (fixture)
+from tests.sources_helpers import payload_server  # noqa: E402, F401  (fixture)
 
 BACKENDS = ["sqlite", "postgres"]
 

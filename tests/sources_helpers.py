@@ -21,14 +21,19 @@ import contextlib
 import html
 import json
 import random
+import re
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from aiohttp import web
+
+from bot.models import Posting
+from bot.polling.source import Page, Source, SourceState
 
 SOURCES_DATA_DIR = Path(__file__).parent / "data" / "sources"
 
@@ -36,6 +41,67 @@ SOURCES_DATA_DIR = Path(__file__).parent / "data" / "sources"
 def sample_bytes(name: str) -> bytes:
     """A payload file from tests/data/sources."""
     return (SOURCES_DATA_DIR / name).read_bytes()
+
+
+# -- sending requests and checking what comes back ------------------------------------------
+
+_TAG_OR_ENTITY = re.compile(r"<[a-zA-Z/!][^>]*>|&[a-zA-Z]+;|&#\d+;")
+
+
+async def fetch(request: httpx.Request) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=5.0, trust_env=False) as client:
+        return await client.send(request)
+
+
+async def poll(source: Source, state: SourceState | None = None) -> Page:
+    response = await fetch(source.first_request(state or SourceState()))
+    assert response.status_code == 200
+    return source.parse(response)
+
+
+async def poll_all(source: Source, *, max_pages: int = 50) -> list[Posting]:
+    """Every posting of a poll that follows each page's `next_request`, as the poller does."""
+    page = await poll(source)
+    postings = list(page.postings)
+    pages = 1
+    while page.next_request is not None and pages < max_pages:
+        reply = await fetch(page.next_request)
+        assert reply.status_code == 200, f"{reply.request.url} answered {reply.status_code}"
+        page = source.parse(reply)
+        postings.extend(page.postings)
+        pages += 1
+    return postings
+
+
+def by_id(postings: list[Posting]) -> dict[str, Posting]:
+    return {posting.native_id: posting for posting in postings}
+
+
+def assert_fields(posting: Posting, **expected: object) -> None:
+    """Each named field of `posting` equals its expected value (all compared at once, so a
+    failure shows every field that differs)."""
+    assert {name: getattr(posting, name) for name in expected} == expected
+
+
+def assert_plain(text: str) -> None:
+    assert text, "description is empty"
+    assert not _TAG_OR_ENTITY.search(text), f"markup left in {text!r}"
+
+
+def response(
+    body: bytes | str,
+    *,
+    status: int = 200,
+    content_type: str = "application/json",
+    request: httpx.Request | None = None,
+) -> httpx.Response:
+    """A response as the poller hands it to `parse`: `request` is the one it answers (a plain
+    GET of a local address unless given)."""
+    data = body.encode() if isinstance(body, str) else body
+    request = request or httpx.Request("GET", "http://127.0.0.1/test")
+    return httpx.Response(
+        status, content=data, headers={"Content-Type": content_type}, request=request
+    )
 
 
 # -- the server ------------------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.config import EXAMPLE_CONFIG, load_settings
+from bot.app import build_sources
+from bot.config import EXAMPLE_CONFIG, load_settings, source_interval_s
 from bot.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,11 +127,43 @@ def test_reputation_is_off_by_default_and_wired_when_on(tmp_path: Path) -> None:
 
 
 def test_remotive_is_polled_within_its_terms(tmp_path: Path) -> None:
+    """Remotive asks for a few polls a day: an entry without an interval gets that, and a
+    shorter one is refused."""
     with pytest.raises(ConfigError) as info:
-        load_settings(write(tmp_path, "[[sources]]\nkind = 'remotive'\n"), environ={})
+        load_settings(
+            write(tmp_path, "[[sources]]\nkind = 'remotive'\ninterval_s = 600\n"), environ={}
+        )
     assert info.value.key == "sources.0" and "21600" in info.value.problem
     settings = load_settings(
-        write(tmp_path, "[[sources]]\nkind = 'remotive'\nboard = 'rlhf'\ninterval_s = 21600\n"),
-        environ={},
+        write(tmp_path, "[[sources]]\nkind = 'remotive'\nboard = 'rlhf'\n"), environ={}
     )
     assert settings.sources[0].board == "rlhf"
+    assert source_interval_s(settings.sources[0], settings.polling) == 21600
+    [(_, interval_s)] = build_sources(settings)
+    assert interval_s == 21600
+
+
+def _commented_source_examples() -> list[str]:
+    """The commented-out `[[sources]]` examples of the example config, uncommented."""
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    for line in EXAMPLE_CONFIG.read_text(encoding="utf-8").splitlines():
+        if line.strip() == "# [[sources]]":
+            current = ["[[sources]]"]
+            blocks.append(current)
+        elif current is not None and re.match(r"^# (\[sources\.\w+\]|\w+ = .*)$", line):
+            current.append(line[2:])
+        else:
+            current = None
+    return ["\n".join(block) for block in blocks]
+
+
+def test_the_example_config_s_commented_sources_are_valid_when_uncommented(
+    tmp_path: Path,
+) -> None:
+    examples = _commented_source_examples()
+    kinds = set()
+    for example in examples:
+        [source] = load_settings(write(tmp_path, example + "\n"), environ={}).sources
+        kinds.add(source.kind)
+    assert {"recruitee", "smartrecruiters", "jsonld", "arbeitnow", "hn", "jobspy"} <= kinds

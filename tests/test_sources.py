@@ -15,9 +15,9 @@ from adapters.sources import SOURCE_KINDS, USER_AGENT, build_source
 from adapters.sources.himalayas import HimalayasSource
 from adapters.sources.lever import LeverSource
 from bot.errors import SourceFormatError
-from bot.models import Pay, PayPeriod, Posting
+from bot.models import Pay, PayPeriod
 from bot.polling.kinds import SOURCE_KINDS as KNOWN_KINDS
-from bot.polling.source import Page, Source, SourceState
+from bot.polling.source import Source, SourceState
 from bot.store import Database
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import make_poller
@@ -25,51 +25,18 @@ from tests.sources_helpers import (
     IRRELEVANT_TITLES,
     RELEVANT_TITLES,
     PayloadServer,
+    assert_fields,
+    assert_plain,
+    by_id,
+    fetch,
     greenhouse_board_payload,
     payload_server,
+    poll,
+    response,
     sample_bytes,
 )
 
 __all__ = ["payload_server"]  # the fixture, imported so pytest finds it
-
-_TAG_OR_ENTITY = re.compile(r"<[a-zA-Z/!][^>]*>|&[a-zA-Z]+;|&#\d+;")
-
-
-async def fetch(request: httpx.Request) -> httpx.Response:
-    async with httpx.AsyncClient(timeout=5.0, trust_env=False) as client:
-        return await client.send(request)
-
-
-async def poll(source: Source, state: SourceState | None = None) -> Page:
-    response = await fetch(source.first_request(state or SourceState()))
-    assert response.status_code == 200
-    return source.parse(response)
-
-
-def by_id(postings: list[Posting]) -> dict[str, Posting]:
-    return {posting.native_id: posting for posting in postings}
-
-
-def assert_fields(posting: Posting, **expected: object) -> None:
-    """Each named field of `posting` equals its expected value (all compared at once, so a
-    failure shows every field that differs)."""
-    assert {name: getattr(posting, name) for name in expected} == expected
-
-
-def assert_plain(text: str) -> None:
-    assert text, "description is empty"
-    assert not _TAG_OR_ENTITY.search(text), f"markup left in {text!r}"
-
-
-def response(
-    body: bytes | str, *, status: int = 200, content_type: str = "application/json"
-) -> httpx.Response:
-    data = body.encode() if isinstance(body, str) else body
-    request = httpx.Request("GET", "http://127.0.0.1/test")
-    return httpx.Response(
-        status, content=data, headers={"Content-Type": content_type}, request=request
-    )
-
 
 # -- Greenhouse ------------------------------------------------------------------------------
 
@@ -505,24 +472,50 @@ async def test_rss_feed_from_we_work_remotely(payload_server: PayloadServer) -> 
     )
 
 
-def test_feed_company_comes_from_the_title_only_for_we_work_remotely_jobs() -> None:
+def _feed_postings(feed: bytes, *, company: str | None = None) -> list[tuple[str, str]]:
+    source = build_source(
+        "rss", board=None, url="https://jobs.example.org/feed", name=None, company=company
+    )
+    postings = source.parse(response(feed, content_type="application/rss+xml")).postings
+    return [(p.company, p.title) for p in postings]
+
+
+def test_feed_company_comes_from_titles_written_company_colon_title() -> None:
+    """We Work Remotely's jobs, and any other feed whose items read "Company: Job title"."""
     wwr_feed = sample_bytes("wwr_feed.fixture.rss")
     other_feed = wwr_feed.replace(b"https://weworkremotely.com/", b"https://jobs.example.org/")
     source = build_source(
         "rss", board=None, url="https://weworkremotely.com/remote-jobs.rss", name=None, company=None
     )
     assert source.name == "rss:weworkremotely.com"
-    wwr = source.parse(response(wwr_feed, content_type="application/rss+xml")).postings
+    split = [("Pearl Data", "AI Writing Evaluator"), ("Acme Books", "Senior Accountant")]
+    for feed in (wwr_feed, other_feed):
+        postings = source.parse(response(feed, content_type="application/rss+xml")).postings
+        assert [(p.company, p.title) for p in postings] == split
     other = source.parse(response(other_feed, content_type="application/rss+xml")).postings
-    assert [(p.company, p.title) for p in wwr] == [
-        ("Pearl Data", "AI Writing Evaluator"),
-        ("Acme Books", "Senior Accountant"),
-    ]
-    assert [(p.company, p.title) for p in other] == [
-        ("", "Pearl Data: AI Writing Evaluator"),
-        ("", "Acme Books: Senior Accountant"),
-    ]
     assert [p.remote for p in other] == [True, None]  # "Anywhere" region; "USA Only" says nothing
+
+
+def test_titles_are_left_whole_when_the_feed_names_its_companies_or_is_not_in_that_shape() -> None:
+    other_feed = sample_bytes("wwr_feed.fixture.rss").replace(
+        b"https://weworkremotely.com/", b"https://jobs.example.org/"
+    )
+    whole = [("", "Pearl Data: AI Writing Evaluator"), ("", "Acme Books: Senior Accountant")]
+    # Items that name an author: the title is the title.
+    authored = other_feed.replace(b"<region>", b"<author>jobs@example.org (Board)</author><region>")
+    assert _feed_postings(authored) == whole
+    # Items with a company element of their own: that is the company.
+    with_company = other_feed.replace(b"<region>", b"<company>Named Co</company><region>", 1)
+    assert _feed_postings(with_company)[0] == ("Named Co", "Pearl Data: AI Writing Evaluator")
+    # A configured company: one employer's feed, whose colons are its own.
+    assert _feed_postings(other_feed, company="Board Inc") == [
+        ("Board Inc", title) for _, title in whole
+    ]
+    # Labels are not companies, and one colon among plain titles proves nothing.
+    labelled = other_feed.replace(b"Pearl Data:", b"Remote:").replace(b"Acme Books:", b"Urgent:")
+    assert [company for company, _ in _feed_postings(labelled)] == ["", ""]
+    mixed = other_feed.replace(b"Acme Books: Senior Accountant", b"Senior Accountant")
+    assert _feed_postings(mixed) == [whole[0], ("", "Senior Accountant")]
 
 
 async def test_atom_feed(payload_server: PayloadServer) -> None:
@@ -569,20 +562,26 @@ _KIND_PAYLOADS = {
     "lever": "lever_postings.fixture.json",
     "ashby": "ashby_job_board_includeCompensation.docs_repaired.json",
     "workable": "workable_public_account_jobs.docs_partial.json",
+    "recruitee": "recruitee_offers.fixture.json",
+    "smartrecruiters": "smartrecruiters_postings.fixture.json",
     "remoteok": "remoteok_api.real_2024-12-04.subset.json",
     "remotive": "remotive_remote_jobs_limit1.docs.json",
     "himalayas": "himalayas_search.fixture.json",
+    "arbeitnow": "arbeitnow_job_board_page1.fixture.json",
+    "hn": "hn_whoishiring_stories.fixture.json",
     "rss": "wwr_feed.fixture.rss",
+    "jsonld": "careers_jsonld.fixture.html",
 }
 
 
 def _build(kind: str, url: str) -> Source:
-    board = None if kind in {"rss", "remoteok"} else "acme"
+    board = None if kind in {"rss", "jsonld", "remoteok", "arbeitnow", "hn"} else "acme"
     return build_source(kind, board=board, url=url, name=None, company=None)
 
 
 def test_every_kind_has_a_payload_under_test() -> None:
-    assert set(_KIND_PAYLOADS) == set(SOURCE_KINDS)
+    # jobspy is not fetched over HTTP; its rows are tested in tests/test_sources_jobspy.py.
+    assert set(_KIND_PAYLOADS) == set(SOURCE_KINDS) - {"jobspy"}
 
 
 @pytest.mark.parametrize("kind", sorted(_KIND_PAYLOADS))
@@ -596,7 +595,8 @@ async def test_validators_are_replayed_and_a_304_follows(
 
     first = await fetch(source.first_request(SourceState()))
     assert first.status_code == 200
-    assert source.parse(first).postings
+    page = source.parse(first)
+    assert page.postings or page.next_request is not None  # postings, or the calls that give them
     state = SourceState.from_response(first)
     assert state == SourceState(etag='"board-v7"', last_modified="Wed, 04 Dec 2024 21:54:27 GMT")
 
@@ -633,24 +633,43 @@ _HTML_PAGE = (
     "<!doctype html><html><head><title>Just a moment...</title></head>"
     "<body><p>Checking your browser</p></body></html>"
 )
-_JSON_KINDS = ("greenhouse", "lever", "ashby", "workable", "remoteok", "remotive", "himalayas")
+_JSON_KINDS = (
+    "greenhouse",
+    "lever",
+    "ashby",
+    "workable",
+    "recruitee",
+    "smartrecruiters",
+    "remoteok",
+    "remotive",
+    "himalayas",
+    "arbeitnow",
+    "hn",
+)
 _WRONG_SHAPES = {
     "greenhouse": ["[]", '{"meta": {"total": 0}}', '{"jobs": {"id": 1}}'],
     "lever": ['{"ok": false, "error": "Document not found"}', '{"postings": []}'],
     "ashby": ["[]", '{"apiVersion": "1"}', '{"jobs": null}'],
     "workable": ["[]", '{"name": "Groove Tech"}'],
+    "recruitee": ["[]", '{"offers": {"id": 1}}', '{"jobs": []}'],
+    "smartrecruiters": ["[]", '{"totalFound": 0}', '{"content": {"id": "1"}}'],
     "remoteok": ['{"jobs": []}', '"remoteok"'],
     "remotive": ["[]", '{"0-legal-notice": "x", "job-count": 0}', '{"jobs": "none"}'],
     "himalayas": ["[]", '{"totalCount": 0, "offset": 0}', '{"jobs": {"guid": "x"}}'],
+    "arbeitnow": ["[]", '{"links": {"next": null}}', '{"data": {"slug": "x"}}', '{"jobs": []}'],
+    "hn": ["[]", '{"nbHits": 0}', '{"hits": {"objectID": "1"}}', '{"hits": [{"title": "x"}]}'],
 }
 _ALL_ITEMS_BAD = {
     "greenhouse": '{"jobs": [{"name": "no title, no id"}, 7]}',
     "lever": '[{"title": "Lever calls it text"}, "x"]',
     "ashby": '{"jobs": [{"name": "Renamed field", "isListed": true}]}',
     "workable": '{"name": "G", "jobs": [{"id": 1}]}',
+    "recruitee": '{"offers": [{"id": 1, "name": "renamed"}, {"title": "no id or url"}, 3]}',
+    "smartrecruiters": '{"totalFound": 3, "content": [{"id": "1"}, {"name": "no id"}, 5]}',
     "remoteok": '[{"legal": "terms"}, {"title": "no id"}]',
     "remotive": '{"jobs": [{"job_title": "renamed", "id": 1}, null]}',
     "himalayas": '{"jobs": [{"title": "no guid"}, {"guid": "not-a-link", "title": "no link"}]}',
+    "arbeitnow": '{"data": [{"id": 1, "title": "no slug"}, {"slug": "x", "title": "no url"}]}',
 }
 
 
@@ -696,9 +715,14 @@ def test_empty_boards_are_fine(kind: str) -> None:
         "lever": "[]",
         "ashby": '{"jobs": []}',
         "workable": '{"name": "G", "jobs": []}',
+        "recruitee": '{"offers": []}',
+        "smartrecruiters": '{"offset": 0, "limit": 100, "totalFound": 0, "content": []}',
         "remoteok": '[{"legal": "x"}]',
         "remotive": '{"0-legal-notice": "x", "job-count": 0, "jobs": []}',
         "himalayas": '{"jobs": [], "offset": 0, "totalCount": 0}',
+        "arbeitnow": '{"data": [], "links": {"next": null}, "meta": {"current_page": 1}}',
+        # the thread's list: its posts come from the next request
+        "hn": '{"hits": [{"objectID": "1", "title": "Ask HN: Who is hiring? (May)"}]}',
     }[kind]
     assert _build(kind, "http://127.0.0.1/board").parse(response(body)).postings == []
 
@@ -775,7 +799,7 @@ def test_bad_source_config_is_refused_with_a_clear_message(
         build_source(kind, board=board, url=url, name=None, company=None)
 
 
-@pytest.mark.parametrize("kind", ["remoteok", "remotive", "himalayas"])
+@pytest.mark.parametrize("kind", ["remoteok", "remotive", "himalayas", "arbeitnow", "hn"])
 def test_aggregators_refuse_a_company_because_each_job_names_its_own(kind: str) -> None:
     with pytest.raises(ValueError, match="takes no company"):
         build_source(kind, board=None, url=None, name=None, company="Acme")

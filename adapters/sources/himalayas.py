@@ -9,15 +9,18 @@ with 429. Fields follow Himalayas' data dictionary: `guid`, `title`, `companyNam
 `applicationLink`, `pubDate` (epoch milliseconds). Every job is remote.
 
 Paging differs between API versions, so both are followed: a `nextCursor` string (sent back
-as `cursor`), else `offset` + the page's job count while that is below `totalCount`. The
-pipeline stops after its `max_pages`. Himalayas asks for attribution: the source name
-("himalayas:ai trainer") says where a posting came from.
+as `cursor`), else `limit=20&offset=N` as sources.md documents it, N advancing by the page's
+job count while that stays below `totalCount`. The offset is the one the payload echoes, else
+the one the request asked for; without a `totalCount`, a full page of 20 may have a successor
+and a shorter one is the last. The pipeline stops after its `max_pages`. Himalayas asks for
+attribution: the source name ("himalayas:ai trainer") says where a posting came from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
@@ -49,13 +52,18 @@ class HimalayasSource(AggregatorSource):
         cursor = payload.get("nextCursor")
         if isinstance(cursor, str | int) and not isinstance(cursor, bool) and str(cursor):
             return self.page_request(with_query(self.request_url(response), cursor=str(cursor)))
-        offset, total = as_number(payload.get("offset")), as_number(payload.get("totalCount"))
-        if offset is None or total is None or offset + len(jobs) >= total:
+        request_url = self.request_url(response)
+        offset = as_number(payload.get("offset"))
+        if offset is None:
+            offset = _query_offset(request_url)
+        total = as_number(payload.get("totalCount"))
+        if total is None:
+            if len(jobs) < PAGE_SIZE:
+                return None
+        elif offset + len(jobs) >= total:
             return None
         next_offset = int(offset) + len(jobs)
-        return self.page_request(
-            with_query(self.request_url(response), offset=next_offset, limit=PAGE_SIZE)
-        )
+        return self.page_request(with_query(request_url, offset=next_offset, limit=PAGE_SIZE))
 
     def posting_from(self, job: Mapping[str, Any]) -> Posting:
         guid = require_str(job, "guid")
@@ -81,6 +89,12 @@ class HimalayasSource(AggregatorSource):
             else optional_str(job, "excerpt"),
             posted_at=parse_datetime(job.get("pubDate"), epoch_unit_s=0.001),
         )
+
+
+def _query_offset(url: str) -> float:
+    """The `offset` a request asked for; 0 when it asked for none (the first page)."""
+    asked = dict(parse_qsl(urlsplit(url).query)).get("offset", "")
+    return float(asked) if asked.isascii() and asked.isdigit() and len(asked) < 10 else 0.0
 
 
 def pay_from_salary(job: Mapping[str, Any]) -> Pay | None:

@@ -87,8 +87,15 @@ class JsonSource:
             raise self.format_error("a paged response must carry its request") from exc
 
     def page_request(self, url: str) -> httpx.Request:
-        """A later page: no validators, which only describe the first page."""
-        return conditional_get(url, SourceState(), accept=self.accept)
+        """A later page: no validators, which only describe the first page.
+
+        Its address is built from the payload (a cursor, a page number, a posting id), so an
+        address httpx refuses (too long, say) is the payload's fault: a SourceFormatError.
+        """
+        try:
+            return conditional_get(url, SourceState(), accept=self.accept)
+        except httpx.InvalidURL as exc:
+            raise self.format_error(f"the next page's address is not valid: {exc}") from None
 
     def format_error(self, message: str) -> SourceFormatError:
         return SourceFormatError(self.name, message)

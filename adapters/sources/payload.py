@@ -60,6 +60,8 @@ def map_items(
     When every item is bad the payload is not what this source kind sends (a renamed field,
     another API version), so that is a SourceFormatError rather than a silent empty poll.
     `to_posting` returns None for items that are fine but not wanted (Ashby's unlisted jobs).
+    A posting whose id or title is blank once cleaned (a title of control characters) is a
+    bad item too: nothing downstream can show or tell apart such a posting.
     """
     postings: list[Posting] = []
     seen = 0
@@ -75,8 +77,12 @@ def map_items(
             posting_failed("normalise", source, _item_id(item, seen), exc)
             errors.append(type(exc).__name__)
             continue
-        if posting is not None:
-            postings.append(posting)
+        if posting is None:
+            continue
+        if not (posting.native_id.strip() and posting.title.strip()):
+            errors.append("ItemError: blank id or title once cleaned")
+            continue
+        postings.append(posting)
     if seen and len(errors) == seen:
         raise SourceFormatError(
             source, f"none of the {seen} items could be read; first problem: {errors[0]}"
@@ -131,9 +137,10 @@ def as_number(value: Any) -> float | None:
 def parse_datetime(value: Any, *, epoch_unit_s: float = 1.0) -> datetime | None:
     """A timezone-aware UTC datetime from what sources send, or None.
 
-    ISO 8601 with or without offset (no offset is read as UTC, as Remotive's dates are),
-    a bare date (midnight UTC), RFC 822 ("Wed, 04 Dec 2024 21:54:27 GMT"), or an epoch
-    number in units of `epoch_unit_s` seconds (Lever sends milliseconds: 0.001).
+    ISO 8601 with or without offset (no offset is read as UTC, as Remotive's dates are; a
+    trailing " UTC", as Recruitee writes "2023-07-25 17:53:46 UTC", is an offset too), a bare
+    date (midnight UTC), RFC 822 ("Wed, 04 Dec 2024 21:54:27 GMT"), or an epoch number in
+    units of `epoch_unit_s` seconds (Lever sends milliseconds: 0.001).
     """
     if value is None or isinstance(value, bool):
         return None
@@ -145,8 +152,11 @@ def parse_datetime(value: Any, *, epoch_unit_s: float = 1.0) -> datetime | None:
         text = value.strip()
         if text.isdigit():
             return datetime.fromtimestamp(int(text) * epoch_unit_s, tz=UTC)
+        iso = text.replace("Z", "+00:00").replace("z", "+00:00")
+        if iso.endswith(" UTC"):
+            iso = iso[:-4] + "+00:00"
         try:
-            result = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            result = datetime.fromisoformat(iso)
         except ValueError:
             try:
                 result = parsedate_to_datetime(text)

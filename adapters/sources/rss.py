@@ -3,6 +3,12 @@
 feedparser is deliberately lenient, so leniency is bounded here: a document that is not a
 feed at all, a broken feed with no entries, or a feed cut off mid-document is a
 SourceFormatError; a valid feed with no items is simply an empty page.
+
+Many job feeds name no employer in their own fields and write item titles as "Company: Job
+title" instead (We Work Remotely does). The company is then taken from the title: always for
+We Work Remotely's jobs, and for any other feed whose items mostly read that way (see
+`company_in_titles`), but never when the source is configured with a company or the item
+names an author or a company of its own.
 """
 
 from __future__ import annotations
@@ -31,8 +37,23 @@ _BENIGN_BOZO = (
     feedparser.NonXMLContentType,
 )
 _CLOSING_ROOT_RE = re.compile(rb"</(?:[\w-]+:)?(?:rss|feed|RDF)>\s*$")
-#: Feeds whose item titles read "Company: Job title".
+#: Feeds whose item titles read "Company: Job title", whatever the other items look like.
 _COMPANY_IN_TITLE_DOMAINS = frozenset({"weworkremotely.com"})
+#: "Company: Job title": a short prefix without a colon, then the title.
+_COMPANY_TITLE_RE = re.compile(r"^\s*(?P<company>[^:\n]{2,80}?)\s*:\s+(?P<title>\S.*)$", re.DOTALL)
+#: Title prefixes that are labels, not employers ("Remote: Data annotator").
+_LABEL_PREFIXES = frozenset(
+    {
+        "remote", "remoto", "remota", "urgent", "urgente", "hiring", "now hiring", "new",
+        "nuevo", "nueva", "job", "jobs", "empleo", "vacante", "vacancy", "oferta", "wanted",
+        "se busca", "freelance", "contract", "contrato", "part-time", "part time", "full-time",
+        "full time", "update", "updated", "closed", "re", "fwd", "featured", "sponsored",
+    }
+)  # fmt: skip
+#: Share of a feed's titles (of items naming no author or company) that must read "Company:
+#: Job title", and the fewest such items, before the feed is taken to be written that way.
+COMPANY_TITLE_SHARE = 0.8
+COMPANY_TITLE_MIN_ITEMS = 2
 #: Feeds that only carry remote jobs.
 _REMOTE_ONLY_DOMAINS = frozenset({"weworkremotely.com", "remotive.com", "remoteok.com"})
 
@@ -77,9 +98,10 @@ class RssSource:
                 raise SourceFormatError(self.name, f"broken feed: {problem}")
             if not _CLOSING_ROOT_RE.search(body):
                 raise SourceFormatError(self.name, f"feed cut off: {problem}")
-        return Page(map_items(self.name, entries, self._posting))
+        split_titles = not self.company and company_in_titles(entries)
+        return Page(map_items(self.name, entries, lambda e: self._posting(e, split_titles)))
 
-    def _posting(self, entry: Any) -> Posting:
+    def _posting(self, entry: Any, split_titles: bool) -> Posting:
         link = str(entry.get("link") or "").strip()
         if not link:
             raise ItemError("entry has no link")
@@ -89,10 +111,14 @@ class RssSource:
         # Known boards are recognised by their job links, so a mirror of their feed works too.
         link_domain = domain_of(link)
         remote_only = link_domain in _REMOTE_ONLY_DOMAINS
-        company = self.company
+        company = self.company or _entry_company(entry)
         if link_domain in _COMPANY_IN_TITLE_DOMAINS and ": " in title:
             named_company, _, title = title.partition(": ")
             company = company or named_company.strip()
+        elif split_titles and not company and not _entry_author(entry):
+            shaped = _company_and_title(title)
+            if shaped is not None:
+                company, title = shaped
         location = str(entry.get("region") or entry.get("location") or "").strip()
         description = html_to_text(_entry_html(entry))
         return build_posting(
@@ -107,6 +133,48 @@ class RssSource:
             description=description,
             posted_at=_entry_time(entry),
         )
+
+
+def company_in_titles(entries: list[Any]) -> bool:
+    """Whether a feed writes its titles "Company: Job title": at least
+    `COMPANY_TITLE_MIN_ITEMS` of the items that name no author or company do, and they are at
+    least `COMPANY_TITLE_SHARE` of those items. One title with a colon proves nothing ("AI
+    Trainer: Spanish"); a feed written that way shows it on item after item.
+    """
+    titles = [
+        str(entry.get("title") or "")
+        for entry in entries
+        if not _entry_author(entry) and not _entry_company(entry)
+    ]
+    shaped = sum(_company_and_title(title) is not None for title in titles)
+    return shaped >= COMPANY_TITLE_MIN_ITEMS and shaped >= COMPANY_TITLE_SHARE * len(titles)
+
+
+def _company_and_title(title: str) -> tuple[str, str] | None:
+    """("Pearl Data", "AI Writing Evaluator") from "Pearl Data: AI Writing Evaluator"; None
+    for a title of another shape or with a label before its colon ("Remote: …")."""
+    found = _COMPANY_TITLE_RE.match(title)
+    if found is None:
+        return None
+    company = found.group("company").strip()
+    if company.casefold() in _LABEL_PREFIXES:
+        return None
+    return company, found.group("title").strip()
+
+
+def _entry_author(entry: Any) -> str:
+    """The item's author (`<author>`, `<dc:creator>`), if it names one."""
+    return str(entry.get("author") or "").strip()
+
+
+def _entry_company(entry: Any) -> str:
+    """The item's own company element (`<company>`, `<job:company>`), if it has one."""
+    for key in entry:
+        if key == "company" or str(key).endswith("_company"):
+            value = entry.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return ""
 
 
 def _entry_html(entry: Any) -> str:

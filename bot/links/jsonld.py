@@ -89,10 +89,16 @@ def read_job_posting(
     `declared` is the address the page's markup claims (canonical link, `og:url`); without
     one, the posting's own `url` stands in. Either is used only when `page_url` is "".
     """
-    job = next((node for node in nodes if _is_type(node, "JobPosting")), None)
+    job = next(iter(job_postings(nodes)), None)
     if job is None:
         return None
     return _from_job_posting(page_url, job, _id_index(nodes), declared)
+
+
+def job_postings(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every `JobPosting` among `nodes` (from `walk`), in page order: a careers page lists
+    many, and `read_job_posting(url, [job, *nodes], ...)` reads each one."""
+    return [node for node in nodes if _is_type(node, "JobPosting")]
 
 
 def _is_type(node: dict[str, Any], wanted: str) -> bool:
@@ -248,6 +254,9 @@ def _salary(value: Any) -> Pay | None:
         single = _number(inner)
     low = low if low is not None else single
     high = high if high is not None else (single if single is not None else low)
+    # A bound of 0 or less is a form's empty field, as the sources' pay readers take it.
+    low = high if low is None or low <= 0 else low
+    high = low if high is None or high <= 0 else high
     if low is None or high is None or low <= 0:
         return None
     low, high = min(low, high), max(low, high)
