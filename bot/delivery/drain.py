@@ -38,7 +38,7 @@ log = logging.getLogger("vigia.outbox")
 TRANSIENT_BASE_DELAY_S = 5.0
 #: A paced drain run claims and sends for this share of the drain interval, so that it ends
 #: before the next tick.
-RUN_SHARE = 0.9
+RUN_SHARE = 0.97
 
 
 @dataclass(slots=True)
