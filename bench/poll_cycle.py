@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.http.aiohttp_transport import AiohttpTransport
 from adapters.sources import build_source
 from bot.config import PollingSettings, RelevanceSettings
+from bot.links.addresses import AddressGuard
 from bot.models import ChatRef, Filter, RiskLevel
 from bot.polling.poller import Poller
 from bot.postings.relevance import RelevanceFilter
@@ -87,6 +88,7 @@ async def bench(port: int, boards: int) -> None:
             limit=pool,
             limit_per_host=settings.per_host_concurrency,
             max_body_bytes=settings.max_response_bytes,
+            guard=AddressGuard(allow_loopback=True),  # the boards are served on 127.0.0.1
         )
         async with httpx.AsyncClient(timeout=30, limits=limits, transport=transport) as http:
             poller = Poller(

@@ -100,6 +100,7 @@ def write_config(folder: Path, port: int, sources: int, interval_s: int) -> Path
         f'database = "{folder / "vigia.db"}"',
         "[polling]",
         f"default_interval_s = {interval_s}",
+        "allow_loopback = true  # the boards are served on 127.0.0.1",
         "[[subscriptions]]",
         'chat = "console:"',
         'language = "en"',

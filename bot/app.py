@@ -23,6 +23,7 @@ from bot.delivery.outcomes import Sender
 from bot.delivery.pacing import Pacer
 from bot.errors import ConfigError
 from bot.health import HealthRegistry
+from bot.links.addresses import AddressGuard
 from bot.links.checker import LegitChecker
 from bot.links.safefetch import FetchLimits, SafeFetcher
 from bot.models import ChatRef, Filter, Pay, PayPeriod
@@ -186,6 +187,7 @@ async def build_app(settings: Settings) -> App:
             limit=polling.max_concurrent_requests,
             limit_per_host=polling.per_host_concurrency,
             max_body_bytes=polling.max_response_bytes,
+            guard=AddressGuard(allow_loopback=polling.allow_loopback),
         ),
         mounts=source_transports(),  # kinds not fetched over HTTP (jobspy's scrapes)
     )

@@ -29,11 +29,12 @@ from pydantic import (
 )
 
 from bot.delivery.digest_schedule import DeliveryMode, canonical_timezone
-from bot.errors import ConfigError, DeliverySyntaxError, UnknownTimezone
+from bot.errors import ConfigError, DeliverySyntaxError, FilterSyntaxError, UnknownTimezone
 from bot.i18n import t
 from bot.models import ChatRef, RiskLevel
 from bot.polling.kinds import SOURCE_KINDS, Identity, check_entry, poll_interval_s
 from bot.polling.kinds import source_name as kind_source_name
+from bot.postings.matching import MAX_REGEX_CHARS, compile_regex
 from bot.store.database import is_postgres_url
 
 ENV_PREFIX = "VIGIA_"
@@ -42,6 +43,11 @@ TEST_ENV_PREFIX = "VIGIA_TEST_"
 DEFAULT_CONFIG = Path("config.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "config.example.toml"
 MIN_INTERVAL_S = 120
+#: What a refused subscription regex is told, by `FilterSyntaxError.problem`.
+REGEX_PROBLEMS = {
+    "regex_invalid": "not a regular expression RE2 accepts (no backreferences or lookaround)",
+    "regex_too_long": f"longer than {MAX_REGEX_CHARS} characters",
+}
 
 
 class _Section(BaseModel):
@@ -90,6 +96,9 @@ class PollingSettings(_Section):
     alert_on_first_poll: bool = False
     max_pages: int = Field(20, ge=1)
     user_agent: str = "Vigia/0.1 (+https://github.com/vigia-bot/vigia)"
+    #: Sources, and their redirects, may reach 127.0.0.1 / ::1 (tests against local servers).
+    #: Private, link-local and metadata addresses stay refused whatever this says.
+    allow_loopback: bool = False
 
 
 class RelevanceSettings(_Section):
@@ -233,6 +242,19 @@ class SubscriptionSettings(_Section):
             raise ValueError(
                 f"unknown time zone {value!r} (an IANA name: Europe/Madrid, UTC)"
             ) from None
+
+    @field_validator("regex")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        """Compiled now, as matching will: a pattern RE2 refuses (a backreference, a
+        lookaround, a syntax error, over the length cap) stops the start with its key
+        instead of failing every poll."""
+        if value is not None:
+            try:
+                compile_regex(value)
+            except FilterSyntaxError as error:
+                raise ValueError(REGEX_PROBLEMS.get(error.problem, error.problem)) from None
+        return value
 
 
 class ScamSettings(_Section):
@@ -406,6 +428,12 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(str(path), "file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(str(path), "is a folder, not a config file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), f"not UTF-8 text (byte {exc.start + 1})") from None
+    except OSError as exc:  # no permission, a broken disk
+        raise ConfigError(str(path), f"cannot be read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"not valid TOML: {exc}") from None
     _reject_file_tokens(data)

@@ -88,7 +88,22 @@ class ScriptedTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         sni = request.extensions.get("sni_hostname")
         self.seen.append((request.url.host, request.headers["host"], sni))
-        return self._handler(request)
+        answer = self._handler(request)
+        # Streamed, as a network transport answers: the fetcher reads the raw bytes itself.
+        return httpx.Response(
+            answer.status_code,
+            headers=answer.headers,
+            stream=_Streamed(answer.content),
+            request=request,
+        )
+
+
+class _Streamed(httpx.AsyncByteStream):
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._body
 
 
 @dataclass

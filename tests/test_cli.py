@@ -30,6 +30,7 @@ database = "{tmp_path / "vigia.db"}"
 
 [polling]
 alert_on_first_poll = {str(first_poll_alerts).lower()}
+allow_loopback = true
 
 [outbox]
 drain_interval_s = 0.1

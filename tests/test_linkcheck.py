@@ -365,9 +365,10 @@ def test_canonical_url(url: str, canonical: str) -> None:
 def test_every_fetch_reason_has_a_message_in_both_languages() -> None:
     """Every refusal or failure the fetcher can raise reads as a sentence, in Spanish and
     English, with every placeholder of the sentence filled by the error's data."""
-    source = Path(__file__).parent.parent / "bot" / "links" / "safefetch.py"
+    links = Path(__file__).parent.parent / "bot" / "links"
     raised: list[tuple[str, set[str]]] = [
         (str(call.args[1].value), {kw.arg for kw in call.keywords if kw.arg})
+        for source in (links / "safefetch.py", links / "addresses.py")
         for call in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
         if isinstance(call, ast.Call)
         and isinstance(call.func, ast.Name)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from adapters.http.aiohttp_transport import AiohttpTransport
+from bot.links.addresses import AddressGuard
 from bot.store import Database
 from bot.store import sources as sources_store
 from tests.conftest import FakeClock
@@ -34,7 +35,12 @@ SCAM = {
 
 
 def transport(max_body_bytes: int = 20_000_000) -> AiohttpTransport:
-    return AiohttpTransport(limit=8, limit_per_host=4, max_body_bytes=max_body_bytes)
+    return AiohttpTransport(
+        limit=8,
+        limit_per_host=4,
+        max_body_bytes=max_body_bytes,
+        guard=AddressGuard(allow_loopback=True),  # the boards are served on 127.0.0.1
+    )
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import threading
 import httpx
 
 from adapters.http.aiohttp_transport import AiohttpTransport
+from bot.links.addresses import AddressGuard
 from bot.models import Posting, RiskLevel, Verdict
 from bot.polling.cpu import SLICE_POSTINGS
 from bot.polling.writes import PollWrite, Written, write_batch
@@ -65,7 +66,12 @@ async def test_many_polls_finishing_together_share_transactions(
         transactions += 1
         return real_transaction()
 
-    transport = AiohttpTransport(limit=32, limit_per_host=32, max_body_bytes=1_000_000)
+    transport = AiohttpTransport(
+        limit=32,
+        limit_per_host=32,
+        max_body_bytes=1_000_000,
+        guard=AddressGuard(allow_loopback=True),  # the boards are served on 127.0.0.1
+    )
     async with httpx.AsyncClient(transport=transport) as http:
         poller = make_poller(db, http, clock, alert_on_first_poll=True)
         await poller.preload(sources)  # as the scheduler does at start

@@ -141,7 +141,7 @@ def test_an_item_a_bug_reaches_is_skipped_and_counted_and_the_rest_are_read() ->
     def to_posting(item: dict[str, str]) -> Posting:
         if item["id"] == "2":
             raise RecursionError("deep")
-        return Posting(source="s", native_id=item["id"], url="", title=item["id"])
+        return Posting(source="s", native_id=item["id"], url="https://x.test/j", title=item["id"])
 
     before = failures("normalise")
     postings = map_items("s", [{"id": "1"}, {"id": "2"}, {"id": "3"}], to_posting)

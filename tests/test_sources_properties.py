@@ -372,7 +372,9 @@ def test_a_posting_id_too_long_for_an_address_gets_no_detail_call() -> None:
         source, json.dumps(listing).encode(), request=source.first_request(SourceState())
     )
     assert page is not None and page.next_request is not None
-    assert [len(p.native_id) for p in page.postings] == [70_000]  # given from the list
+    # Its link would hold the 70,000-character id, longer than any page's: the posting has
+    # no usable link and is skipped (issue 9's caps), the rest of the list is read.
+    assert page.postings == []
 
 
 def test_a_salary_whose_maximum_is_zero_reads_as_its_minimum() -> None:

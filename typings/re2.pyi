@@ -11,6 +11,7 @@ class Options:
     word_boundary: bool
     dot_nl: bool
     never_capture: bool
+    log_errors: bool
     def __init__(self) -> None: ...
 
 class _Match:

@@ -5,33 +5,100 @@ DESIGN.md), but httpcore's connection pool spends about a millisecond of CPU per
 pool bookkeeping, which dominated a poll cycle in which every board answered 304. aiohttp,
 already installed as discord.py's HTTP client, does the same exchange for a fraction of that.
 Only the poller uses this transport; user-supplied links go through `bot.links.safefetch`.
+
+Every connection goes through the same address guard as link checks
+(`bot.links.addresses.AddressGuard`): a job source, or a redirect it answers with, that
+points at a loopback, private, link-local or metadata address is refused before a byte is
+sent, with `AddressRefused`. The guard is aiohttp's resolver, so each name is looked up once
+and the connection goes to the addresses that were checked; IP literals, which aiohttp does
+not resolve, are checked here before the request. aiohttp decompresses with a bounded buffer
+per chunk and the body is counted as it is decompressed, so a gzip bomb stops at the cap.
 """
 
 from __future__ import annotations
 
+import socket
+
 import aiohttp
 import httpx
+from aiohttp.abc import AbstractResolver, ResolveResult
+
+from bot.errors import FetchFailed, FetchRefused
+from bot.links.addresses import AddressGuard, ip_literal
+
+__all__ = ["AddressRefused", "AiohttpTransport", "GuardedResolver"]
+
+
+class AddressRefused(httpx.ConnectError):
+    """A request to an address sources may not reach; nothing was sent to it."""
+
+
+class GuardedResolver(AbstractResolver):
+    """aiohttp's resolver, answering only with addresses the guard allows."""
+
+    def __init__(self, guard: AddressGuard) -> None:
+        self._guard = guard
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        addresses = await self._guard.addresses(host, port)
+        return [
+            ResolveResult(
+                hostname=host,
+                host=str(ip),
+                port=port,
+                family=socket.AF_INET if ip.version == 4 else socket.AF_INET6,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+            for ip in addresses
+        ]
+
+    async def close(self) -> None:
+        return None
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
-    def __init__(self, *, limit: int, limit_per_host: int, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        *,
+        limit: int,
+        limit_per_host: int,
+        max_body_bytes: int,
+        guard: AddressGuard | None = None,
+    ) -> None:
         self._limit = limit
         self._limit_per_host = limit_per_host
         self._max_body_bytes = max_body_bytes
+        #: Public addresses only unless the caller says otherwise (tests allow loopback).
+        self._guard = guard or AddressGuard()
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
         # Created lazily: a ClientSession must be made inside the running event loop.
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(
-                limit=self._limit, limit_per_host=self._limit_per_host, ttl_dns_cache=300
+                limit=self._limit,
+                limit_per_host=self._limit_per_host,
+                ttl_dns_cache=300,
+                resolver=GuardedResolver(self._guard),
             )
             self._session = aiohttp.ClientSession(
-                connector=connector, auto_decompress=True, cookie_jar=aiohttp.DummyCookieJar()
+                connector=connector,
+                auto_decompress=True,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                trust_env=False,  # a proxy would resolve names itself, past the guard
             )
         return self._session
 
+    def _check_literal(self, request: httpx.Request) -> None:
+        literal = ip_literal(request.url.host)
+        if literal is not None and not self._guard.allowed(literal):
+            raise _refused(request, request.url.host)
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._check_literal(request)
         timeout = request.extensions.get("timeout", {})
         total_s = max((v for v in timeout.values() if v is not None), default=None)
         try:
@@ -58,6 +125,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 return httpx.Response(
                     response.status, headers=headers, content=bytes(body), request=request
                 )
+        except FetchRefused as refusal:
+            raise _refused(request, refusal.params.get("host", request.url.host)) from None
+        except FetchFailed as failure:  # the guard could not resolve the name
+            raise httpx.ConnectError(
+                f"cannot resolve {failure.params.get('host', request.url.host)}", request=request
+            ) from None
         except TimeoutError as exc:
             raise httpx.ReadTimeout(str(exc) or "timed out", request=request) from exc
         except aiohttp.ClientError as exc:
@@ -66,3 +139,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+def _refused(request: httpx.Request, host: str) -> AddressRefused:
+    return AddressRefused(
+        f"{host} is a private, loopback or link-local address; sources may not reach it",
+        request=request,
+    )

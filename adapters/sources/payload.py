@@ -43,9 +43,12 @@ def load_json(source: str, response: httpx.Response) -> Any:
     try:
         return json.loads(body)
     except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, a 5000-digit number
-        content_type = response.headers.get("Content-Type", "?")
+        # The error is shown in `sources` and the chats' /sources: it names the body's type
+        # and size, never its bytes (which may be an internal page's).
+        content_type = response.headers.get("Content-Type", "?")[:60]
         raise SourceFormatError(
-            source, f"body is not JSON ({content_type}): {exc}; starts {body[:60]!r}"
+            source,
+            f"body is not JSON ({content_type}, {len(body)} bytes): {str(exc)[:120]}",
         ) from exc
 
 
@@ -81,6 +84,11 @@ def map_items(
             continue
         if not (posting.native_id.strip() and posting.title.strip()):
             errors.append("ItemError: blank id or title once cleaned")
+            continue
+        if not posting.url:
+            # Every alert links to its posting; build_posting leaves out a link longer than
+            # any page's, and the item is then as unusable as one without a link.
+            errors.append("ItemError: no usable link")
             continue
         postings.append(posting)
     if seen and len(errors) == seen:

@@ -92,7 +92,9 @@ class RssSource:
         problem = feed.get("bozo_exception") if feed.get("bozo") else None
         entries = list(feed.get("entries") or [])
         if not feed.get("version"):
-            raise SourceFormatError(self.name, f"not an RSS or Atom feed: {problem or body[:60]!r}")
+            # Shown in `sources`: the body's size, never its bytes (an internal page's).
+            found = problem or f"{len(body)} bytes of something else"
+            raise SourceFormatError(self.name, f"not an RSS or Atom feed: {found}")
         if problem is not None and not isinstance(problem, _BENIGN_BOZO):
             if not entries:
                 raise SourceFormatError(self.name, f"broken feed: {problem}")

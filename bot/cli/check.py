@@ -59,7 +59,10 @@ def classify_target(target: str) -> tuple[Literal["url", "file", "unknown"], str
     """What the CLI was given: a link with a scheme, an existing file, a bare domain, or
     nothing it can use. An existing file wins over a name that merely looks like a domain."""
     stripped = target.strip()
-    is_file = Path(stripped).is_file()
+    try:
+        is_file = Path(stripped).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL in it
+        is_file = False
     if SCHEME_RE.match(stripped) and not is_file:
         return "url", stripped
     if is_file:

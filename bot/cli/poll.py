@@ -1,13 +1,18 @@
-"""`python -m bot poll --once [--json]`: poll every source once, print what is new."""
+"""`python -m bot poll --once [--json]`: poll every source once, print what is new.
+
+Posting text reaches the terminal inert (`bot.terminal`): escape sequences, NUL and
+right-to-left marks are shown escaped, not obeyed. Exit code 1 when every source failed, so
+a script or a health check notices a poll that read nothing.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 
 from bot.config import Settings
 from bot.i18n import t
 from bot.serialize import assessment_to_dict, posting_to_dict
+from bot.terminal import inert, json_line
 
 __all__ = ["poll_once"]
 
@@ -31,17 +36,16 @@ async def poll_once(settings: Settings, *, as_json: bool) -> int:
             if as_json:
                 verdict = result.verdicts.get(posting.native_id)
                 line = {**posting_to_dict(posting), **assessment_to_dict(verdict)}
-                print(json.dumps(line, ensure_ascii=False))
+                print(json_line(line))
             else:
-                print(
-                    t(
-                        "poll.posting",
-                        language,
-                        source=posting.source,
-                        title=posting.title,
-                        url=posting.url,
-                    )
+                text = t(
+                    "poll.posting",
+                    language,
+                    source=posting.source,
+                    title=posting.title,
+                    url=posting.url,
                 )
+                print(inert(text, one_line=True))
     failed = sum(1 for r in results if r.status.startswith("error"))
     if not as_json:
         print(
@@ -53,4 +57,4 @@ async def poll_once(settings: Settings, *, as_json: bool) -> int:
                 failed=failed,
             )
         )
-    return 0
+    return 1 if results and failed == len(results) else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.i18n import t
+from bot.terminal import inert
 
 __all__ = ["print_sources"]
 
@@ -24,9 +25,9 @@ async def print_sources(settings: Settings) -> int:
     rows = [
         [
             h.kind,
-            h.name,
+            inert(h.name, one_line=True),
             h.last_poll or "—",
-            h.last_status or "—",
+            inert(h.last_status or "—", one_line=True),
             str(h.consecutive_failures),
             h.next_poll or "—",
             str(h.postings_seen),

@@ -9,17 +9,12 @@ Buttons have no meaning in a terminal unless the caller asks for a hint of them.
 
 from __future__ import annotations
 
-import re
-
 from bot.delivery.render import LEVEL_BADGES, Card
+from bot.terminal import inert
+
+__all__ = ["INDENT", "card_to_text", "inert"]
 
 INDENT = "  "
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def inert(text: str) -> str:
-    """Control and bidi-override characters made visible instead of obeyed."""
-    return _CONTROL.sub(lambda match: match.group(0).encode("unicode_escape").decode(), text)
 
 
 def card_to_text(card: Card, *, with_buttons: bool = False) -> str:

@@ -27,6 +27,7 @@ from bot.links.extract import ExtractedPosting, extract_posting
 from bot.links.report import LinkReport, Problem
 from bot.links.safefetch import SafeFetcher
 from bot.models import Posting, Verdict
+from bot.postings.normalize import MAX_URL_CHARS
 from bot.postings.normalize import canonical_url as _canonical_url
 from bot.serialize import posting_from_dict, posting_to_dict, signal_to_dict, verdict_from_dict
 from bot.store import linkchecks
@@ -124,7 +125,8 @@ class LegitChecker:
 
     async def _check_url(self, url: str, text: str) -> LinkReport:
         canonical = canonical_url(with_scheme(url))
-        cached = await self._cached(canonical, text)
+        # A link longer than any page's is refused by the fetcher; it is no cache key either.
+        cached = await self._cached(canonical, text) if len(canonical) <= MAX_URL_CHARS else None
         if cached is not None:
             return cached
         try:
@@ -191,7 +193,9 @@ class LegitChecker:
         )
 
     async def _unread(self, canonical: str, text: str, problem: Problem) -> LinkReport:
-        """A verdict from the address and the user's words alone."""
+        """A verdict from the address and the user's words alone (the address cut to the
+        longest a link may be: it is stored and shown)."""
+        canonical = canonical[:MAX_URL_CHARS]
         known = Posting(
             source="link",
             native_id=canonical,

@@ -37,7 +37,8 @@ from bot.links.page_text import (
     main_text,
     posting_from_text,
 )
-from bot.postings.normalize import detect_language, html_to_text
+from bot.postings.build import bounded_posting
+from bot.postings.normalize import MAX_URL_CHARS, detect_language, html_to_text
 
 __all__ = [
     "MAX_DESCRIPTION_CHARS",
@@ -56,7 +57,20 @@ def extract_posting(
     page_url: str, body: bytes, content_type: str, *, charset: str | None = None
 ) -> ExtractedPosting:
     """Read the posting a page carries. `page_url` is where it was fetched from ("" for a
-    saved file: then the page's own declared address is used, when it gives one)."""
+    saved file: then the page's own declared address is used, when it gives one). Every
+    field is within the caps postings from sources have (`bounded_posting`)."""
+    extracted = _extract(page_url, body, content_type, charset)
+    declared = extracted.declared_url
+    return replace(
+        extracted,
+        posting=bounded_posting(extracted.posting),
+        declared_url=declared if declared is None or len(declared) <= MAX_URL_CHARS else None,
+    )
+
+
+def _extract(
+    page_url: str, body: bytes, content_type: str, charset: str | None
+) -> ExtractedPosting:
     media_type = content_type.split(";", 1)[0].strip().lower()
     if not charset:
         charset = _charset_param(content_type)

@@ -11,7 +11,9 @@ or stream gigabytes. So every hop is checked before a byte is sent to it:
   Connecting to the checked address is what defeats DNS rebinding: the name is never looked
   up a second time by a lower layer;
 - redirects are followed by hand (at most `max_redirects`), each one re-validated;
-- the body is streamed with a running count and abandoned at `max_bytes`;
+- the body is streamed with a running count and abandoned at `max_bytes`, counted raw and
+  again after every Content-Encoding layer as it is decoded (`bot.links.decoding`), so a
+  few kilobytes of nested gzip cannot unpack into gigabytes;
 - one deadline covers the whole fetch, resolution and redirects included;
 - only HTML, JSON and text are read.
 
@@ -25,18 +27,37 @@ from __future__ import annotations
 
 import asyncio
 import http.cookiejar
-import ipaddress
-import socket
 import ssl
-from collections.abc import Sequence
+import zlib
 from dataclasses import dataclass
-from typing import Protocol
 
 import httpx
 
 from bot.errors import FetchFailed, FetchRefused
+from bot.links.addresses import (
+    AddressGuard,
+    IPAddress,
+    Resolver,
+    SystemResolver,
+    is_public_address,
+)
+from bot.links.decoding import (
+    ACCEPT_ENCODING,
+    BoundedDecoder,
+    DecodedTooLarge,
+    UnsupportedEncoding,
+    parse_encodings,
+)
+from bot.postings.normalize import MAX_URL_CHARS
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+__all__ = [
+    "FetchLimits",
+    "FetchedPage",
+    "Resolver",
+    "SafeFetcher",
+    "SystemResolver",
+    "is_public_address",
+]
 
 DEFAULT_USER_AGENT = "Vigia/0.1 (job-offer scam checker; +https://github.com/vigia-bot)"
 #: Ports a job page is served on. Other ports are where internal services listen.
@@ -55,7 +76,6 @@ READABLE_TYPES = frozenset(
     }
 )
 _ACCEPT = "text/html,application/xhtml+xml,application/json;q=0.9,text/plain;q=0.8"
-_LOOPBACK_NETS = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,27 +95,6 @@ class FetchedPage:
     charset: str | None = None  # from the Content-Type header, when given
 
 
-class Resolver(Protocol):
-    """Turns a host name into the addresses it points at. Injectable so tests never use DNS."""
-
-    async def resolve(self, host: str, port: int) -> Sequence[str]: ...
-
-
-class SystemResolver:
-    """The operating system's resolver, through the event loop (non-blocking)."""
-
-    async def resolve(self, host: str, port: int) -> Sequence[str]:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
-        )
-        addresses: list[str] = []
-        for _family, _type, _proto, _canon, sockaddr in infos:
-            address = str(sockaddr[0])
-            if address not in addresses:
-                addresses.append(address)
-        return addresses
-
-
 def _refused(url: str, reason: str, **params: str) -> FetchRefused:
     error = FetchRefused(url, reason)
     error.params.update(params)
@@ -106,43 +105,6 @@ def _failed(url: str, reason: str, **params: str) -> FetchFailed:
     error = FetchFailed(url, reason)
     error.params.update(params)
     return error
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 one carries (mapped, 6to4, Teredo, NAT64), if any."""
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    if ip.teredo is not None:
-        return ip.teredo[1]
-    if ip in ipaddress.ip_network("64:ff9b::/96"):
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
-
-
-def is_public_address(ip: IPAddress) -> bool:
-    """True only for a global unicast address: not loopback, private, link-local (which holds
-    the 169.254.169.254 metadata service), CGNAT, multicast, reserved or unspecified, and for
-    IPv6 not a wrapper around an IPv4 address (mapped, 6to4, Teredo, NAT64), which would let a
-    private IPv4 target through in disguise."""
-    if isinstance(ip, ipaddress.IPv6Address) and (
-        _embedded_ipv4(ip) is not None or ip.is_site_local
-    ):
-        return False
-    return bool(
-        ip.is_global
-        and not ip.is_multicast
-        and not ip.is_reserved
-        and not ip.is_unspecified
-        and not ip.is_loopback
-        and not ip.is_link_local
-        and not ip.is_private
-    )
-
-
-def _is_loopback(ip: IPAddress) -> bool:
-    return any(ip in net for net in _LOOPBACK_NETS if ip.version == net.version)
 
 
 class SafeFetcher:
@@ -163,8 +125,9 @@ class SafeFetcher:
         user_agent: str = DEFAULT_USER_AGENT,
     ) -> None:
         self.limits = limits
-        self._resolver: Resolver = resolver or SystemResolver()
-        self._allow_loopback = allow_loopback
+        self._guard = AddressGuard(
+            resolver=resolver or SystemResolver(), allow_loopback=allow_loopback
+        )
         self._allowed_ports = allowed_ports
         # trust_env=False: a proxy from the environment would resolve the name itself and
         # undo the address pinning. retries=0: one deadline, no hidden second attempts.
@@ -178,7 +141,11 @@ class SafeFetcher:
             follow_redirects=False,
             trust_env=False,
             timeout=httpx.Timeout(limits.total_timeout_s),
-            headers={"User-Agent": user_agent, "Accept": _ACCEPT},
+            headers={
+                "User-Agent": user_agent,
+                "Accept": _ACCEPT,
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             cookies=_no_cookies(),
         )
 
@@ -227,15 +194,19 @@ class SafeFetcher:
 
     def _parse(self, url: str) -> httpx.URL:
         """The URL, if its form is acceptable: scheme, no credentials, a host, a web port."""
+        url = url.strip()
+        if len(url) > MAX_URL_CHARS:
+            raise _refused(url[:80] + "…", "too_long", max=str(MAX_URL_CHARS))
         try:
-            parsed = httpx.URL(url.strip())
-        except (httpx.InvalidURL, TypeError, ValueError):
+            parsed = httpx.URL(url)
+            host = parsed.host  # decodes the IDNA form: `xn--a.com` is no valid name
+        except (httpx.InvalidURL, TypeError, ValueError):  # UnicodeError (idna) is a ValueError
             raise _refused(url, "invalid_url") from None
         if parsed.scheme not in ALLOWED_SCHEMES:
             raise _refused(url, "scheme", scheme=parsed.scheme or "-")
         if parsed.userinfo:
             raise _refused(url, "credentials")
-        if not parsed.host:
+        if not host:
             raise _refused(url, "invalid_url")
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         if self._allowed_ports is not None and port not in self._allowed_ports:
@@ -243,30 +214,10 @@ class SafeFetcher:
         return parsed
 
     async def _checked_addresses(self, url: httpx.URL) -> list[IPAddress]:
-        """Every address the host stands for, each one checked; any bad one refuses the URL
-        (a name that answers with one public and one private address is an attack)."""
-        host = url.host
+        """Every address the host stands for, each one checked (`AddressGuard`)."""
         port = url.port or (443 if url.scheme == "https" else 80)
-        literal = _ip_literal(host)
-        if literal is not None:
-            raw: Sequence[str] = [str(literal)]
-        else:
-            try:
-                raw = await self._resolver.resolve(url.raw_host.decode("ascii"), port)
-            except (OSError, UnicodeError):
-                raise _failed(str(url), "dns", host=host) from None
-            if not raw:
-                raise _failed(str(url), "dns", host=host)
-        addresses: list[IPAddress] = []
-        for text in raw:
-            ip = _ip_literal(text)
-            if ip is None or not self._address_allowed(ip):
-                raise _refused(str(url), "private_address", host=host)
-            addresses.append(ip)
-        return addresses
-
-    def _address_allowed(self, ip: IPAddress) -> bool:
-        return is_public_address(ip) or (self._allow_loopback and _is_loopback(ip))
+        host = url.raw_host.decode("ascii")
+        return await self._guard.addresses(host, port, url=str(url))
 
     async def _send(self, url: httpx.URL, addresses: list[IPAddress]) -> httpx.Response:
         """Send to the checked addresses in turn until one connects."""
@@ -305,15 +256,24 @@ class SafeFetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.limits.max_bytes:
             raise _failed(str(url), "too_large", max_mb=max_mb)
-        chunks: list[bytes] = []
-        size = 0
         try:
-            # aiter_bytes yields decoded bytes, so a small gzip bomb is counted at full size.
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.limits.max_bytes:
-                    raise _failed(str(url), "too_large", max_mb=max_mb)
-                chunks.append(chunk)
+            decoder = BoundedDecoder(
+                parse_encodings(response.headers.get("content-encoding", "")),
+                max_bytes=self.limits.max_bytes,
+            )
+        except UnsupportedEncoding as error:
+            raise _failed(str(url), "encoding", encoding=error.encoding[:40]) from None
+        chunks: list[bytes] = []
+        try:
+            # The raw bytes, decoded here a bounded piece at a time: httpx's own decoding
+            # would inflate a whole chunk at once, however large it grows.
+            async for raw in response.aiter_raw():
+                chunks.extend(decoder.feed(raw))
+            chunks.extend(decoder.finish())
+        except DecodedTooLarge:
+            raise _failed(str(url), "too_large", max_mb=max_mb) from None
+        except zlib.error:
+            raise _failed(str(url), "protocol") from None
         except httpx.TimeoutException:
             raise _failed(str(url), "timeout", seconds=f"{self.limits.total_timeout_s:g}") from None
         except httpx.HTTPError:
@@ -340,13 +300,6 @@ def _join(base: httpx.URL, location: str) -> str:
         return str(base.join(location))
     except (httpx.InvalidURL, ValueError):
         return location
-
-
-def _ip_literal(text: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(text.strip("[]").split("%", 1)[0])
-    except ValueError:
-        return None
 
 
 def _media_type(header: str) -> tuple[str, str | None]:

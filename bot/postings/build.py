@@ -8,7 +8,9 @@ source names employers alike.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
@@ -21,7 +23,10 @@ from bot.models import Pay, Posting
 from bot.postings.normalize import (
     MAX_DESCRIPTION_CHARS,
     MAX_FIELD_CHARS,
+    MAX_HOST_CHARS,
+    MAX_ID_CHARS,
     MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
     canonical_url,
     clean_field,
     clean_text,
@@ -32,7 +37,11 @@ from bot.postings.normalize import (
 
 _T = TypeVar("_T")
 
-__all__ = ["build_posting", "company_domain", "default_company", "domain_of"]
+__all__ = [
+    "bounded_id",
+    "bounded_posting",
+    "build_posting",
+    "company_domain", "default_company", "domain_of"]
 
 
 def build_posting(
@@ -51,6 +60,8 @@ def build_posting(
     company_domain: str | None = None,
 ) -> Posting:
     """A Posting from mapped fields; what the payload left out is read from the text.
+    A link longer than any page's (MAX_URL_CHARS) is left out: the posting has no link,
+    which sources treat as a bad item (`adapters.sources.payload.map_items`).
 
     Structured values win: `remote` and `pay` are only inferred (remote from the location,
     title and description; pay from `pay_text`, the title, then the description) when the
@@ -60,6 +71,10 @@ def build_posting(
     title = clean_field(title, MAX_TITLE_CHARS)
     description = clean_text(description, MAX_DESCRIPTION_CHARS)
     location = clean_field(location, MAX_FIELD_CHARS)
+    native_id = bounded_id(native_id)
+    url = url.strip()
+    if len(url) > MAX_URL_CHARS:
+        url = ""  # no job page has such a link, and a cut one leads nowhere
 
     def inferred(what: Callable[[], _T], fallback: _T) -> _T:
         """One inference from the text; a failure inside leaves the field unknown."""
@@ -76,7 +91,7 @@ def build_posting(
     return Posting(
         source=source,
         native_id=native_id,
-        url=inferred(lambda: canonical_url(url), url.strip()),
+        url=inferred(lambda: canonical_url(url), url),
         title=title,
         company=clean_field(company, MAX_FIELD_CHARS),
         company_domain=company_domain,
@@ -87,6 +102,34 @@ def build_posting(
         posted_at=posted_at,
         language=inferred(lambda: detect_language(f"{title}\n{description}"), None),
     )
+
+
+def bounded_posting(posting: Posting) -> Posting:
+    """`posting` with every field within its real maximum (MAX_* in `normalize`), for
+    postings that were not made by `build_posting` (a page read for a link check, a line given
+    to `score`): the same caps, so no later step meets a megabyte-long host or title."""
+    url = posting.url.strip()
+    domain = posting.company_domain
+    bounded = dataclasses.replace(
+        posting,
+        native_id=bounded_id(posting.native_id),
+        url=url if len(url) <= MAX_URL_CHARS else "",
+        title=posting.title[:MAX_TITLE_CHARS],
+        company=posting.company[:MAX_FIELD_CHARS],
+        company_domain=domain if domain is None or len(domain) <= MAX_HOST_CHARS else None,
+        location=posting.location[:MAX_FIELD_CHARS],
+        description=posting.description[:MAX_DESCRIPTION_CHARS],
+    )
+    return posting if bounded == posting else bounded
+
+
+def bounded_id(native_id: str) -> str:
+    """A payload's id, at most MAX_ID_CHARS long; a longer one keeps a prefix and a hash of
+    the whole, so two long ids stay two postings."""
+    if len(native_id) <= MAX_ID_CHARS:
+        return native_id
+    digest = hashlib.sha256(native_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{native_id[: MAX_ID_CHARS - 33]}#{digest}"
 
 
 def _pay_from_text(pay_text: str, title: str, description: str) -> Pay | None:

@@ -8,6 +8,7 @@ subscription is made, never at match time.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from bot.postings.pay import parse_pay_floor
 from bot.postings.relevance import keyword_pattern
 from bot.text import fold
 
+log = logging.getLogger("vigia.matching")
 MAX_REGEX_CHARS = 200
 
 
@@ -40,6 +42,7 @@ def _re2_options() -> re2.Options:
     options = re2.Options()
     options.case_sensitive = False
     options.max_mem = 8 << 20
+    options.log_errors = False  # RE2 would print the person's pattern to stderr
     return options
 
 
@@ -167,19 +170,50 @@ def _pays_enough(pay: Pay | None, minimum: Pay) -> bool:
 
 
 class Matcher:
-    """Matches postings against the active subscriptions, compiling each filter once."""
+    """Matches postings against the active subscriptions, compiling each filter once.
+
+    One subscription's filter cannot stop the others: a filter that does not compile (a
+    regex stored before patterns were checked) is logged once and gets no alerts until it
+    is changed, and a filter that fails on one posting does not match that posting.
+    """
 
     def __init__(self) -> None:
-        self._compiled: dict[int, tuple[Filter, CompiledFilter]] = {}
+        self._compiled: dict[int, tuple[Filter, CompiledFilter | None]] = {}
 
     def matching(
         self, posting: Posting, verdict: Verdict, subscriptions: list[Subscription]
     ) -> list[Subscription]:
-        return [s for s in subscriptions if self._compile(s).wants(posting, verdict)]
+        return [s for s in subscriptions if self._wants(s, posting, verdict)]
 
-    def _compile(self, subscription: Subscription) -> CompiledFilter:
+    def _wants(self, subscription: Subscription, posting: Posting, verdict: Verdict) -> bool:
+        compiled = self._compile(subscription)
+        if compiled is None:
+            return False
+        try:
+            return compiled.wants(posting, verdict)
+        except Exception as error:  # one filter's bug must not stop a poll's alerts
+            log.error(
+                "subscription %d's filter failed on posting %s: %s",
+                subscription.id,
+                posting.native_id[:120],
+                type(error).__name__,
+            )
+            return False
+
+    def _compile(self, subscription: Subscription) -> CompiledFilter | None:
         cached = self._compiled.get(subscription.id)
         if cached is None or cached[0] != subscription.filter:
-            cached = (subscription.filter, CompiledFilter.of(subscription.filter))
+            try:
+                compiled: CompiledFilter | None = CompiledFilter.of(subscription.filter)
+            except FilterSyntaxError as error:
+                log.error(
+                    "subscription %d of %s has a filter that cannot be used (%s); it gets no "
+                    "alerts until it is changed",
+                    subscription.id,
+                    subscription.chat,
+                    error.problem,
+                )
+                compiled = None
+            cached = (subscription.filter, compiled)
             self._compiled[subscription.id] = cached
         return cached[1]

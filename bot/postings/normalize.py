@@ -22,7 +22,10 @@ from bot.postings.pay import parse_amount, parse_pay, period_from_text
 __all__ = [
     "MAX_DESCRIPTION_CHARS",
     "MAX_FIELD_CHARS",
+    "MAX_HOST_CHARS",
+    "MAX_ID_CHARS",
     "MAX_TITLE_CHARS",
+    "MAX_URL_CHARS",
     "canonical_url",
     "clean_field",
     "clean_text",
@@ -124,6 +127,13 @@ def _tidy(raw: str) -> str:
 MAX_TITLE_CHARS = 300
 MAX_FIELD_CHARS = 200
 MAX_DESCRIPTION_CHARS = 100_000
+#: The longest link that works everywhere (browsers, the Sitemaps protocol, link previews): a
+#: posting link, or a link someone asks about, longer than this is no job page's.
+MAX_URL_CHARS = 2048
+#: The longest host name DNS allows (RFC 1035).
+MAX_HOST_CHARS = 253
+#: A payload's own id for a posting; ATS ids are short numbers, slugs or UUIDs.
+MAX_ID_CHARS = 200
 #: Characters a reader never sees but that change what text compares as: controls (NUL, ESC
 #: for terminal escapes), bidirectional overrides ("gpj.exe" shown as "exe.jpg"), zero-width
 #: spaces and joiners that split "What​sApp" away from a rule, soft hyphens, the BOM. The

@@ -18,6 +18,8 @@ from typing import Any, TextIO
 
 from bot.errors import MalformedLine
 from bot.models import Posting, RiskLevel, Verdict
+from bot.postings.build import bounded_posting
+from bot.postings.normalize import MAX_DESCRIPTION_CHARS
 from bot.scam.score import ScamChecker
 
 _TEXT_FIELDS = ("title", "company", "url", "location", "description", "company_profile")
@@ -49,7 +51,12 @@ def labelled_posting(obj: Any, line_number: int = 0) -> tuple[Posting, str, str]
         language=obj.get("lang") if isinstance(obj.get("lang"), str) else None,
     )
     extra = "\n".join(values[name] for name in _EXTRA_FIELDS if values[name])
-    return posting, values["company_profile"], extra
+    # The caps every posting from a source has: a 10 MB field is cut, not scored whole.
+    return (
+        bounded_posting(posting),
+        values["company_profile"][:MAX_DESCRIPTION_CHARS],
+        extra[:MAX_DESCRIPTION_CHARS],
+    )
 
 
 def verdict_to_line(verdict: Verdict, line_id: Any) -> dict[str, Any]:
@@ -86,14 +93,17 @@ def score_line(obj: dict[str, Any], checker: ScamChecker | None = None) -> dict[
     return verdict_to_line(verdict, obj.get("id", obj.get("job_id")))
 
 
-def run_score(in_stream: TextIO, out_stream: TextIO, checker: ScamChecker) -> int:
-    """Score every line; returns 0 when every line was a posting, 1 when some were not."""
+def run_score(
+    in_stream: Iterable[str | bytes], out_stream: TextIO, checker: ScamChecker
+) -> int:
+    """Score every line; returns 0 when every line was a posting, 1 when some were not.
+    Lines may be bytes (a file read as it is): a line that is not UTF-8 is an error line."""
     failures = 0
     for line_number, line in enumerate(in_stream, start=1):
         if not line.strip():
             continue
         try:
-            output = score_line(json.loads(line), checker)
+            output = score_line(json.loads(_text(line)), checker)
         except (ValueError, RecursionError, MalformedLine) as error:
             # Not JSON, a 5,000-digit number, JSON nested too deep, or not a posting.
             failures += 1
@@ -213,9 +223,10 @@ def evaluate(lines: Iterable[dict[str, Any]], checker: ScamChecker) -> EvalRepor
 
 
 def run_eval(path: str, out_stream: TextIO, checker: ScamChecker) -> int:
-    """Evaluate the labelled file at `path`; 0 when it had labelled postings, else 1."""
+    """Evaluate the labelled file at `path`; 0 when it had labelled postings, else 1.
+    Lines that are not UTF-8 JSON objects are skipped like other unlabelled lines."""
     try:
-        with open(path, encoding="utf-8") as labelled:
+        with open(path, "rb") as labelled:
             report = evaluate(_json_lines(labelled), checker)
     except OSError as error:
         out_stream.write(f"cannot read {path}: {error.strerror or error}\n")
@@ -224,15 +235,20 @@ def run_eval(path: str, out_stream: TextIO, checker: ScamChecker) -> int:
     return 0 if report.total else 1
 
 
-def _json_lines(stream: Iterable[str]) -> Iterator[dict[str, Any]]:
+def _json_lines(stream: Iterable[str | bytes]) -> Iterator[dict[str, Any]]:
     for line in stream:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except (ValueError, RecursionError):
+            obj = json.loads(_text(line))
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, a 5,000-digit number
             obj = None
         yield obj if isinstance(obj, dict) else {}
+
+
+def _text(line: str | bytes) -> str:
+    """A line as text; UnicodeDecodeError (a ValueError) when bytes are not UTF-8."""
+    return line.decode("utf-8") if isinstance(line, bytes) else line
 
 
 def _describe(error: Exception) -> str:
@@ -240,6 +256,8 @@ def _describe(error: Exception) -> str:
     is long (a JSON error quoting a huge line) or empty."""
     if isinstance(error, RecursionError):
         return "JSON nested too deep"
+    if isinstance(error, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {error.start + 1})"
     message = str(error)
     return message if message and len(message) <= 200 else type(error).__name__
 
