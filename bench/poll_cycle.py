@@ -32,6 +32,7 @@ from bot.config import PollingSettings, RelevanceSettings
 from bot.links.addresses import AddressGuard
 from bot.models import ChatRef, Filter, RiskLevel
 from bot.polling.poller import Poller
+from bot.polling.source import Source
 from bot.postings.relevance import RelevanceFilter
 from bot.scam import ScamChecker
 from bot.store import open_database
@@ -70,6 +71,20 @@ def serve(boards: int, jobs: int, port_queue: multiprocessing.Queue) -> None:  #
     asyncio.run(main())
 
 
+def board_sources(port: int, boards: int) -> list[Source]:
+    """The first `boards` boards that `serve` serves on `port`, as Greenhouse sources."""
+    return [
+        build_source(
+            "greenhouse",
+            board=f"board{i}",
+            url=f"http://127.0.0.1:{port}/v1/boards/board{i}/jobs",
+            name=None,
+            company=f"Board {i}",
+        )
+        for i in range(boards)
+    ]
+
+
 async def cycle(poller: Poller, sources: list) -> list:  # type: ignore[type-arg]
     return await asyncio.gather(*(poller.poll(s, interval_s=600, force=True) for s in sources))
 
@@ -98,16 +113,7 @@ async def bench(port: int, boards: int) -> None:
                 relevance=RelevanceFilter(relevance.keywords),
                 settings=settings,
             )
-            sources = [
-                build_source(
-                    "greenhouse",
-                    board=f"board{i}",
-                    url=f"http://127.0.0.1:{port}/v1/boards/board{i}/jobs",
-                    name=None,
-                    company=f"Board {i}",
-                )
-                for i in range(boards)
-            ]
+            sources = board_sources(port, boards)
             cpu0, wall0 = time.process_time(), time.perf_counter()
             first = await cycle(poller, sources)
             cpu1, wall1 = time.process_time(), time.perf_counter()

@@ -42,11 +42,27 @@ def _parser() -> argparse.ArgumentParser:
     poll.add_argument("--json", action="store_true", help="one JSON object per line")
     sub.add_parser("sources", parents=[common], help="a table of the sources' health")
     check = sub.add_parser(
-        "check", parents=[common], help="is this legit? a verdict for a link or a saved page"
+        "check",
+        parents=[common],
+        help="is this legit? a verdict for a link, a saved page or a message",
+        description="Is this legit? Prints a verdict with its reasons for a link (the page is "
+        "fetched safely), a saved page (.html, read offline), or a message: a .txt file is read "
+        "as a pasted message, and - reads the message from standard input.",
     )
-    check.add_argument("target", metavar="URL_OR_FILE")
-    check.add_argument("--json", action="store_true")
-    check.add_argument("--lang", choices=["es", "en"], default=None)
+    check.add_argument(
+        "target",
+        metavar="URL_OR_FILE",
+        help="a link (https://... or a bare domain), a saved .html page, a .txt message, or -",
+    )
+    check.add_argument(
+        "--json", action="store_true", help="print the verdict as one JSON object instead"
+    )
+    check.add_argument(
+        "--lang",
+        choices=["es", "en"],
+        default=None,
+        help="language of the verdict and its reasons (default: [console] language)",
+    )
     score = sub.add_parser(
         "score", parents=[common], help="score JSON-lines postings (stdin or FILE)"
     )

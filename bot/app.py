@@ -6,7 +6,6 @@ exercises exactly the code path `run` does.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,8 +36,6 @@ from bot.store import Database, open_database
 from bot.store import linkchecks as linkchecks_store
 from bot.store import scripts as scripts_store
 from bot.store import subscriptions as subscriptions_store
-
-log = logging.getLogger("vigia")
 
 
 @dataclass

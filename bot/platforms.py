@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RunningPlatform", "start_discord", "start_telegram"]
 
-log = logging.getLogger("vigia.platforms")
 #: A reason is one log line, not a page.
 MAX_REASON_CHARS = 300
 

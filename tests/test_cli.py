@@ -53,7 +53,9 @@ language = "en"
     return path
 
 
-async def run_cli(*args: str, timeout_s: float = 60) -> tuple[int, str, str]:
+async def run_cli(
+    *args: str, timeout_s: float = 60, stdin: str | None = None
+) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "TELEGRAM_TOKEN"}}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -62,10 +64,12 @@ async def run_cli(*args: str, timeout_s: float = 60) -> tuple[int, str, str]:
         *args,
         cwd=ROOT,
         env=env,
+        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
+    given = stdin.encode() if stdin is not None else None
+    stdout, stderr = await asyncio.wait_for(process.communicate(given), timeout_s)
     assert process.returncode is not None
     return process.returncode, stdout.decode(), stderr.decode()
 
@@ -140,3 +144,31 @@ async def test_run_prints_alerts_to_the_console_and_stops_on_sigterm(
     assert "\x1b" not in text  # a posting cannot send terminal escape codes
     assert "Senior Accountant" not in text  # not relevant, so not alerted
     assert process.returncode == 0
+
+
+async def test_check_dash_reads_a_pasted_message_from_standard_input(tmp_path: Path) -> None:
+    """`... | python -m bot check -`: the message piped in gets a verdict in the asked language,
+    with the reasons that message earns; nothing is fetched."""
+    message = (
+        "Hola! Tu perfil fue seleccionado. Para activar tu cuenta paga 30 USDT de verificación "
+        "y gana 300 euros por semana. Escríbeme por WhatsApp."
+    )
+    config_path = tmp_path / "config.toml"
+    config_path.write_text(f'[storage]\ndatabase = "{tmp_path / "v.db"}"\n', encoding="utf-8")
+    status, out, err = await run_cli(
+        "check", "-", "--json", "--lang", "es", "--config", str(config_path), stdin=message
+    )
+    assert status == 0, err
+    verdict = json.loads(out)
+    assert verdict["level"] == "scam"
+    assert verdict["url"] is None and not verdict["fetched"]
+
+
+async def test_check_help_explains_what_each_target_and_option_does() -> None:
+    status, out, _ = await run_cli("check", "--help")
+    assert status == 0
+    text = " ".join(out.split())
+    assert ".txt file is read as a pasted message" in text
+    assert "- reads the message from standard input" in text
+    assert "--json" in text and "one JSON object" in text
+    assert "--lang" in text and "language of the verdict" in text

@@ -291,5 +291,8 @@ async def test_a_verdict_sent_through_inline_mode_is_not_checked_again(
         await emulator_client.send_command(ana, private_chat(ana), "/help")
         [only] = await emulator_client.wait_for(150)
         assert "/legit" in TelegramHTML(only.text).visible
+        # The bot's own help copies as typed: no hidden word joiner in "@channel".
+        assert "/subscribe @channel words" in only.text
+        assert "\u2060" not in only.text
     # Stopping the bot let every handler finish: nothing but the help was sent.
     assert [call["chat_id"] for call in telegram_gateway.sent("sendMessage")] == ["150"]

@@ -28,7 +28,7 @@ from bot.errors import ConfigError
 from bot.models import ChatRef
 from bot.services import Services
 
-_log = logging.getLogger(__name__)
+log = logging.getLogger("vigia.discord")
 
 #: Longest rate-limit wait discord.py may sleep through inside one request (its minimum is
 #: 30 s); a longer one is raised as `discord.RateLimited` and handed to the outbox.
@@ -75,12 +75,12 @@ class VigiaTree(app_commands.CommandTree[Any]):
             key = "discord.not_allowed"
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
-            _log.error("command %s failed", command, exc_info=error)
+            log.error("command %s failed", command, exc_info=error)
             key = "discord.error"
         try:
             await reply_text(interaction, key, language_of(interaction))
         except discord.HTTPException:
-            _log.warning("could not tell the user about a failed command", exc_info=True)
+            log.warning("could not tell the user about a failed command", exc_info=True)
 
 
 class VigiaClient(discord.Client):
@@ -107,16 +107,16 @@ class VigiaClient(discord.Client):
         if self._sync_commands:
             # A development server sees changes at once; global commands can take a while.
             synced = await self.tree.sync(guild=self._guild)
-            _log.info(
+            log.info(
                 "synced %d command(s) %s",
                 len(synced),
                 f"to {self._guild.id}" if self._guild else "globally",
             )
         if self.application_id is not None:
-            _log.info("add the bot to a server with: %s", invite_url(self.application_id))
-            _log.info("add the bot to your account with: %s", user_install_url(self.application_id))
+            log.info("add the bot to a server with: %s", invite_url(self.application_id))
+            log.info("add the bot to your account with: %s", user_install_url(self.application_id))
         if self._guild is not None:
-            _log.info(
+            log.info(
                 "commands synced to one server: a person's own install of the bot needs the "
                 "global commands (leave discord.guild_id unset)"
             )
@@ -129,14 +129,14 @@ class VigiaClient(discord.Client):
             paused += await self.services.subscriptions.set_paused(
                 ChatRef("discord", str(channel.id)), True
             )
-        _log.warning("removed from server %s: paused %d subscription(s)", guild.id, paused)
+        log.warning("removed from server %s: paused %d subscription(s)", guild.id, paused)
 
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         paused = await self.services.subscriptions.set_paused(
             ChatRef("discord", str(channel.id)), True
         )
         if paused:
-            _log.warning("channel %s deleted: paused %d subscription(s)", channel.id, paused)
+            log.warning("channel %s deleted: paused %d subscription(s)", channel.id, paused)
 
 
 def build_client(

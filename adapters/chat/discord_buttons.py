@@ -31,7 +31,7 @@ from bot.errors import UnknownCheck
 from bot.i18n import t
 from bot.services import ReportKind
 
-_log = logging.getLogger(__name__)
+log = logging.getLogger("vigia.discord")
 
 _DISPATCHED = tuple(action for action in Action if action is not Action.OPEN)
 TEMPLATE = re.compile(
@@ -86,7 +86,7 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
             else:
                 await record_report(interaction, self.check_id, _REPORT_KINDS[self.action])
         except Exception:  # a press must get an answer, whatever broke behind it
-            _log.exception("button %s failed", self.custom_id)
+            log.exception("button %s failed", self.custom_id)
             await _tell_failure(interaction)
 
 
@@ -117,7 +117,7 @@ class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SHARE
         try:
             await share_card(interaction, self.check_id)
         except Exception:  # a press must get an answer, whatever broke behind it
-            _log.exception("button %s failed", self.custom_id)
+            log.exception("button %s failed", self.custom_id)
             await _tell_failure(interaction)
 
 
@@ -238,7 +238,7 @@ async def _tell_failure(interaction: discord.Interaction[Any]) -> None:
     try:
         await reply_text(interaction, "discord.error", language_of(interaction))
     except discord.HTTPException:
-        _log.warning("could not tell the user about a failed button", exc_info=True)
+        log.warning("could not tell the user about a failed button", exc_info=True)
 
 
 def or_missing(view: discord.ui.View | None) -> Any:

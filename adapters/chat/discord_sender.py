@@ -29,7 +29,7 @@ from bot.delivery.outcomes import ChatGone, Delivered, RateLimited, Rejected, Se
 from bot.delivery.render import Action, Card, alert_card
 from bot.models import Deliverable, Digest, DigestAlert
 
-_log = logging.getLogger(__name__)
+log = logging.getLogger("vigia.discord")
 
 #: A 429 that names no wait (neither body nor header) is retried after this.
 DEFAULT_RETRY_AFTER_S = 5.0
@@ -119,7 +119,7 @@ class DiscordSender:
             except discord.HTTPException as error:
                 if not payload_refused(error):
                     raise
-                _log.warning("discord refused alert %d (%s); sent as text", alert.id, error.text)
+                log.warning("discord refused alert %d (%s); sent as text", alert.id, error.text)
                 try:
                     message = await channel.send(
                         card_to_text(card),
@@ -138,7 +138,7 @@ class DiscordSender:
             return RateLimited(error.retry_after, everywhere=False)
         except discord.HTTPException as error:
             outcome = outcome_for_error(error)
-            _log.info("discord send to %s: %s", chat_id, outcome)
+            log.info("discord send to %s: %s", chat_id, outcome)
             return outcome
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
             return Transient(f"{type(error).__name__}: {error}"[:300])
@@ -156,7 +156,7 @@ class DiscordSender:
             except discord.HTTPException as error:
                 if not payload_refused(error):
                     raise
-                _log.warning("discord refused digest %d (%s); sent as text", alert.id, error.text)
+                log.warning("discord refused digest %d (%s); sent as text", alert.id, error.text)
                 message = await channel.send(
                     digest_text(alert.digest, language),
                     allowed_mentions=NO_MENTIONS,
@@ -168,7 +168,7 @@ class DiscordSender:
             if payload_refused(error):
                 return Rejected(f"digest refused as embeds and as text: {error.text}"[:300])
             outcome = outcome_for_error(error)
-            _log.info("discord digest to %s: %s", chat_id, outcome)
+            log.info("discord digest to %s: %s", chat_id, outcome)
             return outcome
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
             return Transient(f"{type(error).__name__}: {error}"[:300])

@@ -36,7 +36,7 @@ from bot.errors import ConfigError
 from bot.i18n import LANGUAGES
 from bot.services import Services
 
-_LOG = logging.getLogger(__name__)
+log = logging.getLogger("vigia.telegram")
 
 #: Updates the bot acts on. `my_chat_member` tells it when it is blocked or removed;
 #: `inline_query` is `@bot <link>` typed in any chat (inline mode, turned on with BotFather).
@@ -100,7 +100,7 @@ async def register_commands(app: TelegramApplication) -> None:
             await app.bot.set_my_commands(bot_commands(language), language_code=language)
         await app.bot.set_my_commands(bot_commands(FALLBACK_MENU_LANGUAGE))
     except TelegramError as exc:
-        _LOG.warning("setMyCommands failed, the command menu may be stale: %s", exc)
+        log.warning("setMyCommands failed, the command menu may be stale: %s", exc)
 
 
 def webhook_path(config: TelegramSettings) -> str:
@@ -147,7 +147,7 @@ async def start_application(
         await app.updater.start_webhook(**webhook_options(config))
     else:
         await app.updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
-    _LOG.info("telegram bot @%s receiving updates by %s", app.bot.username, config.mode)
+    log.info("telegram bot @%s receiving updates by %s", app.bot.username, config.mode)
     return functools.partial(stop_application, app)
 
 

@@ -21,12 +21,12 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
-from adapters.chat.telegram_render import TelegramMessage, plain_html
+from adapters.chat.telegram_render import TelegramMessage, own_html, plain_html
 from bot.i18n import normalize_language, t
 from bot.models import ChatRef
 from bot.services import Services
 
-_LOG = logging.getLogger(__name__)
+log = logging.getLogger("vigia.telegram")
 
 PLATFORM = "telegram"
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
@@ -104,6 +104,11 @@ async def reply_text(update: Update, text: str) -> Message | None:
     return await reply(update, TelegramMessage(plain_html(text), None))
 
 
+async def reply_own_text(update: Update, text: str) -> Message | None:
+    """Answer with the bot's own words only (help, usage): escaped, handles kept as typed."""
+    return await reply(update, TelegramMessage(own_html(text), None))
+
+
 async def show_typing(update: Update, context: Context) -> None:
     """A hint that a slow check is running; never worth failing the check for."""
     chat = update.effective_chat
@@ -152,7 +157,7 @@ async def is_chat_admin(
     try:
         member = await bot.get_chat_member(chat_id, user_id)
     except TelegramError as exc:
-        _LOG.info("getChatMember %s/%s failed: %s", chat_id, user_id, exc)
+        log.info("getChatMember %s/%s failed: %s", chat_id, user_id, exc)
         return False
     if member.status not in ADMIN_STATUSES:
         return False

@@ -25,6 +25,7 @@ from adapters.chat.telegram_chat import (
     is_chat_admin,
     reply,
     reply_language,
+    reply_own_text,
     reply_text,
     sender_is_admin,
     tg,
@@ -39,7 +40,7 @@ from bot.models import ChatRef, Subscription
 from bot.postings.matching import parse_filter_words
 from bot.services import Services
 
-_LOG = logging.getLogger(__name__)
+log = logging.getLogger("vigia.telegram")
 
 #: Every command, in the order the Telegram menu shows them; descriptions are `telegram.cmd.*`.
 COMMANDS: tuple[str, ...] = (
@@ -129,7 +130,7 @@ class SubscriptionCommands:
         try:
             channel = await context.bot.get_chat(name)
         except TelegramError as exc:
-            _LOG.info("getChat %s failed: %s", name, exc)
+            log.info("getChat %s failed: %s", name, exc)
             await reply_text(update, tg("channel.not_found", language, channel=name))
             return None
         if not await is_chat_admin(context.bot, channel.id, context.bot.id, must_post=True):
@@ -146,21 +147,21 @@ class SubscriptionCommands:
         language = await reply_language(self.services, update)
         # The hint button of an empty inline query opens `/start inline_help`.
         key = "inline.help" if context.args == [HELP_START_PARAMETER] else "start"
-        await reply_text(update, tg(key, language, bot=f"@{context.bot.username}"))
+        await reply_own_text(update, tg(key, language, bot=f"@{context.bot.username}"))
 
     async def on_help(self, update: Update, context: Context) -> None:
         language = await reply_language(self.services, update)
         lines = [tg("help.intro", language), ""]
         lines += [f"/{name} — {tg(f'cmd.{name}', language)}" for name in COMMANDS]
-        await reply_text(update, "\n".join(lines))
+        await reply_own_text(update, "\n".join(lines))
 
     async def on_unknown(self, update: Update, context: Context) -> None:
         language = await reply_language(self.services, update)
-        await reply_text(update, tg("unknown_command", language))
+        await reply_own_text(update, tg("unknown_command", language))
 
     async def on_filters(self, update: Update, context: Context) -> None:
         language = await reply_language(self.services, update)
-        await reply_text(update, tg("filters.help", language))
+        await reply_own_text(update, tg("filters.help", language))
 
     async def on_sources(self, update: Update, context: Context) -> None:
         language = await reply_language(self.services, update)
@@ -237,7 +238,7 @@ class SubscriptionCommands:
             return
         words = target.words.strip().lstrip("#")
         if words and not words.isdigit() and words.lower() not in {"all", "todo", "todas"}:
-            await reply_text(update, tg("unsubscribe.usage", language))
+            await reply_own_text(update, tg("unsubscribe.usage", language))
             return
         subscription_id = int(words) if words.isdigit() else None
         removed = await self.services.subscriptions.unsubscribe(target.chat, subscription_id)
@@ -287,7 +288,7 @@ class SubscriptionCommands:
         else:
             words = target.words.strip()
         if not words:
-            await reply_text(update, tg("delivery.usage", language))
+            await reply_own_text(update, tg("delivery.usage", language))
             return
         try:
             mode = DeliveryMode.parse(words)
@@ -353,7 +354,7 @@ class SubscriptionCommands:
             return
         chosen = target.words.strip().lower()
         if chosen not in LANGUAGES:
-            await reply_text(update, tg("lang.usage", language))
+            await reply_own_text(update, tg("lang.usage", language))
             return
         await self.services.subscriptions.set_language(target.chat, chosen)
         if target.channel is not None:

@@ -44,7 +44,7 @@ from bot.i18n import normalize_language, t
 from bot.services import ReportKind, Services
 from bot.services.ratelimit import TooManyRequests
 
-_LOG = logging.getLogger(__name__)
+log = logging.getLogger("vigia.telegram")
 
 #: The most links of one message that are checked; the message is answered with one card.
 MAX_LINKS_PER_MESSAGE = 5
@@ -204,7 +204,7 @@ class CheckHandlers:
         else:
             return
         moved = await self.services.subscriptions.migrate_chat(chat_ref(old), chat_ref(new))
-        _LOG.info("chat %s migrated to %s: %d subscriptions moved", old, new, moved)
+        log.info("chat %s migrated to %s: %d subscriptions moved", old, new, moved)
 
     async def on_my_membership(self, update: Update, context: Context) -> None:
         """The bot was blocked, removed or kicked: pause the chat's alerts at once rather than
@@ -213,13 +213,13 @@ class CheckHandlers:
         if change is None or change.new_chat_member.status not in _GONE_STATUSES:
             return
         paused = await self.services.subscriptions.set_paused(chat_ref(change.chat.id), True)
-        _LOG.info("bot left chat %s: %d subscriptions paused", change.chat.id, paused)
+        log.info("bot left chat %s: %d subscriptions paused", change.chat.id, paused)
 
     # -- failures ----------------------------------------------------------------------------
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the failure and tell the person something went wrong instead of going silent."""
-        _LOG.error("update %r failed", update, exc_info=context.error)
+        log.error("update %r failed", update, exc_info=context.error)
         if not isinstance(update, Update) or update.effective_message is None:
             return
         try:

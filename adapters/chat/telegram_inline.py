@@ -33,7 +33,7 @@ from bot.i18n import normalize_language
 from bot.services import LegitResult, Services, find_links
 from bot.services.ratelimit import TooManyRequests
 
-_LOG = logging.getLogger(__name__)
+log = logging.getLogger("vigia.telegram")
 
 #: The most links of one inline query that are checked (as in a private message).
 MAX_LINKS = 5
@@ -88,7 +88,7 @@ class InlineChecks:
                 is_personal=True,
             )
         except BadRequest as exc:  # answered too late: the person has moved on
-            _LOG.info("inline query %s not answered: %s", query.id, exc.message)
+            log.info("inline query %s not answered: %s", query.id, exc.message)
 
     async def _hint(self, update: Update, text: str, *, cache_time: int) -> None:
         """No result, and a button above the empty list saying what to type (or when to try
@@ -99,7 +99,7 @@ class InlineChecks:
         try:
             await query.answer([], button=button, cache_time=cache_time, is_personal=True)
         except BadRequest as exc:
-            _LOG.info("inline query %s not answered: %s", query.id, exc.message)
+            log.info("inline query %s not answered: %s", query.id, exc.message)
 
 
 def verdict_result(result: LegitResult, language: str) -> InlineQueryResultArticle:

@@ -171,5 +171,13 @@ def plain_card(card: Card) -> TelegramMessage:
 
 
 def plain_html(text: str) -> str:
-    """A catalog or user text shown as is, with nothing in it parsed as markup."""
+    """A text that may carry other people's words shown as is, with nothing in it parsed as
+    markup and no handle in it a mention."""
     return escape_text(clip(text, MAX_MESSAGE_UTF16 // 2))
+
+
+def own_html(text: str) -> str:
+    """The bot's own words (catalog text filled with nothing but the bot's name), shown as is.
+    Unlike `plain_html`, a handle stays as typed: help that reads "/subscribe @channel" must
+    copy without a hidden word joiner, and the bot's words mention nobody."""
+    return html.escape(clip(text, MAX_MESSAGE_UTF16 // 2), quote=False)

@@ -48,7 +48,7 @@ from bot.delivery.outcomes import (
 from bot.delivery.render import alert_card
 from bot.models import ChatRef, Deliverable, Digest, DigestAlert
 
-_LOG = logging.getLogger(__name__)
+log = logging.getLogger("vigia.telegram")
 
 PLATFORM = "telegram"
 
@@ -151,7 +151,7 @@ class TelegramSender:
             except BadRequest as exc:
                 if not payload_refused(exc):
                     raise
-                _LOG.warning("telegram refused alert %s (%s); sent as text", alert.id, exc)
+                log.warning("telegram refused alert %s (%s); sent as text", alert.id, exc)
                 try:
                     sent = await self._send(chat, plain_card(card), None)
                 except BadRequest as again:
@@ -160,7 +160,7 @@ class TelegramSender:
                     return Rejected(f"refused as HTML and as text: {again.message}"[:300])
         except TelegramError as exc:
             outcome = outcome_of(exc)
-            _LOG.info("alert %s to %s: %s", alert.id, chat, outcome)
+            log.info("alert %s to %s: %s", alert.id, chat, outcome)
             return outcome
         return Delivered(str(sent.message_id))
 
@@ -175,7 +175,7 @@ class TelegramSender:
             except BadRequest as exc:
                 if not payload_refused(exc):
                     raise
-                _LOG.warning("telegram refused digest %s (%s); sent as text", alert.id, exc)
+                log.warning("telegram refused digest %s (%s); sent as text", alert.id, exc)
                 try:
                     plain = TelegramMessage(digest_plain(alert.digest, language), None)
                     sent = await self._send(chat, plain, None)
@@ -185,7 +185,7 @@ class TelegramSender:
                     return Rejected(f"digest refused as HTML and as text: {again.message}"[:300])
         except TelegramError as exc:
             outcome = outcome_of(exc)
-            _LOG.info("digest %s to %s: %s", alert.id, chat, outcome)
+            log.info("digest %s to %s: %s", alert.id, chat, outcome)
             return outcome
         return Delivered(str(sent.message_id))
 

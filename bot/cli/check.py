@@ -13,10 +13,16 @@ import tldextract
 from bot.config import Settings
 from bot.delivery.render_text import card_to_text
 from bot.i18n import t
-from bot.links.checker import SCHEME_RE, LegitChecker
+from bot.links.checker import MAX_DOCUMENT_BYTES, SCHEME_RE, LegitChecker
 from bot.links.report import report_card, report_to_dict
 
-__all__ = ["check", "classify_target", "looks_like_domain", "run_check_command"]
+__all__ = [
+    "check",
+    "classify_target",
+    "looks_like_domain",
+    "read_message",
+    "run_check_command",
+]
 
 # The bundled public-suffix snapshot only: deciding whether "jobs.html" is a domain must
 # never download anything.
@@ -31,13 +37,16 @@ async def run_check_command(
     checker: LegitChecker,
     out: TextIO,
     err: TextIO | None = None,
+    stdin: TextIO | None = None,
 ) -> int:
     """`python -m bot check URL_OR_FILE`: 0 with a verdict (whatever it is), 2 when the target
-    is neither a readable file nor a link."""
+    is neither a readable file nor a link. `-` reads a pasted message from standard input."""
     err = err if err is not None else sys.stderr
     kind, subject = classify_target(target)
     try:
-        if kind == "url":
+        if kind == "stdin":
+            report = checker.check_text(read_message(stdin if stdin is not None else sys.stdin))
+        elif kind == "url":
             report = await checker.check_url(subject)
         elif kind == "file":
             report = checker.check_document(subject)
@@ -55,10 +64,19 @@ async def run_check_command(
     return 0
 
 
-def classify_target(target: str) -> tuple[Literal["url", "file", "unknown"], str]:
-    """What the CLI was given: a link with a scheme, an existing file, a bare domain, or
-    nothing it can use. An existing file wins over a name that merely looks like a domain."""
+def read_message(stream: TextIO) -> str:
+    """A pasted message from `stream`, cut where a saved page would be: a message is at most
+    a few pages long, and a pipe left open must not fill the memory."""
+    return stream.read(MAX_DOCUMENT_BYTES)
+
+
+def classify_target(target: str) -> tuple[Literal["url", "file", "stdin", "unknown"], str]:
+    """What the CLI was given: `-` (a message on standard input), a link with a scheme, an
+    existing file, a bare domain, or nothing it can use. An existing file wins over a name
+    that merely looks like a domain."""
     stripped = target.strip()
+    if stripped == "-":
+        return "stdin", stripped
     try:
         is_file = Path(stripped).is_file()
     except (OSError, ValueError):  # a name too long for the file system, a NUL in it
