@@ -1,21 +1,25 @@
 """Typed settings from `config.toml` (or the shipped example) and the environment.
 
-Precedence: environment > file > defaults. Any key can be set from the environment as
-`VIGIA_<SECTION>__<KEY>` (for example `VIGIA_POLLING__DEFAULT_INTERVAL_S=300`); values are
-read as JSON when they parse as JSON, else as plain strings, so lists work too
-(`VIGIA_RELEVANCE__KEYWORDS='["rlhf"]'`). Platform tokens are read only from
-`DISCORD_TOKEN` and `TELEGRAM_TOKEN`: a token in a file is an error, because config files get
-committed and pasted into chats.
+Read by pydantic-settings. Precedence: the platform tokens > environment > file > defaults.
+Any key can be set from the environment as `VIGIA_<SECTION>__<KEY>` (for example
+`VIGIA_POLLING__DEFAULT_INTERVAL_S=300`). A text or number key takes the value as written
+(`VIGIA_TELEGRAM__WEBHOOK_SECRET=12345678` is the string "12345678"); a list or table key takes
+JSON (`VIGIA_RELEVANCE__KEYWORDS='["rlhf"]'`). `VIGIA_TEST_*` variables belong to the test
+harness and are no settings. Platform tokens are read only from `DISCORD_TOKEN` and
+`TELEGRAM_TOKEN`: a token in a file is an error, because config files get committed and pasted
+into chats.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -26,6 +30,14 @@ from pydantic import (
     ValidationError,
     field_validator,
     model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
 )
 
 from bot.delivery.digest_schedule import DeliveryMode, canonical_timezone
@@ -325,7 +337,52 @@ class OutboxSettings(_Section):
     max_backoff_s: int = Field(3600, ge=1)
 
 
-class Settings(_Section):
+#: The parsed config file that `load_settings` is reading (the file source's data).
+_FILE_DATA: ContextVar[Mapping[str, Any] | None] = ContextVar("vigia_config_file", default=None)
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    """The config file's tables, below the environment and above the defaults."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return (_FILE_DATA.get() or {}).get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_FILE_DATA.get() or {})
+
+
+class _EnvSource(EnvSettingsSource):
+    """`VIGIA_<SECTION>__<KEY>`; a list or table value that is not JSON is named by its key."""
+
+    def explode_env_vars(
+        self, field_name: str, field: FieldInfo, env_vars: Mapping[str, str | None]
+    ) -> dict[str, Any]:
+        try:
+            return super().explode_env_vars(field_name, field, env_vars)
+        except ValueError:
+            prefix = f"{self.env_prefix}{field_name}{self.env_nested_delimiter}".lower()
+            for name, value in env_vars.items():
+                if not name.lower().startswith(prefix):
+                    continue
+                try:
+                    super().explode_env_vars(field_name, field, {name: value})
+                except ValueError:
+                    rest = name[len(prefix) :].lower().replace("__", ".")
+                    raise ConfigError(f"{field_name}.{rest}", _NOT_JSON) from None
+            raise
+
+
+_NOT_JSON = 'not JSON; from the environment a list is written ["a", "b"]'
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        extra="forbid",
+        frozen=True,
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     storage: StorageSettings = StorageSettings()
     polling: PollingSettings = PollingSettings()
@@ -338,6 +395,23 @@ class Settings(_Section):
     telegram: TelegramSettings = TelegramSettings()
     sources: tuple[SourceSettings, ...] = ()
     subscriptions: tuple[SubscriptionSettings, ...] = ()
+
+    #: The environment's names for the platform tokens (init values, above everything).
+    TOKEN_VARIABLES: ClassVar[Mapping[str, str]] = {
+        "discord": "DISCORD_TOKEN",
+        "telegram": "TELEGRAM_TOKEN",
+    }
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, _EnvSource(settings_cls), _FileSource(settings_cls))
 
     @model_validator(mode="after")
     def _one_timezone_per_chat(self) -> Settings:
@@ -373,35 +447,25 @@ def source_name(source: SourceSettings) -> str:
 # -- loading ---------------------------------------------------------------------------------
 
 
-def _env_value(raw: str) -> Any:
+@contextmanager
+def _file_data(data: Mapping[str, Any]) -> Iterator[None]:
+    token = _FILE_DATA.set(data)
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError:
-        return raw
+        yield
+    finally:
+        _FILE_DATA.reset(token)
 
 
-def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
-    """`VIGIA_A__B=1` → {"a": {"b": 1}}."""
-    overrides: dict[str, Any] = {}
-    for name, raw in environ.items():
-        if not name.startswith(ENV_PREFIX) or name.startswith(TEST_ENV_PREFIX):
+def _unknown_environment_keys() -> None:
+    """`VIGIA_POLLING_DEFAULT_INTERVAL_S` (one underscore) names no section: say so rather
+    than ignore it. `VIGIA_TEST_*` belongs to the test harness."""
+    for name in os.environ:
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper.startswith(TEST_ENV_PREFIX):
             continue
-        path = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
-        node = overrides
-        for part in path[:-1]:
-            node = node.setdefault(part, {})
-        node[path[-1]] = _env_value(raw)
-    return overrides
-
-
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
+        section = upper[len(ENV_PREFIX) :].split("__", 1)[0].lower()
+        if section not in Settings.model_fields:
+            raise ConfigError(upper[len(ENV_PREFIX) :].lower().replace("__", "."), "unknown key")
 
 
 def _error_key(error: Mapping[str, Any]) -> str:
@@ -419,9 +483,9 @@ def _reject_file_tokens(data: Mapping[str, Any]) -> None:
             )
 
 
-def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate the settings; raise ConfigError naming the first bad key."""
-    environ = os.environ if environ is None else environ
+def load_settings(path: Path | None = None) -> Settings:
+    """Read and validate the settings from `path` and the environment; raise ConfigError
+    naming the first bad key."""
     if path is None:
         path = DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else EXAMPLE_CONFIG
     try:
@@ -437,14 +501,20 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"not valid TOML: {exc}") from None
     _reject_file_tokens(data)
-    data = _merge(data, _env_overrides(environ))
-    for platform in ("discord", "telegram"):
-        token = environ.get(f"{platform.upper()}_TOKEN")
-        if token:
-            data.setdefault(platform, {})["token"] = token
+    _unknown_environment_keys()
+    tokens: dict[str, Any] = {
+        platform: {"token": os.environ[variable]}
+        for platform, variable in Settings.TOKEN_VARIABLES.items()
+        if os.environ.get(variable)
+    }
     try:
-        return Settings.model_validate(data)
+        with _file_data(data):
+            return Settings(**tokens)
     except ValidationError as exc:
         first = exc.errors()[0]
         problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
         raise ConfigError(_error_key(first), problem) from None
+    except SettingsError as exc:
+        # A whole section from one variable (`VIGIA_RELEVANCE='…'`) that is not JSON.
+        found = re.search(r'field "(\w+)"', str(exc))
+        raise ConfigError(found.group(1) if found else "(environment)", _NOT_JSON) from None

@@ -3,6 +3,7 @@ payload server."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -28,6 +29,18 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def _no_settings_from_the_developer_s_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`load_settings` reads the environment: a developer's `VIGIA_*` overrides and platform
+    tokens stay out of the tests (`VIGIA_TEST_*`, the harness's own, stay in)."""
+    for name in list(os.environ):
+        upper = name.upper()
+        if upper in {"DISCORD_TOKEN", "TELEGRAM_TOKEN"} or (
+            upper.startswith("VIGIA_") and not upper.startswith("VIGIA_TEST_")
+        ):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def run_sources(config: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_example_config_is_valid_and_lists_real_boards() -> None:
-    settings = load_settings(EXAMPLE_CONFIG, environ={})
+    settings = load_settings(EXAMPLE_CONFIG)
     assert settings.polling.default_interval_s == 600
     boards = {s.board for s in settings.sources}
     assert {"scaleai", "mercor", "superannotate"} <= boards
@@ -42,23 +42,82 @@ def test_the_example_config_is_valid_and_lists_real_boards() -> None:
     assert settings.discord.token is None and settings.telegram.token is None
 
 
-def test_environment_overrides_nested_keys_and_lists(tmp_path: Path) -> None:
-    path = write(tmp_path, "[polling]\ndefault_interval_s = 900\n")
-    settings = load_settings(
-        path,
-        environ={
-            "VIGIA_POLLING__DEFAULT_INTERVAL_S": "300",
-            "VIGIA_RELEVANCE__KEYWORDS": '["rlhf", "anotador"]',
-            "VIGIA_STORAGE__DATABASE": "/tmp/x.db",
-            "TELEGRAM_TOKEN": "123:hunter2",
-        },
-    )
-    assert settings.polling.default_interval_s == 300
+def test_environment_overrides_nested_keys_and_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "[polling]\ndefault_interval_s = 900\njitter_s = 7\n")
+    monkeypatch.setenv("VIGIA_POLLING__DEFAULT_INTERVAL_S", "300")
+    monkeypatch.setenv("VIGIA_RELEVANCE__KEYWORDS", '["rlhf", "anotador"]')
+    monkeypatch.setenv("VIGIA_STORAGE__DATABASE", "/tmp/x.db")
+    monkeypatch.setenv("TELEGRAM_TOKEN", "123:hunter2")
+    settings = load_settings(path)
+    assert settings.polling.default_interval_s == 300  # the environment over the file
+    assert settings.polling.jitter_s == 7  # the file's other keys of the section stay
+    assert settings.polling.max_pages == 20  # and the defaults under both
     assert settings.relevance.keywords == ("rlhf", "anotador")
     assert settings.storage.database == "/tmp/x.db"
     assert settings.telegram.token is not None
     assert settings.telegram.token.get_secret_value() == "123:hunter2"
     assert "hunter2" not in repr(settings)
+
+
+def test_a_text_key_from_the_environment_is_taken_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A secret made of digits is still a string, not the number JSON would read."""
+    monkeypatch.setenv("VIGIA_TELEGRAM__WEBHOOK_SECRET", "12345678")
+    monkeypatch.setenv("VIGIA_STORAGE__DATABASE", "2024")
+    settings = load_settings(write(tmp_path, "[telegram]\nwebhook_port = 8000\n"))
+    assert settings.telegram.webhook_secret is not None
+    assert settings.telegram.webhook_secret.get_secret_value() == "12345678"
+    assert settings.telegram.webhook_port == 8000
+    assert settings.storage.database == "2024"
+
+
+def test_the_platform_token_variables_win_over_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIGIA_DISCORD__TOKEN", "from-vigia-variable")
+    monkeypatch.setenv("DISCORD_TOKEN", "from-discord-token")
+    token = load_settings(write(tmp_path, "")).discord.token
+    assert token is not None and token.get_secret_value() == "from-discord-token"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "key"),
+    [
+        ("VIGIA_RELEVANCE__KEYWORDS", "rlhf, anotador", "relevance.keywords"),
+        ("VIGIA_SOURCES", "greenhouse", "sources"),
+        ("VIGIA_POLLING__INTERVAL", "600", "polling.interval"),
+        ("VIGIA_POLLING_DEFAULT_INTERVAL_S", "600", "polling_default_interval_s"),
+    ],
+)
+def test_a_bad_environment_variable_is_one_line_naming_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str, key: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, ""))
+    assert info.value.key == key
+    assert "\n" not in str(info.value)
+    if key == "relevance.keywords":
+        assert str(info.value).startswith("config: relevance.keywords: not JSON")
+
+
+def test_the_test_harness_variables_are_no_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIGIA_TEST_POSTGRES", "postgresql://u@127.0.0.1/x")
+    monkeypatch.setenv("VIGIA_TEST_WHATEVER__KEY", "1")
+    assert load_settings(write(tmp_path, "")).storage.database == "vigia.db"
+
+
+def test_the_developer_s_environment_does_not_reach_the_tests() -> None:
+    """The autouse fixture of conftest: no `VIGIA_*` setting and no token is inherited."""
+    import os
+
+    assert not {"DISCORD_TOKEN", "TELEGRAM_TOKEN"} & set(os.environ)
+    assert not [n for n in os.environ if n.startswith("VIGIA_") and not n.startswith("VIGIA_TEST_")]
 
 
 @pytest.mark.parametrize(
@@ -77,13 +136,16 @@ def test_environment_overrides_nested_keys_and_lists(tmp_path: Path) -> None:
 )
 def test_a_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(ConfigError) as info:
-        load_settings(write(tmp_path, text), environ={})
+        load_settings(write(tmp_path, text))
     assert info.value.key.endswith(key)
 
 
-def test_a_bad_environment_value_names_the_key(tmp_path: Path) -> None:
+def test_a_bad_environment_value_names_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIGIA_POLLING__JITTER_S", "-3")
     with pytest.raises(ConfigError) as info:
-        load_settings(write(tmp_path, ""), environ={"VIGIA_POLLING__JITTER_S": "-3"})
+        load_settings(write(tmp_path, ""))
     assert info.value.key == "polling.jitter_s"
 
 
@@ -117,10 +179,9 @@ def test_reputation_is_off_by_default_and_wired_when_on(tmp_path: Path) -> None:
 
     blocklist = tmp_path / "block.txt"
     blocklist.write_text("# known bad\nevil.example  # seen in chats\n", encoding="utf-8")
-    assert build_checker(load_settings(EXAMPLE_CONFIG, environ={})).reputation is None
+    assert build_checker(load_settings(EXAMPLE_CONFIG)).reputation is None
     settings = load_settings(
-        write(tmp_path, f'[scam]\nonline_reputation = true\nblocklist_file = "{blocklist}"\n'),
-        environ={},
+        write(tmp_path, f'[scam]\nonline_reputation = true\nblocklist_file = "{blocklist}"\n')
     )
     assert build_checker(settings).reputation is not None
     assert read_blocklist(str(blocklist)) == ["evil.example"]
@@ -130,13 +191,9 @@ def test_remotive_is_polled_within_its_terms(tmp_path: Path) -> None:
     """Remotive asks for a few polls a day: an entry without an interval gets that, and a
     shorter one is refused."""
     with pytest.raises(ConfigError) as info:
-        load_settings(
-            write(tmp_path, "[[sources]]\nkind = 'remotive'\ninterval_s = 600\n"), environ={}
-        )
+        load_settings(write(tmp_path, "[[sources]]\nkind = 'remotive'\ninterval_s = 600\n"))
     assert info.value.key == "sources.0" and "21600" in info.value.problem
-    settings = load_settings(
-        write(tmp_path, "[[sources]]\nkind = 'remotive'\nboard = 'rlhf'\n"), environ={}
-    )
+    settings = load_settings(write(tmp_path, "[[sources]]\nkind = 'remotive'\nboard = 'rlhf'\n"))
     assert settings.sources[0].board == "rlhf"
     assert source_interval_s(settings.sources[0], settings.polling) == 21600
     [(_, interval_s)] = build_sources(settings)
@@ -164,6 +221,6 @@ def test_the_example_config_s_commented_sources_are_valid_when_uncommented(
     examples = _commented_source_examples()
     kinds = set()
     for example in examples:
-        [source] = load_settings(write(tmp_path, example + "\n"), environ={}).sources
+        [source] = load_settings(write(tmp_path, example + "\n")).sources
         kinds.add(source.kind)
     assert {"recruitee", "smartrecruiters", "jsonld", "arbeitnow", "hn", "jobspy"} <= kinds

@@ -30,7 +30,7 @@ def test_a_delivery_mode_and_a_time_zone_are_read_from_the_config(tmp_path: Path
         tmp_path,
         'chat = "console"\ndelivery = "semanal lunes 9:00"\ntimezone = "america/bogota"',
     )
-    [entry] = load_settings(path, environ={}).subscriptions
+    [entry] = load_settings(path).subscriptions
     assert entry.delivery == "weekly mon 09:00"
     assert entry.timezone == "America/Bogota"
 
@@ -46,7 +46,7 @@ def test_a_delivery_mode_and_a_time_zone_are_read_from_the_config(tmp_path: Path
 def test_a_bad_delivery_or_time_zone_names_the_key(tmp_path: Path, line: str, named: str) -> None:
     path = config(tmp_path, f'chat = "console"\n{line}')
     with pytest.raises(ConfigError) as caught:
-        load_settings(path, environ={})
+        load_settings(path)
     assert caught.value.key == named
 
 
@@ -58,7 +58,7 @@ def test_one_chat_has_one_time_zone(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(ConfigError, match="two time zones"):
-        load_settings(path, environ={})
+        load_settings(path)
 
 
 async def period(app: App) -> tuple[float, float]:
@@ -74,7 +74,7 @@ async def test_a_restart_keeps_the_running_digest_period(tmp_path: Path) -> None
         tmp_path,
         'chat = "console"\nlanguage = "en"\ndelivery = "daily 08:00"\ntimezone = "Europe/Madrid"',
     )
-    settings = load_settings(path, environ={})
+    settings = load_settings(path)
     app = await build_app(settings)
     try:
         [subscription] = await app.services.subscriptions.of_chat(CONSOLE)
@@ -94,13 +94,13 @@ async def test_changing_the_mode_in_the_config_keeps_what_the_subscription_holds
     tmp_path: Path,
 ) -> None:
     path = config(tmp_path, 'chat = "console"\nmax_risk = "scam"\ndelivery = "daily 08:00"')
-    app = await build_app(load_settings(path, environ={}))
+    app = await build_app(load_settings(path))
     try:
         [first] = await app.services.subscriptions.of_chat(CONSOLE)
     finally:
         await app.aclose()
     path = config(tmp_path, 'chat = "console"\nmax_risk = "scam"\ndelivery = "weekly fri 17:00"')
-    app = await build_app(load_settings(path, environ={}))
+    app = await build_app(load_settings(path))
     try:
         [again] = await app.services.subscriptions.of_chat(CONSOLE)
     finally:

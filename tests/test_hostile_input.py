@@ -186,7 +186,7 @@ def test_a_config_regex_that_cannot_run_stops_the_start_with_its_key(
     extra = f'[[subscriptions]]\nchat = "console"\nregex = {json.dumps(pattern)}\n'
     path = config_file(tmp_path, extra)
     with pytest.raises(ConfigError) as caught:
-        load_settings(path, environ={})
+        load_settings(path)
     assert caught.value.key == "subscriptions.0.regex"
     assert main(["sources", "--config", str(path)]) == 2
     assert "config error: subscriptions.0.regex:" in capsys.readouterr().err

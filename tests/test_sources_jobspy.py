@@ -201,7 +201,7 @@ def test_config_reads_the_search_and_polls_hourly_by_default(tmp_path: Path) -> 
         '[[sources]]\nkind = "jobspy"\nboard = "rlhf"\nname = "jobspy-rlhf"\ninterval_s = 7200\n',
         encoding="utf-8",
     )
-    settings = load_settings(config, environ={})
+    settings = load_settings(config)
     first, second = settings.sources
     assert source_interval_s(first, settings.polling) == 3600
     assert first.jobspy is not None
@@ -230,7 +230,7 @@ def test_bad_jobspy_entries_name_the_source(tmp_path: Path, entry: str, problem:
     config = tmp_path / "config.toml"
     config.write_text(f"[[sources]]\n{entry}", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_settings(config, environ={})
+        load_settings(config)
     assert caught.value.key.startswith("sources.0")
     assert problem in caught.value.problem or problem in caught.value.key
 
