@@ -207,7 +207,8 @@ async def test_a_slow_page_is_judged_from_its_link_and_read_for_next_time(
 async def test_a_slow_link_in_a_message_says_so_on_its_line(services: Services, site: Site) -> None:
     fine = site.add("fine", FINE_PAGE)
     slow = site.add("slow", SCAM_PAGE, gated=True)
-    result = await services.checks.legit_message(f"{fine} {slow}", language="en", deadline_s=0.05)
+    # The fine page has a whole second (a loaded CI machine); the gated one never answers.
+    result = await services.checks.legit_message(f"{fine} {slow}", language="en", deadline_s=1.0)
     fine_line, slow_line = (f.value for f in result.card.fields)
     assert "could not be read" not in fine_line
-    assert "could not be read" in slow_line and "0.05 s" in slow_line
+    assert "could not be read" in slow_line and "1 s" in slow_line
