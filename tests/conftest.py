@@ -13,9 +13,40 @@ pytest.register_assert_rewrite("tests.sources_helpers")
 
 from bot.store import Database, open_database  # noqa: E402
 from tests.pg_helpers import PgTestServer, postgres_server  # noqa: E402, F401  (fixture)
+from tests.process_helpers import EarlyCommand  # noqa: E402
 from tests.sources_helpers import payload_server  # noqa: E402, F401  (fixture)
 
 BACKENDS = ["sqlite", "postgres"]
+
+#: Commands started when collection ends, by the test id that waits for them.
+_EARLY: dict[str, EarlyCommand] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "early_command(*args): `python -m bot ARGS` starts when collection ends; the test "
+        "takes the `early_command` fixture to wait for it",
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    for item in session.items:
+        marker = item.get_closest_marker("early_command")
+        if marker is not None:
+            _EARLY[item.nodeid] = EarlyCommand(tuple(marker.args))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for command in _EARLY.values():
+        command.close()
+    _EARLY.clear()
+
+
+@pytest.fixture
+def early_command(request: pytest.FixtureRequest) -> EarlyCommand:
+    """The command this test's `early_command` marker started when collection ended."""
+    return _EARLY[request.node.nodeid]
 
 
 class FakeClock:

@@ -257,3 +257,46 @@ __all__ = [
     "run_command",
     "stalled_server",
 ]
+
+
+# -- commands started when the suite starts --------------------------------------------------
+
+
+class EarlyCommand:
+    """`python -m bot ARGS` started when collection ends, for a test marked
+    `@pytest.mark.early_command(*ARGS)` to wait for: a long command that needs one core (the
+    model's training) then runs beside the rest of the suite instead of holding it up.
+    `{dir}` in ARGS is a fresh directory of the command's own."""
+
+    def __init__(self, args: tuple[str, ...]) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="vigia-early-"))
+        self.args = [arg.replace("{dir}", str(self.dir)) for arg in args]
+        self._out = self.dir / "stdout"
+        self._err = self.dir / "stderr"
+        with self._out.open("wb") as out, self._err.open("wb") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", *self.args],
+                cwd=ROOT,
+                env=bot_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+            )
+
+    def wait(self, guard_s: float = HANG_GUARD_S) -> Finished:
+        """The command's exit code and output, once it has exited."""
+        try:
+            code = self.process.wait(guard_s)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError(f"python -m bot {' '.join(self.args)} did not exit") from None
+        out = self._out.read_text(errors="replace")
+        return Finished(code, out, self._err.read_text(errors="replace"))
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for path in sorted(self.dir.rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        self.dir.rmdir()
