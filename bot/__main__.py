@@ -1,5 +1,5 @@
-"""Command line: `python -m bot run | poll --once | sources | check | score | eval | train |
-migrate | copy-db`.
+"""Command line: `python -m bot run [--role] | poll --once | sources | check | score | eval |
+train | migrate | copy-db | workers`.
 
 Parses the arguments and dispatches; each command lives in `bot.cli` (`run` is the bot
 itself, `bot.runner`)."""
@@ -17,6 +17,7 @@ from bot.config import load_settings
 from bot.errors import ConfigError, StoreError
 from bot.i18n import t
 from bot.logs import configure_logging
+from bot.workers import ROLES
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -32,8 +33,18 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="config file (default: config.toml, else the example)"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser(
+    run = sub.add_parser(
         "run", parents=[common], help="run the bot: poll sources, send alerts, answer chats"
+    )
+    run.add_argument(
+        "--role",
+        choices=ROLES,
+        default="all",
+        help="the part this process runs (several processes share one PostgreSQL database):"
+        " poll sources, deliver alerts, answer chats, or all of it (default)",
+    )
+    sub.add_parser(
+        "workers", parents=[common], help="the live workers on the database: roles and claims"
     )
     poll = sub.add_parser(
         "poll", parents=[common], help="poll every source once and print new postings"
@@ -136,7 +147,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from bot.runner import run_bot
 
-        return asyncio.run(run_bot(settings))
+        return asyncio.run(run_bot(settings, args.role))
+    if args.command == "workers":
+        from bot.cli.workers import print_workers
+
+        return asyncio.run(print_workers(settings))
     if args.command == "poll":
         from bot.cli.poll import poll_once
 

@@ -337,6 +337,33 @@ class OutboxSettings(_Section):
     max_backoff_s: int = Field(3600, ge=1)
 
 
+class WorkersSettings(_Section):
+    """Several worker processes on one PostgreSQL database (`python -m bot run --role`)."""
+
+    #: A poll claim lasts this long unless the poll ends first; a dead worker's sources are
+    #: polled by another one at most this long after their due time.
+    poll_lease_s: float = Field(300.0, ge=1.0, le=86_400.0)
+    #: Each worker writes its row in the `workers` table this often; one silent for three
+    #: beats is not listed as live.
+    heartbeat_s: float = Field(10.0, gt=0.0, le=3600.0)
+    #: Discord shards this process runs (AutoShardedClient), and how many there are in all;
+    #: None lets Discord choose, in one process.
+    discord_shard_ids: list[int] | None = None
+    discord_shard_count: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _shards(self) -> WorkersSettings:
+        ids = self.discord_shard_ids
+        if ids is not None:
+            if self.discord_shard_count is None:
+                raise ValueError("discord_shard_ids needs discord_shard_count")
+            if not ids or any(i < 0 or i >= self.discord_shard_count for i in ids):
+                raise ValueError("each shard id must be in 0..discord_shard_count-1")
+            if len(set(ids)) != len(ids):
+                raise ValueError("a shard id is listed twice")
+        return self
+
+
 #: The parsed config file that `load_settings` is reading (the file source's data).
 _FILE_DATA: ContextVar[Mapping[str, Any] | None] = ContextVar("vigia_config_file", default=None)
 
@@ -393,6 +420,7 @@ class Settings(BaseSettings):
     console: ConsoleSettings = ConsoleSettings()
     discord: DiscordSettings = DiscordSettings()
     telegram: TelegramSettings = TelegramSettings()
+    workers: WorkersSettings = WorkersSettings()
     sources: tuple[SourceSettings, ...] = ()
     subscriptions: tuple[SubscriptionSettings, ...] = ()
 

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.delivery.outcomes import Sender
 from bot.errors import PlatformError
@@ -50,8 +50,9 @@ def describe(error: BaseException, secret: str) -> str:
     return text[:MAX_REASON_CHARS]
 
 
-async def start_telegram(app: App) -> RunningPlatform:
-    """Log in to Telegram (getMe) and start receiving updates; `PlatformError` if it cannot."""
+async def start_telegram(app: App, *, receive: bool = True) -> RunningPlatform:
+    """Log in to Telegram (getMe) and start receiving updates (unless `receive` is False: a
+    worker that only delivers); `PlatformError` if it cannot."""
     from telegram.error import TelegramError
 
     from adapters.chat.telegram_app import (
@@ -65,6 +66,8 @@ async def start_telegram(app: App) -> RunningPlatform:
     assert settings.telegram.token is not None
     token = settings.telegram.token.get_secret_value()
     application = build_application(settings, app.services)
+    if not receive:
+        return await _telegram_sender_only(application, token)
     try:
         stop = await start_application(application, settings)
     except (TelegramError, OSError) as error:  # OSError: the webhook's port is taken
@@ -80,7 +83,28 @@ async def start_telegram(app: App) -> RunningPlatform:
     return RunningPlatform("telegram", build_sender(application), stop, state)
 
 
-async def start_discord(app: App) -> RunningPlatform:
+async def _telegram_sender_only(application: Any, token: str) -> RunningPlatform:
+    """Log in (getMe) to send alerts; no updates are received (a `deliver` worker)."""
+    from telegram.error import TelegramError
+
+    from adapters.chat.telegram_app import build_sender, stop_application
+
+    try:
+        await application.initialize()
+    except (TelegramError, OSError) as error:
+        with contextlib.suppress(Exception):
+            await stop_application(application)
+        raise PlatformError("telegram", describe(error, token)) from None
+
+    async def stop() -> None:
+        await stop_application(application)
+
+    return RunningPlatform(
+        "telegram", build_sender(application), stop, lambda: PartState(True, "sending only")
+    )
+
+
+async def start_discord(app: App, *, receive: bool = True) -> RunningPlatform:
     """Log in to Discord over REST, then connect the gateway in a task of its own;
     `PlatformError` if the login fails (a 401, a closed port, a timeout)."""
     import aiohttp
@@ -97,6 +121,16 @@ async def start_discord(app: App) -> RunningPlatform:
         with contextlib.suppress(Exception):
             await client.close()
         raise PlatformError("discord", describe(error, token)) from None
+    if not receive:  # a `deliver` worker: REST only, no gateway
+
+        async def close() -> None:
+            await client.close()
+
+        def sending() -> PartState:
+            closed = client.is_closed()
+            return PartState(not closed, "closed" if closed else "sending only")
+
+        return RunningPlatform("discord", DiscordSender(client), close, sending)
     # The gateway reconnects by itself after network trouble; it ends only on a fatal error
     # (a token revoked, an intent refused), which the runner treats as the platform stopping.
     gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")

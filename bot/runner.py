@@ -34,7 +34,9 @@ from bot.errors import PlatformError
 from bot.health import PartState
 from bot.jobs import JobWatch, stop_in_order
 from bot.platforms import RunningPlatform, ended_reason, start_discord, start_telegram
-from bot.polling.scheduler import Scheduler, build_scheduler
+from bot.polling.scheduler import Polls, PollScheduler, Scheduler, build_scheduler
+from bot.polling.shared import SharedPollScheduler
+from bot.workers import Heartbeat, Role, WorkerIdentity, roles_of
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "run_bot"]
 
@@ -99,16 +101,25 @@ def _install_signal_handlers(stop: StopRequest) -> None:
             loop.add_signal_handler(signum, stop.on_signal, signum)
 
 
-async def run_bot(settings: Settings) -> int:
+async def run_bot(settings: Settings, role: Role = "all") -> int:
+    """Run the parts of the bot `role` names (`bot.workers`); `all` is the whole bot."""
     stop = StopRequest()
     _install_signal_handlers(stop)
+    roles = roles_of(role)
     app = await build_app(settings)
     platforms: list[RunningPlatform] = []
     scheduler: Scheduler | None = None
     jobs: JobWatch | None = None
+    heartbeat = Heartbeat(
+        app.db,
+        WorkerIdentity(role, detail=_detail(settings, roles)),
+        interval_s=settings.workers.heartbeat_s,
+    )
     try:
         try:
-            await _until_stopped(_start_platforms(app, platforms), stop)
+            await heartbeat.start()
+            app.health.probe("worker", heartbeat.state)
+            await _until_stopped(_start_platforms(app, platforms, roles), stop)
         except PlatformError as error:
             log.error("%s could not start: %s", error.platform, error.reason)
             return EXIT_FAILED
@@ -122,39 +133,79 @@ async def run_bot(settings: Settings) -> int:
             senders[platform.name] = platform.sender
             app.health.probe(platform.name, platform.state)
             _stop_when_ended(platform, stop, app)
+        delivers = "deliver" in roles
         drain_interval_s = settings.outbox.drain_interval_s
         jobs = JobWatch(
             drain_stale_s=max(MIN_DRAIN_STALE_S, DRAIN_STALE_INTERVALS * drain_interval_s)
         )
         scheduler = build_scheduler(
             poller=app.poller,
-            sources=app.sources,
-            drainer=app.drainer(senders),
+            sources=app.sources if "poll" in roles else [],
+            drainer=app.drainer(senders) if delivers else None,
             jitter_s=settings.polling.jitter_s,
             drain_interval_s=drain_interval_s,
             workers=settings.polling.max_concurrent_requests,
             housekeeping=app.housekeeping,
-            digests=app.digest_maker(senders).run_once,
+            digests=app.digest_maker(senders).run_once if delivers else None,
             digest_interval_s=DIGEST_CHECK_S,
+            polls=_polls(app, heartbeat.identity.id, roles),
         )
         jobs.watch(scheduler.jobs)
-        app.health.probe("drain", jobs.drain_state)
+        if delivers:
+            app.health.probe("drain", jobs.drain_state)
         app.health.probe("scheduler", _scheduler_state(scheduler))
         await scheduler.start()
         log.info(
-            "Vigia running: %d source(s), chats: %s", len(app.sources), ", ".join(sorted(senders))
+            "Vigia running as %s (role %s): %d source(s), chats: %s",
+            heartbeat.identity.id,
+            role,
+            len(app.sources) if "poll" in roles else 0,
+            ", ".join(sorted(senders)) if delivers else "none",
         )
         code = await stop.wait()
         log.info("stopping (%s)", stop.reason)
         return code
     finally:
-        await _shutdown(app, scheduler, jobs, platforms)
+        await _shutdown(app, scheduler, jobs, platforms, heartbeat)
 
 
-async def _start_platforms(app: App, platforms: list[RunningPlatform]) -> None:
-    """Start each platform that has a token, appending it to `platforms` once it runs."""
+def _polls(app: App, worker_id: str, roles: frozenset[str]) -> Polls | None:
+    """On PostgreSQL, poll workers claim due sources from the shared schedule; on SQLite
+    (one process) the process keeps its own schedule (None: the default)."""
     settings = app.settings
-    starters: list[tuple[str, Callable[[App], Awaitable[RunningPlatform]]]] = []
+    if "poll" not in roles:
+        return PollScheduler(poller=app.poller, sources=[], jitter_s=0, workers=1)
+    if app.db.dialect != "postgres":
+        return None
+    return SharedPollScheduler(
+        poller=app.poller,
+        db=app.db,
+        sources=app.sources,
+        workers=settings.polling.max_concurrent_requests,
+        worker_id=worker_id,
+        lease_s=settings.workers.poll_lease_s,
+    )
+
+
+def _detail(settings: Settings, roles: frozenset[str]) -> str:
+    """What `workers` shows beside the role: the Discord shards a chat worker runs."""
+    shards = settings.workers.discord_shard_ids
+    if "chat" in roles and settings.discord.token is not None and shards is not None:
+        listed = ",".join(str(shard) for shard in shards)
+        return f"discord shards {listed}/{settings.workers.discord_shard_count}"
+    return ""
+
+
+async def _start_platforms(
+    app: App, platforms: list[RunningPlatform], roles: frozenset[str]
+) -> None:
+    """Start each platform that has a token, appending it to `platforms` once it runs: to
+    receive when the role answers chats, only to send when it only delivers."""
+    if not roles & {"chat", "deliver"}:
+        return
+    receive = "chat" in roles
+    settings = app.settings
+    starters: list[tuple[str, Callable[..., Awaitable[RunningPlatform]]]] = []
     if settings.discord.token is not None:
         starters.append(("discord", start_discord))
     if settings.telegram.token is not None:
@@ -162,7 +213,7 @@ async def _start_platforms(app: App, platforms: list[RunningPlatform]) -> None:
     for name, start in starters:
         try:
             async with asyncio.timeout(START_TIMEOUT_S):
-                platforms.append(await start(app))
+                platforms.append(await start(app, receive=receive))
         except TimeoutError:
             raise PlatformError(name, f"no answer within {START_TIMEOUT_S:g}s") from None
 
@@ -219,6 +270,7 @@ async def _shutdown(
     scheduler: Scheduler | None,
     jobs: JobWatch | None,
     platforms: list[RunningPlatform],
+    heartbeat: Heartbeat,
 ) -> None:
     """Stop everything in order, whatever failed before, within `STOP_BUDGET_S` in all: each
     step is bounded, and the store always keeps `STORE_CLOSE_S` of the budget."""
@@ -236,6 +288,7 @@ async def _shutdown(
     for platform in reversed(platforms):
         app.health.forget(platform.name)
         await _bounded(platform.name, platform.stop(), left_s(STEP_TIMEOUT_S))
+    await _bounded("the worker row", heartbeat.stop(), left_s(STEP_TIMEOUT_S))
     await _bounded("the store", app.aclose(), STORE_CLOSE_S)
     log.info("stopped")
 

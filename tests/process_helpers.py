@@ -121,8 +121,11 @@ class BotRun:
     """`python -m bot run --config PATH` as a supervisor sees it: its log lines as they come,
     signals, its exit code."""
 
-    def __init__(self, config: Path, *, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, config: Path, *args: str, env: Mapping[str, str] | None = None
+    ) -> None:
         self._config = config
+        self._args = args
         self._env = dict(env if env is not None else bot_env())
         self.process: asyncio.subprocess.Process | None = None
         self.log: list[str] = []
@@ -136,6 +139,7 @@ class BotRun:
             "run",
             "--config",
             str(self._config),
+            *self._args,
             cwd=ROOT,
             env=self._env,
             stdin=asyncio.subprocess.DEVNULL,

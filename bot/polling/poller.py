@@ -151,6 +151,12 @@ class Poller:
             self._rows.setdefault(name, row)
         return rows
 
+    def adopt(self, row: sources_store.SourceRow) -> None:
+        """Use `row` as the source's state: with several workers, another one may have
+        polled the source since this process last did, so its cached copy is stale."""
+        self._forget(row.name)
+        self._rows[row.name] = row
+
     def close(self) -> None:
         """Stop the CPU worker thread (a slice in progress finishes by itself)."""
         self._cpu.close()

@@ -50,6 +50,7 @@ __all__ = [
     "LocalClaims",
     "PollClaims",
     "PollScheduler",
+    "Polls",
     "Scheduler",
     "build_scheduler",
 ]
@@ -254,11 +255,25 @@ class PollScheduler:
         self._behind = behind
 
 
+class Polls(Protocol):
+    """What the runner needs of a poll scheduler: this process's own (`PollScheduler`) or
+    the one that claims due sources from a shared database (`bot.polling.shared`)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    @property
+    def running(self) -> bool: ...
+
+    async def wait_idle(self) -> None: ...
+
+
 class Scheduler:
     """The poll scheduler and the APScheduler jobs beside it (outbox drain, housekeeping),
     started and stopped together."""
 
-    def __init__(self, polls: PollScheduler, jobs: AsyncIOScheduler) -> None:
+    def __init__(self, polls: Polls, jobs: AsyncIOScheduler) -> None:
         self.polls = polls
         self.jobs = jobs
 
@@ -275,7 +290,7 @@ def build_scheduler(
     *,
     poller: Poller,
     sources: list[tuple[Source, int]],
-    drainer: OutboxDrainer,
+    drainer: OutboxDrainer | None,
     jitter_s: int,
     drain_interval_s: float,
     workers: int = 16,
@@ -283,23 +298,29 @@ def build_scheduler(
     claims: PollClaims | None = None,
     digests: Callable[[], Awaitable[object]] | None = None,
     digest_interval_s: float = 20.0,
+    polls: Polls | None = None,
 ) -> Scheduler:
     """Polls for every (source, interval_s), the outbox drain job, housekeeping, and the
-    job that makes due digests (at once, for those missed while the bot was down)."""
-    polls = PollScheduler(
-        poller=poller, sources=sources, jitter_s=jitter_s, workers=workers, claims=claims
-    )
+    job that makes due digests (at once, for those missed while the bot was down).
+
+    `polls` replaces this process's own poll schedule (a worker claiming from a shared
+    database); without a `drainer` no outbox job runs (a worker that only polls)."""
+    if polls is None:
+        polls = PollScheduler(
+            poller=poller, sources=sources, jitter_s=jitter_s, workers=workers, claims=claims
+        )
     jobs = AsyncIOScheduler(timezone=UTC)
     now = datetime.now(UTC)
-    jobs.add_job(
-        drainer.drain_once,
-        IntervalTrigger(seconds=drain_interval_s, timezone=UTC),
-        id="outbox",
-        name="drain outbox",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=now,
-    )
+    if drainer is not None:
+        jobs.add_job(
+            drainer.drain_once,
+            IntervalTrigger(seconds=drain_interval_s, timezone=UTC),
+            id="outbox",
+            name="drain outbox",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=now,
+        )
     if digests is not None:
         jobs.add_job(
             digests,

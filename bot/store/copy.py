@@ -108,6 +108,10 @@ async def copy_database(
 
 def _kept(table: str, columns: list[str], row: object) -> tuple[object, ...]:
     values = [row[i] for i in range(len(columns))]  # type: ignore[index]
+    if table == "sources":  # a poll claim of the old deployment's workers
+        for name in ("claimed_by", "claimed_until"):
+            if name in columns:
+                values[columns.index(name)] = None
     if table == "outbox":  # a claim of the old deployment: the new one sends it again
         status = columns.index("status")
         if values[status] == "sending":

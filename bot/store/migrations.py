@@ -208,6 +208,28 @@ MIGRATIONS: list[list[Statement]] = [
         "CREATE INDEX outbox_by_digest ON outbox(digest_id)",
         "CREATE INDEX outbox_by_subscription ON outbox(subscription_id, status)",
     ],
+    # 6: several workers on one database. A source's poll is claimed by one worker (its
+    # `next_poll_at` moves a lease ahead, so a dead worker's sources come due again when the
+    # lease ends); each worker reports itself in `workers`; the platforms' send budgets
+    # (`bot.delivery.pacing`) are shared in `send_budget`.
+    [
+        "ALTER TABLE sources ADD COLUMN claimed_by TEXT",
+        "ALTER TABLE sources ADD COLUMN claimed_until REAL",
+        "CREATE INDEX sources_due ON sources(next_poll_at)",
+        """CREATE TABLE workers (
+            id TEXT PRIMARY KEY,
+            roles TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started_at REAL NOT NULL,
+            seen_at REAL NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE send_budget (
+            key TEXT PRIMARY KEY,
+            next_free REAL NOT NULL
+        )""",
+    ],
 ]
 
 

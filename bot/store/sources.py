@@ -1,7 +1,11 @@
-"""Per-source poll state: validators for conditional GET, health, and the backoff schedule."""
+"""Per-source poll state: validators for conditional GET, health, the backoff schedule, and
+which worker holds a source's poll (`claim_due`) when several share the database."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.store.database import Connection, Database, Row
@@ -20,6 +24,8 @@ class SourceRow:
     next_poll_at: float | None = None
     postings_seen: int = 0
     first_poll_done: bool = False
+    claimed_by: str | None = None
+    claimed_until: float | None = None
 
 
 def _row(row: Row) -> SourceRow:
@@ -35,6 +41,8 @@ def _row(row: Row) -> SourceRow:
         next_poll_at=row["next_poll_at"],
         postings_seen=row["postings_seen"],
         first_poll_done=bool(row["first_poll_done"]),
+        claimed_by=row["claimed_by"],
+        claimed_until=row["claimed_until"],
     )
 
 
@@ -77,7 +85,8 @@ async def record_success(
     await conn.execute(
         """UPDATE sources SET etag = ?, last_modified = ?, body_sha256 = ?, last_poll_at = ?,
                last_status = ?, consecutive_failures = 0, next_poll_at = ?,
-               postings_seen = postings_seen + ?, first_poll_done = 1
+               postings_seen = postings_seen + ?, first_poll_done = 1,
+               claimed_by = NULL, claimed_until = NULL
            WHERE name = ?""",
         (etag, last_modified, body_sha256, now, status, next_poll_at, new_postings, name),
     )
@@ -97,7 +106,7 @@ async def record_unchanged(db: Database, polls: list[Unchanged]) -> None:
     """Only the health columns move; many polls in one statement."""
     await db.write_many(
         """UPDATE sources SET last_poll_at = ?, last_status = ?, consecutive_failures = 0,
-               next_poll_at = ?, first_poll_done = 1
+               next_poll_at = ?, first_poll_done = 1, claimed_by = NULL, claimed_until = NULL
            WHERE name = ?""",
         [(p.now, p.status, p.next_poll_at, p.name) for p in polls],
     )
@@ -110,8 +119,66 @@ async def record_failure(
     async with db.transaction() as conn:
         failures = await conn.fetchval(
             """UPDATE sources SET last_poll_at = ?, last_status = ?, next_poll_at = ?,
-                   consecutive_failures = consecutive_failures + 1
+                   consecutive_failures = consecutive_failures + 1,
+                   claimed_by = NULL, claimed_until = NULL
                WHERE name = ? RETURNING consecutive_failures""",
             (now, status, next_poll_at, name),
         )
     return int(failures) if failures is not None else 0
+
+
+async def claim_due(
+    db: Database,
+    names: Sequence[str],
+    *,
+    worker: str,
+    lease_s: float,
+    limit: int,
+) -> list[SourceRow]:
+    """Claim up to `limit` of these sources whose poll is due, oldest due first, for `worker`.
+
+    Claiming moves the source's `next_poll_at` one lease ahead (and names the worker), so no
+    other worker sees it due until the poll records its real next time, or, if this worker
+    dies first, until the lease ends: then the source is due again and another worker takes
+    it over. On PostgreSQL the due rows are locked with `FOR UPDATE SKIP LOCKED`, so workers
+    claiming at the same moment take different sources instead of waiting on each other; on
+    SQLite the write transaction already excludes every other writer.
+
+    The rows come back as they were before the claim (with the due time the poll was meant
+    for), plus the claim."""
+    if not names or limit <= 0:
+        return []
+    now = db.clock()
+    until = now + lease_s
+    param: object
+    if db.dialect == "postgres":
+        among, param = "name = ANY(?::text[])", list(names)
+        lock = " FOR UPDATE SKIP LOCKED"
+    else:
+        among, param = "name IN (SELECT value FROM json_each(?))", json.dumps(list(names))
+        lock = ""
+    async with db.transaction() as conn:
+        rows = await conn.fetchall(
+            f"""SELECT * FROM sources
+                WHERE {among} AND (next_poll_at IS NULL OR next_poll_at <= ?)
+                ORDER BY next_poll_at NULLS FIRST, name LIMIT ?{lock}""",
+            (param, now, limit),
+        )
+        if not rows:
+            return []
+        claimed = [_row(row) for row in rows]
+        await conn.executemany(
+            "UPDATE sources SET next_poll_at = ?, claimed_by = ?, claimed_until = ? WHERE name = ?",
+            [(until, worker, until, row.name) for row in claimed],
+        )
+    return [dataclasses.replace(row, claimed_by=worker, claimed_until=until) for row in claimed]
+
+
+async def claims_by_worker(db: Database) -> dict[str, int]:
+    """How many sources each worker holds a live poll claim on."""
+    rows = await db.fetchall(
+        """SELECT claimed_by, COUNT(*) FROM sources
+           WHERE claimed_by IS NOT NULL AND claimed_until > ? GROUP BY claimed_by""",
+        (db.clock(),),
+    )
+    return {row[0]: int(row[1]) for row in rows}

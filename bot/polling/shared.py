@@ -1,0 +1,156 @@
+"""Polls shared by several workers on one PostgreSQL database: each due source is claimed by
+exactly one of them.
+
+Every poll worker runs the same loop: claim up to as many due sources as it has idle poll
+slots (`sources_store.claim_due`: `SELECT ... WHERE next_poll_at <= now ORDER BY next_poll_at
+FOR UPDATE SKIP LOCKED`), poll them, and let each poll record the source's real next time.
+The claim itself moves `next_poll_at` one lease ahead, so
+
+- two workers claiming at once take different sources (SKIP LOCKED: neither waits for the
+  other's rows), and adding workers spreads the sources among them;
+- a worker that dies mid-poll leaves its sources due again when the lease ends, and whichever
+  worker claims next takes them over; nothing else has to notice the death;
+- the schedule lives in the database, not in each process: a worker that starts or stops
+  changes nothing for the others.
+
+Why `SKIP LOCKED` on the sources table rather than a job library on PostgreSQL (procrastinate
+and the like): a poll is not a one-off job but a recurring claim on a row that already holds
+the source's state (validators, backoff, next time). A job queue would keep a second copy of
+that schedule in its own tables, one job row per poll (tens of thousands an interval), with
+its own worker loop and migrations beside ours. The claim is one statement on an index we
+already have; the lease is the row's own due time; and the same code runs on SQLite, where
+one process claims everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+
+from bot.polling.poller import Poller
+from bot.polling.source import Source
+from bot.store import Database
+from bot.store import sources as sources_store
+
+__all__ = ["DEFAULT_LEASE_S", "SharedPollScheduler"]
+
+log = logging.getLogger("vigia.scheduler")
+#: A poll claim lasts this long unless the poll records its next time first: longer than any
+#: poll takes (request timeouts are 20 s), short enough that a dead worker's sources are
+#: polled again soon.
+DEFAULT_LEASE_S = 300.0
+#: How often an idle worker looks for due sources.
+IDLE_CHECK_S = 1.0
+
+
+class SharedPollScheduler:
+    """Claims due sources from the database and polls them, `workers` at a time."""
+
+    def __init__(
+        self,
+        *,
+        poller: Poller,
+        db: Database,
+        sources: Sequence[tuple[Source, int]],
+        workers: int,
+        worker_id: str,
+        lease_s: float = DEFAULT_LEASE_S,
+        idle_check_s: float = IDLE_CHECK_S,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self._poller = poller
+        self._db = db
+        self._sources = {source.name: (source, interval_s) for source, interval_s in sources}
+        self._names = sorted(self._sources)
+        self._workers = max(1, workers)
+        self._worker_id = worker_id
+        self._lease_s = lease_s
+        self._idle_check_s = idle_check_s
+        self._sleep = sleep
+        self._slots: asyncio.Semaphore | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._polls: set[asyncio.Task[None]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._busy = 0
+        #: Polls this worker made (for tests and benchmarks).
+        self.polled = 0
+
+    async def start(self) -> None:
+        """Make sure every source has its row, then start claiming."""
+        await self._poller.preload([source for source, _ in self._sources.values()])
+        self._slots = asyncio.Semaphore(self._workers)
+        self._tasks = [asyncio.create_task(self._claim_loop(), name="poll-claims")]
+
+    async def stop(self) -> None:
+        """Stop claiming, cancel the polls in flight (each writes in one transaction), and
+        write buffered health. The claims of cancelled polls lapse with their lease."""
+        tasks = [*self._tasks, *self._polls]
+        self._tasks = []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        with contextlib.suppress(Exception):
+            await self._poller.flush()
+
+    @property
+    def running(self) -> bool:
+        return bool(self._tasks) and not any(task.done() for task in self._tasks)
+
+    async def wait_idle(self) -> None:
+        await self._idle.wait()
+
+    def backlog(self, now: float | None = None) -> tuple[int, float]:
+        """Not measured per process: the backlog is the database's (`sources` table)."""
+        return 0, 0.0
+
+    async def _claim_loop(self) -> None:
+        assert self._slots is not None
+        while True:
+            await self._slots.acquire()  # at least one idle slot
+            free = 1
+            while not self._slots.locked():  # take every other idle slot too
+                await self._slots.acquire()
+                free += 1
+            try:
+                rows = await sources_store.claim_due(
+                    self._db,
+                    self._names,
+                    worker=self._worker_id,
+                    lease_s=self._lease_s,
+                    limit=free,
+                )
+            except Exception:
+                log.exception("claiming due sources failed; trying again")
+                rows = []
+            for _ in range(free - len(rows)):
+                self._slots.release()
+            for row in rows:
+                self._busy += 1
+                self._idle.clear()
+                task = asyncio.create_task(self._poll(row), name=f"poll-{row.name}")
+                self._polls.add(task)
+                task.add_done_callback(self._polls.discard)
+            if not rows:
+                await self._sleep(self._idle_check_s)
+
+    async def _poll(self, row: sources_store.SourceRow) -> None:
+        assert self._slots is not None
+        try:
+            source, interval_s = self._sources[row.name]
+            due_at = row.next_poll_at if row.next_poll_at is not None else time.time()
+            self._poller.adopt(row)  # another worker may have polled it last
+            await self._poller.poll(source, interval_s=interval_s, due_at=due_at)
+            self.polled += 1
+        except Exception:  # the poller never raises for a source; a bug must not stop polling
+            log.exception("polling %s crashed; its claim lapses with the lease", row.name)
+        finally:
+            self._slots.release()
+            self._busy -= 1
+            if not self._busy:
+                self._idle.set()

@@ -1,0 +1,190 @@
+"""Several workers on one database: a due source is polled by exactly one of them, a dead
+worker's sources are taken over when its claim ends, and each worker reports itself.
+
+Each test runs on SQLite and on PostgreSQL; two workers are two separate connections (two
+pools), as two processes would have."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from aiohttp import web
+
+from bot.polling.shared import SharedPollScheduler
+from bot.polling.source import Source
+from bot.store import Database, open_database
+from bot.store import sources as sources_store
+from bot.store import workers as workers_store
+from tests.conftest import FakeClock
+from tests.pipeline_helpers import greenhouse, greenhouse_jobs, make_poller
+from tests.process_helpers import BotRun, run_command
+from tests.sources_helpers import local_server
+
+LEASE_S = 60.0
+
+
+@pytest.fixture
+async def second_db(migrated_target: str, clock: FakeClock) -> AsyncIterator[Database]:
+    """Another worker's connection to the same store."""
+    database = await open_database(migrated_target, clock=clock)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def add_sources(db: Database, count: int) -> list[str]:
+    names = [f"board-{n:02d}" for n in range(count)]
+    await sources_store.ensure_sources(db, [(name, "greenhouse") for name in names])
+    return names
+
+
+async def test_workers_claiming_together_take_different_sources(
+    db: Database, second_db: Database
+) -> None:
+    names = await add_sources(db, 20)
+    first, second = await asyncio.gather(
+        sources_store.claim_due(db, names, worker="a", lease_s=LEASE_S, limit=12),
+        sources_store.claim_due(second_db, names, worker="b", lease_s=LEASE_S, limit=12),
+    )
+    claimed = [row.name for row in first] + [row.name for row in second]
+    assert sorted(claimed) == names  # every source once, none twice
+    assert {len(first), len(second)} == {12, 8}
+    assert await sources_store.claims_by_worker(db) == {"a": len(first), "b": len(second)}
+
+
+async def test_a_claimed_source_is_not_due_until_its_poll_ends_or_its_lease_does(
+    db: Database, second_db: Database, clock: FakeClock
+) -> None:
+    names = await add_sources(db, 3)
+    assert len(await sources_store.claim_due(db, names, worker="a", lease_s=LEASE_S, limit=3)) == 3
+    clock.advance(LEASE_S - 1)
+    assert (
+        await sources_store.claim_due(second_db, names, worker="b", lease_s=LEASE_S, limit=3) == []
+    )
+
+    # "a" polls board-00 and records it: its claim ends, and it is due one interval later.
+    async with db.transaction() as conn:
+        await sources_store.record_success(
+            conn,
+            "board-00",
+            status="200",
+            etag=None,
+            last_modified=None,
+            body_sha256=None,
+            now=clock.now,
+            next_poll_at=clock.now + 600,
+            new_postings=0,
+        )
+    assert await sources_store.claims_by_worker(db) == {"a": 2}
+
+    # "a" dies: when its lease ends, "b" takes its other two sources over, at their due time.
+    clock.advance(2)
+    taken = await sources_store.claim_due(second_db, names, worker="b", lease_s=LEASE_S, limit=3)
+    assert [row.name for row in taken] == ["board-01", "board-02"]
+    assert all(row.next_poll_at == clock.now - 1 for row in taken)  # the lapsed lease
+    assert await sources_store.claims_by_worker(db) == {"b": 2}
+
+
+async def test_claims_only_the_sources_a_worker_knows(db: Database) -> None:
+    names = await add_sources(db, 4)
+    rows = await sources_store.claim_due(db, names[:2], worker="a", lease_s=LEASE_S, limit=10)
+    assert sorted(row.name for row in rows) == names[:2]
+
+
+async def test_two_poll_workers_share_the_boards_and_poll_each_once(
+    migrated_target: str,
+) -> None:
+    """Two real schedulers with their own pollers and pools, against one board server: every
+    board is fetched exactly once, and both workers did some of it."""
+    fetched: Counter[str] = Counter()
+    everything_polled = asyncio.Event()
+    boards = [f"board{n:02d}" for n in range(16)]
+
+    async def handle(request: web.Request) -> web.Response:
+        fetched[request.path.strip("/")] += 1
+        await asyncio.sleep(0.01)  # a fetch takes a moment: the other worker claims meanwhile
+        if sum(fetched.values()) >= len(boards):
+            everything_polled.set()
+        return web.Response(body=greenhouse_jobs([]), content_type="application/json")
+
+    async with local_server(handle) as port, httpx.AsyncClient() as http:
+        url = f"http://127.0.0.1:{port}"
+        sources: list[tuple[Source, int]] = [
+            (greenhouse(f"{url}/{board}", board), 600) for board in boards
+        ]
+        schedulers = []
+        databases = [await open_database(migrated_target) for _ in range(2)]
+        try:
+            for index, database in enumerate(databases):
+                poller = make_poller(database, http, FakeClock())
+                schedulers.append(
+                    SharedPollScheduler(
+                        poller=poller,
+                        db=database,
+                        sources=sources,
+                        workers=4,
+                        worker_id=f"w{index}",
+                        idle_check_s=0.02,
+                    )
+                )
+            for scheduler in schedulers:
+                await scheduler.start()
+            await asyncio.wait_for(everything_polled.wait(), 30)
+            for scheduler in schedulers:
+                await scheduler.wait_idle()
+            await asyncio.sleep(0.1)  # a second round would be claimed here if one were due
+        finally:
+            for scheduler in schedulers:
+                await scheduler.stop()
+            for database in databases:
+                await database.close()
+    assert fetched == Counter({board: 1 for board in boards})
+    assert all(scheduler.polled > 0 for scheduler in schedulers)
+    assert sum(scheduler.polled for scheduler in schedulers) == len(boards)
+
+
+async def test_the_registry_lists_live_workers_and_forgets_silent_ones(
+    db: Database, clock: FakeClock
+) -> None:
+    row = workers_store.WorkerRow(
+        id="h:1:aa", roles="poll", host="h", pid=1, started_at=clock.now, seen_at=clock.now
+    )
+    await workers_store.beat(db, row)
+    await workers_store.beat(
+        db, workers_store.WorkerRow("h:2:bb", "deliver", "h", 2, clock.now, clock.now + 5)
+    )
+    live = await workers_store.live(db, seen_after=clock.now - 30)
+    assert [(w.id, w.roles) for w in live] == [("h:1:aa", "poll"), ("h:2:bb", "deliver")]
+    clock.advance(100)
+    await workers_store.beat(db, workers_store.WorkerRow("h:1:aa", "poll", "h", 1, 0, clock.now))
+    assert [w.id for w in await workers_store.live(db, seen_after=clock.now - 30)] == ["h:1:aa"]
+    assert await workers_store.prune(db, seen_before=clock.now - 30) == 1
+    await workers_store.remove(db, "h:1:aa")
+    assert await workers_store.live(db, seen_after=0) == []
+
+
+async def test_a_running_worker_is_listed_with_its_role_until_it_stops(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[storage]\ndatabase = "{tmp_path / "vigia.db"}"\n[console]\nlanguage = "en"\n',
+        encoding="utf-8",
+    )
+    async with BotRun(config, "--role", "deliver") as bot:
+        await bot.wait_for_log("Vigia running")
+        listed = await run_command("workers", "--config", str(config))
+        bot.send(signal.SIGTERM)
+        assert await bot.exit_code() == 0
+    assert listed.code == 0, listed.output
+    header, row, summary = listed.out.splitlines()
+    assert header.split()[:2] == ["WORKER", "ROLE"]
+    assert row.split()[1] == "deliver" and f":{bot.process.pid}:" in row.split()[0]  # type: ignore[union-attr]
+    assert summary.startswith("1 live worker(s)")
+    after = await run_command("workers", "--config", str(config))
+    assert after.out.startswith("No live workers")  # a clean stop deletes the row
