@@ -19,7 +19,7 @@ from bot.config import Settings, source_interval_s, source_name
 from bot.delivery.digest import DigestMaker
 from bot.delivery.drain import OutboxDrainer
 from bot.delivery.outcomes import Sender
-from bot.delivery.pacing import Pacer
+from bot.delivery.pacing import Pacer, StoreBudget
 from bot.errors import ConfigError
 from bot.health import HealthRegistry
 from bot.links.addresses import AddressGuard
@@ -33,10 +33,13 @@ from bot.scam import Reputation, ScamChecker
 from bot.services import Services
 from bot.services.ratelimit import SlidingWindowLimiter
 from bot.store import Database, open_database
+from bot.store import budget as budget_store
 from bot.store import linkchecks as linkchecks_store
 from bot.store import scripts as scripts_store
 from bot.store import subscriptions as subscriptions_store
 
+#: A send budget key whose next slot is this far past holds nothing back: forgotten.
+BUDGET_KEEP_S = 3600.0
 
 @dataclass
 class App:
@@ -62,10 +65,13 @@ class App:
         return OutboxDrainer(self.db, senders, settings=self.settings.outbox, pacer=self.pacer)
 
     async def housekeeping(self) -> None:
-        """Hourly: forget cached link checks older than their time to live."""
+        """Hourly: forget cached link checks older than their time to live, and the shared
+        send budget's keys that hold nothing back any more."""
+        now = self.db.clock()
         await linkchecks_store.prune(
-            self.db, max_age_s=self.settings.linkcheck.cache_ttl_s, now=self.db.clock()
+            self.db, max_age_s=self.settings.linkcheck.cache_ttl_s, now=now
         )
+        await budget_store.prune(self.db, before=now - BUDGET_KEEP_S)
 
     async def aclose(self) -> None:
         self.poller.close()
@@ -216,7 +222,12 @@ async def build_app(settings: Settings) -> App:
         limiter=SlidingWindowLimiter(max_events=link.checks_per_user, window_s=link.check_window_s),
         configured_sources=[(source.kind, source.name) for source, _ in sources],
     )
-    return App(settings, db, http, fetcher, checker, linkchecker, poller, services, sources)
+    # Several delivery processes share one PostgreSQL database: the platforms' limits are
+    # shared through it too. One SQLite process keeps them in memory.
+    pacer = Pacer(StoreBudget(db)) if db.dialect == "postgres" else Pacer()
+    return App(
+        settings, db, http, fetcher, checker, linkchecker, poller, services, sources, pacer=pacer
+    )
 
 
 async def _open_store(database: str) -> Database:

@@ -10,8 +10,10 @@ A limit is a spacing (`interval_s` between two sends under it); the state of a l
 number, the earliest time its next send may go (a "theoretical arrival time"). Reserving a
 slot moves it on by one interval; a 429 that says "retry after N" moves it to now + N, which
 pauses every send under that limit. `SendBudget` is that state behind a small interface: the
-default lives in this process (`LocalBudget`); a store-backed one lets several processes on
-one database share a platform's budget.
+default lives in this process (`LocalBudget`); `StoreBudget` keeps it in the database
+(`bot.store.budget`, a row lock per key), so that several delivery processes on one
+PostgreSQL database share the platform's 30 messages a second and each chat's pace instead of
+each taking them whole.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.models import ChatRef
+from bot.store import Database
+from bot.store import budget as budget_store
 
 __all__ = [
     "PLATFORM_LIMITS",
@@ -31,6 +35,7 @@ __all__ = [
     "Pacer",
     "PlatformLimits",
     "SendBudget",
+    "StoreBudget",
 ]
 
 
@@ -79,6 +84,24 @@ class LocalBudget:
         """Keys whose next slot is past hold nothing back: drop them (chats come and go)."""
         for key in [key for key, free_at in self._next_free.items() if free_at <= now]:
             del self._next_free[key]
+
+
+class StoreBudget:
+    """The budget of every process on one database: one row per key (`send_budget`)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def reserve(self, limits: Sequence[Limit], *, now: float, not_after: float) -> float:
+        return await budget_store.reserve(
+            self._db,
+            [(limit.key, limit.interval_s) for limit in limits],
+            now=now,
+            not_after=not_after,
+        )
+
+    async def hold(self, key: str, *, until: float) -> None:
+        await budget_store.hold(self._db, key, until=until)
 
 
 @dataclass(frozen=True, slots=True)

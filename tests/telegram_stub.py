@@ -1,0 +1,113 @@
+"""A local Telegram Bot API stub for delivery tests: `getMe` and `sendMessage`, with
+Telegram's limits enforced (30 messages in any second, one a second in a chat; 429 with
+`retry_after` beyond them), every accepted message recorded with the token (the process) that
+sent it.
+
+`hang(token)` makes the stub accept that token's next messages and never answer them: the
+message reached the chat, the sender never learns it; what a sender killed mid-send leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+GLOBAL_PER_S = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    token: str
+    chat_id: int
+    text: str
+    answered: bool
+
+
+@dataclass
+class TelegramStub:
+    base_url: str = ""
+    accepted: list[Accepted] = field(default_factory=list)
+    refused: int = 0
+    _recent: deque[float] = field(default_factory=deque)
+    _last_in_chat: dict[int, float] = field(default_factory=dict)
+    _hung: set[str] = field(default_factory=set)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def hang(self, token: str) -> None:
+        self._hung.add(token)
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [a.text for a in self.accepted if a.chat_id == chat_id]
+
+    async def wait_for(self, count: int, timeout_s: float = 60.0) -> None:
+        async with asyncio.timeout(timeout_s):
+            while len(self.accepted) < count:
+                self.changed.clear()
+                await self.changed.wait()
+
+    def _refuse(self, wait_s: float) -> web.Response:
+        self.refused += 1
+        retry_after = max(1, math.ceil(wait_s))
+        return web.json_response(
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {retry_after}",
+                "parameters": {"retry_after": retry_after},
+            },
+            status=429,
+        )
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        token, _, method = request.path.removeprefix("/bot").partition("/")
+        if method == "getMe":
+            me = {"id": 1, "is_bot": True, "first_name": "Vigia", "username": "vigia_test_bot"}
+            return web.json_response({"ok": True, "result": me})
+        if method != "sendMessage":
+            return web.json_response({"ok": True, "result": True})
+        fields = (
+            dict(await request.post())
+            if request.content_type != "application/json"
+            else (await request.json())
+        )
+        chat_id = int(str(fields["chat_id"]))
+        now = time.monotonic()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= GLOBAL_PER_S:
+            return self._refuse(self._recent[0] + 1.0 - now)
+        if now - self._last_in_chat.get(chat_id, -10.0) < 1.0:
+            return self._refuse(self._last_in_chat[chat_id] + 1.0 - now)
+        self._recent.append(now)
+        self._last_in_chat[chat_id] = now
+        hung = token in self._hung
+        self.accepted.append(Accepted(token, chat_id, str(fields.get("text", "")), not hung))
+        self.changed.set()
+        if hung:
+            await asyncio.Event().wait()  # never answered: the sender is being killed
+        chat = {"id": chat_id, "type": "private", "first_name": "test"}
+        result = {"message_id": len(self.accepted), "date": int(time.time()), "chat": chat}
+        return web.json_response({"ok": True, "result": result})
+
+
+@asynccontextmanager
+async def telegram_stub() -> AsyncIterator[TelegramStub]:
+    stub = TelegramStub()
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", stub.handle)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    stub.base_url = f"http://127.0.0.1:{runner.addresses[0][1]}/bot"
+    try:
+        yield stub
+    finally:
+        await runner.cleanup()
