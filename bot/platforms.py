@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from bot.delivery.outcomes import Sender
 from bot.errors import PlatformError
 from bot.health import PartState
+from bot.i18n import t
+from bot.store.database import Release
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -68,12 +70,20 @@ async def start_telegram(app: App, *, receive: bool = True) -> RunningPlatform:
     application = build_application(settings, app.services)
     if not receive:
         return await _telegram_sender_only(application, token)
+    release = await _one_getupdates_consumer(app, token)
     try:
-        stop = await start_application(application, settings)
+        stop_receiving = await start_application(application, settings)
     except (TelegramError, OSError) as error:  # OSError: the webhook's port is taken
         with contextlib.suppress(Exception):
             await stop_application(application)
+        await release()
         raise PlatformError("telegram", describe(error, token)) from None
+
+    async def stop() -> None:
+        try:
+            await stop_receiving()
+        finally:
+            await release()
 
     def state() -> PartState:
         updater = application.updater
@@ -81,6 +91,26 @@ async def start_telegram(app: App, *, receive: bool = True) -> RunningPlatform:
         return PartState(receiving, "" if receiving else "not receiving updates")
 
     return RunningPlatform("telegram", build_sender(application), stop, state)
+
+
+async def _one_getupdates_consumer(app: App, token: str) -> Release:
+    """Long polling: take the bot's getUpdates lock on the store, or refuse to start. Telegram
+    gives each update to one getUpdates caller and answers a second one with 409 Conflict,
+    so two processes polling for one bot would take updates from each other. Webhook mode
+    has no such limit: several chat workers behind one address answer side by side."""
+    if app.settings.telegram.mode != "polling":
+        return _nothing_held
+    bot_id = token.split(":", 1)[0]
+    release = await app.db.try_hold(f"telegram-getupdates-{bot_id}")
+    if release is None:
+        raise PlatformError(
+            "telegram", t("workers.telegram_polling_taken", app.settings.console.language)
+        )
+    return release
+
+
+async def _nothing_held() -> None:
+    return None
 
 
 async def _telegram_sender_only(application: Any, token: str) -> RunningPlatform:

@@ -23,7 +23,7 @@ from bot.store import sources as sources_store
 from bot.store import workers as workers_store
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import greenhouse, greenhouse_jobs, make_poller
-from tests.process_helpers import BotRun, run_command
+from tests.process_helpers import BotRun, bot_env, closed_port, run_command
 from tests.sources_helpers import local_server
 
 LEASE_S = 60.0
@@ -188,3 +188,51 @@ async def test_a_running_worker_is_listed_with_its_role_until_it_stops(tmp_path:
     assert summary.startswith("1 live worker(s)")
     after = await run_command("workers", "--config", str(config))
     assert after.out.startswith("No live workers")  # a clean stop deletes the row
+
+
+async def test_a_named_lock_is_held_by_one_process_at_a_time(
+    db: Database, second_db: Database
+) -> None:
+    release = await db.try_hold("telegram-getupdates-1")
+    assert release is not None
+    assert await second_db.try_hold("telegram-getupdates-1") is None
+    other = await second_db.try_hold("telegram-getupdates-2")  # another bot: its own lock
+    assert other is not None
+    await release()
+    again = await second_db.try_hold("telegram-getupdates-1")
+    assert again is not None
+    await again()
+    await other()
+
+
+TELEGRAM_TOKEN = "123456:AAH-telegram-secret-token-for-tests"
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_a_second_telegram_long_polling_process_is_refused(tmp_path: Path, mode: str) -> None:
+    """While one process long-polls for the bot (it holds the lock here), a second chat
+    worker in polling mode stops at once with a clear error, before asking Telegram for
+    anything; in webhook mode it goes on (and here fails on the unreachable API instead)."""
+    database = tmp_path / "vigia.db"
+    webhook = 'webhook_url = "https://bot.example.com/hook"\n' if mode == "webhook" else ""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[storage]\ndatabase = "{database}"\n[console]\nlanguage = "en"\n'
+        f'[telegram]\nmode = "{mode}"\n{webhook}'
+        f'base_url = "http://127.0.0.1:{closed_port()}/bot"\n',
+        encoding="utf-8",
+    )
+    holder = await open_database(str(database))
+    release = await holder.try_hold("telegram-getupdates-123456")
+    assert release is not None
+    try:
+        async with BotRun(
+            config, "--role", "chat", env=bot_env(TELEGRAM_TOKEN=TELEGRAM_TOKEN)
+        ) as bot:
+            assert await bot.exit_code() == 1
+    finally:
+        await release()
+        await holder.close()
+    refused = "long polling already runs in another process" in bot.text
+    assert refused == (mode == "polling"), bot.text
+    assert TELEGRAM_TOKEN not in bot.text and "Traceback" not in bot.text

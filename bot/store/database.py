@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
 Dialect = Literal["sqlite", "postgres"]
+Release = Callable[[], Awaitable[None]]
 Params = Sequence[object]
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -116,6 +117,12 @@ class Database(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    @abstractmethod
+    async def try_hold(self, name: str) -> Release | None:
+        """Take the named lock for as long as this process wants it, without waiting: the
+        function that lets it go, or None when another process holds it. A process that dies
+        lets go of its locks by dying (its connection closes, its file lock goes)."""
 
     @property
     @abstractmethod

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bot.errors import StoreError
-from bot.store.database import Connection, Database, Dialect, Params, Row
+from bot.store.database import Connection, Database, Dialect, Params, Release, Row
 from bot.store.migrations import pending
 
 DEFAULT_POOL_SIZE = 10
@@ -154,6 +154,25 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         await self.pool.close()
+
+    async def try_hold(self, name: str) -> Release | None:
+        """A session advisory lock on a connection of its own (outside the pool), held until
+        released or until the process's connection drops."""
+        try:
+            conn = await asyncpg.connect(self._url, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            raise StoreError(f"cannot lock {name}: {type(exc).__name__}") from None
+        taken = await conn.fetchval(
+            "SELECT pg_try_advisory_lock(hashtext($1 || current_schema()))", name
+        )
+        if not taken:
+            await conn.close()
+            return None
+
+        async def release() -> None:
+            await conn.close()  # the lock goes with the session
+
+        return release
 
     async def migrate(self) -> list[int]:
         """Apply the migrations above the stored version, each in its own transaction, under

@@ -10,13 +10,15 @@ file lock the arbiter: a second process sharing the file waits its turn instead 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import BinaryIO
 
 import aiosqlite
 
-from bot.store.database import Connection, Database, Dialect, Params, Row
+from bot.store.database import Connection, Database, Dialect, Params, Release, Row
 from bot.store.migrations import pending
 
 BUSY_TIMEOUT_MS = 10_000
@@ -105,6 +107,22 @@ class SqliteDatabase(Database):
     async def close(self) -> None:
         await self.conn.close()
 
+    async def try_hold(self, name: str) -> Release | None:
+        """A file lock beside the database file (`vigia.db.NAME.lock`): processes sharing the
+        file share the lock."""
+        if self._path == ":memory:":
+            return _released
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+        handle = _lock_file(f"{self._path}.{safe}.lock")
+        if handle is None:
+            return None
+
+        async def release() -> None:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+        return release
+
     async def migrate(self) -> list[int]:
         """Apply every numbered migration above `user_version`, each atomically; returns the
         versions applied. The version is read inside the write transaction, so two processes
@@ -141,3 +159,18 @@ async def open_sqlite(
             await db.close()
             raise
     return db
+
+
+async def _released() -> None:
+    return None
+
+
+def _lock_file(path: str) -> BinaryIO | None:
+    """The open lock file, locked; None when another process holds it."""
+    handle = open(path, "a+b")  # noqa: SIM115 (held open while locked)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
