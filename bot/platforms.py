@@ -174,7 +174,10 @@ async def start_discord(app: App, *, receive: bool = True) -> RunningPlatform:
     def state() -> PartState:
         if gateway.done() or client.is_closed():
             return PartState(False, "gateway stopped")
-        connected = client.is_ready() and client.ws is not None and client.ws.open
+        shards = client.shards
+        connected = client.is_ready() and bool(shards) and not any(
+            shard.is_closed() for shard in shards.values()
+        )
         return PartState(connected, "" if connected else "connecting to the gateway")
 
     return RunningPlatform("discord", DiscordSender(client), stop, state, ended=gateway)

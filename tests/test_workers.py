@@ -15,13 +15,16 @@ from pathlib import Path
 import httpx
 import pytest
 from aiohttp import web
+from pydantic import ValidationError
 
+from bot.config import Settings
 from bot.polling.shared import SharedPollScheduler
 from bot.polling.source import Source
 from bot.store import Database, open_database
 from bot.store import sources as sources_store
 from bot.store import workers as workers_store
 from tests.conftest import FakeClock
+from tests.discord_helpers import APPLICATION_ID, GUILD_ID, running_bot
 from tests.pipeline_helpers import greenhouse, greenhouse_jobs, make_poller
 from tests.process_helpers import BotRun, bot_env, closed_port, run_command
 from tests.sources_helpers import local_server
@@ -236,3 +239,30 @@ async def test_a_second_telegram_long_polling_process_is_refused(tmp_path: Path,
     refused = "long polling already runs in another process" in bot.text
     assert refused == (mode == "polling"), bot.text
     assert TELEGRAM_TOKEN not in bot.text and "Traceback" not in bot.text
+
+
+@pytest.mark.parametrize(("shards", "syncs"), [([1, 3], False), ([0, 2], True)])
+async def test_a_chat_worker_runs_the_discord_shards_its_config_names(
+    tmp_path: Path, shards: list[int], syncs: bool
+) -> None:
+    """Two chat workers split four shards; the commands (the application's, not a shard's)
+    are synced by the worker that runs shard 0."""
+    workers = {"discord_shard_ids": shards, "discord_shard_count": 4}
+    async with running_bot(tmp_path, workers=workers) as bot:
+        assert bot.client.shard_ids == shards
+        assert bot.client.shard_count == 4
+        synced = bot.stub.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands")
+        assert bool(synced) == syncs
+
+
+@pytest.mark.parametrize(
+    "workers",
+    [
+        {"discord_shard_ids": [0, 4], "discord_shard_count": 4},
+        {"discord_shard_ids": [1]},
+        {"discord_shard_ids": [1, 1], "discord_shard_count": 2},
+    ],
+)
+def test_shard_ids_outside_the_count_are_a_config_error(workers: dict[str, object]) -> None:
+    with pytest.raises(ValidationError, match="shard"):
+        Settings.model_validate({"workers": workers})

@@ -83,21 +83,43 @@ class VigiaTree(app_commands.CommandTree[Any]):
             log.warning("could not tell the user about a failed command", exc_info=True)
 
 
-class VigiaClient(discord.Client):
-    """Holds the services the commands and buttons call, and the command tree."""
+class VigiaClient(discord.AutoShardedClient):
+    """Holds the services the commands and buttons call, and the command tree.
+
+    Sharded (discord.py's `AutoShardedClient`): one process runs the shards `shard_ids` of
+    `shard_count` (`[workers] discord_shard_ids` / `discord_shard_count`), so several chat
+    workers split a bot's servers between them; without them, Discord's recommended number
+    of shards all run here."""
 
     def __init__(
-        self, services: Services, *, guild_id: int | None = None, sync_commands: bool = True
+        self,
+        services: Services,
+        *,
+        guild_id: int | None = None,
+        sync_commands: bool = True,
+        shard_ids: list[int] | None = None,
+        shard_count: int | None = None,
     ) -> None:
-        super().__init__(
-            intents=discord.Intents(guilds=True),
-            allowed_mentions=NO_MENTIONS,
-            max_ratelimit_timeout=MAX_RATELIMIT_WAIT_S,
-        )
+        if shard_ids is not None:
+            super().__init__(
+                intents=discord.Intents(guilds=True),
+                allowed_mentions=NO_MENTIONS,
+                max_ratelimit_timeout=MAX_RATELIMIT_WAIT_S,
+                shard_ids=shard_ids,
+                shard_count=shard_count,
+            )
+        else:
+            super().__init__(
+                intents=discord.Intents(guilds=True),
+                allowed_mentions=NO_MENTIONS,
+                max_ratelimit_timeout=MAX_RATELIMIT_WAIT_S,
+                shard_count=shard_count,
+            )
         self.services = services
         self.tree = VigiaTree(self)
         self._guild = discord.Object(id=guild_id) if guild_id else None
-        self._sync_commands = sync_commands
+        # Commands are the application's, not a shard's: the worker with shard 0 syncs them.
+        self._sync_commands = sync_commands and (shard_ids is None or 0 in shard_ids)
         register_commands(self.tree, guild=self._guild)
 
     async def setup_hook(self) -> None:
@@ -149,7 +171,14 @@ def build_client(
     """
     if settings.discord.api_base:
         Route.BASE = settings.discord.api_base.rstrip("/")
-    return VigiaClient(services, guild_id=settings.discord.guild_id, sync_commands=sync_commands)
+    workers = settings.workers
+    return VigiaClient(
+        services,
+        guild_id=settings.discord.guild_id,
+        sync_commands=sync_commands,
+        shard_ids=workers.discord_shard_ids,
+        shard_count=workers.discord_shard_count,
+    )
 
 
 def discord_token(settings: Settings) -> str:
