@@ -60,7 +60,7 @@ def test_the_mapping_never_lets_the_model_alone_make_a_scam() -> None:
     assert mapping.max_weight < 60
 
 
-@pytest.mark.early_command("train", "--out", "{dir}/retrained.npz")
+@pytest.mark.early_command("train", "--out", "{dir}/retrained.npz", "--c", "10000")
 @pytest.mark.timeout(TRAINING_GUARD_S + 10)
 def test_retraining_writes_a_model_the_bot_reads(early_command: EarlyCommand) -> None:
     """`python -m bot train` on the whole development part: it runs beside the rest of the

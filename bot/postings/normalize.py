@@ -9,6 +9,7 @@ Pay parsing lives in `bot.postings.pay` and is re-exported here.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -293,16 +294,21 @@ def language_of_words(words: Iterable[str], *, min_hits: int = 3) -> str | None:
     return _language_by_counts(words, _FOLDED_STOP_WORDS, min_hits)
 
 
+@functools.cache
+def _only_in(words: frozenset[str], other: frozenset[str]) -> frozenset[str]:
+    return words - other
+
+
 def _language_by_counts(
     words: Iterable[str], stop_words: dict[str, frozenset[str]], min_hits: int
 ) -> str | None:
     english, spanish = stop_words["en"], stop_words["es"]
-    counts = {"en": 0, "es": 0}
-    for word in words:
-        if word in english:
-            counts["en"] += 1
-        elif word in spanish:
-            counts["es"] += 1
+    listed = words if isinstance(words, list) else list(words)
+    # A word in both lists counts for English; counted without a Python step per word.
+    counts = {
+        "en": sum(map(english.__contains__, listed)),
+        "es": sum(map(_only_in(spanish, english).__contains__, listed)),
+    }
     (best, best_count), (_, second_count) = sorted(
         counts.items(), key=lambda item: item[1], reverse=True
     )

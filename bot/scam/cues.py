@@ -16,7 +16,7 @@ A match counts unless its own clause says otherwise:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.scam.lexicon import concept
 from bot.scam.textview import CHAT_LINK, HANDLE, MONEY, PHONE, TextView, Token
@@ -122,6 +122,11 @@ class Cue:
     needs: int = 0  # concepts that must appear within `needs_window` tokens of it
     needs_window: int = 15
     message_key: str | None = None  # overrides the family's explanation
+    #: The concepts each slot accepts: asked of every cue for every text, so kept.
+    slot_bits: tuple[int, ...] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slot_bits", tuple(slot.any for slot in self.slots))
 
 
 def slot(any_bits: int, none: int = 0) -> Slot:
@@ -131,8 +136,7 @@ def slot(any_bits: int, none: int = 0) -> Slot:
 def find(view: TextView, cue: Cue) -> tuple[int, int] | None:
     """The first place where `cue` shows and its context agrees: the places (in
     `view.tokens`) of its first and last token."""
-    union = view.union
-    if any(not slot.any & union for slot in cue.slots):
+    if not all(map(view.union.__and__, cue.slot_bits)):
         return None  # one of its words is nowhere in the text
     for span in _spans(view, cue):
         if _accepted(view, cue, *span):

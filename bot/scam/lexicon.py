@@ -112,7 +112,7 @@ def _word_stems(words: str, language: str) -> tuple[str, ...]:
     return tuple(stemmer.stemWord(word) for word in folded)
 
 
-_Phrase = tuple[tuple[tuple[str, str], ...], int]  # ((language, stem), ...), bits
+Phrase = tuple[tuple[tuple[str, str], ...], int]  # ((language, stem), ...), bits
 
 
 class Lexicon:
@@ -121,9 +121,9 @@ class Lexicon:
     def __init__(self, concepts: list[Concept]) -> None:
         self.single: dict[tuple[str, str], int] = {}
         #: first (language, stem) → [(the phrase's stems, bits)], longest phrase first
-        self.phrases: dict[tuple[str, str], list[_Phrase]] = {}
+        self.phrases: dict[tuple[str, str], list[Phrase]] = {}
         #: the same, by their first two (language, stem): most word pairs start none
-        self.by_pair: dict[tuple[tuple[str, str], tuple[str, str]], list[_Phrase]] = {}
+        self.by_pair: dict[tuple[tuple[str, str], tuple[str, str]], list[Phrase]] = {}
         phrase_bits: dict[tuple[tuple[str, str], ...], int] = {}
         for item in concepts:
             for language, words in (("en", item.en), ("es", item.es), ("names", item.names)):
@@ -139,8 +139,8 @@ class Lexicon:
             self.phrases.setdefault(phrase[0], []).append((phrase, bits))
             self.by_pair.setdefault((phrase[0], phrase[1]), []).append((phrase, bits))
         self._bits: dict[Language, dict[str, int]] = {}
-        self._phrases_of: dict[Language, dict[str, list[_Phrase]]] = {}
-        self._pairs: dict[Language, dict[tuple[str, str], list[_Phrase]]] = {}
+        self._phrases_of: dict[Language, dict[str, list[Phrase]]] = {}
+        self._pairs: dict[Language, dict[tuple[str, str], list[Phrase]]] = {}
 
     @classmethod
     def shared(cls) -> Lexicon:
@@ -155,10 +155,14 @@ class Lexicon:
         reads it directly: a dictionary hit per word, no call)."""
         return self._bits.setdefault(language, {})
 
-    def phrase_table(self, language: Language) -> dict[str, list[_Phrase]]:
+    def phrase_table(self, language: Language) -> dict[str, list[Phrase]]:
         return self._phrases_of.setdefault(language, {})
 
-    def phrases_at(self, first: str, second: str, language: Language) -> list[_Phrase]:
+    def pair_table(self, language: Language) -> dict[tuple[str, str], list[Phrase]]:
+        """(word, next word) → the multi-word entries starting there, for the pairs seen."""
+        return self._pairs.setdefault(language, {})
+
+    def phrases_at(self, first: str, second: str, language: Language) -> list[Phrase]:
         """Multi-word entries that start with these two words (cached by the pair)."""
         table = self._pairs.setdefault(language, {})
         key = (first, second)
@@ -186,7 +190,7 @@ class Lexicon:
             table[token] = cached
         return cached
 
-    def phrases_from(self, token: str, language: Language = None) -> list[_Phrase]:
+    def phrases_from(self, token: str, language: Language = None) -> list[Phrase]:
         """Multi-word entries that may start at this token."""
         table = self.phrase_table(language)
         found = table.get(token)

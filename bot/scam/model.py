@@ -95,6 +95,9 @@ class ModelInfo:
     intercept: float
     threshold: float  # probability at which the model starts to add risk
     max_weight: float  # risk it adds at probability 1
+    #: The same two per language ("en": [threshold, max_weight]), chosen on each language's
+    #: own folds; a text of another or an unknown language uses the two above.
+    languages: dict[str, list[float]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,8 @@ class TextModel:
     def __init__(self, weights: np.ndarray, info: ModelInfo) -> None:
         self._weights = weights.astype(np.float32)
         self.info = info
-        self._words: dict[str, tuple[float, int]] = {}
+        self._word_weights: dict[str, float] = {}  # a word's n-grams' summed weight
+        self._word_counts: dict[str, int] = {}  # and how many n-grams it has
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> TextModel | None:
@@ -142,30 +146,46 @@ class TextModel:
 
     def score_words(self, words: list[str], *, top: int = 3) -> ModelScore:
         """`score` from the text's words (`words_of`, or `words_of_view` of a view)."""
-        total = 0.0
-        count = 0
-        pushes: dict[str, float] = {}
-        for word, times in Counter(words).items():
-            scored = self._words.get(word)
-            if scored is None:
-                grams = hashed_ngrams(word, bits=self._bits)
-                scored = (float(self._weights[grams].sum()), len(grams))
-                if len(self._words) >= _MAX_CACHED_WORDS:
-                    self._words.clear()
-                self._words[word] = scored
-            total += scored[0] * times
-            count += scored[1] * times
-            if scored[0] > 0 and len(word) > 2:
-                pushes[word] = scored[0] * times
-        margin = self.info.intercept + total / max(count, MIN_NGRAMS)
-        probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
-        strongest = sorted(pushes, key=lambda word: -pushes[word])[:top]
-        return ModelScore(probability, tuple(strongest))
+        return ModelScore(self.probability_of_words(words), self.strongest_words(words, top))
 
-    def weight(self, probability: float) -> float:
+    def probability_of_words(self, words: list[str]) -> float:
+        """The probability alone: sums over the words with C-level steps, each distinct word
+        scored once per process (see the module docstring)."""
+        weights, counts = self._word_weights, self._word_counts
+        for word in set(words).difference(weights):  # words this process has not read yet
+            self._learn(word)
+        total = math.fsum(map(weights.__getitem__, words))
+        count = sum(map(counts.__getitem__, words))
+        margin = self.info.intercept + total / max(count, MIN_NGRAMS)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
+
+    def strongest_words(self, words: list[str], top: int = 3) -> tuple[str, ...]:
+        """The words (longer than two letters) that pushed the score up the most."""
+        weights = self._word_weights
+        for word in set(words).difference(weights):
+            self._learn(word)
+        pushes = {
+            word: weights[word] * times
+            for word, times in Counter(words).items()
+            if weights[word] > 0 and len(word) > 2
+        }
+        return tuple(sorted(pushes, key=lambda word: -pushes[word])[:top])
+
+    def _learn(self, word: str) -> None:
+        if len(self._word_weights) >= _MAX_CACHED_WORDS:
+            self._word_weights.clear()
+            self._word_counts.clear()
+        grams = hashed_ngrams(word, bits=self._bits)
+        self._word_weights[word] = float(self._weights[grams].sum())
+        self._word_counts[word] = len(grams)
+
+    def weight(self, probability: float, language: str | None = None) -> float:
         """Risk points for a probability: none below the threshold, then rising linearly to
-        `max_weight` at certainty."""
-        threshold, top = self.info.threshold, self.info.max_weight
+        `max_weight` at certainty (the threshold and weight of `language`, if it has its
+        own)."""
+        threshold, top = self.info.languages.get(
+            language or "", (self.info.threshold, self.info.max_weight)
+        )
         if probability <= threshold:
             return 0.0
         return round(top * (probability - threshold) / (1.0 - threshold), 1)

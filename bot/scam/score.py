@@ -219,15 +219,16 @@ class ScamChecker:
         of this text that weighed most. Wording alone never makes a scam: without a reason
         that reaches caution by itself, the model's points stop short of the scam line."""
         assert self.model is not None
-        scored = self.model.score_words(words_of_view(view.words, view.folded))
-        weight = self.model.weight(scored.probability)
-        if not any(signal.weight >= self.caution_at for signal in others):
+        model_words = words_of_view(view.words, view.folded)
+        probability = self.model.probability_of_words(model_words)
+        weight = self.model.weight(probability, view.language)
+        if weight > 0 and not any(signal.weight >= self.caution_at for signal in others):
             room = self.scam_at - 1 - sum(signal.weight for signal in _heaviest(others))
             weight = min(weight, max(0.0, room))
         if weight <= 0:
             return []
-        percent = f"{scored.probability * 100:.0f}"
-        words = ", ".join(scored.words)
+        percent = f"{probability * 100:.0f}"
+        words = ", ".join(self.model.strongest_words(model_words))
         return [Signal("model.text", weight, words, "signal.model_text", {"percent": percent})]
 
     def _pay_signals(self, posting: Posting, view: TextView, signals: list[Signal]) -> list[Signal]:

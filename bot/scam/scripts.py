@@ -174,7 +174,8 @@ class ScriptLibrary:
             return None
         if self._index_dirty:
             self._rebuild_index()
-        queries = self._band_keys(self._signatures(hashes)).ravel()
+        # Sorted, the lookups walk the index in one direction (far fewer cache misses).
+        queries = np.sort(self._band_keys(self._signatures(hashes)), axis=None)
         index_keys = self._index_keys
         size = index_keys.shape[0]
         if size == 0:

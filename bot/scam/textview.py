@@ -15,14 +15,19 @@ detector quotes the words a person wrote. Letters spaced out to slip past filter
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
+
+import numpy as np
 
 from bot.postings.normalize import language_of_words
 from bot.postings.pay import PayMention, find_pay
-from bot.scam.lexicon import Lexicon, concept, token_stems
+from bot.scam.lexicon import Lexicon, Phrase, concept, token_stems
 from bot.text import fold_aligned
 
 __all__ = ["MARKS", "TextView", "Token", "view_of", "words_in"]
@@ -41,6 +46,24 @@ HANDLE = concept("mark.handle")  # @name
 MARKS = (MONEY, PAY_RATE, PHONE, LINK, CHAT_LINK, EMAIL, HANDLE)
 
 _WORD_SPLIT_RE = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)")
+
+
+class _WordChars(dict[int, int]):
+    """`str.translate` table: a word's characters stay, every other one becomes a space."""
+
+    def __missing__(self, code: int) -> int:
+        kept = code if chr(code) in _WORD_CHARACTERS else _SPACE
+        self[code] = kept
+        return kept
+
+
+_SPACE = 32
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
+_WORD_CHARS = _WordChars()
+#: An apostrophe is part of a word only between a letter or figure and a letter ("don't").
+_LOOSE_APOSTROPHE_RE = re.compile(r"(?<![a-z0-9])'|'(?![a-z])")
+#: "a'b'c", "b11'e1": the regular expression ends such a word where the shortcut would not.
+_APOSTROPHE_WORD_ENDS_RE = re.compile(r"'[a-z]+['0-9]")
 _DIGIT_RE = re.compile(r"\d")
 #: Runs of one-letter words this long are letters spaced out: "w h a t s a p p".
 _SPACED_RUN = 4
@@ -50,6 +73,8 @@ _SPACED_DASH = " - "  # "Remote - pay weekly": a dash between spaces ends a clau
 _CLAUSE_WORDS = frozenset(
     {"but", "however", "although", "pero", "aunque", "sino", "mientras", "embargo"}
 )
+_IS_CLAUSE_WORD = _CLAUSE_WORDS.__contains__
+_NEXT = (1).__add__
 _URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'()]+|\b(?:wa\.me|t\.me|telegram\.me|signal\.me|bit\.ly"
     r"|chat\.whatsapp\.com|api\.whatsapp\.com)/[^\s<>\"'()]*"
@@ -158,26 +183,41 @@ def view_of(text: str, language: str | None = None) -> TextView:
     breaks = [match.start() for match in _CLAUSE_BREAK_RE.finditer(folded)]
     if _SPACED_DASH in folded:
         breaks = sorted(breaks + _all_at(folded, _SPACED_DASH))
-    clause_words = [index for index, word in enumerate(words) if word in _CLAUSE_WORDS]
+    # Per word, only C-level steps (map, compress): a text has hundreds of words and a
+    # Python step for each is most of a view's cost.
+    clause_words = list(itertools.compress(itertools.count(), map(_IS_CLAUSE_WORD, words)))
     table = lexicon.table(language)
     for word in set(words).difference(table):  # words this process has not read yet
         lexicon.bits(word, language)
-    bits = [table[word] for word in words]
+    bits = list(map(table.__getitem__, words))
     span_ends, inside = _mark_spans(folded, starts, bits)  # a link or an address is one word
     _mark_phrases(lexicon, words, bits, inside, language)
     has_digit = _DIGIT_RE.search(folded) is not None
     pay = find_pay(original, limit=32, any_period=True, folded=folded) if has_digit else []
     if has_digit:
         _mark_amounts(folded, starts, ends, bits, pay)
-    tokens: list[Token] = []
-    union = 0
-    for index, found in enumerate(bits):
-        if found:
-            start = starts[index]
-            end = span_ends.get(index, ends[index])
-            clause = _clause(breaks, clause_words, start, index)
-            tokens.append(Token(start, end, folded[start:end], found, clause, index))
-            union |= found
+    places = list(itertools.compress(itertools.count(), bits))
+    found = list(map(bits.__getitem__, places))
+    token_starts = list(map(starts.__getitem__, places))
+    token_ends = list(map(ends.__getitem__, places))
+    for place, index in enumerate(places) if span_ends else ():
+        token_ends[place] = span_ends.get(index, token_ends[place])
+    clauses = list(map(bisect.bisect_left, itertools.repeat(breaks), token_starts))
+    if clause_words:
+        after = map(bisect.bisect_right, itertools.repeat(clause_words), places)
+        clauses = list(map(operator.add, clauses, after))
+    tokens = list(
+        map(
+            Token,
+            token_starts,
+            token_ends,
+            map(folded.__getitem__, map(slice, token_starts, token_ends)),
+            found,
+            clauses,
+            places,
+        )
+    )
+    union = functools.reduce(operator.or_, found, 0)
     view = TextView(original, folded, tokens, pay, language, words, starts, breaks, clause_words)
     view.union = union
     return view
@@ -194,7 +234,37 @@ def words_in(folded: str) -> list[str]:
 
 
 def _words(folded: str) -> tuple[list[int], list[int], list[str]]:
-    """Every word with its offsets; letters spaced out ("w h a t s a p p") joined."""
+    """Every word with its offsets; letters spaced out ("w h a t s a p p") joined.
+
+    The same words as `_WORD_SPLIT_RE` finds, found without a Python step per word: every
+    character that cannot be in a word becomes a space (`str.translate`), the words are that
+    text's `split()`, and their offsets are where a space is followed by a word character,
+    found on the bytes with numpy. Texts whose apostrophes the shortcut cannot place
+    ("a'b'c", "'quoted'") take the regular expression."""
+    spaced = folded.translate(_WORD_CHARS)
+    if "'" in spaced:
+        spaced = _LOOSE_APOSTROPHE_RE.sub(" ", spaced)
+        if _APOSTROPHE_WORD_ENDS_RE.search(spaced):
+            return _words_by_regex(folded)
+    words = spaced.split()
+    if not words:
+        return [], [], []
+    is_word = np.frombuffer(f" {spaced} ".encode("ascii"), dtype=np.uint8) != _SPACE
+    edges = np.flatnonzero(is_word[1:] != is_word[:-1])
+    starts_array = edges[0::2]
+    ends_array = edges[1::2]
+    starts: list[int] = starts_array.tolist()
+    ends: list[int] = ends_array.tolist()
+    ones = np.flatnonzero(ends_array - starts_array == 1)
+    if len(ones) < _SPACED_RUN:
+        return starts, ends, words
+    singles = [index for index in ones.tolist() if words[index].isalpha()]
+    if len(singles) < _SPACED_RUN:
+        return starts, ends, words
+    return _join_spaced(folded, starts, ends, words, singles)
+
+
+def _words_by_regex(folded: str) -> tuple[list[int], list[int], list[str]]:
     parts = _WORD_SPLIT_RE.split(folded)  # separator, word, separator, word, …, separator
     offsets = list(itertools.accumulate(map(len, parts), initial=0))
     words = parts[1::2]
@@ -204,6 +274,12 @@ def _words(folded: str) -> tuple[list[int], list[int], list[str]]:
     singles = [index for index in singles if words[index].isalpha()]
     if len(singles) < _SPACED_RUN:
         return starts, ends, words
+    return _join_spaced(folded, starts, ends, words, singles)
+
+
+def _join_spaced(
+    folded: str, starts: list[int], ends: list[int], words: list[str], singles: list[int]
+) -> tuple[list[int], list[int], list[str]]:
     for run_start, run_end in reversed(_spaced_runs(folded, singles, starts)):
         joined = "".join(words[run_start : run_end + 1])
         span_start, span_end = starts[run_start], ends[run_end]
@@ -322,10 +398,25 @@ def _mark_phrases(
     for word in set(words).difference(starting):
         lexicon.phrases_from(word, language)
     last_word = len(words) - 1
-    for index in [i for i, word in enumerate(words) if starting[word]]:
-        if index in inside or index == last_word:
+    pairs = lexicon.pair_table(language)
+    # The places whose word starts some entry, and the entries starting at each with the word
+    # after it: looked up with C-level steps, since a posting has dozens of such places.
+    places = list(itertools.compress(itertools.count(), map(starting.__getitem__, words[:-1])))
+    keys = list(
+        zip(map(words.__getitem__, places), map(words.__getitem__, map(_NEXT, places)), strict=True)
+    )
+    cached = list(map(pairs.get, keys))
+    if None in cached:  # pairs this process has not read yet
+        entries = [
+            lexicon.phrases_at(*key, language) if found is None else found
+            for key, found in zip(keys, cached, strict=True)
+        ]
+    else:
+        entries = cast("list[list[Phrase]]", cached)
+    for index, found in itertools.compress(zip(places, entries, strict=True), entries):
+        if index in inside:
             continue
-        for stems, phrase_bits in lexicon.phrases_at(words[index], words[index + 1], language):
+        for stems, phrase_bits in found:
             last = index + len(stems) - 1
             if last > last_word:
                 continue

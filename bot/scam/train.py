@@ -13,6 +13,7 @@ Needs the `train` extra (`pip install -e '.[train]'`); the bot itself only reads
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 from collections.abc import Sequence
@@ -26,12 +27,15 @@ from bot.scam.corpus import Case, load_cases
 from bot.scam.corpus_eval import verdict_of
 from bot.scam.model import HASH_BITS, MODEL_FILE, ModelInfo, feature_rows, save_model
 from bot.scam.score import ScamChecker
+from bot.scam.textview import view_of
 
 __all__ = ["Mapping", "cross_validated", "main", "train"]
 
 #: The regularisation of the logistic regression (scikit-learn's C); large, because the
-#: features are means over a text's n-grams and so very small.
+#: features are means over a text's n-grams and so very small. `main` chooses among
+#: `C_CHOICES` on the folds; `C` is the default of `train` alone.
 C = 10_000.0
+C_CHOICES = (3_000.0, 10_000.0, 30_000.0)
 FOLDS = 5
 SEED = 20261203
 #: The share of legit texts that may be at scam with the model, per language, on the folds
@@ -42,6 +46,8 @@ MAX_LEGIT_AT_SCAM = 0.02
 MAX_LEGIT_AT_CAUTION = 0.20
 #: The model alone never makes a verdict of scam: it adds at most this much risk.
 MAX_WEIGHT_CAP = 45.0
+#: A language gets its own mapping only with at least this many scams and legit texts.
+MIN_LANGUAGE_CASES = 40
 _THRESHOLDS = tuple(round(value, 2) for value in np.arange(0.30, 0.91, 0.05))
 _WEIGHTS = tuple(float(value) for value in range(15, int(MAX_WEIGHT_CAP) + 1, 5))
 
@@ -69,16 +75,18 @@ def _matrix(texts: Sequence[str]):  # type: ignore[no-untyped-def]
     return csr_matrix((values, indices, indptr), shape=(len(rows), 1 << HASH_BITS))
 
 
-def train(cases: Sequence[Case]) -> tuple[np.ndarray, float]:
-    """Coefficients and intercept of the model fitted on `cases`."""
+def train(cases: Sequence[Case], c: float | None = None) -> tuple[np.ndarray, float]:
+    """Coefficients and intercept of the model fitted on `cases` (regularisation `c`)."""
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear")
+    model = LogisticRegression(
+        C=C if c is None else c, class_weight="balanced", max_iter=2000, solver="liblinear"
+    )
     model.fit(_matrix([case.text for case in cases]), [case.is_scam for case in cases])
     return model.coef_[0].astype(np.float64), float(model.intercept_[0])
 
 
-def cross_validated(cases: Sequence[Case]) -> np.ndarray:
+def cross_validated(cases: Sequence[Case], c: float | None = None) -> np.ndarray:
     """Each case's scam probability from a model that never saw its source page."""
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -88,7 +96,7 @@ def cross_validated(cases: Sequence[Case]) -> np.ndarray:
     probabilities = np.zeros(len(cases))
     matrix = _matrix([case.text for case in cases])
     for train_index, test_index in folds.split(np.zeros(len(cases)), labels, groups):
-        coefficients, intercept = train([cases[index] for index in train_index])
+        coefficients, intercept = train([cases[index] for index in train_index], c)
         margins = matrix[test_index] @ coefficients + intercept
         probabilities[test_index] = 1.0 / (1.0 + np.exp(-margins))
     return probabilities
@@ -129,6 +137,37 @@ def choose_mapping(
     if best is None:
         raise RuntimeError("no mapping keeps legit texts under the limits; is the corpus right?")
     return best
+
+
+def choose_language_mappings(
+    cases: Sequence[Case],
+    languages: Sequence[str | None],
+    probabilities: np.ndarray,
+    base_risks: Sequence[int],
+    scam_at: int,
+    caution_at: int,
+) -> dict[str, Mapping]:
+    """`choose_mapping` for each language on its own cases: the language the checker will
+    read each text in (`languages`, as detected), so a language whose texts the model scores
+    less surely gets its own threshold and weight. Languages with too few cases to choose on
+    are left to the shared mapping."""
+    chosen: dict[str, Mapping] = {}
+    for language in sorted({lang for lang in languages if lang}):
+        picked = [index for index, lang in enumerate(languages) if lang == language]
+        group = [cases[index] for index in picked]
+        scams = sum(case.is_scam for case in group)
+        if scams < MIN_LANGUAGE_CASES or len(group) - scams < MIN_LANGUAGE_CASES:
+            continue
+        # Scored as one language: the limits hold for the texts read in this language.
+        relabelled = [dataclasses.replace(case, lang=language) for case in group]
+        chosen[language] = choose_mapping(
+            relabelled,
+            probabilities[picked],
+            [base_risks[index] for index in picked],
+            scam_at,
+            caution_at,
+        )
+    return chosen
 
 
 def _rank(mapping: Mapping) -> tuple[float, float, float]:
@@ -207,39 +246,125 @@ def confound_report(cases: Sequence[Case], probabilities: np.ndarray) -> list[st
     return lines
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What the folds chose: the regularisation, the shared and per-language mappings, and
+    the cross-validated probabilities and risks they give."""
+
+    c: float
+    probabilities: np.ndarray
+    shared: Mapping
+    languages: dict[str, Mapping]
+    risks: list[float]
+
+
+def choose(
+    cases: Sequence[Case],
+    languages: Sequence[str | None],
+    base: Sequence[int],
+    scam_at: int,
+    caution_at: int,
+    c_choices: Sequence[float] = C_CHOICES,
+) -> Choice:
+    """The regularisation and mappings that do best on the folds (`_rank` of the result)."""
+    best: tuple[tuple[float, float, float], Choice] | None = None
+    for c in c_choices:
+        probabilities = cross_validated(cases, c)
+        shared = choose_mapping(cases, probabilities, base, scam_at, caution_at)
+        own = choose_language_mappings(cases, languages, probabilities, base, scam_at, caution_at)
+        risks = [
+            min(100.0, risk + _added(p, *_pair(own.get(lang or ""), shared)))
+            for risk, p, lang in zip(base, probabilities, languages, strict=True)
+        ]
+        result = _result(cases, risks, scam_at, caution_at)
+        choice = Choice(c, probabilities, shared, own, risks)
+        print(
+            f"  C={c:g}: scams at caution+ "
+            + ", ".join(f"{lang} {share:.1%}" for lang, share in result.recall.items())
+            + "; legit at scam "
+            + ", ".join(f"{lang} {share:.1%}" for lang, share in result.legit_at_scam.items())
+        )
+        if best is None or _rank(result) > best[0]:
+            best = (_rank(result), choice)
+    assert best is not None
+    return best[1]
+
+
+def _pair(own: Mapping | None, shared: Mapping) -> tuple[float, float]:
+    mapping = own or shared
+    return mapping.threshold, mapping.max_weight
+
+
+def _result(
+    cases: Sequence[Case], risks: Sequence[float], scam_at: int, caution_at: int
+) -> Mapping:
+    """The shares of a set of final risks, per language of the cases (as a Mapping)."""
+    languages = sorted({case.lang for case in cases})
+    return Mapping(
+        0.0,
+        0.0,
+        {lang: _share(risks, cases, lang, True, caution_at) for lang in languages},
+        {lang: _share(risks, cases, lang, False, scam_at) for lang in languages},
+        {lang: _share(risks, cases, lang, False, caution_at) for lang in languages},
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot train", description=__doc__.split("\n")[0])
     default = Path(__file__).resolve().parent / MODEL_FILE
     parser.add_argument("--out", type=Path, default=default, help=f"default: {default}")
+    parser.add_argument(
+        "--c",
+        type=float,
+        action="append",
+        help="a regularisation to try (repeatable; default "
+        + ", ".join(f"{c:g}" for c in C_CHOICES)
+        + ")",
+    )
     args = parser.parse_args(argv)
     cases = load_cases(split="dev")
     checker = ScamChecker(model=None)
-    base = [verdict_of(case, checker).risk for case in cases]
-    probabilities = cross_validated(cases)
-    mapping = choose_mapping(cases, probabilities, base, checker.scam_at, checker.caution_at)
-    coefficients, intercept = train(cases)
+    verdicts = [verdict_of(case, checker) for case in cases]
+    base = [verdict.risk for verdict in verdicts]
+    languages = [view_of(case.text).language for case in cases]
+    print("cross-validated on the development part (5 folds, grouped by source):")
+    choice = choose(
+        cases, languages, base, checker.scam_at, checker.caution_at, args.c or C_CHOICES
+    )
+    coefficients, intercept = train(cases, choice.c)
+    shared = choice.shared
     info = ModelInfo(
         trained_on=datetime.now(UTC).date().isoformat(),
         cases=len(cases),
         scams=sum(case.is_scam for case in cases),
         intercept=intercept,
-        threshold=float(mapping.threshold),
-        max_weight=float(mapping.max_weight),
+        threshold=float(shared.threshold),
+        max_weight=float(shared.max_weight),
+        languages={
+            lang: [float(mapping.threshold), float(mapping.max_weight)]
+            for lang, mapping in choice.languages.items()
+        },
     )
     save_model(args.out, coefficients, info)
-    print(f"trained on {len(cases)} development cases ({info.scams} scams) -> {args.out}")
-    print(f"the model adds up to {mapping.max_weight:g} points above p={mapping.threshold}")
-    print("cross-validated on the development part (5 folds, grouped by source):")
-    for language in sorted(mapping.recall):
+    print(
+        f"trained on {len(cases)} development cases ({info.scams} scams), C={choice.c:g} "
+        f"-> {args.out}"
+    )
+    print(f"the model adds up to {shared.max_weight:g} points above p={shared.threshold}", end="")
+    for lang, mapping in sorted(choice.languages.items()):
+        print(f"; in {lang} texts {mapping.max_weight:g} above p={mapping.threshold}", end="")
+    print()
+    result = _result(cases, choice.risks, checker.scam_at, checker.caution_at)
+    for language in sorted(result.recall):
         families = _share(base, cases, language, True, checker.caution_at)
         print(
             f"  {language}: scams at caution+ {families:.1%} by the families alone, "
-            f"{mapping.recall[language]:.1%} with the model; legit at scam "
-            f"{mapping.legit_at_scam[language]:.1%}, at caution+ "
-            f"{mapping.legit_at_caution[language]:.1%}"
+            f"{result.recall[language]:.1%} with the model; legit at scam "
+            f"{result.legit_at_scam[language]:.1%}, at caution+ "
+            f"{result.legit_at_caution[language]:.1%}"
         )
     print("does length or style decide? (cross-validated on the development part)")
-    print("\n".join(confound_report(cases, probabilities)))
+    print("\n".join(confound_report(cases, choice.probabilities)))
     return 0
 
 
