@@ -54,7 +54,9 @@ class SubscriptionService:
         self, chat: ChatRef, mode: DeliveryMode, subscription_id: int | None = None
     ) -> int:
         """Give one subscription of the chat (or all) a delivery mode; how many have it now."""
-        return await subscriptions_store.set_delivery(self._db, chat, str(mode), subscription_id)
+        return await subscriptions_store.set_delivery(
+            self._db, chat, str(mode), subscription_id
+        )
 
     async def set_timezone(self, chat: ChatRef, name: str) -> str:
         """Set the chat's time zone from an IANA name in any case (`america/lima`); returns

@@ -25,7 +25,9 @@ async def enqueue_many(
 
     A row for a subscription that takes digests is `held` for its next digest
     (`bot.store.digests`) rather than `pending`."""
-    values = [(posting_id, sub_id, check_id, now, sub_id) for posting_id, check_id, sub_id in rows]
+    values = [
+        (posting_id, sub_id, check_id, now, sub_id) for posting_id, check_id, sub_id in rows
+    ]
     if not values:
         return 0
     await conn.executemany(
@@ -38,7 +40,9 @@ async def enqueue_many(
     return len(values)
 
 
-async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[Deliverable]:
+async def claim(
+    db: Database, *, platforms: Iterable[str], limit: int
+) -> list[Deliverable]:
     """Claim up to `limit` due rows of active subscriptions on these platforms, oldest first:
     alerts of one posting, and digest pages (`DigestAlert`)."""
     now = db.clock()
