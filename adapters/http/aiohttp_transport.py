@@ -1,10 +1,11 @@
 """An httpx transport that sends through aiohttp, for polling many job sources.
 
-Sources speak httpx (requests are built and responses parsed as `httpx` objects, see
-DESIGN.md), but httpcore's connection pool spends about a millisecond of CPU per request on
-pool bookkeeping, which dominated a poll cycle in which every board answered 304. aiohttp,
-already installed as discord.py's HTTP client, does the same exchange for a fraction of that.
-Only the poller uses this transport; user-supplied links go through `bot.links.safefetch`.
+Sources speak httpx (requests are built and responses parsed as `httpx` objects, see the
+`Source` port in `bot.polling.source`), but httpcore's connection pool spends CPU on pool
+bookkeeping for every request, which dominates a poll cycle in which every board answers 304.
+aiohttp does the same exchange for about half the CPU (`bench/transport.py`: 1.9x at 1,000
+and 10,000 boards, README "Performance notes"). Only the poller uses this transport;
+user-supplied links go through `bot.links.safefetch`.
 
 Every connection goes through the same address guard as link checks
 (`bot.links.addresses.AddressGuard`): a job source, or a redirect it answers with, that
