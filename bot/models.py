@@ -7,6 +7,7 @@ else. They are frozen dataclasses so that a posting scored once cannot drift fro
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -67,6 +68,14 @@ def _identity_words(text: str) -> str:
     return _NOT_WORD.sub(" ", fold(text)).strip()
 
 
+@functools.lru_cache(maxsize=32_768)
+def _fingerprint(company: str, title: str, location: str) -> str:
+    """Remembered: a poll asks for a posting's fingerprint several times while it stores it,
+    and works it out first on the CPU worker thread, so the event loop only looks it up."""
+    key = "|".join(_identity_words(part) for part in (company, title, location))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
 @dataclass(frozen=True, slots=True)
 class Posting:
     """One job posting, normalised. `source` names the configured source it came from."""
@@ -87,8 +96,7 @@ class Posting:
     @property
     def fingerprint(self) -> str:
         """Identity across boards: the same company, title and place is the same job."""
-        key = "|".join(_identity_words(part) for part in (self.company, self.title, self.location))
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+        return _fingerprint(self.company, self.title, self.location)
 
     @property
     def text(self) -> str:

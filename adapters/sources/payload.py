@@ -20,6 +20,7 @@ from adapters.sources.base import check_status
 from bot.errors import ItemError, SourceFormatError
 from bot.failures import posting_failed
 from bot.models import Posting
+from bot.polling.cpu import PIECES_MIN_BYTES, loads_in_pieces
 
 __all__ = [
     "ItemError",
@@ -41,7 +42,8 @@ def load_json(source: str, response: httpx.Response) -> Any:
     if not body.strip():
         raise SourceFormatError(source, "empty body")
     try:
-        return json.loads(body)
+        # A big body a piece at a time, so the event loop is not stopped while it decodes.
+        return json.loads(body) if len(body) < PIECES_MIN_BYTES else loads_in_pieces(body)
     except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, a 5000-digit number
         # The error is shown in `sources` and the chats' /sources: it names the body's type
         # and size, never its bytes (which may be an internal page's).

@@ -367,11 +367,14 @@ class Poller:
         return postings
 
     def _assess(self, postings: Sequence[Posting]) -> list[tuple[Posting, Verdict | None]]:
-        """Each posting with its verdict, or None when it is not relevant (not scored)."""
-        return [
-            (posting, self._checker.check(posting) if self._is_relevant(posting) else None)
-            for posting in postings
-        ]
+        """Each posting with its verdict, or None when it is not relevant (not scored). Its
+        fingerprint is worked out here too (and remembered), off the loop with the rest."""
+        assessed = []
+        for posting in postings:
+            posting.fingerprint  # noqa: B018  (remembered for the store's duplicate check)
+            verdict = self._checker.check(posting) if self._is_relevant(posting) else None
+            assessed.append((posting, verdict))
+        return assessed
 
     def _is_relevant(self, posting: Posting) -> bool:
         """Relevance of one posting; a failure inside counts it as not relevant (kept, not

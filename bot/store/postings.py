@@ -22,6 +22,7 @@ async def known_native_ids(db: Database, source: str) -> set[str]:
 
 MAX_BODY_CHARS = 20_000  # a check keeps this much of the text it scored
 _CHUNK = 400  # bound parameters per query stay well under SQLite's limit
+_INSERT_CHUNK = 500  # rows per insert: about 20 ms of building them on the event loop
 
 
 def batch_ref(offset: int) -> int:
@@ -84,25 +85,32 @@ async def insert_postings(
             return ids[-duplicate_of - 1]
         return duplicate_of
 
-    await conn.executemany(
-        """INSERT INTO postings (id, source, native_id, url, fingerprint, relevant, duplicate_of,
-               data_json, first_seen_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            (
-                posting_id,
-                posting.source,
-                posting.native_id,
-                posting.url,
-                posting.fingerprint,
-                int(relevant),
-                resolved(duplicate_of),
-                json.dumps(posting_to_dict(posting)),
-                now,
-            )
-            for posting_id, (posting, relevant, duplicate_of) in zip(ids, rows, strict=True)
-        ],
-    )
+    # Built and sent a chunk at a time: a poll of 20,000 new postings would otherwise hold
+    # the event loop for the whole list (it yields at each chunk's round trip).
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        await conn.executemany(
+            """INSERT INTO postings (id, source, native_id, url, fingerprint, relevant,
+                   duplicate_of, data_json, first_seen_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    posting_id,
+                    posting.source,
+                    posting.native_id,
+                    posting.url,
+                    posting.fingerprint,
+                    int(relevant),
+                    resolved(duplicate_of),
+                    json.dumps(posting_to_dict(posting)),
+                    now,
+                )
+                for posting_id, (posting, relevant, duplicate_of) in zip(
+                    ids[start : start + _INSERT_CHUNK],
+                    rows[start : start + _INSERT_CHUNK],
+                    strict=True,
+                )
+            ],
+        )
     return ids
 
 
