@@ -6,7 +6,7 @@ The bot's own parts are built from a config (`bot.app.build_app`: the store, the
 check service) in this process, and while the board's first poll runs:
 
 - a heartbeat asks the loop for a 10 ms sleep over and over; how much later than asked it
-  wakes is the loop's stall (max and p99);
+  wakes is the loop's stall (max and p99), during the poll and for 3 s after it;
 - "is this legit?" on a pasted posting text (`CheckService.legit`, what /legit runs: the
   scam checks and the stored check) is asked every 50 ms; its latency p50/p95.
 
@@ -40,6 +40,7 @@ from tests.sources_helpers import greenhouse_board_payload
 HEARTBEAT_S = 0.010
 LEGIT_EVERY_S = 0.050
 BASELINE_S = 3.0
+AFTER_S = 3.0
 LEGIT_TEXT = (
     "Remote AI trainer (Spanish), flexible hours. Review and rank chatbot answers, write "
     "reference answers. Pay: 300 euros per week, paid via Telegram after a small deposit. "
@@ -155,10 +156,15 @@ async def one_run(port: int) -> Run:
             started = time.perf_counter()
             result = await app.poller.poll(source, interval_s=interval_s)
             poll_s = time.perf_counter() - started
+            status, new, relevant = result.status, result.new, result.relevant
+            del result  # as the scheduler drops it
+            # and a while after: what the poll leaves behind (the garbage collector's catching
+            # up) happens in this window
+            await asyncio.sleep(AFTER_S)
             stop.set()
             await task
-            assert result.status == "200", result.status
-            return Run(baseline, during, poll_s, result.new, result.relevant)
+            assert status == "200", status
+            return Run(baseline, during, poll_s, new, relevant)
         finally:
             app.poller.close()
             await app.aclose()

@@ -1,9 +1,10 @@
 """Polls that end together are written together, and one bad poll does not cost the others
-theirs; a big payload is scored off the event loop."""
+theirs; a big payload is scored off the event loop, without full garbage collections."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 
 import httpx
@@ -11,7 +12,7 @@ import httpx
 from adapters.http.aiohttp_transport import AiohttpTransport
 from bot.links.addresses import AddressGuard
 from bot.models import Posting, RiskLevel, Verdict
-from bot.polling.cpu import SLICE_POSTINGS
+from bot.polling.cpu import PIECES_MIN_BYTES, SLICE_POSTINGS, no_full_collections
 from bot.polling.writes import PollWrite, Written, write_batch
 from bot.postings.matching import Matcher
 from bot.store import Database
@@ -153,3 +154,49 @@ async def test_a_big_payload_is_parsed_and_scored_off_the_event_loop(
     assert scored_on and loop_thread not in scored_on
     # the loop turned between the slices at the least: scoring saw the count move each time
     assert len(turns_seen_while_scoring) >= slices
+
+
+async def test_full_garbage_collections_wait_while_a_big_payload_is_in_memory(
+    db: Database, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    """A full collection walks every object alive, holding the interpreter; while the
+    objects of a payload over a megabyte are alive it would stop the loop again and again.
+    Full collections wait until the poll is over; a small board changes nothing."""
+    big = greenhouse_board_payload("big", 1600, relevant_every=400)
+    assert len(big) >= PIECES_MIN_BYTES
+    sources = {
+        "big": greenhouse(payload_server.serve("/v1/boards/big/jobs", big), board="big"),
+        "small": greenhouse(
+            payload_server.serve("/v1/boards/small/jobs", greenhouse_board_payload("small", 4)),
+            board="small",
+        ),
+    }
+    before = gc.get_threshold()
+    thresholds: dict[str, set[tuple[int, int, int]]] = {"big": set(), "small": set()}
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        poller = make_poller(db, http, clock)
+        real_check = poller._checker.check
+
+        def check(posting: Posting, **kwargs: str) -> Verdict:
+            thresholds[posting.source.split(":")[1]].add(gc.get_threshold())
+            return real_check(posting, **kwargs)
+
+        poller._checker.check = check  # type: ignore[method-assign]
+        for source in sources.values():
+            result = await poller.poll(source, interval_s=600)
+            assert result.status == "200"
+        poller.close()
+    assert thresholds["small"] == {before}
+    assert thresholds["big"] and all(t[:2] == before[:2] for t in thresholds["big"])
+    assert all(t[2] >= 1 << 30 for t in thresholds["big"])  # no full collection
+    assert gc.get_threshold() == before
+
+
+def test_full_collections_resume_when_the_last_big_payload_is_done() -> None:
+    before = gc.get_threshold()
+    with no_full_collections():
+        with no_full_collections():
+            assert gc.get_threshold()[2] >= 1 << 30
+        assert gc.get_threshold()[2] >= 1 << 30  # the outer one still holds them
+    assert gc.get_threshold() == before

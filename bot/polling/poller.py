@@ -8,6 +8,7 @@ next poll sees the same postings as new again and nothing is lost or half-alerte
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import email.utils
 import functools
@@ -26,7 +27,7 @@ from bot.config import PollingSettings
 from bot.errors import SourceError, SourceFormatError, SourceHTTPError, SourceNetworkError
 from bot.failures import posting_failed
 from bot.models import Posting, Verdict
-from bot.polling.cpu import INLINE_MAX_BYTES, CpuWorker
+from bot.polling.cpu import INLINE_MAX_BYTES, PIECES_MIN_BYTES, CpuWorker, no_full_collections
 from bot.polling.source import Page, Source, SourceState
 from bot.polling.writes import MAX_BATCH, GroupWriter, PollWrite, Written, write_batch
 from bot.postings.matching import Matcher
@@ -309,33 +310,36 @@ class Poller:
                 row, "unchanged", now=now, next_poll_at=next_poll_at
             )
         self._forget(source.name)
-        page = await self._parse(source, response)
-        del response  # the payload is held only while it is read
-        postings = await self._collect(source, page)
-        del page
-        result = await self._store(
-            source,
-            postings,
-            first_poll=not row.first_poll_done,
-            validators=(etag, last_modified),
-            body_sha256=body_sha256,
-            status=status,
-            next_poll_at=next_poll_at,
-        )
-        result.next_poll_at = next_poll_at
-        self._rows[source.name] = dataclasses.replace(
-            row,
-            etag=etag,
-            last_modified=last_modified,
-            body_sha256=body_sha256,
-            last_poll_at=now,
-            last_status=result.status,
-            consecutive_failures=0,
-            next_poll_at=next_poll_at,
-            postings_seen=row.postings_seen + result.new,
-            first_poll_done=True,
-        )
-        return result
+        # While a big payload and its postings are in memory, full garbage collections wait.
+        big = len(response.content) >= PIECES_MIN_BYTES
+        with no_full_collections() if big else contextlib.nullcontext():
+            page = await self._parse(source, response)
+            del response  # the payload is held only while it is read
+            postings = await self._collect(source, page)
+            del page
+            result = await self._store(
+                source,
+                postings,
+                first_poll=not row.first_poll_done,
+                validators=(etag, last_modified),
+                body_sha256=body_sha256,
+                status=status,
+                next_poll_at=next_poll_at,
+            )
+            result.next_poll_at = next_poll_at
+            self._rows[source.name] = dataclasses.replace(
+                row,
+                etag=etag,
+                last_modified=last_modified,
+                body_sha256=body_sha256,
+                last_poll_at=now,
+                last_status=result.status,
+                consecutive_failures=0,
+                next_poll_at=next_poll_at,
+                postings_seen=row.postings_seen + result.new,
+                first_poll_done=True,
+            )
+            return result
 
     async def _off_loop(
         self, response: httpx.Response, function: Callable[..., R], *args: object
