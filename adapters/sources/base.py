@@ -7,6 +7,7 @@ adapters implement it. Reading payloads is `adapters.sources.payload`, building 
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -20,6 +21,7 @@ __all__ = [
     "USER_AGENT",
     "check_status",
     "conditional_get",
+    "parsed_url",
     "with_query",
 ]
 
@@ -44,7 +46,14 @@ def conditional_get(url: str, state: SourceState, *, accept: str = JSON_ACCEPT) 
         headers["If-None-Match"] = state.etag
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
-    return httpx.Request("GET", url, headers=headers)
+    return httpx.Request("GET", parsed_url(url), headers=headers)
+
+
+@functools.lru_cache(maxsize=65_536)
+def parsed_url(url: str) -> httpx.URL:
+    """`url` parsed once: httpx parses and checks a URL string on every request it is given,
+    a good share of what a poll answered 304 costs. (An `httpx.URL` never changes.)"""
+    return httpx.URL(url)
 
 
 def with_query(url: str, **params: str | int) -> str:
