@@ -107,6 +107,9 @@ class PollingSettings(_Section):
     max_response_bytes: int = Field(20_000_000, ge=1024)
     alert_on_first_poll: bool = False
     max_pages: int = Field(20, ge=1)
+    #: A job is remembered this long after it was last seen on any source: a posting of it
+    #: within that time is one more sighting, not a new alert.
+    sightings_horizon_days: int = Field(60, ge=1, le=3650)
     user_agent: str = "Vigia/0.1 (+https://github.com/vigia-bot/vigia)"
     #: Sources, and their redirects, may reach 127.0.0.1 / ::1 (tests against local servers).
     #: Private, link-local and metadata addresses stay refused whatever this says.

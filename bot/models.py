@@ -206,6 +206,15 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class Sighting:
+    """One place a job was seen: a source's posting of it."""
+
+    source: str  # the configured source's name
+    url: str
+    kind: str | None = None  # the source's kind, when the store still knows the source
+
+
+@dataclass(frozen=True, slots=True)
 class Alert:
     """One outbox row claimed for sending: a posting for one subscription."""
 
@@ -215,6 +224,8 @@ class Alert:
     subscription: Subscription
     check_id: int  # the stored check whose "Why?" and report buttons the alert carries
     attempts: int = 0
+    #: Every place the job was seen so far, the alerted posting first; () when unknown.
+    sightings: tuple[Sighting, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

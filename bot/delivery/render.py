@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.i18n import t
-from bot.models import Alert, Filter, Pay, PayPeriod, Posting, RiskLevel, Signal, Verdict
+from bot.models import (
+    Alert,
+    Filter,
+    Pay,
+    PayPeriod,
+    Posting,
+    RiskLevel,
+    Sighting,
+    Signal,
+    Verdict,
+)
+from bot.postings.normalize import names_remote
 
 LEVEL_COLOURS: dict[RiskLevel, int] = {
     RiskLevel.OK: 0x2E7D32,  # green
@@ -134,7 +145,12 @@ def posting_fields(posting: Posting, language: str) -> list[Field]:
         fields.append(Field(t("field.company", language), posting.company))
     location = posting.location
     remote = t("field.remote", language)
-    if posting.remote and remote.casefold() not in location.casefold():
+    # "Remote" from the board and "Remoto" from the catalog are one place, said once.
+    if (
+        posting.remote
+        and not names_remote(location)
+        and remote.casefold() not in location.casefold()
+    ):
         location = f"{location} · {remote}" if location else remote
     if location:
         fields.append(Field(t("field.location", language), location))
@@ -164,10 +180,52 @@ def verdict_fields(verdict: Verdict, language: str, *, reasons: int = TOP_REASON
     return fields
 
 
+#: Boards whose terms ask for credit and a link back on every posting shown: by source kind,
+#: and by the host of a posting's link (a source the store no longer knows).
+CREDITED_KINDS: dict[str, str] = {"remotive": "Remotive", "remoteok": "Remote OK"}
+CREDITED_HOSTS: dict[str, str] = {
+    "remotive.com": "Remotive",
+    "remotive.io": "Remotive",
+    "remoteok.com": "Remote OK",
+    "remoteok.io": "Remote OK",
+}
+#: Places an alert lists before "and N more".
+MAX_SIGHTINGS_SHOWN = 8
+
+
+def credited_board(sighting: Sighting) -> str | None:
+    """The board a sighting must credit ("Remotive", "Remote OK"), or None."""
+    if sighting.kind in CREDITED_KINDS:
+        return CREDITED_KINDS[sighting.kind]
+    host = sighting.url.partition("://")[2].partition("/")[0].partition(":")[0].lower()
+    return CREDITED_HOSTS.get(host.removeprefix("www."))
+
+
+def sighting_fields(sightings: tuple[Sighting, ...], language: str) -> list[Field]:
+    """Where the job was seen: one line a place, a credited board as "via Remotive" with its
+    link back. A job seen in one place credits it alone (its source is in the footer)."""
+    if len(sightings) == 1:
+        board = credited_board(sightings[0])
+        if board is None:
+            return []
+        return [Field(t("alert.via", language, board=board), sightings[0].url)]
+    lines = []
+    for sighting in sightings[:MAX_SIGHTINGS_SHOWN]:
+        board = credited_board(sighting)
+        label = t("alert.via", language, board=board) if board else sighting.source
+        lines.append(f"• {label}: {sighting.url}")
+    hidden = len(sightings) - MAX_SIGHTINGS_SHOWN
+    if hidden > 0:
+        lines.append(t("alert.more_places", language, count=hidden))
+    return [Field(t("field.seen", language, count=len(sightings)), "\n".join(lines))]
+
+
 def alert_card(alert: Alert) -> Card:
-    """The message a subscription gets for a new posting."""
+    """The message a subscription gets for a new job: the posting, its verdict, and every
+    place the job was seen."""
     language = alert.subscription.language
     posting = alert.posting
+    sightings = alert.sightings or (Sighting(posting.source, posting.url),)
     return Card(
         title=posting.title,
         url=posting.url,
@@ -175,6 +233,7 @@ def alert_card(alert: Alert) -> Card:
         fields=tuple(
             posting_fields(posting, language)
             + verdict_fields(alert.verdict, language, reasons=ALERT_REASONS)
+            + sighting_fields(sightings, language)
         ),
         footer=t("alert.footer", language, source=posting.source),
         buttons=action_buttons(alert.check_id, posting.url, language),

@@ -32,14 +32,17 @@ from bot.polling.source import Page, Source, SourceState
 from bot.polling.writes import MAX_BATCH, GroupWriter, PollWrite, Written, write_batch
 from bot.postings.matching import Matcher
 from bot.postings.relevance import RelevanceFilter
+from bot.postings.sameness import JobKeys, job_keys
 from bot.scam import ScamChecker
 from bot.store import Database
 from bot.store import postings as postings_store
+from bot.store import sightings as sightings_store
 from bot.store import sources as sources_store
 
 log = logging.getLogger("vigia.poll")
 R = TypeVar("R")
 UNCHANGED_BATCH = 64
+PRUNE_EVERY_S = 3600.0
 
 
 @dataclass(slots=True)
@@ -73,6 +76,14 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - now)
+
+
+def _first_poll_note(result: PollResult, *, alert_on_first_poll: bool) -> str:
+    """What the poll line says about a source's first poll: its postings were only recorded,
+    unless `alert_on_first_poll` let them alert like any other poll's."""
+    if not result.first_poll or not result.new or alert_on_first_poll:
+        return ""
+    return " (first poll: recorded, not alerted)"
 
 
 def _sha256(body: bytes) -> str:
@@ -129,9 +140,12 @@ class Poller:
         self._in_flight = asyncio.Semaphore(settings.max_concurrent_requests)
         self._clock = clock
         self._cpu = CpuWorker()
+        self._horizon_s = settings.sightings_horizon_days * 86_400.0
         self._writer: GroupWriter[PollWrite, Written] = GroupWriter(
-            functools.partial(write_batch, db, matcher=self._matcher), max_batch=MAX_BATCH
+            functools.partial(write_batch, db, matcher=self._matcher, horizon_s=self._horizon_s),
+            max_batch=MAX_BATCH,
         )
+        self._pruned_at: float | None = None
         self._running: set[str] = set()
         # The poller is the only writer of source rows, so it keeps a copy of each, updated as
         # it writes: a poll then reads nothing from the store. A failure drops the copy, and
@@ -184,6 +198,16 @@ class Poller:
             if self._unchanged and (not self._running or len(self._unchanged) >= UNCHANGED_BATCH):
                 await self.flush()
 
+    async def _prune_sightings(self) -> None:
+        """Forget the sightings not seen within the horizon, at most once an hour."""
+        now = self._clock()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY_S:
+            return
+        self._pruned_at = now
+        pruned = await sightings_store.prune(self._db, before=now - self._horizon_s)
+        if pruned:
+            log.info("forgot %d sightings not seen for %d days", pruned, self._horizon_s // 86_400)
+
     async def flush(self) -> None:
         """Write the buffered health of unchanged polls."""
         polls, self._unchanged = self._unchanged, []
@@ -211,7 +235,7 @@ class Poller:
             result.new,
             result.relevant,
             result.alerts,
-            " (first poll: recorded, not alerted)" if result.first_poll and result.new else "",
+            _first_poll_note(result, alert_on_first_poll=self._settings.alert_on_first_poll),
             time.perf_counter() - started,
         )
         return result
@@ -270,7 +294,14 @@ class Poller:
         return PollResult(source.name, status, next_poll_at=now + delay_s)
 
     async def _send(self, source: Source, request: httpx.Request) -> httpx.Response:
-        """Send with the per-host limit, the timeout and a body size cap."""
+        """Send with the configured User-Agent, the per-host limit, the timeout and a body
+        size cap.
+
+        Sources build their requests on their own (`parse` must stay pure), so the client's
+        default headers never reach them: the operator's `polling.user_agent`, with its
+        contact address, is set here, on every request of every kind (pages and detail
+        calls too), over whatever the adapter put there."""
+        request.headers["User-Agent"] = self._settings.user_agent
         host = request.url.host
         try:
             async with self._limit(host), self._in_flight:
@@ -370,14 +401,17 @@ class Poller:
             pages += 1
         return postings
 
-    def _assess(self, postings: Sequence[Posting]) -> list[tuple[Posting, Verdict | None]]:
-        """Each posting with its verdict, or None when it is not relevant (not scored). Its
-        fingerprint is worked out here too (and remembered), off the loop with the rest."""
+    def _assess(
+        self, postings: Sequence[Posting]
+    ) -> list[tuple[Posting, Verdict | None, JobKeys]]:
+        """Each posting with its verdict (None when it is not relevant: not scored) and the
+        keys it is matched on against the jobs already seen. Its fingerprint is worked out
+        here too (and remembered), off the loop with the rest."""
         assessed = []
         for posting in postings:
-            posting.fingerprint  # noqa: B018  (remembered for the store's duplicate check)
+            posting.fingerprint  # noqa: B018  (remembered for the postings row)
             verdict = self._checker.check(posting) if self._is_relevant(posting) else None
-            assessed.append((posting, verdict))
+            assessed.append((posting, verdict, job_keys(posting)))
         return assessed
 
     def _is_relevant(self, posting: Posting) -> bool:
@@ -415,9 +449,10 @@ class Poller:
         # Score outside the transaction (CPU work must not hold the write lock), and off the
         # loop when there is much of it.
         assessed = await self._cpu.map_sliced(self._assess, list(fresh.values()))
-        scored = [(posting, verdict is not None) for posting, verdict in assessed]
+        scored = [(posting, verdict is not None) for posting, verdict, _ in assessed]
+        keys = [key for _, _, key in assessed]
         verdicts = {
-            posting.native_id: verdict for posting, verdict in assessed if verdict is not None
+            posting.native_id: verdict for posting, verdict, _ in assessed if verdict is not None
         }
         del fresh, assessed
         fresh_postings = [posting for posting, _ in scored]
@@ -432,8 +467,11 @@ class Poller:
                 last_modified=validators[1],
                 body_sha256=body_sha256,
                 next_poll_at=next_poll_at,
+                keys=keys,
+                still_listed=sorted({p.native_id for p in postings if p.native_id in known}),
             )
         )
+        await self._prune_sightings()
         result.alerts = written.alerts
         result.relevant = written.relevant
         result.new = len(scored)

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from bot.models import Posting, Verdict
 from bot.postings.matching import Matcher
+from bot.postings.sameness import JobKeys, job_keys
 from bot.store import Connection, Database
 from bot.store import outbox as outbox_store
 from bot.store import postings as postings_store
+from bot.store import sightings as sightings_store
 from bot.store import sources as sources_store
 from bot.store import subscriptions as subscriptions_store
 
@@ -29,6 +31,8 @@ __all__ = ["GroupWriter", "PollWrite", "Written", "write_polls"]
 
 #: Most polls written in one transaction: keeps a transaction (and the lock) short.
 MAX_BATCH = 64
+#: How long a job's sightings are kept after it was last seen (`polling.sightings_horizon_days`).
+DEFAULT_HORIZON_S = 60 * 86_400.0
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,6 +51,11 @@ class PollWrite:
     last_modified: str | None
     body_sha256: str
     next_poll_at: float
+    #: Each new posting's job keys, in `scored` order; computed here when not given (the
+    #: poller computes them off the loop, outside the transaction).
+    keys: list[JobKeys] | None = None
+    #: The ids of the postings the source listed that were known already: still up.
+    still_listed: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -56,18 +65,48 @@ class Written:
 
 
 async def write_polls(
-    conn: Connection, writes: list[PollWrite], *, matcher: Matcher, now: float
+    conn: Connection,
+    writes: list[PollWrite],
+    *,
+    matcher: Matcher,
+    now: float,
+    horizon_s: float = DEFAULT_HORIZON_S,
 ) -> list[Written]:
-    """Every write's postings, checks, alerts and source row, inside the caller's transaction."""
+    """Every write's postings, sightings, checks, alerts and source row, inside the caller's
+    transaction. A new posting of a job seen within `horizon_s` (on this source or another)
+    is one more sighting of it, never a second alert."""
     alerting = any(write.alerting for write in writes)
     subscriptions = await subscriptions_store.active_subscriptions(conn) if alerting else []
     rows = [(write, posting, relevant) for write in writes for posting, relevant in write.scored]
-    duplicates = await postings_store.find_duplicates(conn, [posting for _, posting, _ in rows])
+    keys = [
+        key
+        for write in writes
+        for key in (
+            write.keys
+            if write.keys is not None
+            else [job_keys(posting) for posting, _ in write.scored]
+        )
+    ]
+    for write in writes:
+        await sightings_store.touch(conn, write.source, write.still_listed, now=now)
+    duplicates = await sightings_store.find_jobs(
+        conn, [posting for _, posting, _ in rows], keys, since=now - horizon_s
+    )
     posting_ids = await postings_store.insert_postings(
         conn,
         [
             (posting, relevant, dup)
             for (_, posting, relevant), dup in zip(rows, duplicates, strict=True)
+        ],
+        now=now,
+    )
+    await sightings_store.insert_sightings(
+        conn,
+        [
+            (posting_id if job is None else _resolved(job, posting_ids), posting_id, posting, key)
+            for posting_id, (_, posting, _), job, key in zip(
+                posting_ids, rows, duplicates, keys, strict=True
+            )
         ],
         now=now,
     )
@@ -109,14 +148,27 @@ async def write_polls(
     return [written[id(write)] for write in writes]
 
 
+def _resolved(job: int, ids: list[int]) -> int:
+    """A job id, with a `batch_ref` (an earlier posting of the batch) made its real id."""
+    return ids[-job - 1] if job < 0 else job
+
+
 async def write_batch(
-    db: Database, writes: list[PollWrite], *, matcher: Matcher
+    db: Database,
+    writes: list[PollWrite],
+    *,
+    matcher: Matcher,
+    horizon_s: float = DEFAULT_HORIZON_S,
 ) -> list[Written | Exception]:
     """The writes in one transaction; when it fails, each in its own (the failures returned
     in their place)."""
     try:
         async with db.transaction() as conn:
-            return list(await write_polls(conn, writes, matcher=matcher, now=db.clock()))
+            return list(
+                await write_polls(
+                    conn, writes, matcher=matcher, now=db.clock(), horizon_s=horizon_s
+                )
+            )
     except Exception as error:
         if len(writes) == 1:
             return [error]
@@ -124,7 +176,11 @@ async def write_batch(
     for write in writes:
         try:
             async with db.transaction() as conn:
-                results.extend(await write_polls(conn, [write], matcher=matcher, now=db.clock()))
+                results.extend(
+                    await write_polls(
+                        conn, [write], matcher=matcher, now=db.clock(), horizon_s=horizon_s
+                    )
+                )
         except Exception as error:
             results.append(error)
     return results

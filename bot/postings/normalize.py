@@ -34,6 +34,7 @@ __all__ = [
     "detect_remote",
     "html_to_text",
     "language_of_words",
+    "names_remote",
     "parse_amount",
     "parse_pay",
     "period_from_text",
@@ -224,6 +225,12 @@ _NOT_REMOTE_RE = re.compile(
 _ONSITE_LABEL_RE = re.compile(
     r"\b(?:on[- ]?site|in[- ]office|hybrid|h[ií]brido|presencial|office[- ]based)\b", re.IGNORECASE
 )
+
+
+def names_remote(label: str) -> bool:
+    """Whether a location or title already says the work is remote, in either language
+    ("Remote - LATAM", "Remoto", "Anywhere"), so a card need not say it again."""
+    return bool(_REMOTE_LABEL_RE.search(label))
 
 
 def detect_remote(

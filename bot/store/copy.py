@@ -28,6 +28,7 @@ COPIED_TABLES: tuple[str, ...] = (
     "chat_settings",
     "chat_zones",
     "postings",
+    "sightings",
     "checks",
     "check_items",
     "digests",
@@ -39,6 +40,7 @@ COPIED_TABLES: tuple[str, ...] = (
 #: Tables whose `id` the destination numbers itself afterwards (identity columns).
 NUMBERED_TABLES: tuple[str, ...] = (
     "postings",
+    "sightings",
     "checks",
     "subscriptions",
     "digests",

@@ -230,6 +230,40 @@ MIGRATIONS: list[list[Statement]] = [
             next_free REAL NOT NULL
         )""",
     ],
+    # 7: one alert per job. Each place a job was seen (a posting on one source) is a
+    # sighting of the job, which is the posting that was seen first (`job_id`); the keys
+    # it is matched on are kept with it (`bot.postings.sameness`), and sightings not seen
+    # again within the horizon are pruned. Postings stored before are backfilled as their
+    # own sightings, matched by link only.
+    [
+        """CREATE TABLE sightings (
+            id INTEGER PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES postings(id),
+            posting_id INTEGER NOT NULL REFERENCES postings(id),
+            source TEXT NOT NULL,
+            native_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            ident TEXT NOT NULL DEFAULT '',
+            company_key TEXT NOT NULL DEFAULT '',
+            title_key TEXT NOT NULL DEFAULT '',
+            place_key TEXT NOT NULL DEFAULT '',
+            signature TEXT,
+            first_seen_at REAL NOT NULL,
+            last_seen_at REAL NOT NULL,
+            UNIQUE (source, native_id)
+        )""",
+        """INSERT INTO sightings (job_id, posting_id, source, native_id, url, first_seen_at,
+               last_seen_at)
+           SELECT COALESCE(duplicate_of, id), id, source, native_id, url, first_seen_at,
+               first_seen_at
+           FROM postings ORDER BY id""",
+        "CREATE INDEX sightings_by_job ON sightings(job_id)",
+        "CREATE INDEX sightings_by_url ON sightings(url)",
+        "CREATE INDEX sightings_by_ident ON sightings(ident)",
+        "CREATE INDEX sightings_by_company ON sightings(company_key)",
+        "CREATE INDEX sightings_by_title ON sightings(title_key)",
+        "CREATE INDEX sightings_by_last_seen ON sightings(last_seen_at)",
+    ],
 ]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from bot.models import Alert, ChatRef, Deliverable, DigestAlert, Subscription
 from bot.serialize import filter_from_dict, posting_from_dict, verdict_from_dict
 from bot.store import digests as digests_store
+from bot.store import sightings as sightings_store
 from bot.store.database import Connection, Database
 
 LEASE_S = 120.0
@@ -25,9 +26,7 @@ async def enqueue_many(
 
     A row for a subscription that takes digests is `held` for its next digest
     (`bot.store.digests`) rather than `pending`."""
-    values = [
-        (posting_id, sub_id, check_id, now, sub_id) for posting_id, check_id, sub_id in rows
-    ]
+    values = [(posting_id, sub_id, check_id, now, sub_id) for posting_id, check_id, sub_id in rows]
     if not values:
         return 0
     await conn.executemany(
@@ -40,9 +39,7 @@ async def enqueue_many(
     return len(values)
 
 
-async def claim(
-    db: Database, *, platforms: Iterable[str], limit: int
-) -> list[Deliverable]:
+async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[Deliverable]:
     """Claim up to `limit` due rows of active subscriptions on these platforms, oldest first:
     alerts of one posting, and digest pages (`DigestAlert`)."""
     now = db.clock()
@@ -69,6 +66,7 @@ async def claim(
         )
         rows = await conn.fetchall(
             f"""SELECT outbox.id, outbox.attempts, outbox.check_id, outbox.digest_id,
+                       outbox.posting_id,
                        postings.data_json, checks.verdict_json, subscriptions.id AS sub_id,
                        subscriptions.platform, subscriptions.chat_id, subscriptions.filter_json,
                        subscriptions.language, subscriptions.delivery
@@ -81,6 +79,10 @@ async def claim(
         )
         pages = await digests_store.digests_by_id(
             conn, [row["digest_id"] for row in rows if row["digest_id"] is not None]
+        )
+        # An alert's posting is the first sighting of its job: the card lists them all.
+        seen = await sightings_store.sightings_of(
+            conn, [row["posting_id"] for row in rows if row["digest_id"] is None]
         )
     claimed: list[Deliverable] = []
     for row in rows:
@@ -103,6 +105,7 @@ async def claim(
                 subscription=subscription,
                 check_id=row["check_id"],
                 attempts=row["attempts"],
+                sightings=tuple(seen.get(row["posting_id"], ())),
             )
         )
     return claimed

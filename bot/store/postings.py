@@ -11,9 +11,6 @@ from bot.models import Posting, Verdict
 from bot.serialize import posting_from_dict, posting_to_dict, verdict_from_dict, verdict_to_dict
 from bot.store.database import Connection, Database
 
-#: Pollers in several processes decide what is a duplicate one at a time (see find_duplicates).
-POSTINGS_LOCK = "vigia:postings"
-
 
 async def known_native_ids(db: Database, source: str) -> set[str]:
     rows = await db.fetchall("SELECT native_id FROM postings WHERE source = ?", (source,))
@@ -25,51 +22,6 @@ _CHUNK = 400  # bound parameters per query stay well under SQLite's limit
 _INSERT_CHUNK = 500  # rows per insert: about 20 ms of building them on the event loop
 
 
-def batch_ref(offset: int) -> int:
-    """How `find_duplicates` names the posting at `offset` of the batch being inserted,
-    before it has an id: a negative number that `insert_postings` resolves."""
-    return -(offset + 1)
-
-
-async def find_duplicates(conn: Connection, postings: Sequence[Posting]) -> list[int | None]:
-    """For each posting, the id of an earlier posting of the same job, if any: the same URL
-    anywhere, or the same company, title and place on another board (one board may list twin
-    openings). Earlier postings of the same batch count too, named by `batch_ref` until
-    `insert_postings` (in the same transaction) gives them their ids.
-
-    Takes the postings lock for the rest of the transaction, so that two pollers storing
-    the same job at once (on PostgreSQL, from two processes) do not both see it as new."""
-    await conn.lock(POSTINGS_LOCK)
-    by_url: dict[str, int] = {}
-    by_fingerprint: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(postings), _CHUNK):
-        chunk = postings[start : start + _CHUNK]
-        urls = [p.url for p in chunk]
-        prints = [p.fingerprint for p in chunk]
-        marks_u, marks_f = ",".join("?" * len(urls)), ",".join("?" * len(prints))
-        rows = await conn.fetchall(
-            f"""SELECT id, url, fingerprint, source FROM postings
-                WHERE duplicate_of IS NULL AND (url IN ({marks_u}) OR fingerprint IN ({marks_f}))
-                ORDER BY id DESC""",
-            (*urls, *prints),
-        )
-        for row in rows:
-            by_url[row["url"]] = row["id"]
-            by_fingerprint[row["fingerprint"]] = (row["id"], row["source"])
-    found: list[int | None] = []
-    for offset, posting in enumerate(postings):
-        duplicate = by_url.get(posting.url)
-        twin = by_fingerprint.get(posting.fingerprint)
-        if duplicate is None and twin is not None and twin[1] != posting.source:
-            duplicate = twin[0]
-        found.append(duplicate)
-        if duplicate is None:
-            own = batch_ref(offset)
-            by_url.setdefault(posting.url, own)
-            by_fingerprint.setdefault(posting.fingerprint, (own, posting.source))
-    return found
-
-
 async def insert_postings(
     conn: Connection,
     rows: Sequence[tuple[Posting, bool, int | None]],
@@ -77,7 +29,8 @@ async def insert_postings(
     now: float,
 ) -> list[int]:
     """Insert (posting, relevant, duplicate_of) rows in one statement; returns their ids.
-    A `duplicate_of` that is a `batch_ref` becomes the id of that row of the batch."""
+    A `duplicate_of` that is a `batch_ref` (`bot.store.sightings`) becomes the id of that
+    row of the batch."""
     ids = await conn.allocate_ids("postings", len(rows))
 
     def resolved(duplicate_of: int | None) -> int | None:

@@ -1,0 +1,209 @@
+"""Sightings: every place a job was seen, so that a job alerts once and its card lists them.
+
+A job is the posting seen first (`job_id`, a `postings.id`); each posting of it, on any
+source, is one sighting row with the keys it is matched on (`bot.postings.sameness`). A poll's
+new postings are matched against the sightings seen within the horizon (and against the
+earlier postings of the same batch); sightings not seen again within it are pruned, so the
+table stays bounded while a posting that stays up keeps its job.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.models import Posting, Sighting
+from bot.postings.sameness import JobKeys, band_keys, same_job
+from bot.store.database import Connection, Database
+
+__all__ = [
+    "POSTINGS_LOCK",
+    "batch_ref",
+    "find_jobs",
+    "insert_sightings",
+    "prune",
+    "sightings_of",
+    "touch",
+]
+
+#: Pollers in several processes decide what is one job one at a time (see find_jobs).
+POSTINGS_LOCK = "vigia:postings"
+_CHUNK = 200  # bound parameters per query stay well under SQLite's limit
+
+
+def batch_ref(offset: int) -> int:
+    """How `find_jobs` names the posting at `offset` of the batch being inserted, before it
+    has an id: a negative number that `insert_postings` resolves."""
+    return -(offset + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    job_id: int
+    source: str
+    keys: JobKeys
+
+    @property
+    def order(self) -> tuple[bool, int]:
+        """Stored jobs first, oldest first; then the batch's own, in batch order."""
+        return (self.job_id < 0, abs(self.job_id))
+
+
+async def find_jobs(
+    conn: Connection,
+    postings: Sequence[Posting],
+    keys: Sequence[JobKeys],
+    *,
+    since: float,
+) -> list[int | None]:
+    """For each new posting, the job it is another sighting of (see `sameness.same_job`),
+    or None when it is a new job. Earlier postings of the batch count too, named by
+    `batch_ref` until `insert_postings` (in the same transaction) gives them ids.
+
+    Takes the postings lock for the rest of the transaction, so that two pollers storing
+    the same job at once (on PostgreSQL, from two processes) do not both see it as new."""
+    await conn.lock(POSTINGS_LOCK)
+    # key → source → sightings: a posting is compared with the other sources' postings that
+    # share its link, its identity or a band of its description (and its own source's
+    # postings that share its link), never with a whole company's.
+    index: dict[tuple[str, str], dict[str, list[_Seen]]] = defaultdict(dict)
+
+    def add(seen: _Seen) -> None:
+        for lookup in _lookups(seen.keys):
+            index[lookup].setdefault(seen.source, []).append(seen)
+
+    for start in range(0, len(keys), _CHUNK):
+        for seen in await _candidates(conn, keys[start : start + _CHUNK], since=since):
+            add(seen)
+    found: list[int | None] = []
+    for offset, (posting, own) in enumerate(zip(postings, keys, strict=True)):
+        candidates: dict[int, _Seen] = {}
+        for lookup in _lookups(own):
+            for source, seen_there in index.get(lookup, {}).items():
+                if lookup[0] == "url" or source != posting.source:
+                    candidates.update((id(seen), seen) for seen in seen_there)
+        job: int | None = None
+        for seen in sorted(candidates.values(), key=lambda s: s.order):
+            if same_job(own, seen.keys, same_source=seen.source == posting.source):
+                job = seen.job_id
+                break
+        found.append(job)
+        add(_Seen(batch_ref(offset) if job is None else job, posting.source, own))
+    return found
+
+
+def _lookups(keys: JobKeys) -> list[tuple[str, str]]:
+    pairs = [("url", keys.url), ("ident", keys.ident)]
+    pairs += [("band", band) for band in band_keys(keys.signature)]
+    return [(field, value) for field, value in pairs if value]
+
+
+async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float) -> list[_Seen]:
+    """Stored sightings seen since `since` that share a key with any of `keys`."""
+    columns = {"url": "url", "ident": "ident", "company": "company_key", "title": "title_key"}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for own in keys:
+        # A description's near-copy is told by its title or its company (`same_job`).
+        for field, value in (
+            ("url", own.url),
+            ("ident", own.ident),
+            ("company", own.company if own.signature else ""),
+            ("title", own.title if own.signature else ""),
+        ):
+            if value:
+                wanted[field].add(value)
+    clauses, params = [], []
+    for field, values in wanted.items():
+        clauses.append(f"{columns[field]} IN ({','.join('?' * len(values))})")
+        params.extend(sorted(values))
+    if not clauses:
+        return []
+    rows = await conn.fetchall(
+        f"""SELECT job_id, source, url, company_key, title_key, place_key, signature
+            FROM sightings WHERE last_seen_at >= ? AND ({" OR ".join(clauses)})""",
+        (since, *params),
+    )
+    return [
+        _Seen(
+            int(row["job_id"]),
+            row["source"],
+            JobKeys(
+                url=row["url"],
+                company=row["company_key"],
+                title=row["title_key"],
+                place=row["place_key"],
+                signature=row["signature"],
+            ),
+        )
+        for row in rows
+    ]
+
+
+async def insert_sightings(
+    conn: Connection,
+    rows: Sequence[tuple[int, int, Posting, JobKeys]],
+    *,
+    now: float,
+) -> None:
+    """One sighting per (job id, posting id, posting, keys)."""
+    await conn.executemany(
+        """INSERT INTO sightings (job_id, posting_id, source, native_id, url, ident,
+               company_key, title_key, place_key, signature, first_seen_at, last_seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (source, native_id) DO NOTHING""",
+        [
+            (
+                job_id,
+                posting_id,
+                posting.source,
+                posting.native_id,
+                keys.url,
+                keys.ident,
+                keys.company,
+                keys.title,
+                keys.place,
+                keys.signature,
+                now,
+                now,
+            )
+            for job_id, posting_id, posting, keys in rows
+        ],
+    )
+
+
+async def touch(conn: Connection, source: str, native_ids: Sequence[str], *, now: float) -> None:
+    """The postings `source` still lists were seen now: their sightings stay within the
+    horizon for as long as they are up."""
+    for start in range(0, len(native_ids), _CHUNK):
+        chunk = native_ids[start : start + _CHUNK]
+        await conn.execute(
+            f"""UPDATE sightings SET last_seen_at = ?
+                WHERE source = ? AND native_id IN ({",".join("?" * len(chunk))})""",
+            (now, source, *chunk),
+        )
+
+
+async def prune(db: Database, *, before: float) -> int:
+    """Forget sightings last seen before `before`; returns how many."""
+    return await db.write("DELETE FROM sightings WHERE last_seen_at < ?", (before,))
+
+
+async def sightings_of(
+    conn: Connection | Database, job_ids: Sequence[int]
+) -> dict[int, list[Sighting]]:
+    """Each job's sightings, in the order they were seen, with their source's kind."""
+    found: dict[int, list[Sighting]] = defaultdict(list)
+    ids = sorted(set(job_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = await conn.fetchall(
+            f"""SELECT sightings.job_id, sightings.source, sightings.url, sources.kind
+                FROM sightings LEFT JOIN sources ON sources.name = sightings.source
+                WHERE sightings.job_id IN ({",".join("?" * len(chunk))})
+                ORDER BY sightings.first_seen_at, sightings.id""",
+            chunk,
+        )
+        for row in rows:
+            found[int(row["job_id"])].append(Sighting(row["source"], row["url"], row["kind"]))
+    return dict(found)

@@ -1,0 +1,232 @@
+"""One alert per job: a job seen on several sources alerts once, and its card lists them."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from adapters.http.aiohttp_transport import AiohttpTransport
+from adapters.sources import build_source
+from bot.delivery.render import alert_card
+from bot.links.addresses import AddressGuard
+from bot.models import Alert, Sighting
+from bot.polling.source import Source
+from bot.postings.build import build_posting
+from bot.postings.sameness import job_keys, same_job
+from bot.store import Database
+from bot.store import outbox as outbox_store
+from tests.conftest import FakeClock
+from tests.pipeline_helpers import greenhouse, greenhouse_jobs, make_poller, subscribe_console
+from tests.sources_helpers import PayloadServer
+
+DESCRIPTION = (
+    "Join our team as an AI trainer and help improve large language models. You will write "
+    "and rank model answers in Spanish, check facts, follow detailed project guidelines, and "
+    "explain your reasoning in clear notes. Flexible hours, fully remote, paid weekly. You "
+    "need native Spanish, a degree or equivalent experience, and attention to detail."
+)
+OTHER_TEXT = (
+    "We build payment infrastructure for small businesses across Latin America. As a backend "
+    "engineer you will design services in Go, own their reliability on call, review code and "
+    "mentor others on the team. Five years of experience with distributed systems required, "
+    "plus excellent written communication and a taste for simple designs."
+)
+
+
+def posting(source: str, **fields: object) -> object:
+    values: dict[str, object] = {
+        "native_id": "1",
+        "url": "https://jobs.example.org/1",
+        "title": "AI Trainer - Spanish",
+        "company": "Acme",
+        "description": DESCRIPTION,
+        "location": "Remote",
+    }
+    values.update(fields)
+    return build_posting(source=source, **values)  # type: ignore[arg-type]
+
+
+def why(first: object, second: object) -> str | None:
+    a, b = job_keys(first), job_keys(second)  # type: ignore[arg-type]
+    return same_job(a, b, same_source=first.source == second.source)  # type: ignore[attr-defined]
+
+
+# -- when two postings are one job -----------------------------------------------------------
+
+
+def test_the_same_link_without_tracking_parameters_is_one_job() -> None:
+    board = posting("greenhouse:acme", url="https://jobs.example.org/1?gh_jid=7")
+    aggregator = posting(
+        "remotive:ai",
+        native_id="99",
+        url="https://jobs.example.org/1?gh_jid=7&utm_source=remotive&gh_src=x&ref=abc&source=rss",
+        title="Spanish AI Tutor",
+        description="",
+    )
+    assert why(aggregator, board) == "url"
+    other_job = posting("greenhouse:acme", native_id="8", url="https://jobs.example.org/1?gh_jid=8")
+    assert why(other_job, board) is None  # gh_jid names the job: it is not tracking
+
+
+def test_company_title_and_place_are_compared_normalised() -> None:
+    board = posting("greenhouse:acme", description="")
+    spelled = posting(
+        "himalayas:ai",
+        native_id="h1",
+        url="https://himalayas.app/jobs/1",
+        company="ACME, Inc.",
+        title="AI trainer (Spanish)",
+        location="Anywhere",
+        description="",
+    )
+    assert why(spelled, board) == "identity"
+    in_madrid = posting("x", native_id="m", url="https://x.org/m", location="Madrid, Spain")
+    in_nyc = posting("y", native_id="n", url="https://y.org/n", location="New York, NY")
+    assert why(in_madrid, in_nyc) is None  # the same opening in two cities: two jobs
+
+
+def test_a_near_copy_of_the_description_is_one_job() -> None:
+    board = posting("greenhouse:acme")
+    edited = posting(
+        "remotive:ai",
+        native_id="r7",
+        url="https://remotive.com/remote-jobs/ai/7",
+        company="Acme Labs",  # the aggregator's own spelling
+        description=DESCRIPTION.replace("paid weekly", "paid every week") + " Apply today!",
+    )
+    assert why(edited, board) == "description"
+    # One employer's one text for several jobs: the title tells them apart.
+    french = posting(
+        "remotive:ai",
+        native_id="r8",
+        url="https://remotive.com/remote-jobs/ai/8",
+        title="AI Trainer - French",
+        description=DESCRIPTION.replace("Spanish", "French"),
+    )
+    assert why(french, board) is None
+    unrelated = posting(
+        "remotive:ai", native_id="r9", url="https://remotive.com/r9", description=OTHER_TEXT
+    )
+    assert why(unrelated, posting("greenhouse:acme", title="x", company="y")) is None
+
+
+def test_on_one_board_only_the_link_decides() -> None:
+    first = posting("greenhouse:acme")
+    twin = posting("greenhouse:acme", native_id="2", url="https://jobs.example.org/2")
+    assert why(twin, first) is None  # a board may list each seat of one opening
+    relisted = posting("greenhouse:acme", native_id="3", url="https://jobs.example.org/1?utm_x=1")
+    assert why(relisted, first) == "url"
+
+
+# -- through the poller and the store --------------------------------------------------------
+
+
+def remotive_jobs(jobs: list[dict[str, object]]) -> bytes:
+    return json.dumps({"job-count": len(jobs), "jobs": jobs}).encode()
+
+
+def remotive_job(job_id: int, **fields: object) -> dict[str, object]:
+    job: dict[str, object] = {
+        "id": job_id,
+        "url": f"https://remotive.com/remote-jobs/ai/{job_id}",
+        "title": "AI Trainer - Spanish",
+        "company_name": "Acme",
+        "candidate_required_location": "Worldwide",
+        "description": f"<p>{DESCRIPTION}</p>",
+        "publication_date": "2026-11-20T10:00:00",
+    }
+    job.update(fields)
+    return job
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    transport = AiohttpTransport(
+        limit=8, limit_per_host=4, max_body_bytes=1_000_000, guard=AddressGuard(allow_loopback=True)
+    )
+    async with httpx.AsyncClient(timeout=5, transport=transport) as client:
+        yield client
+
+
+def remotive(url: str) -> Source:
+    return build_source("remotive", board="ai", url=url, name=None, company=None)
+
+
+async def claimed_alerts(db: Database) -> list[Alert]:
+    found = await outbox_store.claim(db, platforms=["console"], limit=50)
+    return [alert for alert in found if isinstance(alert, Alert)]
+
+
+async def test_a_job_on_two_sources_alerts_once_and_lists_both_places(
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    await subscribe_console(db)
+    board_url = payload_server.serve("/gh", greenhouse_jobs([]))
+    feed_url = payload_server.serve("/rm", remotive_jobs([]))
+    board, feed = greenhouse(board_url), remotive(feed_url)
+    poller = make_poller(db, http, clock)
+    for source in (board, feed):  # first polls: nothing there yet
+        await poller.poll(source, interval_s=600, force=True)
+
+    content = html.escape(f"<p>{DESCRIPTION}</p>", quote=False)
+    payload_server.serve(
+        "/gh", greenhouse_jobs([{"id": 11, "title": "AI Trainer - Spanish", "content": content}])
+    )
+    payload_server.serve("/rm", remotive_jobs([remotive_job(501, company_name="ACME Inc.")]))
+    first = await poller.poll(board, interval_s=600, force=True)
+    second = await poller.poll(feed, interval_s=600, force=True)
+    assert (first.alerts, second.alerts) == (1, 0)  # the second is another sighting
+
+    [alert] = await claimed_alerts(db)
+    assert [s.source for s in alert.sightings] == ["greenhouse:acme", "remotive:ai"]
+    assert alert.sightings[1] == Sighting(
+        "remotive:ai", "https://remotive.com/remote-jobs/ai/501", "remotive"
+    )
+    card = alert_card(alert)
+    seen = {field.label: field.value for field in card.fields}
+    assert seen["Seen in 2 places"].splitlines() == [
+        "• greenhouse:acme: https://boards.greenhouse.io/acme/jobs/11",
+        "• via Remotive: https://remotive.com/remote-jobs/ai/501",
+    ]
+
+    # After a restart (a new poller over the same store) a third place is still the job.
+    again = make_poller(db, http, clock)
+    payload_server.serve(
+        "/rm",
+        remotive_jobs(
+            [
+                remotive_job(501),
+                remotive_job(502, url="https://boards.greenhouse.io/acme/jobs/11?utm_source=x"),
+            ]
+        ),
+    )
+    third = await again.poll(feed, interval_s=600, force=True)
+    assert (third.new, third.alerts) == (1, 0)
+    job = await db.fetchval("SELECT MIN(id) FROM postings WHERE relevant = 1")
+    assert await db.fetchval("SELECT COUNT(*) FROM sightings WHERE job_id = ?", (job,)) == 3
+
+
+async def test_sightings_older_than_the_horizon_are_pruned(
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    await subscribe_console(db)
+    board = greenhouse(payload_server.serve("/gh", greenhouse_jobs([])))
+    feed = remotive(payload_server.serve("/rm", remotive_jobs([])))
+    poller = make_poller(db, http, clock, sightings_horizon_days=30)
+    for source in (board, feed):
+        await poller.poll(source, interval_s=600, force=True)
+    payload_server.serve("/gh", greenhouse_jobs([{"id": 11, "title": "AI Trainer - Spanish"}]))
+    assert (await poller.poll(board, interval_s=600, force=True)).alerts == 1
+    payload_server.serve("/gh", greenhouse_jobs([]))  # taken down
+    await poller.poll(board, interval_s=600, force=True)
+
+    clock.advance(31 * 86_400)
+    # Listed again 31 days after it was last seen: the job is forgotten, so it alerts.
+    payload_server.serve("/rm", remotive_jobs([remotive_job(9, description="")]))
+    result = await poller.poll(feed, interval_s=600, force=True)
+    assert result.alerts == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM sightings") == 1
