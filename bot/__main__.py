@@ -51,7 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     poll.add_argument("--once", action="store_true", required=True, help="poll once and exit")
     poll.add_argument("--json", action="store_true", help="one JSON object per line")
-    sub.add_parser("sources", parents=[common], help="a table of the sources' health")
+    sources = sub.add_parser("sources", parents=[common], help="a table of the sources' health")
+    sources.add_argument(
+        "--enable",
+        metavar="NAME",
+        help="poll a source that was disabled for failing too often again",
+    )
     check = sub.add_parser(
         "check",
         parents=[common],
@@ -159,7 +164,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "sources":
         from bot.cli.sources import print_sources
 
-        return asyncio.run(print_sources(settings))
+        return asyncio.run(print_sources(settings, enable=args.enable))
     if args.command == "check":
         from bot.cli.check import check
 

@@ -110,6 +110,9 @@ class PollingSettings(_Section):
     #: A job is remembered this long after it was last seen on any source: a posting of it
     #: within that time is one more sighting, not a new alert.
     sightings_horizon_days: int = Field(60, ge=1, le=3650)
+    #: A source failing this many polls in a row is disabled until `python -m bot sources
+    #: --enable NAME` (0: never disabled, only backed off).
+    disable_after_failures: int = Field(10, ge=0)
     user_agent: str = "Vigia/0.1 (+https://github.com/vigia-bot/vigia)"
     #: Sources, and their redirects, may reach 127.0.0.1 / ::1 (tests against local servers).
     #: Private, link-local and metadata addresses stay refused whatever this says.

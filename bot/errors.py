@@ -49,28 +49,37 @@ class ConfigError(VigiaError):
 
 
 class SourceError(VigiaError):
-    """A poll of `source` failed; the scheduler backs off and the other sources go on."""
+    """A poll of `source` failed; the scheduler backs off and the other sources go on.
+
+    `reason` is the failure in a few words for people (`sources.reason.<code>` in the
+    catalogs; "http:503" carries its status): what `sources` and `/sources` show, never the
+    message, which may quote what the source sent."""
 
     message_key = "error.source"
+    reason: str = "other"
 
-    def __init__(self, source: str, message: str) -> None:
+    def __init__(self, source: str, message: str, *, reason: str | None = None) -> None:
         super().__init__(f"{source}: {message}", source=source)
         self.source = source
+        if reason is not None:
+            self.reason = reason
 
 
 class SourceHTTPError(SourceError):
     def __init__(self, source: str, status: int, retry_after_s: float | None = None) -> None:
-        super().__init__(source, f"HTTP {status}")
+        super().__init__(source, f"HTTP {status}", reason=f"http:{status}")
         self.status = status
         self.retry_after_s = retry_after_s
 
 
 class SourceNetworkError(SourceError):
-    pass
+    reason = "network"
 
 
 class SourceFormatError(SourceError):
     """The payload was not of the shape this source kind sends (bad JSON/XML, empty body...)."""
+
+    reason = "format"
 
 
 class FetchRefused(VigiaError):

@@ -19,6 +19,7 @@ import discord
 
 from bot.delivery.render import Card
 from bot.i18n import t
+from bot.services.sources import status_text
 
 if TYPE_CHECKING:
     from bot.services import SourceHealth
@@ -205,6 +206,8 @@ def embed_length(embed: discord.Embed) -> int:
 
 
 def _badge(source: SourceHealth) -> str:
+    if source.disabled:
+        return "⛔"
     if source.last_poll is None:
         return "⚪"
     if source.consecutive_failures == 0:
@@ -247,10 +250,10 @@ def _sources_embed(health: list[SourceHealth], language: str, text_max: int) -> 
     embed = discord.Embed(title=fit(t("discord.sources.title", language), TITLE_MAX))
     for source in health[:FIELDS_MAX]:
         value = t(
-            "discord.sources.line",
+            "discord.sources.disabled" if source.disabled else "discord.sources.line",
             language,
             last=_when(source.last_poll, language),
-            status=fit(source.last_status or "-", text_max),
+            status=fit(status_text(source, language), text_max),
             failures=source.consecutive_failures,
             next=_when(source.next_poll, language),
             seen=source.postings_seen,

@@ -39,6 +39,7 @@ from bot.i18n import LANGUAGES, t
 from bot.models import ChatRef, Subscription
 from bot.postings.matching import parse_filter_words
 from bot.services import Services
+from bot.services.sources import SourceHealth, status_text
 
 log = logging.getLogger("vigia.telegram")
 
@@ -170,19 +171,7 @@ class SubscriptionCommands:
             await reply_text(update, tg("sources.empty", language))
             return
         lines = [tg("sources.title", language)]
-        for source in sources:
-            key = "sources.failing" if source.consecutive_failures else "sources.healthy"
-            lines.append(
-                tg(
-                    key,
-                    language,
-                    name=source.name,
-                    last_poll=(source.last_poll or "—")[:16].replace("T", " "),
-                    status=source.last_status or "—",
-                    failures=source.consecutive_failures,
-                    postings=source.postings_seen,
-                )
-            )
+        lines += [source_line(source, language) for source in sources]
         await reply_text(update, "\n".join(lines))
 
     # -- subscriptions -----------------------------------------------------------------------
@@ -361,3 +350,19 @@ class SubscriptionCommands:
             await reply_text(update, tg("lang.done_channel", chosen, channel=target.channel))
         else:
             await reply_text(update, tg("lang.done", chosen))
+
+
+def source_line(source: SourceHealth, language: str) -> str:
+    """One source in `/sources`: healthy, failing (with the short reason) or disabled."""
+    key = {"disabled": "sources.disabled", "failing": "sources.failing"}.get(
+        source.state, "sources.healthy"
+    )
+    return tg(
+        key,
+        language,
+        name=source.name,
+        last_poll=(source.last_poll or "—")[:16].replace("T", " "),
+        status=status_text(source, language),
+        failures=source.consecutive_failures,
+        postings=source.postings_seen,
+    )

@@ -78,13 +78,19 @@ class ScrapeError(SourceError):
 class ScrapeBlocked(ScrapeError):
     """A site refused the scrape (HTTP 403 or 429, a bot check) and no site gave rows."""
 
+    reason = "blocked"
+
 
 class ScrapeEmpty(ScrapeError):
     """The scrape gave no rows and no reason: a silent block as often as an empty search."""
 
+    reason = "empty"
+
 
 class ScrapeFailed(ScrapeError):
     """python-jobspy raised, timed out, is busy with the previous scrape, or is missing."""
+
+    reason = "scrape"
 
 
 @dataclass(slots=True)

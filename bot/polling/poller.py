@@ -218,6 +218,12 @@ class Poller:
         self, source: Source, *, interval_s: float, force: bool, due_at: float | None
     ) -> PollResult:
         row = await self._row(source)
+        if row.disabled_at is not None:
+            # Read again: `python -m bot sources --enable` may have enabled it meanwhile.
+            self._forget(source.name)
+            row = await self._row(source)
+            if row.disabled_at is not None:
+                return PollResult(source.name, "disabled")
         now = self._clock()
         if not force and row.next_poll_at is not None and row.next_poll_at > now:
             return PollResult(source.name, "skipped", next_poll_at=row.next_poll_at)
@@ -281,9 +287,25 @@ class Poller:
         if isinstance(exc, SourceHTTPError) and exc.retry_after_s is not None:
             delay_s = min(self._settings.max_backoff_s, max(delay_s, exc.retry_after_s))
         status = f"error: {exc}".replace(f"{source.name}: ", "")
-        await sources_store.record_failure(
-            self._db, source.name, status=status, now=now, next_poll_at=now + delay_s
+        failures, disabled = await sources_store.record_failure(
+            self._db,
+            source.name,
+            status=status,
+            reason=exc.reason,
+            now=now,
+            next_poll_at=now + delay_s,
+            disable_after=self._settings.disable_after_failures,
         )
+        if disabled:
+            log.error(
+                "source %s disabled after %d failures in a row (last: %s); "
+                "python -m bot sources --enable %s polls it again",
+                source.name,
+                failures,
+                status,
+                source.name,
+            )
+            return PollResult(source.name, "disabled")
         log.warning(
             "poll %s failed (%s); failure %d in a row, next try in %.0fs",
             source.name,
@@ -311,11 +333,13 @@ class Poller:
                     async for chunk in response.aiter_bytes():
                         body += chunk
                         if len(body) > self._settings.max_response_bytes:
-                            raise SourceFormatError(source.name, "response too large")
+                            raise SourceFormatError(
+                                source.name, "response too large", reason="too_large"
+                            )
                 finally:
                     await response.aclose()
         except httpx.TimeoutException:
-            raise SourceNetworkError(source.name, "timed out") from None
+            raise SourceNetworkError(source.name, "timed out", reason="timeout") from None
         except httpx.HTTPError as exc:
             raise SourceNetworkError(source.name, f"{type(exc).__name__}: {exc}") from None
         return httpx.Response(

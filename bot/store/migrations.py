@@ -264,6 +264,12 @@ MIGRATIONS: list[list[Statement]] = [
         "CREATE INDEX sightings_by_title ON sightings(title_key)",
         "CREATE INDEX sightings_by_last_seen ON sightings(last_seen_at)",
     ],
+    # 8: source health. The short reason of a source's last failure (`bot.polling.health`),
+    # and when a source that kept failing was disabled (polled again only once enabled).
+    [
+        "ALTER TABLE sources ADD COLUMN failure_reason TEXT",
+        "ALTER TABLE sources ADD COLUMN disabled_at REAL",
+    ],
 ]
 
 

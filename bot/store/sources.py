@@ -26,6 +26,10 @@ class SourceRow:
     first_poll_done: bool = False
     claimed_by: str | None = None
     claimed_until: float | None = None
+    #: The short reason of the last failure ("http:503", "timeout"; `bot.polling.health`).
+    failure_reason: str | None = None
+    #: When the source was disabled for failing too often; None while it is polled.
+    disabled_at: float | None = None
 
 
 def _row(row: Row) -> SourceRow:
@@ -43,6 +47,8 @@ def _row(row: Row) -> SourceRow:
         first_poll_done=bool(row["first_poll_done"]),
         claimed_by=row["claimed_by"],
         claimed_until=row["claimed_until"],
+        failure_reason=row["failure_reason"],
+        disabled_at=row["disabled_at"],
     )
 
 
@@ -113,18 +119,42 @@ async def record_unchanged(db: Database, polls: list[Unchanged]) -> None:
 
 
 async def record_failure(
-    db: Database, name: str, *, status: str, now: float, next_poll_at: float
-) -> int:
-    """Count one more failure; returns the new consecutive-failure count."""
+    db: Database,
+    name: str,
+    *,
+    status: str,
+    reason: str,
+    now: float,
+    next_poll_at: float,
+    disable_after: int = 0,
+) -> tuple[int, bool]:
+    """Count one more failure, and disable the source when it reaches `disable_after` in a
+    row (0: never); returns the new consecutive-failure count and whether it is disabled."""
     async with db.transaction() as conn:
-        failures = await conn.fetchval(
+        row = await conn.fetchone(
             """UPDATE sources SET last_poll_at = ?, last_status = ?, next_poll_at = ?,
-                   consecutive_failures = consecutive_failures + 1,
+                   consecutive_failures = consecutive_failures + 1, failure_reason = ?,
+                   disabled_at = CASE
+                       WHEN ? > 0 AND consecutive_failures + 1 >= ? THEN COALESCE(disabled_at, ?)
+                       ELSE disabled_at END,
                    claimed_by = NULL, claimed_until = NULL
-               WHERE name = ? RETURNING consecutive_failures""",
-            (now, status, next_poll_at, name),
+               WHERE name = ? RETURNING consecutive_failures, disabled_at""",
+            (now, status, next_poll_at, reason, disable_after, disable_after, now, name),
         )
-    return int(failures) if failures is not None else 0
+    if row is None:
+        return 0, False
+    return int(row[0]), row[1] is not None
+
+
+async def enable(db: Database, name: str) -> bool:
+    """Poll a disabled source again, at once and with a clean count; False when no source
+    of that name is stored."""
+    changed = await db.write(
+        """UPDATE sources SET disabled_at = NULL, consecutive_failures = 0, next_poll_at = NULL
+           WHERE name = ?""",
+        (name,),
+    )
+    return changed > 0
 
 
 async def claim_due(
@@ -160,7 +190,8 @@ async def claim_due(
     async with db.transaction() as conn:
         rows = await conn.fetchall(
             f"""SELECT * FROM sources
-                WHERE {among} AND (next_poll_at IS NULL OR next_poll_at <= ?)
+                WHERE {among} AND disabled_at IS NULL
+                  AND (next_poll_at IS NULL OR next_poll_at <= ?)
                 ORDER BY next_poll_at NULLS FIRST, name LIMIT ?{lock}""",
             (param, now, limit),
         )
