@@ -113,7 +113,7 @@ def test_a_remote_title_counts_when_the_location_says_nothing() -> None:
 # -- language --------------------------------------------------------------------------------
 
 
-def test_language_by_stop_words() -> None:
+def test_language_of_long_and_short_texts() -> None:
     assert (
         detect_language("We are looking for a trainer to work with our team on the data.") == "en"
     )
@@ -121,11 +121,17 @@ def test_language_by_stop_words() -> None:
         detect_language("Buscamos una persona para trabajar con el equipo de datos en la empresa.")
         == "es"
     )
+    # Short postings, which stop-word counting left without a language.
+    assert detect_language("Remote AI trainer, paid hourly.") == "en"
+    assert detect_language("Help us train our models.") == "en"
+    assert detect_language("Anotador de datos\nRemoto, pago semanal.") == "es"
+    assert detect_language("Treinador de IA - Português") == "pt"
 
 
-def test_language_is_unknown_for_a_bare_title() -> None:
-    assert detect_language("AI Trainer - Spanish") is None
+def test_language_is_unknown_when_the_text_cannot_tell() -> None:
+    assert detect_language("RLHF Data Annotator") is None  # the model is not sure
     assert detect_language("") is None
+    assert detect_language("12345 — €/h") is None
 
 
 # -- URLs ------------------------------------------------------------------------------------

@@ -226,12 +226,19 @@ def alert_card(alert: Alert) -> Card:
     language = alert.subscription.language
     posting = alert.posting
     sightings = alert.sightings or (Sighting(posting.source, posting.url),)
+    # A language filter lets a posting of unknown language through: the card says why.
+    unknown_language = (
+        [Field(t("field.language", language), t("alert.language_unknown", language))]
+        if alert.subscription.filter.languages and posting.language is None
+        else []
+    )
     return Card(
         title=posting.title,
         url=posting.url,
         level=alert.verdict.level,
         fields=tuple(
             posting_fields(posting, language)
+            + unknown_language
             + verdict_fields(alert.verdict, language, reasons=ALERT_REASONS)
             + sighting_fields(sightings, language)
         ),

@@ -136,7 +136,9 @@ class CompiledFilter:
             return False
         if flt.remote_only and not posting.remote:
             return False
-        if flt.languages and posting.language not in flt.languages:
+        # A posting whose language could not be told passes (its card says so): dropping
+        # it would hide every short posting from a `lang:` filter.
+        if flt.languages and posting.language is not None and posting.language not in flt.languages:
             return False
         if self.locations and not self._in_locations(posting):
             return False

