@@ -9,6 +9,13 @@ counted as the bot's). Prints:
   second cycle is conditional GETs answered 304.
 
 Run: .venv/bin/python bench/poll_cycle.py [--boards 500] [--jobs 40]
+
+`--mixed` polls instead a mixed set of every single-request kind (`bench/mixed_sources.py`:
+Greenhouse, Lever, Ashby, Workable, Recruitee, Remote OK, Remotive, Himalayas, Arbeitnow,
+RSS, JSON-LD careers pages) where 30 % of the postings re-post a job of another source, and
+prints the alerts written, which must equal the distinct jobs, and postings/s.
+
+Run: .venv/bin/python bench/poll_cycle.py --mixed [--jobs-total 4000] [--per-kind 20]
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.http.aiohttp_transport import AiohttpTransport
 from adapters.sources import build_source
+from bench.mixed_sources import BOARD_KINDS, Job, board_company, payload, spread
 from bot.config import PollingSettings, RelevanceSettings
 from bot.links.addresses import AddressGuard
 from bot.models import ChatRef, Filter, RiskLevel
@@ -69,6 +77,94 @@ def serve(boards: int, jobs: int, port_queue: multiprocessing.Queue) -> None:  #
         await asyncio.Event().wait()
 
     asyncio.run(main())
+
+
+def serve_payloads(
+    payloads: dict[str, tuple[bytes, str]],
+    port_queue: multiprocessing.Queue,  # type: ignore[type-arg]
+) -> None:
+    from aiohttp import web
+
+    async def handle(request: web.Request) -> web.Response:
+        body, content_type = payloads[request.path]
+        return web.Response(body=body, content_type=content_type)
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_get("/{tail:.*}", handle)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+        await site.start()
+        port_queue.put(runner.addresses[0][1])
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def mixed_sources(port: int, boards: dict[tuple[str, int], object]) -> list[Source]:
+    sources = []
+    for kind, number in boards:
+        board_kind = kind in BOARD_KINDS
+        sources.append(
+            build_source(
+                kind,
+                board=f"b{number}" if board_kind or kind in {"remotive", "himalayas"} else None,
+                url=f"http://127.0.0.1:{port}/{kind}/{number}",
+                name=f"{kind}:{number}",
+                company=board_company(kind, number) if board_kind else None,
+            )
+        )
+    return sources
+
+
+async def bench_mixed(port: int, boards: dict[tuple[str, int], list[Job]], distinct: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await open_database(str(Path(tmp) / "bench.db"))
+        await subscriptions_store.add_subscription(
+            db, ChatRef("console", ""), Filter(max_risk=RiskLevel.SCAM), language="en"
+        )
+        relevance = RelevanceSettings()
+        settings = PollingSettings(alert_on_first_poll=True, per_host_concurrency=16)
+        pool = settings.max_concurrent_requests
+        transport = AiohttpTransport(
+            limit=pool,
+            limit_per_host=settings.per_host_concurrency,
+            max_body_bytes=settings.max_response_bytes,
+            guard=AddressGuard(allow_loopback=True),
+        )
+        async with httpx.AsyncClient(timeout=60, transport=transport) as http:
+            poller = Poller(
+                db=db,
+                http=http,
+                checker=ScamChecker(),
+                relevance=RelevanceFilter(relevance.keywords),
+                settings=settings,
+            )
+            sources = mixed_sources(port, dict(boards))
+            wall0 = time.perf_counter()
+            results = await cycle(poller, sources)
+            wall = time.perf_counter() - wall0
+            poller.close()
+        alerts = int(await db.fetchval("SELECT COUNT(*) FROM outbox"))
+        sightings = int(await db.fetchval("SELECT COUNT(*) FROM sightings"))
+        jobs = int(await db.fetchval("SELECT COUNT(DISTINCT job_id) FROM sightings"))
+        await db.close()
+    seen = sum(r.seen for r in results)
+    errors = [f"{r.source}: {r.status}" for r in results if not r.status.isdigit()]
+    kinds = sorted({kind for kind, _ in boards})
+    print(f"kinds: {len(kinds)} ({', '.join(kinds)}), sources: {len(sources)}")
+    print(
+        f"postings: {seen}, distinct jobs: {distinct}, re-posts: {seen - distinct}"
+        f" ({(seen - distinct) / max(seen, 1):.0%})"
+    )
+    print(
+        f"alerts written: {alerts} (must equal the distinct jobs: "
+        f"{'yes' if alerts == distinct else 'NO'}); sightings: {sightings} of {jobs} jobs"
+    )
+    print(f"one cycle: {wall:.2f} s, {seen / wall:,.0f} postings/s")
+    if errors:
+        print(f"errors: {len(errors)}, e.g. {errors[0]}")
 
 
 def board_sources(port: int, boards: int) -> list[Source]:
@@ -150,7 +246,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--boards", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=40)
+    parser.add_argument("--mixed", action="store_true", help="every kind, 30%% re-posts")
+    parser.add_argument("--jobs-total", type=int, default=4000, help="--mixed: distinct jobs")
+    parser.add_argument("--per-kind", type=int, default=20, help="--mixed: sources per kind")
+    parser.add_argument("--duplicates", type=float, default=0.3, help="--mixed: re-post share")
     args = parser.parse_args()
+    if args.mixed:
+        boards = spread(args.jobs_total, args.per_kind, args.duplicates)
+        paths = {f"/{kind}/{n}": payload(kind, jobs) for (kind, n), jobs in boards.items()}
+        mixed_queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+        mixed_server = multiprocessing.Process(
+            target=serve_payloads, args=(paths, mixed_queue), daemon=True
+        )
+        mixed_server.start()
+        try:
+            asyncio.run(bench_mixed(mixed_queue.get(timeout=60), boards, args.jobs_total))
+        finally:
+            mixed_server.terminate()
+        return
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     server = multiprocessing.Process(
         target=serve, args=(args.boards, args.jobs, queue), daemon=True

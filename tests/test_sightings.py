@@ -230,3 +230,35 @@ async def test_sightings_older_than_the_horizon_are_pruned(
     result = await poller.poll(feed, interval_s=600, force=True)
     assert result.alerts == 1
     assert await db.fetchval("SELECT COUNT(*) FROM sightings") == 1
+
+
+async def test_every_kind_together_alerts_once_per_job(
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    """The benchmark's mixed set, small: 11 kinds, 30 % of the postings re-posts of a job
+    of another source (by link, by spelling, by text): one alert per distinct job."""
+    from bench.mixed_sources import BOARD_KINDS, board_company, payload, spread
+
+    await subscribe_console(db)
+    boards = spread(90, 1, 0.3, seed=3)
+    sources = []
+    for (kind, number), jobs in boards.items():
+        body, content_type = payload(kind, jobs)
+        url = payload_server.serve(f"/{kind}", body, headers={"Content-Type": content_type})
+        board_kind = kind in BOARD_KINDS
+        sources.append(
+            build_source(
+                kind,
+                board="b" if board_kind or kind in {"remotive", "himalayas"} else None,
+                url=url,
+                name=kind,
+                company=board_company(kind, number) if board_kind else None,
+            )
+        )
+    poller = make_poller(db, http, clock, alert_on_first_poll=True)
+    results = [await poller.poll(source, interval_s=600, force=True) for source in sources]
+    poller.close()
+    assert all(r.status == "200" for r in results), [r.status for r in results]
+    assert sum(r.seen for r in results) == 129  # 90 jobs and 39 re-posts
+    assert sum(r.alerts for r in results) == 90
+    assert await db.fetchval("SELECT COUNT(DISTINCT job_id) FROM sightings") == 90

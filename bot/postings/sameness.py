@@ -112,14 +112,22 @@ class JobKeys:
     place: str
     #: The description's MinHash, base64; None when it is too short to compare.
     signature: str | None
+    #: Company, title and place as one key (hashed) for an indexed lookup; "" when the
+    #: company or the title is unknown.
+    ident: str = ""
+    #: The signature's LSH band keys (`band_keys`).
+    bands: tuple[str, ...] = ()
 
-    @property
-    def ident(self) -> str:
-        """Company, title and place as one key (hashed), for an indexed lookup."""
-        if not self.company or not self.title:
-            return ""
-        key = f"{self.company}|{self.title}|{self.place}"
-        return hashlib.sha256(key.encode()).hexdigest()[:32]
+    @classmethod
+    def of(
+        cls, *, url: str, company: str, title: str, place: str, signature: str | None
+    ) -> JobKeys:
+        """The keys with their derived lookups (ident, bands) computed once."""
+        ident = ""
+        if company and title:
+            key = f"{company}|{title}|{place}"
+            ident = hashlib.sha256(key.encode()).hexdigest()[:32]
+        return cls(url, company, title, place, signature, ident, tuple(band_keys(signature)))
 
 
 def _words(text: str) -> list[str]:
@@ -158,7 +166,7 @@ def _signature(description: str) -> str | None:
 
 def job_keys(posting: Posting) -> JobKeys:
     """The keys of `posting` (its URL is already canonical: `build_posting` made it so)."""
-    return JobKeys(
+    return JobKeys.of(
         url=posting.url,
         company=normal_company(posting.company),
         title=" ".join(_words(posting.title)),

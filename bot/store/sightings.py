@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.models import Posting, Sighting
-from bot.postings.sameness import JobKeys, band_keys, same_job
+from bot.postings.sameness import JobKeys, same_job
 from bot.store.database import Connection, Database
 
 __all__ = [
@@ -95,7 +95,7 @@ async def find_jobs(
 
 def _lookups(keys: JobKeys) -> list[tuple[str, str]]:
     pairs = [("url", keys.url), ("ident", keys.ident)]
-    pairs += [("band", band) for band in band_keys(keys.signature)]
+    pairs += [("band", band) for band in keys.bands]
     return [(field, value) for field, value in pairs if value]
 
 
@@ -128,7 +128,7 @@ async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float
         _Seen(
             int(row["job_id"]),
             row["source"],
-            JobKeys(
+            JobKeys.of(
                 url=row["url"],
                 company=row["company_key"],
                 title=row["title_key"],
