@@ -288,7 +288,7 @@ _FOLDED_STOP_WORDS = {
 
 #: A posting's language is read from this much of its text: enough for any model, and a
 #: huge description costs no more than a short one.
-LANGUAGE_SAMPLE_CHARS = 2000
+LANGUAGE_SAMPLE_CHARS = 1000
 #: The model's confidence below which the language is unknown rather than guessed.
 MIN_LANGUAGE_SCORE = 0.5
 _LETTERS_RE = re.compile(r"[^\W\d_]{2}")
@@ -311,7 +311,9 @@ def detect_language(text: str) -> str | None:
     global _detector
     if _detector is None:
         # "lite": the model in the package; nothing is ever downloaded.
-        _detector = LangDetector(LangDetectConfig(model="lite"))
+        _detector = LangDetector(
+            LangDetectConfig(model="lite", max_input_length=LANGUAGE_SAMPLE_CHARS)
+        )
     [best] = _detector.detect(sample, model="lite", k=1)
     return str(best["lang"]) if best["score"] >= MIN_LANGUAGE_SCORE else None
 
