@@ -14,9 +14,11 @@ import pytest
 from adapters.chat.discord_render import sources_embed
 from adapters.chat.telegram_commands import source_line
 from adapters.http.aiohttp_transport import AiohttpTransport
+from bot.cli.sources import print_sources
+from bot.config import load_settings
 from bot.links.addresses import AddressGuard
 from bot.services.sources import SourceHealth, status_text
-from bot.store import Database
+from bot.store import Database, open_database
 from bot.store import sources as sources_store
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import greenhouse, greenhouse_jobs, make_poller
@@ -72,24 +74,31 @@ async def test_a_source_failing_too_often_is_disabled_until_enabled(
 
 
 async def test_sources_command_shows_the_disabled_source_and_enables_it(
-    tmp_path: Path, payload_server: PayloadServer
+    tmp_path: Path,
+    http: httpx.AsyncClient,
+    clock: FakeClock,
+    payload_server: PayloadServer,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = payload_server.serve(PATH, b"<html>Access denied by upstream firewall</html>", status=403)
     path = config(tmp_path, url)
-    path.write_text(
-        path.read_text()
-        .replace('language = "en"', 'language = "es"', 1)
-        .replace("allow_loopback = true", "allow_loopback = true\ndisable_after_failures = 1")
-    )
-    await run_cli("poll", "--once", "--config", str(path))
-    status, out, _ = await run_cli("sources", "--config", str(path))
-    assert status == 0
-    header, row, *rest = out.splitlines()
+    path.write_text(path.read_text().replace('language = "en"', 'language = "es"', 1))
+    settings = load_settings(path)
+    db = await open_database(settings.storage.database)
+    try:  # the bot's poll, in this process
+        poller = make_poller(db, http, clock, disable_after_failures=1)
+        assert (await poller.poll(greenhouse(url), interval_s=600)).status == "disabled"
+    finally:
+        await db.close()
+
+    assert await print_sources(settings) == 0
+    header, row, *rest = capsys.readouterr().out.splitlines()
     assert header.split()[:3] == ["TIPO", "NOMBRE", "ESTADO"]
     assert row.split()[:3] == ["greenhouse", "greenhouse:acme", "DESACTIVADA"]
-    assert "HTTP 403" in row and "firewall" not in out
+    assert "HTTP 403" in row and "firewall" not in row
     assert rest[-1].endswith("python -m bot sources --enable greenhouse:acme")
 
+    # As an operator types it.
     status, out, _ = await run_cli("sources", "--enable", "greenhouse:acme", "--config", str(path))
     assert status == 0 and "greenhouse:acme vuelve a estar activa" in out
     with sqlite3.connect(tmp_path / "vigia.db") as conn:
