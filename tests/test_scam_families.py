@@ -142,6 +142,12 @@ def test_each_family_fires_on_its_words_in_both_languages(text: str, family: str
         "Background check and credit check at the offer stage.",
         "Please check your e-mail to buy time for the interview.",
         "Apple ships you an iMac and a headset for home-based support.",
+        "Warning signs of recruitment fraud: an employer asking for money. Real employers don't"
+        " charge application fees or ask for your SSN before an offer.",
+        "Ningún proceso de selección implica cobros; si te piden un pago anticipado, es fraude.",
+        "Cualquier oferta de empleo enviada por WhatsApp es falsa: no pedimos datos por chat.",
+        "Cuándo sospechar de un aviso: si piden adelantar dinero para seguir en la búsqueda. Ni"
+        " las empresas ni las consultoras cobran a los postulantes.",
     ],
 )
 def test_real_postings_and_warnings_fire_no_strong_family(text: str) -> None:
@@ -156,6 +162,8 @@ def test_real_postings_and_warnings_fire_no_strong_family(text: str) -> None:
         ("Is this a scam?", "They will mail me a check to buy my laptop from their vendor.",
          "fake_cheque"),
         ("¿Esto es una estafa?", "Me piden recargar 30 USDT para activar la cuenta.",
+         "advance_fee"),
+        ("¿Les parece sospechoso?", "Me piden recargar 30 USDT para activar la cuenta.",
          "advance_fee"),
     ],
 )  # fmt: skip

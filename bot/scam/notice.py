@@ -31,6 +31,14 @@ _EMPLOYER_NEVER = re.compile(
     r"(?:ask|request|charge|contact)"
     r"|\bnadie de (?:nuestro|nuestra|la) \w+ (?:te |le )?(?:pedira|solicitara|cobrara)"
     r"|\bjam[aá]s (?:te |le |les )?(?:pedir[aá]|pediremos|pedimos|solicitamos|cobramos)"
+    # "ningún proceso de selección implica cobros", "no process of ours requires a payment"
+    r"|\bning[uú]n (?:proceso|tramite|paso|reclutador|empleado)\b[a-z ]{0,40}"
+    r"\b(?:implica|requiere|incluye|conlleva) (?:ningun )?(?:cobros?|pagos?|costos?|costes?)"
+    # "cualquier oferta enviada por WhatsApp es falsa", "any offer that asks ... is a scam"
+    r"|\bcualquier (?:oferta|mensaje|solicitud|contacto|convocatoria)\b[^.;]{0,80}"
+    r"\b(?:es|son|sera) (?:falsa|falso|fraudulenta|fraudulento|una estafa|un fraude)"
+    r"|\bany (?:offer|message|request|contact|job offer)\b[^.;]{0,80}"
+    r"\b(?:is|are) (?:fake|a scam|fraudulent|a fraud|not from us)"
 )
 #: Advice to readers about scams.
 _ADVICE = re.compile(
@@ -49,10 +57,16 @@ _ADVICE = re.compile(
     r"|no hay que (?:dar|pagar|hacer pagos|enviar)|no (?:existen|existe) (?:las )?ofertas"
     r"|nunca (?:pagar|requieren|piden|solicitan|cobran|exigen)|no compartir|denunciar"
     r"|bloquear (?:el|los|al) (?:numero|contacto|mensajes?)"
-    r"|never (?:require|requires|request|requests) (?:any )?(?:payment|fees|money))\b"
+    r"|never (?:require|requires|request|requests) (?:any )?(?:payment|fees|money)"
+    r"|(?:real|genuine|legitimate|legit) (?:employers?|companies|company|offers?|recruiters?)"
+    r" (?:will |would )?(?:never|don'?t|do not|won'?t|doesn'?t|does not)"
+    r"|ni las empresas ni|(?:pide|piden|recomienda|recomiendan) no (?:entregar|enviar|pagar|dar)"
+    r"|cuando sospechar|senales de (?:alarma|advertencia)"
+    r"|no (?:cobran|piden|solicitan|cobra|pide|solicita) (?:dinero |pagos |nada )?"
+    r"(?:a los |a las )?(?:postulantes|candidatos|candidatas|aspirantes|solicitantes))\b"
 )
 _SCAM_WORD = re2.compile(r"\b(?:scam|scams|fraud\w*|fake|impostors?|phishing|estafa\w*|fraude\w*"
-                        r"|falsa?s?|suplanta\w*|enga[nñ]o\w*)\b")  # fmt: skip
+                        r"|falsa?s?|suplanta\w*|enga[nñ]o\w*|sospech\w*)\b")  # fmt: skip
 
 
 def is_scam_warning(folded: str) -> bool:

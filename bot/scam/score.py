@@ -28,7 +28,7 @@ from bot.scam.domains import DomainChecker
 from bot.scam.employers import Employer, EmployerRegistry
 from bot.scam.families import FAMILIES, Family, family_signals
 from bot.scam.families.words import NO_EXPERIENCE
-from bot.scam.model import TextModel, words_of_view
+from bot.scam.model import TextModel, with_model, words_of_view
 from bot.scam.role_pay import pay_from_posting, role_limit_usd_h, stated_pay
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
 from bot.scam.textview import TextView, view_of
@@ -216,15 +216,15 @@ class ScamChecker:
 
     def _model_signal(self, view: TextView, others: list[Signal]) -> list[Signal]:
         """The learned model's reason: how close the wording is to real scams, and the words
-        of this text that weighed most. Wording alone never makes a scam: without a reason
-        that reaches caution by itself, the model's points stop short of the scam line."""
+        of this text that weighed most. Wording alone never makes a scam: unless the other
+        reasons reach `SCAM_FLOOR`, the model's points stop short of the scam line."""
         assert self.model is not None
         model_words = words_of_view(view.words, view.folded)
         probability = self.model.probability_of_words(model_words)
         weight = self.model.weight(probability, view.language)
-        if weight > 0 and not any(signal.weight >= self.caution_at for signal in others):
-            room = self.scam_at - 1 - sum(signal.weight for signal in _heaviest(others))
-            weight = min(weight, max(0.0, room))
+        if weight > 0:
+            base = sum(signal.weight for signal in _heaviest(others))
+            weight = min(weight, max(0.0, with_model(base, weight, self.scam_at) - base))
         if weight <= 0:
             return []
         percent = f"{probability * 100:.0f}"

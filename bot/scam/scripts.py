@@ -2,23 +2,23 @@
 
 Scammers reuse their messages with small edits (another company name, another figure), so a
 posting that nearly copies a confirmed scam is strong evidence. Texts are compared as sets of
-word 3-shingles (figures folded to `#`, so "$55" and "$65" agree). Candidates come from a
-MinHash LSH index; each candidate is then confirmed on the exact shingle sets, so the index
-can err towards recall without producing false matches.
+word 3-shingles (figures folded to `#`, so "$55" and "$65" agree). A script counts as matched
+when most of its shingles are in the posting (containment), so a script wrapped in a longer
+posting matches as well as a bare copy.
 
-A posting may wrap a script in other text, so the posting is also looked up window by window
-(32, 64 and 128 shingles); a script counts as matched when most of its shingles are in the
-posting (containment), not only when the two texts are the same size.
-
-The MinHash (multiply-shift permutations) and the LSH banding are computed with numpy here
-rather than with datasketch, because building one datasketch `MinHash` per window and querying
-its `MinHashLSH` band by band costs more than the whole per-posting budget (about 0.5 ms); all
-bands share one sorted array of keys, so a posting's lookups are one `searchsorted` call.
+Containment is counted exactly, for every script at once, from an inverted index: each
+shingle of the library with the scripts that hold it, as sorted numpy arrays. A posting's
+distinct shingles are looked up in one `searchsorted`, the scripts behind the hits counted
+with one `bincount`, and the best share is the match. (A MinHash LSH index did the same job
+approximately: it could miss a match, and computing a posting's signatures cost more than
+counting.)
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import re
 import zlib
 from collections.abc import Iterable
@@ -33,10 +33,8 @@ from bot.scam.textview import words_in
 from bot.text import fold_aligned
 
 _MAX_HASH = np.uint64((1 << 32) - 1)
-_SHIFT = np.uint64(32)
 _FIGURE = re.compile(r"\d")
 SHINGLE_WORDS = 3
-BLOCK = 32  # shingles per window block
 RETRACT_LABELS = frozenset({"legit", "ok", "not_scam", "fine"})
 
 U64 = npt.NDArray[np.uint64]
@@ -54,7 +52,6 @@ class _Script:
     script_id: str
     label: str
     shingles: frozenset[int]
-    band_keys: U64  # one key per band, already offset by the band (see `_band_keys`)
 
 
 class ScriptLibrary:
@@ -67,33 +64,21 @@ class ScriptLibrary:
     def __init__(
         self,
         *,
-        num_perm: int = 60,
-        bands: int = 20,
         min_containment: float = 0.6,
         min_shingles: int = 8,
-        seed: int = 1,
     ) -> None:
-        if num_perm % bands:
-            raise ValueError("num_perm must be a multiple of bands")
-        self.num_perm = num_perm
-        self.bands = bands
-        self.rows = num_perm // bands
         self.min_containment = min_containment
         self.min_shingles = min_shingles
-        generator = np.random.RandomState(seed)
-        # Multiply-shift hashing: h(x) = (a*x + b) mod 2^64, top 32 bits; a is odd.
-        self._a = generator.randint(1, 1 << 63, size=num_perm, dtype=np.uint64) | np.uint64(1)
-        self._b = generator.randint(0, 1 << 63, size=num_perm, dtype=np.uint64)
-        # Odd multipliers fold a band's rows into one integer key; an offset per band keeps
-        # equal rows in different bands apart, so all bands share one sorted index.
-        self._band_mix = generator.randint(1, 1 << 62, size=self.rows, dtype=np.uint64) | 1
-        self._band_offset = generator.randint(1, 1 << 62, size=bands, dtype=np.uint64)
         self._scripts: dict[str, _Script] = {}
         self._token_hashes: dict[str, int] = {}
-        # The LSH index: every script's band keys, sorted, with the script each belongs to.
-        # Rebuilt on the first match after a change (admins add scripts rarely).
-        self._index_keys: U64 = np.zeros(0, dtype=np.uint64)
-        self._index_owners: list[str] = []
+        # The inverted index: the library's distinct shingles, sorted; for each, where its
+        # scripts start in `_owners` (by their place in `_ids`). Rebuilt on the first match
+        # after a change (admins add scripts rarely).
+        self._keys: U64 = np.zeros(0, dtype=np.uint64)
+        self._starts: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+        self._owners: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._sizes: npt.NDArray[np.float64] = np.zeros(0, dtype=np.float64)
+        self._ids: list[str] = []
         self._index_dirty = False
 
     # -- building ----------------------------------------------------------------------------
@@ -135,8 +120,7 @@ class ScriptLibrary:
         hashes = self._shingle_hashes(fold_aligned(text))
         if len(hashes) < self.min_shingles:
             return False
-        keys = self._band_keys(self._signatures(hashes, whole_only=True))[0]
-        self._scripts[script_id] = _Script(script_id, label, frozenset(hashes.tolist()), keys)
+        self._scripts[script_id] = _Script(script_id, label, frozenset(hashes.tolist()))
         self._index_dirty = True
         return True
 
@@ -146,14 +130,20 @@ class ScriptLibrary:
 
     def _rebuild_index(self) -> None:
         scripts = list(self._scripts.values())
-        if not scripts:
-            self._index_keys, self._index_owners = np.zeros(0, dtype=np.uint64), []
-        else:
-            keys = np.concatenate([script.band_keys for script in scripts])
-            owners = [script.script_id for script in scripts for _ in range(self.bands)]
-            order = np.argsort(keys, kind="stable")
-            self._index_keys = keys[order]
-            self._index_owners = [owners[position] for position in order.tolist()]
+        sizes = np.array([len(script.shingles) for script in scripts], dtype=np.int64)
+        shingles = np.fromiter(
+            itertools.chain.from_iterable(script.shingles for script in scripts),
+            dtype=np.uint64,
+            count=int(sizes.sum()),
+        )
+        owners = np.repeat(np.arange(len(scripts), dtype=np.int32), sizes)
+        order = np.argsort(shingles, kind="stable")
+        ordered = shingles[order]
+        self._keys, starts = np.unique(ordered, return_index=True)
+        self._starts = np.append(starts, ordered.shape[0]).astype(np.int64)
+        self._owners = owners[order]
+        self._sizes = sizes.astype(np.float64)
+        self._ids = [script.script_id for script in scripts]
         self._index_dirty = False
 
     def __len__(self) -> int:
@@ -174,33 +164,27 @@ class ScriptLibrary:
             return None
         if self._index_dirty:
             self._rebuild_index()
-        # Sorted, the lookups walk the index in one direction (far fewer cache misses).
-        queries = np.sort(self._band_keys(self._signatures(hashes)), axis=None)
-        index_keys = self._index_keys
-        size = index_keys.shape[0]
-        if size == 0:
+        keys = self._keys
+        distinct = np.unique(hashes)
+        places = np.searchsorted(keys, distinct)
+        # `distinct` is sorted, so the shingles past the last key are the last ones.
+        places = places[places < keys.shape[0]]
+        found = places[keys[places] == distinct[: places.shape[0]]]
+        # No script can reach `min_containment` with fewer shared shingles than this.
+        if found.shape[0] < math.ceil(self.min_containment * self.min_shingles):
             return None
-        positions = np.searchsorted(index_keys, queries)
-        inside = positions < size
-        hits = positions[inside][index_keys[positions[inside]] == queries[inside]]
-        if hits.size == 0:
+        begins = self._starts[found]
+        lengths = self._starts[found + 1] - begins
+        # Every (shingle, script) pair of the hits: each run of owners, laid end to end.
+        firsts = np.cumsum(lengths) - lengths
+        pairs = np.repeat(begins - firsts, lengths) + np.arange(int(lengths.sum()))
+        shared = np.bincount(self._owners[pairs], minlength=len(self._ids))
+        containment = shared / self._sizes
+        best = int(np.argmax(containment))
+        if containment[best] < self.min_containment:
             return None
-        candidates: set[str] = set()
-        for position in set(hits.tolist()):
-            key = index_keys[position]
-            while position < size and index_keys[position] == key:
-                candidates.add(self._index_owners[position])
-                position += 1
-        posting = set(hashes.tolist())
-        best: ScriptMatch | None = None
-        for script_id in candidates:
-            script = self._scripts[script_id]
-            containment = len(script.shingles & posting) / len(script.shingles)
-            if containment >= self.min_containment and (
-                best is None or containment > best.containment
-            ):
-                best = ScriptMatch(script_id, script.label, containment)
-        return best
+        script = self._scripts[self._ids[best]]
+        return ScriptMatch(script.script_id, script.label, float(containment[best]))
 
     # -- hashing -----------------------------------------------------------------------------
 
@@ -220,28 +204,3 @@ class ScriptLibrary:
             hashed[:-2] * np.uint64(0x9E3779B1) + hashed[1:-1] * np.uint64(0x85EBCA77) + hashed[2:]
         )
         return combined & _MAX_HASH
-
-    def _signatures(self, hashes: U64, *, whole_only: bool = False) -> U64:
-        """MinHash signatures: the whole text, then windows of 1, 2 and 4 blocks."""
-        permuted: U64 = (
-            self._a[:, np.newaxis] * hashes[np.newaxis, :] + self._b[:, np.newaxis]
-        ) >> _SHIFT
-        whole: U64 = permuted.min(axis=1)
-        count = hashes.shape[0]
-        if whole_only or count <= BLOCK:
-            return whole[np.newaxis, :]
-        starts = np.arange(0, count, BLOCK)
-        blocks = np.minimum.reduceat(permuted, starts, axis=1).T  # (blocks, num_perm)
-        windows = [whole[np.newaxis, :], blocks]
-        if blocks.shape[0] > 2:
-            pairs = np.minimum(blocks[:-1], blocks[1:])
-            windows.append(pairs)
-            if pairs.shape[0] > 3:
-                windows.append(np.minimum(pairs[:-2], pairs[2:]))
-        return np.concatenate(windows)
-
-    def _band_keys(self, signatures: U64) -> U64:
-        """One integer per (signature, band): the band's rows mixed, plus the band's offset."""
-        shaped = signatures.reshape(signatures.shape[0], self.bands, self.rows)
-        keys: U64 = (shaped * self._band_mix).sum(axis=2, dtype=np.uint64) + self._band_offset
-        return keys

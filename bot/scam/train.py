@@ -25,7 +25,14 @@ import numpy as np
 
 from bot.scam.corpus import Case, load_cases
 from bot.scam.corpus_eval import verdict_of
-from bot.scam.model import HASH_BITS, MODEL_FILE, ModelInfo, feature_rows, save_model
+from bot.scam.model import (
+    HASH_BITS,
+    MODEL_FILE,
+    ModelInfo,
+    feature_rows,
+    save_model,
+    with_model,
+)
 from bot.scam.score import ScamChecker
 from bot.scam.textview import view_of
 
@@ -121,7 +128,7 @@ def choose_mapping(
     for threshold in _THRESHOLDS:
         for max_weight in _WEIGHTS:
             risks = [
-                min(100, base + _added(p, threshold, max_weight))
+                with_model(base, _added(p, threshold, max_weight), scam_at)
                 for base, p in zip(base_risks, probabilities, strict=True)
             ]
             recall = {lang: _share(risks, cases, lang, True, caution_at) for lang in languages}
@@ -273,7 +280,7 @@ def choose(
         shared = choose_mapping(cases, probabilities, base, scam_at, caution_at)
         own = choose_language_mappings(cases, languages, probabilities, base, scam_at, caution_at)
         risks = [
-            min(100.0, risk + _added(p, *_pair(own.get(lang or ""), shared)))
+            with_model(risk, _added(p, *_pair(own.get(lang or ""), shared)), scam_at)
             for risk, p, lang in zip(base, probabilities, languages, strict=True)
         ]
         result = _result(cases, risks, scam_at, caution_at)
