@@ -7,7 +7,6 @@ else. They are frozen dataclasses so that a posting scored once cannot drift fro
 from __future__ import annotations
 
 import enum
-import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -68,14 +67,6 @@ def _identity_words(text: str) -> str:
     return _NOT_WORD.sub(" ", fold(text)).strip()
 
 
-@functools.lru_cache(maxsize=32_768)
-def _fingerprint(company: str, title: str, location: str) -> str:
-    """Remembered: a poll asks for a posting's fingerprint several times while it stores it,
-    and works it out first on the CPU worker thread, so the event loop only looks it up."""
-    key = "|".join(_identity_words(part) for part in (company, title, location))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-
 @dataclass(frozen=True, slots=True)
 class Posting:
     """One job posting, normalised. `source` names the configured source it came from."""
@@ -92,11 +83,22 @@ class Posting:
     description: str = ""
     posted_at: datetime | None = None
     language: str | None = None
+    #: `fingerprint` once worked out; not part of what the posting is (a copy made with
+    #: `dataclasses.replace` works it out again).
+    _fingerprint: str = field(default="", init=False, repr=False, compare=False)
 
     @property
     def fingerprint(self) -> str:
-        """Identity across boards: the same company, title and place is the same job."""
-        return _fingerprint(self.company, self.title, self.location)
+        """Identity across boards: the same company, title and place is the same job.
+
+        Worked out once: the poller asks for it on its CPU worker thread, so storing a poll
+        of 20,000 postings only reads it on the event loop."""
+        if not self._fingerprint:
+            key = "|".join(
+                _identity_words(part) for part in (self.company, self.title, self.location)
+            )
+            object.__setattr__(self, "_fingerprint", hashlib.sha256(key.encode()).hexdigest()[:32])
+        return self._fingerprint
 
     @property
     def text(self) -> str:
