@@ -279,8 +279,17 @@ class ScamSettings(_Section):
     caution_at: int = Field(30, ge=1, le=100)
     scam_at: int = Field(60, ge=1, le=100)
     online_reputation: bool = False
-    rdap_url: str = "https://rdap.org/domain/"
+    #: The RDAP service's base; lookups ask `<rdap_url>/domain/<name>`. A trailing `/domain/`
+    #: (how rdap.org's own examples write it) is the same service.
+    rdap_url: str = "https://rdap.org"
     blocklist_file: str | None = None
+
+    @field_validator("rdap_url")
+    @classmethod
+    def _rdap_url(cls, value: str) -> str:
+        base = value.strip().rstrip("/").removesuffix("/domain").rstrip("/")
+        _check_http_url(base)
+        return base
 
     @model_validator(mode="after")
     def _ordered(self) -> ScamSettings:

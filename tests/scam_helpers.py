@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 
 @dataclass
@@ -18,6 +19,8 @@ class RdapStandIn:
     registered: dict[str, str] = field(default_factory=dict)
     blocklist: str = ""
     requests: list[str] = field(default_factory=list)
+    #: Every request's path as it arrived, whether or not a route took it.
+    paths: list[str] = field(default_factory=list)
     stall: bool = False
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -46,7 +49,12 @@ async def rdap_server_fixture() -> AsyncIterator[RdapStandIn]:
         stand_in.requests.append("blocklist")
         return web.Response(text=stand_in.blocklist)
 
-    app = web.Application()
+    @web.middleware
+    async def record_path(request: web.Request, handler: Handler) -> web.StreamResponse:
+        stand_in.paths.append(request.path)
+        return await handler(request)
+
+    app = web.Application(middlewares=[record_path])
     app.router.add_get("/domain/{name}", domain)
     app.router.add_get("/blocklist.txt", blocklist)
     runner = web.AppRunner(app)

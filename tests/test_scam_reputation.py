@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
+import pytest
 
+from bot.app import build_checker
+from bot.config import load_settings
+from bot.errors import ConfigError
 from bot.models import Posting, RiskLevel
 from bot.scam import Reputation, ScamChecker
 from tests.conftest import FakeClock
@@ -77,6 +82,23 @@ async def test_cache_expires_after_its_ttl(rdap_server: RdapStandIn) -> None:
     assert rdap_server.requests == ["acme.com", "acme.com"]
 
 
+async def test_an_unknown_domain_is_asked_again_sooner_than_a_known_one(
+    rdap_server: RdapStandIn,
+) -> None:
+    """A found registration date is kept for the cache TTL; a failed lookup only 5 minutes."""
+    rdap_server.registered["acme.com"] = "1998-03-01T00:00:00Z"
+    clock = FakeClock(1000.0)
+    rep = reputation(rdap_server, cache_ttl_s=3600.0, clock=clock)
+    for _ in range(2):
+        await rep.signals("https://acme.com/a")
+        await rep.signals("https://unknown-domain.com/a")
+    clock.advance(301)
+    await rep.signals("https://acme.com/a")
+    await rep.signals("https://unknown-domain.com/a")
+    await rep.aclose()
+    assert sorted(rdap_server.requests) == ["acme.com", "unknown-domain.com", "unknown-domain.com"]
+
+
 async def test_a_slow_service_never_holds_the_verdict_past_the_budget(
     rdap_server: RdapStandIn,
 ) -> None:
@@ -138,3 +160,37 @@ async def test_uses_the_given_client_and_never_another_address() -> None:
     rep = Reputation(rdap_base_url=None, client=client)
     assert await rep.signals("https://anything.com/") == []
     await client.aclose()
+
+
+@pytest.mark.parametrize("written", ["", "/", "/domain/", "/domain"])
+async def test_the_configured_rdap_url_asks_the_service_for_domain_slash_name(
+    tmp_path: Path, rdap_server: RdapStandIn, written: str
+) -> None:
+    """From `[scam] rdap_url` through the checker the app builds to the request on the wire:
+    one `/domain/<name>`, however the base was written (rdap.org's own docs end it in
+    `/domain/`)."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[scam]\nonline_reputation = true\nrdap_url = "{rdap_server.base_url}{written}"\n',
+        encoding="utf-8",
+    )
+    rdap_server.registered["nova-digital.com"] = "2026-11-20T10:00:00Z"
+    checker = build_checker(load_settings(config))
+    assert checker.reputation is not None
+    job = posting("https://nova-digital.com/careers/annotator")
+    try:
+        verdict = await checker.check_online(job, checker.check(job))
+    finally:
+        await checker.reputation.aclose()
+    assert rdap_server.paths == ["/domain/nova-digital.com"]
+    assert "domain.young" in {reason.id for reason in verdict.reasons}
+
+
+def test_the_default_rdap_url_is_the_service_base(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[scam]\nonline_reputation = true\n", encoding="utf-8")
+    assert load_settings(config).scam.rdap_url == "https://rdap.org"
+    config.write_text('[scam]\nrdap_url = "rdap.org/domain/"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(config)
+    assert info.value.key == "scam.rdap_url"

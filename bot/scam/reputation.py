@@ -10,13 +10,13 @@ verdict never waits on the network for longer than that.
 from __future__ import annotations
 
 import asyncio
-import collections
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Final
 
 import httpx
+from cachetools import TLRUCache
 
 from bot.models import Signal
 from bot.scam.domains import parse_link
@@ -27,30 +27,7 @@ RECENT_DOMAIN_DAYS = 180
 _FAILURE_TTL_S = 300.0  # a lookup that failed is not retried for this long
 
 
-class _TTLCache:
-    """A small LRU cache whose entries expire; `clock` is injectable for tests."""
-
-    def __init__(self, max_entries: int, clock: Callable[[], float]) -> None:
-        self._entries: collections.OrderedDict[str, tuple[float, Any]] = collections.OrderedDict()
-        self._max_entries = max_entries
-        self._clock = clock
-
-    def get(self, key: str) -> tuple[bool, Any]:
-        entry = self._entries.get(key)
-        if entry is None:
-            return False, None
-        expires_at, value = entry
-        if expires_at < self._clock():
-            del self._entries[key]
-            return False, None
-        self._entries.move_to_end(key)
-        return True, value
-
-    def put(self, key: str, value: Any, ttl_s: float) -> None:
-        self._entries[key] = (self._clock() + ttl_s, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+_MISSING: Final = object()
 
 
 class Reputation:
@@ -68,6 +45,7 @@ class Reputation:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        #: Lookups ask `<rdap_base_url>/domain/<name>` (`[scam] rdap_url` is read as this base).
         self.rdap_base_url = rdap_base_url.rstrip("/") if rdap_base_url else None
         self.blocklist_url = blocklist_url
         self.timeout_s = timeout_s
@@ -83,7 +61,13 @@ class Reputation:
         self._owns_client = client is None
         self._clock = clock
         self._now = now
-        self._ages = _TTLCache(10_000, clock)
+        # A registration date is kept `cache_ttl_s`; a failed lookup only `_FAILURE_TTL_S`.
+        self._ages: TLRUCache[str, datetime | None] = TLRUCache(
+            maxsize=10_000, ttu=self._expires_at, timer=clock
+        )
+
+    def _expires_at(self, _domain: str, registered_at: datetime | None, now: float) -> float:
+        return now + (self.cache_ttl_s if registered_at is not None else _FAILURE_TTL_S)
 
     async def aclose(self) -> None:
         if self._owns_client:
@@ -112,11 +96,12 @@ class Reputation:
 
     async def domain_age_days(self, domain: str) -> float | None:
         """Days since `domain` was registered, per RDAP; None when unknown."""
-        hit, cached = self._ages.get(domain)
-        if hit:
-            return None if cached is None else (self._now() - cached).total_seconds() / 86400
-        registered_at = await self._rdap_registration(domain)
-        self._ages.put(domain, registered_at, self.cache_ttl_s if registered_at else _FAILURE_TTL_S)
+        cached = self._ages.get(domain, _MISSING)
+        if cached is not _MISSING:
+            registered_at = cached if isinstance(cached, datetime) else None
+        else:
+            registered_at = await self._rdap_registration(domain)
+            self._ages[domain] = registered_at
         if registered_at is None:
             return None
         return (self._now() - registered_at).total_seconds() / 86400
