@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -22,7 +23,7 @@ from adapters.chat.discord_render import (
 )
 from adapters.chat.discord_translator import CatalogTranslator, localized
 from bot.delivery.render import LEVEL_COLOURS, Card, Field, alert_card, verdict_card
-from bot.models import Alert, ChatRef, RiskLevel, Signal, Verdict
+from bot.models import Alert, ChatRef, Pay, PayPeriod, RiskLevel, Signal, Verdict
 from tests.chat_helpers import chat_alert
 
 FEE = Signal("fee", 40, "pay $50 for the training kit", "signal.fee")
@@ -67,7 +68,7 @@ def test_alert_embed_shows_posting_and_risk_with_colour_by_level() -> None:
     assert embed.colour is not None and embed.colour.value == LEVEL_COLOURS[RiskLevel.CAUTION]
     assert values["Company"] == "Scale AI"
     assert "20–35 USD" in (values["Pay"] or "")
-    assert values["Posted"] == "2025-01-14"
+    assert values["Posted"] == "Jan 14, 2025"
     assert "55/100" in (values["Risk"] or "")
     assert "pay $50 for the training kit" in all_text(embed)  # the top reason with its evidence
     assert "Telegram @hr" in all_text(embed)  # and the next one
@@ -211,3 +212,29 @@ async def test_translator_names_commands_in_the_readers_language(
     )
     name = localized("discord.cmd.alerts.name")
     assert await translator.translate(name, locale, context) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "pay", "shown"),
+    [
+        ("es", Pay(15.5, 15.5, "USD", PayPeriod.HOUR), "15,5 USD por hora"),
+        ("en", Pay(15.5, 15.5, "USD", PayPeriod.HOUR), "15.5 USD per hour"),
+        ("es", Pay(1500, 2500, "EUR", PayPeriod.MONTH), "1.500–2.500 EUR al mes"),
+        ("en", Pay(1500, 2500, "EUR", PayPeriod.MONTH), "1,500–2,500 EUR per month"),
+    ],
+)
+def test_pay_and_the_posting_day_are_written_as_the_channel_s_language_writes_them(
+    language: str, pay: Pay, shown: str
+) -> None:
+    alert = chat_alert(
+        ChatRef("discord", "700000000000000200"),
+        Verdict(risk=5, level=RiskLevel.OK),
+        pay=pay,
+        posted_at=datetime(2025, 1, 14, 9, 30, tzinfo=UTC),
+        language=language,
+    )
+    values = {field.name: field.value for field in card_to_embed(alert_card(alert)).fields}
+    if language == "es":
+        assert values["Pago"] == shown and values["Publicada"] == "14 ene 2025"
+    else:
+        assert values["Pay"] == shown and values["Posted"] == "Jan 14, 2025"

@@ -88,7 +88,7 @@ async def test_an_alert_is_posted_as_an_embed_with_buttons_and_no_mentions(
     assert embed["title"] == "AI Trainer (Spanish)"
     assert embed["url"] == "https://boards.greenhouse.io/scaleai/jobs/0"
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert fields["Company"] == "Scale AI" and fields["Posted"] == "2025-01-14"
+    assert fields["Company"] == "Scale AI" and fields["Posted"] == "Jan 14, 2025"
     assert "45/100" in fields["Risk"] and "Telegram" in fields["Reasons"]
     buttons = post.body["components"][0]["components"]
     assert [b.get("custom_id") or b.get("url") for b in buttons][1:] == [

@@ -55,8 +55,15 @@ def test_posting_html_reaches_the_reader_as_text() -> None:
 def test_alert_shows_title_link_company_pay_date_badge_and_top_reason() -> None:
     parsed = TelegramHTML(render_card(alert_card(hostile_alert())).html)
     visible = parsed.visible
-    for expected in ("Acme", "Madrid", "20–30 USD", "2026-01-02", "🔴", "72/100", "fee"):
+    for expected in ("Acme", "Madrid", "20–30 USD per hour", "Jan 2, 2026", "🔴", "72/100", "fee"):
         assert expected in visible
+
+
+def test_a_spanish_chat_reads_pay_and_day_as_spanish_writes_them() -> None:
+    visible = TelegramHTML(render_card(alert_card(hostile_alert("es"))).html).visible
+    assert "20–30 USD por hora" in visible
+    assert "2 ene 2026" in visible
+    assert "2026-01-02" not in visible and "Jan" not in visible
 
 
 def test_alert_keyboard_opens_the_posting_and_carries_the_check_buttons() -> None:

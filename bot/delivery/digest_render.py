@@ -14,12 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from babel.dates import format_datetime
-
 from bot.delivery.digest_schedule import DeliveryMode, zone
 from bot.delivery.render import risk_badge
 from bot.delivery.render_text import INDENT, inert
-from bot.i18n import normalize_language, t
+from bot.i18n import t
+from bot.i18n.formats import format_count, format_moment
 from bot.models import Digest, DigestEntry
 
 #: Longest title and company a digest line shows; the full posting is one click away.
@@ -61,7 +60,7 @@ def entry_line(entry: DigestEntry, language: str) -> EntryLine:
 def local_time(seconds: float, timezone: str, language: str) -> str:
     """A moment as the chat reads it: "lun 14 ene 08:00" / "Mon 14 Jan 08:00"."""
     moment = datetime.fromtimestamp(seconds, UTC).astimezone(zone(timezone))
-    return format_datetime(moment, "EEE d MMM HH:mm", locale=normalize_language(language))
+    return format_moment(moment, language)
 
 
 def digest_title(digest: Digest, language: str) -> str:
@@ -76,7 +75,7 @@ def digest_title(digest: Digest, language: str) -> str:
 def digest_summary(digest: Digest, language: str) -> str:
     """ "12 new postings since Mon 14 Jan 08:00, safest first." """
     since = local_time(digest.since_at, digest.timezone, language)
-    return t("digest.summary", language, count=digest.total, since=since)
+    return t("digest.summary", language, count=format_count(digest.total, language), since=since)
 
 
 def digest_footer(digest: Digest, language: str) -> str:

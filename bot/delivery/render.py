@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.i18n import t
+from bot.i18n.formats import format_amount, format_day
 from bot.models import (
     Alert,
     Filter,
@@ -94,13 +95,12 @@ class Card:
 
 
 def format_pay(pay: Pay, language: str) -> str:
-    def amount(value: float) -> str:
-        return f"{value:,.0f}" if value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
-
+    """ "15,5 USD por hora", "1.500–2.500 EUR al mes" / "15.5 USD per hour"."""
+    low = format_amount(pay.min_amount, language)
     figures = (
-        amount(pay.min_amount)
+        low
         if pay.min_amount == pay.max_amount
-        else f"{amount(pay.min_amount)}–{amount(pay.max_amount)}"
+        else f"{low}–{format_amount(pay.max_amount, language)}"
     )
     currency = f" {pay.currency}" if pay.currency else ""
     period = t(f"pay.per.{PayPeriod(pay.period).value}", language)
@@ -157,7 +157,7 @@ def posting_fields(posting: Posting, language: str) -> list[Field]:
     if posting.pay:
         fields.append(Field(t("field.pay", language), format_pay(posting.pay, language)))
     if posting.posted_at:
-        fields.append(Field(t("field.posted", language), posting.posted_at.date().isoformat()))
+        fields.append(Field(t("field.posted", language), format_day(posting.posted_at, language)))
     return fields
 
 
