@@ -72,7 +72,7 @@ async def test_a_sqlite_store_moves_to_postgres_with_nothing_lost(
 
     status, out, err = await run_cli("copy-db", source, destination, "--config", config)
     assert status == 0, err
-    assert "subscriptions: 1 row(s)" in out and "outbox: 3 row(s)" in out
+    assert "subscriptions: 1 row\n" in out and "outbox: 3 rows" in out
 
     db = await open_database(destination)
     try:
@@ -105,9 +105,9 @@ async def test_migrate_applies_the_schema_and_says_so(
     config = str(settings_file(tmp_path, url))
     status, out, err = await run_cli("migrate", "--config", config)
     assert status == 0, err
-    assert f"schema at version {len(MIGRATIONS)} ({len(MIGRATIONS)} migration(s) applied)" in out
+    assert f"schema at version {len(MIGRATIONS)} ({len(MIGRATIONS)} migrations applied)" in out
     status, out, _ = await run_cli("migrate", "--config", config)
-    assert status == 0 and "(0 migration(s) applied)" in out
+    assert status == 0 and "(0 migrations applied)" in out
 
 
 async def test_an_unreachable_database_is_one_line_without_its_password(tmp_path: Path) -> None:

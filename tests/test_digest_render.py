@@ -148,7 +148,7 @@ def test_telegram_lines_are_inert() -> None:
 def test_a_digest_reads_in_the_subscriptions_language() -> None:
     page = digest([entry(1, level=RiskLevel.CAUTION)])
     spanish = TelegramHTML(digest_html(page, "es")).visible
-    assert spanish.startswith("📋 Resumen diario\n1 oferta(s) nueva(s) desde el ")
+    assert spanish.startswith("📋 Resumen diario\n1 oferta nueva desde el ")
     assert "Entrega: un resumen cada día a las 08:00 · Europe/Madrid" in spanish
     english = digest_embeds(page, "en")
     assert english[0].title == "📋 Daily digest"

@@ -90,7 +90,7 @@ async def test_a_daily_digest_is_one_message_at_its_local_time(bot: Bot, clock: 
 
     clock.now = at("2026-01-14 07:00")  # 08:00 in Madrid
     digest = await bot.tick()
-    assert digest.startswith("📋 Daily digest\n3 new posting(s) since Tue 13 Jan 13:00")
+    assert digest.startswith("📋 Daily digest\n3 new postings since Tue 13 Jan 13:00")
     # Safest first, then in the order they were found; each with its level and link.
     lines = [line for line in digest.splitlines() if " · " in line and "Delivery" not in line]
     assert lines == [
@@ -131,7 +131,7 @@ async def test_a_digest_missed_while_the_bot_was_down_is_sent_once_when_it_is_ba
         later = await store_postings(db, [job("2", "Rater")], FINE, sub)
         assert later
         digest = await back.tick()
-        assert digest.startswith("📋 Daily digest\n2 new posting(s) since Tue 13 Jan 12:00")
+        assert digest.startswith("📋 Daily digest\n2 new postings since Tue 13 Jan 12:00")
         assert "AI Trainer" in digest and "Rater" in digest
         assert await back.tick() == ""  # the missed days are one digest, not two
         clock.now = at("2026-01-16 08:00")
@@ -204,7 +204,7 @@ async def test_a_weekly_digest_comes_on_its_day(bot: Bot, clock: FakeClock) -> N
         clock.now = at(f"{day} 09:00")
         assert await bot.tick() == ""
     clock.now = at("2026-01-19 09:00")
-    assert (await bot.tick()).startswith("📋 Weekly digest\n1 new posting(s)")
+    assert (await bot.tick()).startswith("📋 Weekly digest\n1 new posting since")
 
 
 async def test_a_posting_that_reaches_the_chat_at_once_is_left_out_of_its_digest(
@@ -250,7 +250,7 @@ async def test_back_to_instant_sends_what_was_held_in_one_last_digest(
     clock.now = at("2026-01-13 13:00")
     assert await bot.subscriptions.set_delivery(CONSOLE, DeliveryMode()) == 1
     last = await bot.tick()
-    assert last.startswith("📋 Digest\n2 new posting(s)")
+    assert last.startswith("📋 Digest\n2 new postings")
     await store_postings(bot.db, [job("3", "Annotator")], FINE, sub)
     now_instant = await bot.tick()
     assert "Annotator" in now_instant and "📋" not in now_instant

@@ -414,7 +414,7 @@ async def test_list_pause_resume_and_unsubscribe(bot: BotHarness) -> None:
     assert not subscription.paused
 
     done = followups(await bot.interact(alerts("unsubscribe", locale="en-US")))[0]
-    assert done.body["content"] == "Removed 1 subscription(s)."
+    assert done.body["content"] == "Removed 1 subscription."
     assert await bot.app.services.subscriptions.of_chat(CHANNEL_CHAT) == []
 
 

@@ -71,7 +71,7 @@ async def test_delivery_and_time_zone_are_set_and_listed(bot: BotHarness) -> Non
         ),
     )
     assert done == (
-        "Delivery set for 1 subscription(s): a digest every Monday at 09:30. Time zone: UTC."
+        "Delivery set for 1 subscription: a digest every Monday at 09:30. Time zone: UTC."
     )
     zone = await answer(bot, alerts("timezone", [option("zone", "america/mexico city")]))
     assert zone.startswith("Time zone set to America/Mexico\\_City (local time now: ")

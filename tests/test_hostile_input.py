@@ -335,4 +335,4 @@ async def test_poll_once_exits_1_when_every_source_failed(
 ) -> None:
     url = payload_server.serve(PATH, b"down", status=503)
     assert await poll_once(settings_for(tmp_path, url), as_json=False) == 1
-    assert "1 source(s) polled, 0 new posting(s), 1 failed." in capsys.readouterr().out
+    assert "1 source polled, 0 new postings, 1 failed." in capsys.readouterr().out

@@ -264,11 +264,19 @@ def test_scam_catalogs_have_the_same_keys_and_placeholders() -> None:
     root = Path(__file__).parent.parent / "bot" / "i18n" / "locales"
     from babel.messages.pofile import read_po
 
-    def read(language: str) -> dict[str, str]:
+    def read(language: str) -> dict[str, tuple[str, ...]]:
+        """Each key's text, or a plural key's forms (its id is then msgid and msgid_plural)."""
         with open(root / language / "scam.po", "rb") as po:
-            return {m.id: m.string for m in read_po(po) if m.id}  # type: ignore[misc]
+            return {
+                str(m.id if isinstance(m.id, str) else m.id[0]): (
+                    (str(m.string),) if isinstance(m.string, str) else tuple(m.string or ())
+                )
+                for m in read_po(po)
+                if m.id
+            }
 
     spanish, english = read("es"), read("en")
     assert spanish.keys() == english.keys()
     for key in spanish:
-        assert placeholders(spanish[key]) == placeholders(english[key]), key
+        for form in (*spanish[key], *english[key]):
+            assert placeholders(form) == placeholders(english[key][0]), key

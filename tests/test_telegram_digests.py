@@ -47,7 +47,7 @@ async def test_delivery_and_time_zone_from_a_private_chat(telegram_bot: Telegram
     await command(telegram_bot, ana, chat, "/subscribe rlhf")
     set_reply = await command(telegram_bot, ana, chat, "/delivery semanal lunes 9:30")
     assert set_reply == (
-        "Entrega cambiada en 1 suscripción(es): un resumen cada lunes a las 09:30. "
+        "Entrega cambiada en 1 suscripción: un resumen cada lunes a las 09:30. "
         "Zona horaria: UTC."
     )
     zone_reply = await command(telegram_bot, ana, chat, "/timezone america/lima")
@@ -80,7 +80,7 @@ async def test_in_a_group_only_administrators_change_the_pace(
     shown = await command(telegram_bot, member, group, "/timezone")
     assert shown.startswith("Time zone: UTC")
     done = await command(telegram_bot, admin, group, "/delivery #1 daily 08:00")
-    assert done.startswith("Delivery set for 1 subscription(s): a digest every day at 08:00")
+    assert done.startswith("Delivery set for 1 subscription: a digest every day at 08:00")
 
 
 async def test_a_digest_arrives_as_one_message_with_a_link_per_posting(
@@ -112,7 +112,7 @@ async def test_a_digest_arrives_as_one_message_with_a_link_per_posting(
     [digest] = await telegram_bot.client.wait_for(163)
     parsed = TelegramHTML(digest.text)
     assert set(parsed.tags) <= ALLOWED_TAGS
-    assert parsed.visible.startswith("📋 Daily digest\n25 new posting(s) since ")
+    assert parsed.visible.startswith("📋 Daily digest\n25 new postings since ")
     assert len(parsed.links) == 25
     assert "<b>Rater 0</b>" in parsed.visible  # posting markup shown as typed
     assert parsed.visible.rstrip().endswith("Delivery: a digest every day at 08:00 · Europe/Madrid")
@@ -140,5 +140,5 @@ async def test_a_digest_telegram_refuses_as_html_arrives_as_plain_text(
     assert stats.sent == 1
     [digest] = await telegram_bot.client.wait_for(164)
     assert digest.parse_mode is None
-    assert digest.text.startswith("📋 Resumen semanal\n1 oferta(s) nueva(s)")
+    assert digest.text.startswith("📋 Resumen semanal\n1 oferta nueva desde")
     assert "Anotador <i>" in digest.text and "https://jobs.example/1" in digest.text

@@ -57,7 +57,10 @@ async def reply_text(
     cut so that no reply passes the 2000 characters of a message (no catalog line carries
     more than one long parameter).
     """
-    safe = {name: fit(str(value), PARAM_MAX) for name, value in params.items()}
+    safe = {  # a number stays one: it picks the plural form and is grouped by language
+        name: value if isinstance(value, int) else fit(str(value), PARAM_MAX)
+        for name, value in params.items()
+    }
     content = discord.utils.escape_mentions(t(key, language, **safe))
     if interaction.response.is_done():
         await interaction.followup.send(content, ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -363,6 +363,6 @@ def source_line(source: SourceHealth, language: str) -> str:
         name=source.name,
         last_poll=(source.last_poll or "—")[:16].replace("T", " "),
         status=status_text(source, language),
-        failures=source.consecutive_failures,
-        postings=source.postings_seen,
+        failures=tg("sources.failures", language, count=source.consecutive_failures),
+        seen=tg("sources.seen", language, count=source.postings_seen),
     )

@@ -52,8 +52,8 @@ async def poll_once(settings: Settings, *, as_json: bool) -> int:
             t(
                 "poll.summary",
                 language,
-                sources=len(results),
-                new=sum(r.new for r in results),
+                polled=t("poll.polled", language, count=len(results)),
+                found=t("poll.found", language, count=sum(r.new for r in results)),
                 failed=failed,
             )
         )

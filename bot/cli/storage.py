@@ -27,7 +27,7 @@ async def migrate(settings: Settings, database: str | None = None) -> int:
     finally:
         await db.close()
     language = settings.console.language
-    print(t("storage.migrate.done", language, target=target, version=version, applied=len(applied)))
+    print(t("storage.migrate.done", language, count=len(applied), target=target, version=version))
     return 0
 
 
@@ -41,7 +41,7 @@ async def copy_db(settings: Settings, source_target: str, destination_target: st
                 source,
                 destination,
                 progress=lambda table, rows: print(
-                    t("storage.copy.table", language, table=table, rows=rows), file=sys.stdout
+                    t("storage.copy.table", language, count=rows, table=table), file=sys.stdout
                 ),
             )
             print(

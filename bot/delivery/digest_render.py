@@ -18,7 +18,7 @@ from bot.delivery.digest_schedule import DeliveryMode, zone
 from bot.delivery.render import risk_badge
 from bot.delivery.render_text import INDENT, inert
 from bot.i18n import t
-from bot.i18n.formats import format_count, format_moment
+from bot.i18n.formats import format_moment
 from bot.models import Digest, DigestEntry
 
 #: Longest title and company a digest line shows; the full posting is one click away.
@@ -75,7 +75,7 @@ def digest_title(digest: Digest, language: str) -> str:
 def digest_summary(digest: Digest, language: str) -> str:
     """ "12 new postings since Mon 14 Jan 08:00, safest first." """
     since = local_time(digest.since_at, digest.timezone, language)
-    return t("digest.summary", language, count=format_count(digest.total, language), since=since)
+    return t("digest.summary", language, count=digest.total, since=since)
 
 
 def digest_footer(digest: Digest, language: str) -> str:

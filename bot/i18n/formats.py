@@ -11,7 +11,7 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from bot.i18n import normalize_language
+from bot.i18n.languages import normalize_language
 
 #: From this amount on, cents are noise on a card: "1,500", not "1,500.5".
 WHOLE_FROM = 100
