@@ -157,6 +157,16 @@ def test_the_cli_stops_on_a_bad_config_with_one_line_and_status_2(tmp_path: Path
     assert len(lines) == 1 and "polling.default_interval_s" in lines[0]
 
 
+def test_the_cli_stops_on_a_bad_environment_variable_with_one_line_and_status_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIGIA_RELEVANCE__KEYWORDS", "rlhf, anotador")
+    done = run_sources(write(tmp_path, ""))
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("config error: relevance.keywords: not JSON")
+
+
 def test_a_missing_blocklist_file_is_named_when_reputation_is_on(tmp_path: Path) -> None:
     path = write(
         tmp_path,
