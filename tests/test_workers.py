@@ -188,7 +188,7 @@ async def test_a_running_worker_is_listed_with_its_role_until_it_stops(tmp_path:
     header, row, summary = listed.out.splitlines()
     assert header.split()[:2] == ["WORKER", "ROLE"]
     assert row.split()[1] == "deliver" and f":{bot.process.pid}:" in row.split()[0]  # type: ignore[union-attr]
-    assert summary.startswith("1 live worker(s)")
+    assert summary.startswith("1 live worker on ")
     after = await run_command("workers", "--config", str(config))
     assert after.out.startswith("No live workers")  # a clean stop deletes the row
 
