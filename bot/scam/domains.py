@@ -80,6 +80,9 @@ def _split_host(host: str) -> tuple[str, str, str]:
     return parts.subdomain, parts.domain, parts.suffix
 
 
+#: An IP address starts with a figure (IPv4, most IPv6) or holds a colon (IPv6).
+_MAY_BE_IP = re.compile(r"[0-9]|.*:").match
+
 #: The longest a DNS name can be (RFC 1035).
 MAX_HOST_CHARS = 253
 
@@ -100,12 +103,13 @@ def parse_link(url: str) -> Link | None:
         return None
     if not host or len(host) > MAX_HOST_CHARS:
         return None  # no name is longer: a megabyte "host" is hostile, not a link
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return Link(url, host, "", "", "", "", parts.path, parts.query, True)
+    if _MAY_BE_IP(host):  # an exception per ordinary name is most of this function's cost
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            pass
+        else:
+            return Link(url, host, "", "", "", "", parts.path, parts.query, True)
     try:
         ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:

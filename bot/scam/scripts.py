@@ -35,6 +35,7 @@ from bot.text import fold_aligned
 _MAX_HASH = np.uint64((1 << 32) - 1)
 _FIGURE = re.compile(r"\d")
 SHINGLE_WORDS = 3
+_MAX_CACHED_TOKENS = 200_000
 RETRACT_LABELS = frozenset({"legit", "ok", "not_scam", "fine"})
 
 U64 = npt.NDArray[np.uint64]
@@ -165,11 +166,12 @@ class ScriptLibrary:
         if self._index_dirty:
             self._rebuild_index()
         keys = self._keys
-        distinct = np.unique(hashes)
+        unique = set(hashes.tolist())
+        distinct = np.fromiter(unique, dtype=np.uint64, count=len(unique))
         places = np.searchsorted(keys, distinct)
-        # `distinct` is sorted, so the shingles past the last key are the last ones.
-        places = places[places < keys.shape[0]]
-        found = places[keys[places] == distinct[: places.shape[0]]]
+        inside = places < keys.shape[0]
+        places = places[inside]
+        found = places[keys[places] == distinct[inside]]
         # No script can reach `min_containment` with fewer shared shingles than this.
         if found.shape[0] < math.ceil(self.min_containment * self.min_shingles):
             return None
@@ -192,14 +194,15 @@ class ScriptLibrary:
         """32-bit hashes of the word 3-shingles, in text order, figures folded to '#'."""
         cache = self._token_hashes
         tokens = words_in(folded) if words is None else words
-        for token in set(tokens).difference(cache):
-            if len(cache) >= 200_000:
-                cache.clear()
+        unseen = set(tokens).difference(cache)
+        if len(cache) + len(unseen) > _MAX_CACHED_TOKENS:
+            cache.clear()  # bounded; cleared before this text's words go in, never midway
+            unseen = set(tokens)
+        for token in unseen:
             cache[token] = zlib.crc32(_FIGURE.sub("#", token).encode())
-        token_hashes = [cache[token] for token in tokens]
-        if len(token_hashes) < SHINGLE_WORDS:
+        if len(tokens) < SHINGLE_WORDS:
             return np.zeros(0, dtype=np.uint64)
-        hashed = np.asarray(token_hashes, dtype=np.uint64)
+        hashed = np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
         combined = (
             hashed[:-2] * np.uint64(0x9E3779B1) + hashed[1:-1] * np.uint64(0x85EBCA77) + hashed[2:]
         )

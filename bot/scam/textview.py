@@ -58,6 +58,19 @@ class _WordChars(dict[int, int]):
 
 
 _SPACE = 32
+_BAR = 124
+
+
+class _BreakChars(dict[int, int]):
+    """`str.translate` table: a clause break becomes "|", every other character a space."""
+
+    def __missing__(self, code: int) -> int:
+        kept = _BAR if _CLAUSE_BREAK_RE.fullmatch(chr(code)) else _SPACE
+        self[code] = kept
+        return kept
+
+
+_BREAK_CHARS = _BreakChars()
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
 _WORD_CHARS = _WordChars()
 #: An apostrophe is part of a word only between a letter or figure and a letter ("don't").
@@ -75,6 +88,7 @@ _CLAUSE_WORDS = frozenset(
 )
 _IS_CLAUSE_WORD = _CLAUSE_WORDS.__contains__
 _NEXT = (1).__add__
+_BITS_OF = operator.attrgetter("bits")
 _URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'()]+|\b(?:wa\.me|t\.me|telegram\.me|signal\.me|bit\.ly"
     r"|chat\.whatsapp\.com|api\.whatsapp\.com)/[^\s<>\"'()]*"
@@ -137,7 +151,11 @@ class TextView:
             if not bits & self.union:  # most concepts are in no text: skip the walk
                 found = []
             else:
-                found = [place for place, token in enumerate(self.tokens) if token.bits & bits]
+                found = list(
+                    itertools.compress(
+                        itertools.count(), map(bits.__and__, map(_BITS_OF, self.tokens))
+                    )
+                )
             self._positions[bits] = found
         return found
 
@@ -180,7 +198,12 @@ def view_of(text: str, language: str | None = None) -> TextView:
     lexicon = Lexicon.shared()
     starts, ends, words = _words(folded)
     language = language or language_of_words(words)
-    breaks = [match.start() for match in _CLAUSE_BREAK_RE.finditer(folded)]
+    marked = folded.translate(_BREAK_CHARS)  # "|" where a clause breaks, " " elsewhere
+    breaks: list[int] = (
+        np.flatnonzero(np.frombuffer(marked.encode("ascii"), dtype=np.uint8) == _BAR).tolist()
+        if "|" in marked
+        else []
+    )
     if _SPACED_DASH in folded:
         breaks = sorted(breaks + _all_at(folded, _SPACED_DASH))
     # Per word, only C-level steps (map, compress): a text has hundreds of words and a
