@@ -7,8 +7,10 @@ a message going out and its row being marked sent. So the runner wraps the drain
 housekeeping jobs' functions (through the scheduler's public `Job.modify`) in a `JobWatch` that
 holds their running tasks, and `stop_in_order` stops everything in this order: no job starts
 any more; the polls are cancelled (each poll writes in one transaction, so a cancelled one
-leaves nothing half-written); the outbox drain in flight gets a grace period to finish what it
-claimed; and only then does APScheduler shut down, with nothing left for it to cancel.
+leaves nothing half-written); the outbox drain in flight is told to stop (`OutboxDrainer.stop`:
+each chat finishes the message on the wire, records it and hands the rest of the batch back)
+and gets a grace period to do so; and only then does APScheduler shut down, with nothing left
+for it to cancel.
 
 The watch also tells `/healthz` whether the drain is alive: down when its last run raised, or
 when no run has finished for `drain_stale_s` (a drain stuck on a lock or a dead store).
@@ -100,16 +102,21 @@ class JobWatch:
 
     # -- stopping ----------------------------------------------------------------------------
 
-    async def stop(self, *, drain_grace_s: float) -> None:
-        """Cancel housekeeping at once; let the drain finish its batch for up to
-        `drain_grace_s`, then cancel it too. Returns when no job is running."""
+    async def stop(
+        self, *, drain_grace_s: float, stop_drain: Callable[[], None] | None = None
+    ) -> None:
+        """Cancel housekeeping at once; tell the drain to stop (`stop_drain`) and let it
+        finish its messages in flight for up to `drain_grace_s`, then cancel it too. Returns
+        when no job is running."""
         self._stopping = True
+        if stop_drain is not None:
+            stop_drain()
         for task in self.running():
             if self._running.get(task) != DRAIN_JOB_ID:
                 task.cancel()
         draining = self.running(DRAIN_JOB_ID)
         if draining:
-            log.info("letting the outbox drain in flight finish (up to %.0fs)", drain_grace_s)
+            log.info("letting the outbox sends in flight finish (up to %.0fs)", drain_grace_s)
             _done, late = await asyncio.wait(draining, timeout=drain_grace_s)
             for task in late:
                 log.warning("the outbox drain did not finish in %.0fs; stopping it", drain_grace_s)
@@ -118,7 +125,12 @@ class JobWatch:
 
 
 async def stop_in_order(
-    scheduler: Scheduler, watch: JobWatch, *, drain_grace_s: float, polls_timeout_s: float
+    scheduler: Scheduler,
+    watch: JobWatch,
+    *,
+    drain_grace_s: float,
+    polls_timeout_s: float,
+    stop_drain: Callable[[], None] | None = None,
 ) -> None:
     """Stop polling and the jobs in the order the module docstring gives."""
     if scheduler.jobs.running:
@@ -128,7 +140,7 @@ async def stop_in_order(
             await scheduler.polls.stop()
     except TimeoutError:
         log.warning("the polls did not stop in %.0fs; going on", polls_timeout_s)
-    await watch.stop(drain_grace_s=drain_grace_s)
+    await watch.stop(drain_grace_s=drain_grace_s, stop_drain=stop_drain)
     if scheduler.jobs.running:
         scheduler.jobs.shutdown(wait=False)
 

@@ -228,6 +228,8 @@ class Alert:
     attempts: int = 0
     #: Every place the job was seen so far, the alerted posting first; () when unknown.
     sightings: tuple[Sighting, ...] = ()
+    #: The claim's token (`bot.store.outbox`): only its holder may record the row's outcome.
+    claim: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +279,8 @@ class DigestAlert:
     subscription: Subscription
     digest: Digest
     attempts: int = 0
+    #: The claim's token (`bot.store.outbox`): only its holder may record the row's outcome.
+    claim: str = ""
 
 
 #: What the outbox hands to a chat sender.

@@ -9,9 +9,10 @@ and exit code 1 within seconds, so a supervisor sees the failure instead of a bo
 without its chats. SIGINT/SIGTERM during start-up stop it just as promptly.
 
 Stop (SIGINT or SIGTERM): no new job starts, the polls in flight are cancelled (each writes in
-one transaction, so nothing is half-written), the outbox drain in flight gets a few seconds to
-finish what it sent, then the platforms stop, the store closes and the process exits 0, all
-within `STOP_BUDGET_S`. Anything in the outbox that was not sent is sent after the next start.
+one transaction, so nothing is half-written), the outbox drain in flight finishes the messages
+on the wire and records them, and hands the rest of its batch back at once (a few seconds at
+most), then the platforms stop, the store closes and the process exits 0, all within
+`STOP_BUDGET_S`. Nothing is sent twice; what was not sent is sent after the next start.
 A second signal exits at once. A platform that stops by itself while running (Discord's
 gateway refusing the token) stops the bot with exit code 1.
 """
@@ -29,6 +30,7 @@ from collections.abc import Awaitable, Callable
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.delivery.digest import DIGEST_CHECK_S
+from bot.delivery.drain import OutboxDrainer
 from bot.delivery.outcomes import Sender
 from bot.errors import PlatformError
 from bot.health import PartState
@@ -115,6 +117,7 @@ async def run_bot(settings: Settings, role: Role = "all") -> int:
         WorkerIdentity(role, detail=_detail(settings, roles)),
         interval_s=settings.workers.heartbeat_s,
     )
+    drainer: OutboxDrainer | None = None
     try:
         try:
             await heartbeat.start()
@@ -138,10 +141,11 @@ async def run_bot(settings: Settings, role: Role = "all") -> int:
         jobs = JobWatch(
             drain_stale_s=max(MIN_DRAIN_STALE_S, DRAIN_STALE_INTERVALS * drain_interval_s)
         )
+        drainer = app.drainer(senders) if delivers else None
         scheduler = build_scheduler(
             poller=app.poller,
             sources=app.sources if "poll" in roles else [],
-            drainer=app.drainer(senders) if delivers else None,
+            drainer=drainer,
             jitter_s=settings.polling.jitter_s,
             drain_interval_s=drain_interval_s,
             workers=settings.polling.max_concurrent_requests,
@@ -166,7 +170,7 @@ async def run_bot(settings: Settings, role: Role = "all") -> int:
         log.info("stopping (%s)", stop.reason)
         return code
     finally:
-        await _shutdown(app, scheduler, jobs, platforms, heartbeat)
+        await _shutdown(app, scheduler, jobs, drainer, platforms, heartbeat)
 
 
 def _polls(app: App, worker_id: str, roles: frozenset[str]) -> Polls | None:
@@ -269,6 +273,7 @@ async def _shutdown(
     app: App,
     scheduler: Scheduler | None,
     jobs: JobWatch | None,
+    drainer: OutboxDrainer | None,
     platforms: list[RunningPlatform],
     heartbeat: Heartbeat,
 ) -> None:
@@ -282,7 +287,11 @@ async def _shutdown(
 
     if scheduler is not None and jobs is not None:
         stopping = stop_in_order(
-            scheduler, jobs, drain_grace_s=DRAIN_GRACE_S, polls_timeout_s=STEP_TIMEOUT_S
+            scheduler,
+            jobs,
+            drain_grace_s=DRAIN_GRACE_S,
+            polls_timeout_s=STEP_TIMEOUT_S,
+            stop_drain=drainer.stop if drainer is not None else None,
         )
         await _bounded("the jobs", stopping, left_s(DRAIN_GRACE_S + STEP_TIMEOUT_S))
     for platform in reversed(platforms):

@@ -45,7 +45,7 @@ async def fill_sqlite(path: str) -> None:
         ]
         check_ids = await store_postings(db, postings, OK, sub)
         (first,) = await outbox_store.claim(db, platforms=["telegram"], limit=1)
-        await outbox_store.mark_sent(db, first.id, "m1")
+        await outbox_store.mark_sent(db, first.id, "m1", claim=first.claim)
         await outbox_store.claim(db, platforms=["telegram"], limit=1)  # left 'sending'
         await reports_store.upsert_report(
             db, subject="https://x.test/0", user="telegram:5", kind="scam", check_id=check_ids[0]

@@ -66,7 +66,7 @@ async def add_alerts(db: Database, chat: ChatRef, titles: list[str]) -> None:
     postings = [
         Posting(
             source="test",
-            native_id=f"{chat}-{index}",
+            native_id=f"{chat.platform}:{chat.chat_id}-{index}",
             url=f"https://x.test/{chat.chat_id}/{index}",
             title=title,
         )

@@ -7,15 +7,28 @@ With a `Pacer`, each send first takes a slot in the platforms' budget (`bot.deli
 and a drain run keeps claiming for one drain interval: delivery runs at the platforms' rate
 instead of one fixed batch per tick. An alert whose slot would come after the run is handed
 back, due at once, for the next run; a 429 pauses the platform (or the chat) for its wait.
+
+A batch holds its rows under one fenced claim (`bot.store.outbox`) and renews the claim's
+lease while it runs (before a send once a third of the lease has passed, and from a
+background task while a send takes long), so a slow batch is never taken over by a second
+sender; a row whose claim was lost anyway (the process stood still past its lease) is not
+sent, and a late record of it changes nothing.
+
+`stop()` (SIGTERM) lets each chat finish the message in flight and record it, then hands the
+batch's other rows back at once: nothing is sent twice and nothing waits out a lease. If the
+drain is cancelled even so (its grace ran out), the rows not in flight are handed back and a
+delivery that was already being recorded is still recorded.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from bot.config import OutboxSettings
 from bot.delivery.outcomes import (
@@ -39,6 +52,9 @@ TRANSIENT_BASE_DELAY_S = 5.0
 #: A paced drain run claims and sends for this share of the drain interval, so that it ends
 #: before the next tick.
 RUN_SHARE = 0.97
+#: A batch renews its claim's lease once this share of the lease has passed.
+RENEW_SHARE = 1 / 3
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -50,6 +66,20 @@ class DrainStats:
     chats_moved: int = 0
     rejected: int = 0
     paced: int = 0  # handed back for a later run: no slot in the platforms' budget
+    stopped: int = 0  # handed back because the bot is stopping
+    lost: int = 0  # claims another sender took over (this one's lease had run out)
+
+
+@dataclass(slots=True)
+class _Batch:
+    """One claim being sent: which rows it still holds, which are done or in flight."""
+
+    claim: str
+    ids: list[int]
+    held: set[int]
+    renewed_at: float
+    done: set[int] = field(default_factory=set)
+    in_flight: set[int] = field(default_factory=set)
 
 
 def transient_delay_s(attempts: int, max_backoff_s: float) -> float:
@@ -70,19 +100,32 @@ class OutboxDrainer:
         self._settings = settings
         self._pacer = pacer
         self._lock = asyncio.Lock()
+        self._stopping = asyncio.Event()
+        self.lease_s = outbox_store.LEASE_S
+
+    def stop(self) -> None:
+        """Stop after the messages in flight: the rest of the batch goes back at once, and no
+        later drain claims anything."""
+        self._stopping.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
 
     async def drain_once(self) -> DrainStats:
         """Claim due alerts and send them; returns what happened. Unpaced: one batch. Paced:
         batches until the run's share of the drain interval is used."""
         async with self._lock:
             stats = DrainStats()
+            if self.stopping:
+                return stats
             if self._pacer is None:
                 await self._drain_batch(stats, not_after=float("inf"))
                 return stats
             started = self._pacer.clock()
             not_after = started + RUN_SHARE * self._settings.drain_interval_s
             while await self._drain_batch(stats, not_after=not_after):
-                if self._pacer.clock() >= not_after:
+                if self._pacer.clock() >= not_after or self.stopping:
                     break
             return stats
 
@@ -91,15 +134,81 @@ class OutboxDrainer:
         budget took most of it (else the run has used its share)."""
         limit = self._settings.batch_size
         alerts = await outbox_store.claim(self._db, platforms=self._senders.keys(), limit=limit)
+        if not alerts:
+            return False
         stats.claimed += len(alerts)
         sent_before, paced_before = stats.sent, stats.paced
+        ids = [alert.id for alert in alerts]
+        batch = _Batch(alerts[0].claim, ids, set(ids), self._db.clock())
         by_chat: dict[ChatRef, list[Deliverable]] = defaultdict(list)
         for alert in alerts:
             by_chat[alert.subscription.chat].append(alert)
-        await asyncio.gather(
-            *(self._send_chat(chat, queue, stats, not_after) for chat, queue in by_chat.items())
-        )
+        keeper = asyncio.create_task(self._keep_lease(batch, stats), name="outbox-lease")
+        try:
+            await asyncio.gather(
+                *(
+                    self._send_chat(chat, queue, stats, not_after, batch)
+                    for chat, queue in by_chat.items()
+                )
+            )
+        except asyncio.CancelledError:
+            # Stopped harder than `stop()`: hand back what no send has started on, so the
+            # next start sends it without waiting out the lease.
+            rest = [i for i in ids if i not in batch.done and i not in batch.in_flight]
+            with contextlib.suppress(Exception):
+                await _finish(
+                    outbox_store.release(
+                        self._db,
+                        rest,
+                        claim=batch.claim,
+                        retry_at=self._db.clock(),
+                        error="stopped",
+                        count_attempt=False,
+                    )
+                )
+            raise
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await keeper
         return len(alerts) >= limit and stats.paced - paced_before <= stats.sent - sent_before
+
+    async def _keep_lease(self, batch: _Batch, stats: DrainStats) -> None:
+        """While the batch runs, renew its lease every `RENEW_SHARE` of it (real time): a
+        send that hangs does not let the claim run out under it."""
+        while True:
+            await asyncio.sleep(self.lease_s * RENEW_SHARE)
+            await self._renew(batch, stats)
+
+    async def _renew(self, batch: _Batch, stats: DrainStats) -> None:
+        held = await outbox_store.renew(self._db, batch.claim, lease_s=self.lease_s)
+        batch.renewed_at = self._db.clock()
+        lost = batch.held - held - batch.done
+        if lost:
+            stats.lost += len(lost)
+            log.warning(
+                "%d alert(s) of this batch were claimed by another sender after the lease ran"
+                " out; this one will not send them",
+                len(lost),
+            )
+        batch.held = held
+
+    async def _still_held(self, alert: Deliverable, batch: _Batch, stats: DrainStats) -> bool:
+        """Renew the lease when a third of it has passed; whether the row is still ours."""
+        if self._db.clock() - batch.renewed_at >= self.lease_s * RENEW_SHARE:
+            await self._renew(batch, stats)
+        return alert.id in batch.held
+
+    async def _turn(self, chat: ChatRef, not_after: float) -> bool:
+        """Wait for the chat's send slot; False when there is none in this run, or the bot
+        is stopping. (A wait is bounded by the run's end; a stop that cannot wait that long
+        cancels the drain, which hands the rows back as well.)"""
+        if self.stopping:
+            return False
+        pacer = self._pacer
+        if pacer is not None and await pacer.wait_turn(chat, not_after=not_after) is not None:
+            return False
+        return not self.stopping
 
     async def drain_all(self, *, max_rounds: int = 1000) -> DrainStats:
         """Drain until nothing is due (used by `poll --once` and tests)."""
@@ -113,39 +222,85 @@ class OutboxDrainer:
             total.chats_moved += stats.chats_moved
             total.rejected += stats.rejected
             total.paced += stats.paced
+            total.stopped += stats.stopped
+            total.lost += stats.lost
             if stats.sent == 0 and stats.chats_moved == 0 and stats.rejected == 0:
                 break  # nothing claimed, or everything claimed is waiting for later
         return total
 
     async def _send_chat(
-        self, chat: ChatRef, queue: list[Deliverable], stats: DrainStats, not_after: float
+        self,
+        chat: ChatRef,
+        queue: list[Deliverable],
+        stats: DrainStats,
+        not_after: float,
+        batch: _Batch,
     ) -> None:
         sender = self._senders[chat.platform]
         for index, alert in enumerate(queue):
-            pacer = self._pacer
-            if pacer is not None and await pacer.wait_turn(chat, not_after=not_after) is not None:
-                # No slot for this chat in this run: back to pending, due at once, so that
-                # it keeps its place in line ahead of the chat's later alerts.
+            if not await self._turn(chat, not_after):
+                # Stopping, or no slot for this chat in this run: back to pending, due at
+                # once, so that it keeps its place in line ahead of the chat's later alerts.
                 rest = [a.id for a in queue[index:]]
-                stats.paced += len(rest)
-                await outbox_store.release(
-                    self._db, rest, retry_at=self._db.clock(), error="paced", count_attempt=False
+                stopping = self.stopping
+                if stopping:
+                    stats.stopped += len(rest)
+                else:
+                    stats.paced += len(rest)
+                await self._release(
+                    batch, rest, retry_at=self._db.clock(), error="stopped" if stopping else "paced"
                 )
                 return
+            if not await self._still_held(alert, batch, stats):
+                batch.done.add(alert.id)
+                continue  # another sender has it now
+            batch.in_flight.add(alert.id)
             outcome = await self._safe_send(sender, alert)
             if isinstance(outcome, Delivered):
-                await outbox_store.mark_sent(self._db, alert.id, outcome.message_id)
-                stats.sent += 1
+                recorded = await _finish(
+                    outbox_store.mark_sent(
+                        self._db, alert.id, outcome.message_id, claim=batch.claim
+                    )
+                )
+                batch.in_flight.discard(alert.id)
+                batch.done.add(alert.id)
+                if recorded:
+                    stats.sent += 1
+                else:
+                    stats.lost += 1
                 continue
+            batch.in_flight.discard(alert.id)
             if isinstance(outcome, Rejected):
                 log.error("chat %s rejected alert %d for good: %s", chat, alert.id, outcome.reason)
-                await outbox_store.mark_failed(self._db, alert.id, outcome.reason)
+                await outbox_store.mark_failed(
+                    self._db, alert.id, outcome.reason, claim=batch.claim
+                )
+                batch.done.add(alert.id)
                 stats.rejected += 1
                 continue
             rest = [a.id for a in queue[index:]]
             stats.deferred += len(rest)
-            await self._hold_back(chat, alert, rest, outcome, stats)
+            await self._hold_back(chat, alert, rest, outcome, stats, batch)
             return
+
+    async def _release(
+        self,
+        batch: _Batch,
+        ids: list[int],
+        *,
+        retry_at: float,
+        error: str,
+        count_attempt: bool = False,
+    ) -> None:
+        await outbox_store.release(
+            self._db,
+            ids,
+            claim=batch.claim,
+            retry_at=retry_at,
+            error=error,
+            count_attempt=count_attempt,
+        )
+        batch.done.update(ids)
 
     async def _safe_send(self, sender: Sender, alert: Deliverable) -> SendOutcome:
         try:
@@ -161,6 +316,7 @@ class OutboxDrainer:
         ids: list[int],
         outcome: SendOutcome,
         stats: DrainStats,
+        batch: _Batch,
     ) -> None:
         now = self._db.clock()
         if isinstance(outcome, RateLimited):
@@ -174,12 +330,8 @@ class OutboxDrainer:
             )
             if self._pacer is not None:
                 await self._pacer.hold(chat, outcome.retry_after_s, everywhere=outcome.everywhere)
-            await outbox_store.release(
-                self._db,
-                ids,
-                retry_at=now + outcome.retry_after_s,
-                error="rate limited",
-                count_attempt=False,
+            await self._release(
+                batch, ids, retry_at=now + outcome.retry_after_s, error="rate limited"
             )
         elif isinstance(outcome, ChatGone):
             paused = await subscriptions_store.set_chat_paused(self._db, chat, True)
@@ -191,28 +343,32 @@ class OutboxDrainer:
                 paused,
                 len(ids),
             )
-            await outbox_store.release(
-                self._db,
-                ids,
-                retry_at=now,
-                error=f"chat gone: {outcome.reason}",
-                count_attempt=False,
-            )
+            await self._release(batch, ids, retry_at=now, error=f"chat gone: {outcome.reason}")
         elif isinstance(outcome, ChatMoved):
             moved = await subscriptions_store.move_chat(self._db, chat, outcome.new_chat)
             stats.chats_moved += 1
             log.info(
                 "chat %s moved to %s: %d subscription(s) follow", chat, outcome.new_chat, moved
             )
-            await outbox_store.release(
-                self._db, ids, retry_at=now, error="chat moved", count_attempt=False
-            )
+            await self._release(batch, ids, retry_at=now, error="chat moved")
         else:
             assert isinstance(outcome, Transient)
             delay_s = transient_delay_s(alert.attempts, self._settings.max_backoff_s)
             log.warning(
                 "sending to %s failed (%s); retrying in %.0fs", chat, outcome.reason, delay_s
             )
-            await outbox_store.release(
-                self._db, ids, retry_at=now + delay_s, error=outcome.reason, count_attempt=True
+            await self._release(
+                batch, ids, retry_at=now + delay_s, error=outcome.reason, count_attempt=True
             )
+
+
+async def _finish(step: Awaitable[T]) -> T:
+    """Run a store write to its end even if the task awaiting it is cancelled meanwhile (a
+    message that went out is recorded), then let the cancellation go on."""
+    task = asyncio.ensure_future(step)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise

@@ -270,6 +270,12 @@ MIGRATIONS: list[list[Statement]] = [
         "ALTER TABLE sources ADD COLUMN failure_reason TEXT",
         "ALTER TABLE sources ADD COLUMN disabled_at REAL",
     ],
+    # 9: fenced claims. Each claim of outbox rows carries a fresh token; a sender records,
+    # renews or hands back only rows that still hold its token, so a sender whose lease ran
+    # out (and whose rows another sender took) cannot mark them sent.
+    [
+        "ALTER TABLE outbox ADD COLUMN claim_token TEXT",
+    ],
 ]
 
 

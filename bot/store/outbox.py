@@ -3,11 +3,21 @@
 A row is `pending` until a sender claims it (`sending`, with `claimed_until`), then `sent`
 with the platform's message id. A sender that dies mid-send leaves a `sending` row whose
 lease expires, and the next drain claims it again: nothing written here is lost.
+
+Claims are fenced. Each `claim` call writes a fresh token into the rows it takes and hands it
+out on every `Deliverable` (`.claim`); `mark_sent`, `mark_failed`, `release` and `renew` change
+only rows that are still `sending` under that token. A sender whose lease ran out while its
+batch was slow (a long pause, a stalled platform) may find its rows claimed again by another
+sender: its late `mark_sent` then changes nothing and says so in the log, instead of
+overwriting the other sender's record. Senders renew their leases while a batch runs
+(`renew`), so on a live sender the lease does not run out in the first place.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import uuid
 from collections.abc import Iterable
 
 from bot.models import Alert, ChatRef, Deliverable, DigestAlert, Subscription
@@ -16,7 +26,12 @@ from bot.store import digests as digests_store
 from bot.store import sightings as sightings_store
 from bot.store.database import Connection, Database
 
+log = logging.getLogger("vigia.outbox")
 LEASE_S = 120.0
+
+
+def new_claim_token() -> str:
+    return uuid.uuid4().hex
 
 
 async def enqueue_many(
@@ -41,8 +56,10 @@ async def enqueue_many(
 
 async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[Deliverable]:
     """Claim up to `limit` due rows of active subscriptions on these platforms, oldest first:
-    alerts of one posting, and digest pages (`DigestAlert`)."""
+    alerts of one posting, and digest pages (`DigestAlert`). Every row of one call carries the
+    same new claim token."""
     now = db.clock()
+    token = new_claim_token()
     platform_list = sorted(set(platforms))
     marks = ",".join("?" for _ in platform_list)
     lock = " FOR UPDATE OF outbox SKIP LOCKED" if db.dialect == "postgres" else ""
@@ -61,8 +78,9 @@ async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[D
             return []
         id_marks = ",".join("?" for _ in ids)
         await conn.execute(
-            f"UPDATE outbox SET status = 'sending', claimed_until = ? WHERE id IN ({id_marks})",
-            (now + LEASE_S, *ids),
+            f"""UPDATE outbox SET status = 'sending', claimed_until = ?, claim_token = ?
+                WHERE id IN ({id_marks})""",
+            (now + LEASE_S, token, *ids),
         )
         rows = await conn.fetchall(
             f"""SELECT outbox.id, outbox.attempts, outbox.check_id, outbox.digest_id,
@@ -95,7 +113,9 @@ async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[D
         )
         if row["digest_id"] is not None:  # a digest page: the postings it lists come along
             digest = pages[row["digest_id"]]
-            claimed.append(DigestAlert(row["id"], subscription, digest, row["attempts"]))
+            claimed.append(
+                DigestAlert(row["id"], subscription, digest, row["attempts"], claim=token)
+            )
             continue
         claimed.append(
             Alert(
@@ -106,46 +126,82 @@ async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[D
                 check_id=row["check_id"],
                 attempts=row["attempts"],
                 sightings=tuple(seen.get(row["posting_id"], ())),
+                claim=token,
             )
         )
     return claimed
 
 
-async def mark_sent(db: Database, alert_id: int, message_id: str) -> None:
+async def renew(db: Database, claim: str, *, lease_s: float = LEASE_S) -> set[int]:
+    """Extend the lease of every row still held under `claim`; returns their ids (a row of
+    the claim that is missing was recorded already, or lost to another sender)."""
     async with db.transaction() as conn:
         await conn.execute(
-            """UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, claimed_until = NULL,
-                   attempts = attempts + 1, last_error = NULL
-               WHERE id = ?""",
-            (message_id, db.clock(), alert_id),
+            """UPDATE outbox SET claimed_until = ?
+               WHERE claim_token = ? AND status = 'sending'""",
+            (db.clock() + lease_s, claim),
         )
+        rows = await conn.fetchall(
+            "SELECT id FROM outbox WHERE claim_token = ? AND status = 'sending'", (claim,)
+        )
+    return {int(row[0]) for row in rows}
 
 
-async def mark_failed(db: Database, alert_id: int, reason: str) -> None:
-    """A row the platform will never accept: kept with its reason, never claimed again."""
-    await db.write(
-        """UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = ?,
-               attempts = attempts + 1
-           WHERE id = ?""",
-        (reason, alert_id),
+def _stale(what: str, alert_id: int) -> None:
+    log.warning(
+        "alert %d: its claim ran out and another sender holds it; not %s by this one",
+        alert_id,
+        what,
     )
 
 
+async def mark_sent(db: Database, alert_id: int, message_id: str, *, claim: str) -> bool:
+    """Record a delivery; False (and a log line) when `claim` no longer holds the row."""
+    changed = await db.execute(
+        """UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, claimed_until = NULL,
+               attempts = attempts + 1, last_error = NULL
+           WHERE id = ? AND claim_token = ? AND status = 'sending'""",
+        (message_id, db.clock(), alert_id, claim),
+    )
+    if not changed:
+        _stale("marked sent", alert_id)
+    return bool(changed)
+
+
+async def mark_failed(db: Database, alert_id: int, reason: str, *, claim: str) -> bool:
+    """A row the platform will never accept: kept with its reason, never claimed again."""
+    changed = await db.execute(
+        """UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = ?,
+               attempts = attempts + 1
+           WHERE id = ? AND claim_token = ? AND status = 'sending'""",
+        (reason, alert_id, claim),
+    )
+    if not changed:
+        _stale("marked failed", alert_id)
+    return bool(changed)
+
+
 async def release(
-    db: Database, alert_ids: Iterable[int], *, retry_at: float, error: str, count_attempt: bool
-) -> None:
-    """Put claimed rows back to `pending`, due again at `retry_at`."""
+    db: Database,
+    alert_ids: Iterable[int],
+    *,
+    claim: str,
+    retry_at: float,
+    error: str,
+    count_attempt: bool,
+) -> int:
+    """Put rows still held under `claim` back to `pending`, due again at `retry_at`; returns
+    how many were."""
     ids = list(alert_ids)
     if not ids:
-        return
+        return 0
     marks = ",".join("?" for _ in ids)
-    async with db.transaction() as conn:
-        await conn.execute(
-            f"""UPDATE outbox SET status = 'pending', claimed_until = NULL, next_attempt_at = ?,
-                    last_error = ?, attempts = attempts + ?
-                WHERE id IN ({marks})""",
-            (retry_at, error, int(count_attempt), *ids),
-        )
+    return await db.execute(
+        f"""UPDATE outbox SET status = 'pending', claimed_until = NULL, next_attempt_at = ?,
+                last_error = ?, attempts = attempts + ?
+            WHERE id IN ({marks}) AND claim_token = ? AND status = 'sending'""",
+        (retry_at, error, int(count_attempt), *ids, claim),
+    )
 
 
 async def counts(db: Database) -> dict[str, int]:
