@@ -1,5 +1,5 @@
 """Command line: `python -m bot run [--role] | poll --once | sources | check | score | eval |
-train | migrate | copy-db | workers`.
+train | migrate | copy-db | workers | health | backup`.
 
 Parses the arguments and dispatches; each command lives in `bot.cli` (`run` is the bot
 itself, `bot.runner`)."""
@@ -109,6 +109,17 @@ def _parser() -> argparse.ArgumentParser:
     copy_db.add_argument("source", metavar="SRC", help="SQLite path or postgresql:// URL")
     copy_db.add_argument("destination", metavar="DST", help="postgresql:// URL or SQLite path")
     sub.add_parser(
+        "health",
+        parents=[common],
+        help="ask the running bot's /healthz ([observability] listen): exit 0 healthy, 1 not",
+    )
+    backup = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="a consistent copy of the SQLite database, safe while the bot runs",
+    )
+    backup.add_argument("file", metavar="FILE", type=Path, help="the new copy (must not exist)")
+    sub.add_parser(
         "train",
         parents=[common],
         add_help=False,
@@ -148,7 +159,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if s is not None
     ]
     secrets += [p for p in (settings.storage.password(),) if p]
-    configure_logging(settings.log_level, secrets)
+    configure_logging(settings.log_level, secrets, json_lines=settings.log_format == "json")
     if args.command == "run":
         from bot.runner import run_bot
 
@@ -185,6 +196,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.cli.storage import copy_db
 
         return asyncio.run(copy_db(settings, args.source, args.destination))
+    if args.command == "health":
+        from bot.cli.health import health
+
+        return asyncio.run(health(settings))
+    if args.command == "backup":
+        from bot.cli.backup import backup
+
+        return asyncio.run(backup(settings, args.file))
     raise AssertionError(args.command)
 
 

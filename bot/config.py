@@ -379,6 +379,33 @@ class WorkersSettings(_Section):
         return self
 
 
+def parse_listen(value: str) -> tuple[str, int]:
+    """`host:port` (an IPv6 host in brackets) → (host, port); ValueError when malformed."""
+    host, sep, port_text = value.rpartition(":")
+    if not sep or not host or not port_text.isdigit():
+        raise ValueError(f"not host:port: {value!r}")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    port = int(port_text)
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port out of range: {port}")
+    return host, port
+
+
+class ObservabilitySettings(_Section):
+    """`listen = "127.0.0.1:9108"` serves `/healthz` and `/metrics` there; off by default.
+    Keep it on a loopback or private address: it is meant for a supervisor and a scraper."""
+
+    listen: str | None = None
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_listen(value)
+        return value
+
+
 #: The parsed config file that `load_settings` is reading (the file source's data).
 _FILE_DATA: ContextVar[Mapping[str, Any] | None] = ContextVar("vigia_config_file", default=None)
 
@@ -426,6 +453,9 @@ class Settings(BaseSettings):
     )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: "json": one JSON object a log line (for a log shipper); "text": one readable line.
+    log_format: Literal["text", "json"] = "text"
+    observability: ObservabilitySettings = ObservabilitySettings()
     storage: StorageSettings = StorageSettings()
     polling: PollingSettings = PollingSettings()
     relevance: RelevanceSettings = RelevanceSettings()

@@ -28,13 +28,14 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from bot.app import App, build_app
-from bot.config import Settings
+from bot.config import Settings, parse_listen
 from bot.delivery.digest import DIGEST_CHECK_S
 from bot.delivery.drain import OutboxDrainer
 from bot.delivery.outcomes import Sender
 from bot.errors import PlatformError
 from bot.health import PartState
 from bot.jobs import JobWatch, stop_in_order
+from bot.observability import Observability
 from bot.platforms import RunningPlatform, ended_reason, start_discord, start_telegram
 from bot.polling.scheduler import Polls, PollScheduler, Scheduler, build_scheduler
 from bot.polling.shared import SharedPollScheduler
@@ -61,6 +62,8 @@ STORE_CLOSE_S = 1.0
 #: (a batch held up by a platform's rate limit can take a while), and at least this long.
 DRAIN_STALE_INTERVALS = 30
 MIN_DRAIN_STALE_S = 300.0
+#: The part `/healthz` shows down while the bot starts and while it stops.
+STARTUP_PART = "lifecycle"
 
 
 class StopRequest:
@@ -118,7 +121,19 @@ async def run_bot(settings: Settings, role: Role = "all") -> int:
         interval_s=settings.workers.heartbeat_s,
     )
     drainer: OutboxDrainer | None = None
+    endpoint: Observability | None = None
+    app.health.report(STARTUP_PART, up=False, detail="starting")
     try:
+        listen = settings.observability.listen
+        if listen is not None:
+            host, port = parse_listen(listen)
+            endpoint = Observability(app.health, app.db, host=host, port=port)
+            try:
+                await endpoint.start()
+            except OSError as error:
+                endpoint = None
+                log.error("observability.listen %s: cannot listen: %s", listen, error.strerror)
+                return EXIT_FAILED
         try:
             await heartbeat.start()
             app.health.probe("worker", heartbeat.state)
@@ -159,6 +174,7 @@ async def run_bot(settings: Settings, role: Role = "all") -> int:
             app.health.probe("drain", jobs.drain_state)
         app.health.probe("scheduler", _scheduler_state(scheduler))
         await scheduler.start()
+        app.health.forget(STARTUP_PART)
         log.info(
             "Vigia running as %s (role %s): %d source(s), chats: %s",
             heartbeat.identity.id,
@@ -170,7 +186,8 @@ async def run_bot(settings: Settings, role: Role = "all") -> int:
         log.info("stopping (%s)", stop.reason)
         return code
     finally:
-        await _shutdown(app, scheduler, jobs, drainer, platforms, heartbeat)
+        app.health.report(STARTUP_PART, up=False, detail="stopping")
+        await _shutdown(app, scheduler, jobs, drainer, platforms, heartbeat, endpoint)
 
 
 def _polls(app: App, worker_id: str, roles: frozenset[str]) -> Polls | None:
@@ -276,6 +293,7 @@ async def _shutdown(
     drainer: OutboxDrainer | None,
     platforms: list[RunningPlatform],
     heartbeat: Heartbeat,
+    endpoint: Observability | None = None,
 ) -> None:
     """Stop everything in order, whatever failed before, within `STOP_BUDGET_S` in all: each
     step is bounded, and the store always keeps `STORE_CLOSE_S` of the budget."""
@@ -297,6 +315,8 @@ async def _shutdown(
     for platform in reversed(platforms):
         app.health.forget(platform.name)
         await _bounded(platform.name, platform.stop(), left_s(STEP_TIMEOUT_S))
+    if endpoint is not None:
+        await _bounded("the health endpoint", endpoint.stop(), left_s(STEP_TIMEOUT_S))
     await _bounded("the worker row", heartbeat.stop(), left_s(STEP_TIMEOUT_S))
     await _bounded("the store", app.aclose(), STORE_CLOSE_S)
     log.info("stopped")

@@ -42,6 +42,8 @@ from bot.delivery.outcomes import (
     Transient,
 )
 from bot.delivery.pacing import Pacer
+from bot.logs import ids as log_ids
+from bot.metrics import count_rate_limit, count_send
 from bot.models import ChatRef, Deliverable
 from bot.store import Database
 from bot.store import outbox as outbox_store
@@ -55,6 +57,15 @@ RUN_SHARE = 0.97
 #: A batch renews its claim's lease once this share of the lease has passed.
 RENEW_SHARE = 1 / 3
 T = TypeVar("T")
+#: A send's outcome as `vigia_sends` labels it.
+_OUTCOME_NAMES: dict[type, str] = {
+    Delivered: "sent",
+    RateLimited: "rate_limited",
+    ChatGone: "chat_gone",
+    ChatMoved: "chat_moved",
+    Rejected: "rejected",
+    Transient: "transient",
+}
 
 
 @dataclass(slots=True)
@@ -256,6 +267,7 @@ class OutboxDrainer:
                 continue  # another sender has it now
             batch.in_flight.add(alert.id)
             outcome = await self._safe_send(sender, alert)
+            count_send(chat.platform, _OUTCOME_NAMES.get(type(outcome), "transient"))
             if isinstance(outcome, Delivered):
                 recorded = await _finish(
                     outbox_store.mark_sent(
@@ -268,10 +280,17 @@ class OutboxDrainer:
                     stats.sent += 1
                 else:
                     stats.lost += 1
+                    count_send(chat.platform, "lost_claim")
                 continue
             batch.in_flight.discard(alert.id)
             if isinstance(outcome, Rejected):
-                log.error("chat %s rejected alert %d for good: %s", chat, alert.id, outcome.reason)
+                log.error(
+                    "chat %s rejected alert %d for good: %s",
+                    chat,
+                    alert.id,
+                    outcome.reason,
+                    extra=log_ids(chat=chat, alert=alert.id),
+                )
                 await outbox_store.mark_failed(
                     self._db, alert.id, outcome.reason, claim=batch.claim
                 )
@@ -320,6 +339,7 @@ class OutboxDrainer:
     ) -> None:
         now = self._db.clock()
         if isinstance(outcome, RateLimited):
+            count_rate_limit(chat.platform, outcome.retry_after_s)
             log.warning(
                 "%s answered 429 for chat %s: %s paused for %.1fs; %d alert(s) wait",
                 chat.platform,
@@ -327,6 +347,7 @@ class OutboxDrainer:
                 "every send" if outcome.everywhere else "this chat",
                 outcome.retry_after_s,
                 len(ids),
+                extra=log_ids(chat=chat),
             )
             if self._pacer is not None:
                 await self._pacer.hold(chat, outcome.retry_after_s, everywhere=outcome.everywhere)
@@ -342,6 +363,7 @@ class OutboxDrainer:
                 outcome.reason,
                 paused,
                 len(ids),
+                extra=log_ids(chat=chat),
             )
             await self._release(batch, ids, retry_at=now, error=f"chat gone: {outcome.reason}")
         elif isinstance(outcome, ChatMoved):
@@ -355,7 +377,11 @@ class OutboxDrainer:
             assert isinstance(outcome, Transient)
             delay_s = transient_delay_s(alert.attempts, self._settings.max_backoff_s)
             log.warning(
-                "sending to %s failed (%s); retrying in %.0fs", chat, outcome.reason, delay_s
+                "sending to %s failed (%s); retrying in %.0fs",
+                chat,
+                outcome.reason,
+                delay_s,
+                extra=log_ids(chat=chat, alert=alert.id),
             )
             await self._release(
                 batch, ids, retry_at=now + delay_s, error=outcome.reason, count_attempt=True

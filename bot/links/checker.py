@@ -26,6 +26,7 @@ from bot.failures import posting_failed
 from bot.links.extract import ExtractedPosting, extract_posting
 from bot.links.report import LinkReport, Problem
 from bot.links.safefetch import SafeFetcher
+from bot.metrics import count_link_check
 from bot.models import Posting, Verdict
 from bot.postings.normalize import MAX_URL_CHARS
 from bot.postings.normalize import canonical_url as _canonical_url
@@ -117,11 +118,16 @@ class LegitChecker:
         await asyncio.gather(*self._background, return_exceptions=True)
 
     async def _guarded(self, url: str, text: str) -> LinkReport:
+        started = time.perf_counter()
         try:
-            return await self._check_url(url, text)
+            report = await self._check_url(url, text)
         except Exception as error:  # the person asking gets an answer, never silence
             posting_failed("check", "link", "url", error)
+            count_link_check("error", time.perf_counter() - started)
             return LinkReport(url.strip()[:2048] or None, Verdict.unscored(), None, False)
+        outcome = "cached" if report.cached else "read" if report.fetched else "unread"
+        count_link_check(outcome, time.perf_counter() - started)
+        return report
 
     async def _check_url(self, url: str, text: str) -> LinkReport:
         canonical = canonical_url(with_scheme(url))

@@ -26,6 +26,8 @@ import httpx
 from bot.config import PollingSettings
 from bot.errors import SourceError, SourceFormatError, SourceHTTPError, SourceNetworkError
 from bot.failures import posting_failed
+from bot.logs import ids
+from bot.metrics import count_poll
 from bot.models import Posting, Verdict
 from bot.polling.cpu import INLINE_MAX_BYTES, PIECES_MIN_BYTES, CpuWorker, no_full_collections
 from bot.polling.source import Page, Source, SourceState
@@ -232,7 +234,18 @@ class Poller:
         try:
             result = await self._fetch_and_store(source, row, next_poll_at=next_poll_at)
         except SourceError as exc:
+            count_poll(source.name, "error")
             return await self._record_failure(source, row, exc, interval_s=interval_s)
+        count_poll(
+            source.name,
+            "ok" if result.status.isdigit() and result.status != "304" else "unchanged",
+            new=result.new,
+            levels=[
+                (verdict.level.value if verdict.scored else "unscored")
+                for verdict in result.verdicts.values()
+                if verdict is not None
+            ],
+        )
         log.info(
             "poll %s status=%s seen=%d new=%d relevant=%d alerts=%d%s in %.2fs",
             source.name,
@@ -243,6 +256,7 @@ class Poller:
             result.alerts,
             _first_poll_note(result, alert_on_first_poll=self._settings.alert_on_first_poll),
             time.perf_counter() - started,
+            extra=ids(source=source.name),
         )
         return result
 
@@ -312,6 +326,7 @@ class Poller:
             status,
             failures,
             delay_s,
+            extra=ids(source=source.name),
         )
         return PollResult(source.name, status, next_poll_at=now + delay_s)
 

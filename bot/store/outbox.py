@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 
+from bot.logs import ids
 from bot.models import Alert, ChatRef, Deliverable, DigestAlert, Subscription
 from bot.serialize import filter_from_dict, posting_from_dict, verdict_from_dict
 from bot.store import digests as digests_store
@@ -152,6 +153,7 @@ def _stale(what: str, alert_id: int) -> None:
         "alert %d: its claim ran out and another sender holds it; not %s by this one",
         alert_id,
         what,
+        extra=ids(alert=alert_id),
     )
 
 
@@ -207,3 +209,11 @@ async def release(
 async def counts(db: Database) -> dict[str, int]:
     rows = await db.fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
     return {row[0]: int(row[1]) for row in rows}
+
+
+async def oldest_pending_at(db: Database) -> float | None:
+    """When the oldest row waiting to be sent (pending or being sent) was written."""
+    value = await db.fetchval(
+        "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')"
+    )
+    return None if value is None else float(value)

@@ -1,0 +1,128 @@
+"""SIGTERM while the real `python -m bot run` delivers 1,000 queued alerts to Telegram.
+
+A local stand-in for the Bot API answers every call and holds one `sendMessage` open: the
+signal arrives while that message is on the wire. The bot must finish it, record it, hand
+every other claimed alert back at once (none left waiting out a lease), exit 0 within the
+10 s a supervisor allows, and have sent nothing twice: every message the "platform" got is
+exactly one `sent` row, every other alert is `pending` and due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.models import ChatRef
+from bot.store import open_database
+from tests.process_helpers import BotRun, bot_env
+from tests.sources_helpers import local_server
+from tests.test_outbox import add_alerts
+
+TOKEN = "123456:AAH-telegram-secret-token-for-tests"
+CHATS, PER_CHAT = 50, 20  # 1,000 alerts
+HOLD_AT = 10  # the tenth message is the one on the wire when the signal comes
+
+
+@dataclass
+class BotApi:
+    """Enough of the Bot API for a bot that only sends: the held message waits for `go_on`."""
+
+    url: str = ""
+    sent: list[tuple[str, str, int]] = field(default_factory=list)  # chat, text, message id
+    holding: asyncio.Event = field(default_factory=asyncio.Event)
+    go_on: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["tail"].rsplit("/", 1)[-1]
+        params: dict[str, Any] = dict(await request.post())
+        if not params and request.can_read_body:
+            with contextlib.suppress(ValueError):
+                params = await request.json()
+        if method == "getMe":
+            return ok({"id": 1, "is_bot": True, "first_name": "Vigia", "username": "vigia_bot"})
+        if method == "getUpdates":
+            await asyncio.sleep(0.2)  # a long poll, kept short: nothing to receive
+            return ok([])
+        if method != "sendMessage":
+            return ok(True)
+        number = len(self.sent) + 1
+        self.sent.append((str(params["chat_id"]), str(params["text"]), number))
+        if number == HOLD_AT:
+            self.holding.set()
+            await self.go_on.wait()
+        chat = {"id": int(params["chat_id"]), "type": "private", "first_name": "A"}
+        return ok({"message_id": number, "date": int(time.time()), "chat": chat, "text": "x"})
+
+
+def ok(result: object) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+@contextlib.asynccontextmanager
+async def bot_api() -> AsyncIterator[BotApi]:
+    api = BotApi()
+    async with local_server(api.handle) as port:
+        api.url = f"http://127.0.0.1:{port}/bot"
+        try:
+            yield api
+        finally:
+            api.go_on.set()
+
+
+async def test_sigterm_while_1000_alerts_go_out_finishes_the_one_in_flight_and_repeats_none(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "vigia.db"
+    db = await open_database(str(database))
+    try:
+        for chat in range(1, CHATS + 1):
+            titles = [f"AI Trainer {chat}-{n}" for n in range(PER_CHAT)]
+            await add_alerts(db, ChatRef("telegram", str(chat)), titles)
+    finally:
+        await db.close()
+
+    async with bot_api() as api:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'log_level = "INFO"\n[storage]\ndatabase = "{database}"\n'
+            f'[outbox]\ndrain_interval_s = 0.5\n[telegram]\nbase_url = "{api.url}"\n',
+            encoding="utf-8",
+        )
+        async with BotRun(config, env=bot_env(TELEGRAM_TOKEN=TOKEN)) as bot:
+            await bot.wait_for_log("Vigia running")
+            await api.holding.wait()
+            signalled = time.monotonic()
+            bot.send(signal.SIGTERM)
+            await bot.wait_for_log("stopping (SIGTERM)")
+            api.go_on.set()  # the message on the wire gets its answer only now
+            code = await bot.exit_code()
+            stop_s = time.monotonic() - signalled
+
+    db = await open_database(str(database))
+    try:
+        rows = await db.fetchall("SELECT status, message_id, next_attempt_at FROM outbox")
+        now = db.clock()
+    finally:
+        await db.close()
+
+    assert code == 0, bot.text
+    assert stop_s < 10.0
+    assert "Traceback" not in bot.text and TOKEN not in bot.text
+    statuses = [row[0] for row in rows]
+    assert len(rows) == CHATS * PER_CHAT
+    assert set(statuses) == {"sent", "pending"}  # nothing left claimed until a lease ends
+    delivered = sorted(int(row[1]) for row in rows if row[0] == "sent")
+    assert delivered == [number for _chat, _text, number in api.sent]  # incl. the held one
+    assert HOLD_AT in delivered
+    assert len({(chat, text) for chat, text, _ in api.sent}) == len(api.sent)  # none twice
+    assert all(row[2] <= now for row in rows if row[0] == "pending")  # due at the next start
+    print(json.dumps({"sent_before_stop": len(api.sent), "stop_s": round(stop_s, 2)}))
