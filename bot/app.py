@@ -41,6 +41,7 @@ from bot.store import subscriptions as subscriptions_store
 #: A send budget key whose next slot is this far past holds nothing back: forgotten.
 BUDGET_KEEP_S = 3600.0
 
+
 @dataclass
 class App:
     settings: Settings
@@ -61,8 +62,11 @@ class App:
         """Makes the due digests of the chats these senders reach, cut to their messages."""
         return DigestMaker(self.db, senders)
 
-    def drainer(self, senders: dict[str, Sender]) -> OutboxDrainer:
-        return OutboxDrainer(self.db, senders, settings=self.settings.outbox, pacer=self.pacer)
+    def drainer(self, senders: dict[str, Sender], *, holder: str | None = None) -> OutboxDrainer:
+        """The outbox drainer; `holder` (the worker's id) is written on the rows it claims."""
+        return OutboxDrainer(
+            self.db, senders, settings=self.settings.outbox, pacer=self.pacer, holder=holder
+        )
 
     async def housekeeping(self) -> None:
         """Hourly: forget cached link checks older than their time to live, and the shared

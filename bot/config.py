@@ -350,6 +350,8 @@ class OutboxSettings(_Section):
     drain_interval_s: float = Field(2.0, gt=0)
     batch_size: int = Field(50, ge=1)
     max_backoff_s: int = Field(3600, ge=1)
+    #: A claimed alert whose sender died is sent by another one after this long.
+    lease_s: float = Field(120.0, ge=1.0, le=3600.0)
 
 
 class WorkersSettings(_Section):

@@ -12,6 +12,7 @@ import logging
 import traceback
 from pathlib import Path
 
+from bot.logs import ids
 from bot.metrics import count_posting_failure
 
 __all__ = ["posting_failed"]
@@ -36,5 +37,6 @@ def posting_failed(stage: str, source: str, posting_id: str, error: BaseExceptio
         source[:120],
         type(error).__name__,
         where,
+        extra=ids(source=source[:120], posting=posting_id[:120]),
     )
     count_posting_failure(stage)

@@ -156,7 +156,7 @@ async def run_bot(settings: Settings, role: Role = "all") -> int:
         jobs = JobWatch(
             drain_stale_s=max(MIN_DRAIN_STALE_S, DRAIN_STALE_INTERVALS * drain_interval_s)
         )
-        drainer = app.drainer(senders) if delivers else None
+        drainer = app.drainer(senders, holder=heartbeat.identity.id) if delivers else None
         scheduler = build_scheduler(
             poller=app.poller,
             sources=app.sources if "poll" in roles else [],

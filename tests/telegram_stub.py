@@ -3,8 +3,9 @@ Telegram's limits enforced (30 messages in any second, one a second in a chat; 4
 `retry_after` beyond them), every accepted message recorded with the token (the process) that
 sent it.
 
-`hang(token)` makes the stub accept that token's next messages and never answer them: the
-message reached the chat, the sender never learns it; what a sender killed mid-send leaves.
+`hang_after(token, n)`: after `n` answered messages from that token, the stub accepts its next
+ones and never answers them (`hung` is set): the message reached the chat, the sender never
+learns it; what a sender killed mid-send leaves behind.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -37,20 +38,36 @@ class TelegramStub:
     refused: int = 0
     _recent: deque[float] = field(default_factory=deque)
     _last_in_chat: dict[int, float] = field(default_factory=dict)
-    _hung: set[str] = field(default_factory=set)
+    _hang_after: dict[str, int] = field(default_factory=dict)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    hung: asyncio.Event = field(default_factory=asyncio.Event)
+    closing: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def hang(self, token: str) -> None:
-        self._hung.add(token)
-
-    def texts(self, chat_id: int) -> list[str]:
-        return [a.text for a in self.accepted if a.chat_id == chat_id]
+    def hang_after(self, token: str, answered: int) -> None:
+        self._hang_after[token] = answered
 
     async def wait_for(self, count: int, timeout_s: float = 60.0) -> None:
+        """Until `count` messages were accepted."""
+        await self._until(lambda: len(self.accepted) >= count, timeout_s)
+
+    async def wait_distinct(self, count: int, timeout_s: float = 60.0) -> None:
+        """Until `count` different (chat, text) messages were accepted."""
+        await self._until(
+            lambda: len({(a.chat_id, a.text) for a in self.accepted}) >= count, timeout_s
+        )
+
+    async def _until(self, done: Callable[[], bool], timeout_s: float) -> None:
         async with asyncio.timeout(timeout_s):
-            while len(self.accepted) < count:
+            while not done():
                 self.changed.clear()
                 await self.changed.wait()
+
+    def _hangs(self, token: str) -> bool:
+        limit = self._hang_after.get(token)
+        if limit is None:
+            return False
+        answered = sum(1 for a in self.accepted if a.token == token and a.answered)
+        return answered >= limit
 
     def _refuse(self, wait_s: float) -> web.Response:
         self.refused += 1
@@ -87,11 +104,12 @@ class TelegramStub:
             return self._refuse(self._last_in_chat[chat_id] + 1.0 - now)
         self._recent.append(now)
         self._last_in_chat[chat_id] = now
-        hung = token in self._hung
-        self.accepted.append(Accepted(token, chat_id, str(fields.get("text", "")), not hung))
+        hangs = self._hangs(token)
+        self.accepted.append(Accepted(token, chat_id, str(fields.get("text", "")), not hangs))
         self.changed.set()
-        if hung:
-            await asyncio.Event().wait()  # never answered: the sender is being killed
+        if hangs:
+            self.hung.set()
+            await self.closing.wait()  # never answered: the sender is being killed
         chat = {"id": chat_id, "type": "private", "first_name": "test"}
         result = {"message_id": len(self.accepted), "date": int(time.time()), "chat": chat}
         return web.json_response({"ok": True, "result": result})
@@ -102,7 +120,7 @@ async def telegram_stub() -> AsyncIterator[TelegramStub]:
     stub = TelegramStub()
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", stub.handle)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -110,4 +128,5 @@ async def telegram_stub() -> AsyncIterator[TelegramStub]:
     try:
         yield stub
     finally:
+        stub.closing.set()
         await runner.cleanup()

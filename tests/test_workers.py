@@ -18,16 +18,20 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.models import Alert, ChatRef
 from bot.polling.shared import SharedPollScheduler
 from bot.polling.source import Source
 from bot.store import Database, open_database
+from bot.store import outbox as outbox_store
 from bot.store import sources as sources_store
 from bot.store import workers as workers_store
 from tests.conftest import FakeClock
 from tests.discord_helpers import APPLICATION_ID, GUILD_ID, running_bot
+from tests.pg_helpers import PgTestServer
 from tests.pipeline_helpers import greenhouse, greenhouse_jobs, make_poller
 from tests.process_helpers import BotRun, bot_env, closed_port, run_command
 from tests.sources_helpers import local_server
+from tests.test_outbox import add_alerts
 
 LEASE_S = 60.0
 
@@ -72,6 +76,13 @@ async def test_a_claimed_source_is_not_due_until_its_poll_ends_or_its_lease_does
         await sources_store.claim_due(second_db, names, worker="b", lease_s=LEASE_S, limit=3) == []
     )
 
+    # "a" is still polling them: it renews its claims, which then outlast the first lease.
+    assert await sources_store.renew_claims(db, names, worker="a", lease_s=LEASE_S) == 3
+    assert await sources_store.renew_claims(db, names, worker="b", lease_s=LEASE_S) == 0
+    clock.advance(LEASE_S - 1)
+    later = await sources_store.claim_due(second_db, names, worker="b", lease_s=LEASE_S, limit=3)
+    assert later == []
+
     # "a" polls board-00 and records it: its claim ends, and it is due one interval later.
     async with db.transaction() as conn:
         await sources_store.record_success(
@@ -86,6 +97,7 @@ async def test_a_claimed_source_is_not_due_until_its_poll_ends_or_its_lease_does
             new_postings=0,
         )
     assert await sources_store.claims_by_worker(db) == {"a": 2}
+    assert await sources_store.renew_claims(db, ["board-00"], worker="a", lease_s=LEASE_S) == 0
 
     # "a" dies: when its lease ends, "b" takes its other two sources over, at their due time.
     clock.advance(2)
@@ -266,3 +278,37 @@ async def test_a_chat_worker_runs_the_discord_shards_its_config_names(
 def test_shard_ids_outside_the_count_are_a_config_error(workers: dict[str, object]) -> None:
     with pytest.raises(ValidationError, match="shard"):
         Settings.model_validate({"workers": workers})
+
+
+@pytest.fixture
+async def two_senders(
+    postgres_server: PgTestServer, clock: FakeClock
+) -> AsyncIterator[tuple[Database, Database]]:
+    """Two delivery workers' pools on one PostgreSQL schema (several senders is a
+    PostgreSQL deployment: one SQLite process has one)."""
+    url = postgres_server.migrated_schema()
+    first = await open_database(url, clock=clock)
+    second = await open_database(url, clock=clock)
+    try:
+        yield first, second
+    finally:
+        await first.close()
+        await second.close()
+        postgres_server.recycle(url)
+
+
+async def test_a_chat_another_sender_holds_waits_so_its_alerts_keep_their_order(
+    two_senders: tuple[Database, Database],
+) -> None:
+    one, two = two_senders
+    await add_alerts(one, ChatRef("telegram", "1"), ["a1", "a2", "a3"])
+    await add_alerts(one, ChatRef("telegram", "2"), ["b1", "b2"])
+    first = await outbox_store.claim(one, platforms=["telegram"], limit=1, holder="w1")
+    assert [alert.posting.title for alert in first if isinstance(alert, Alert)] == ["a1"]
+    # Chat 1 is being sent to by w1: w2 takes chat 2 only, not a2 ahead of a1.
+    second = await outbox_store.claim(two, platforms=["telegram"], limit=10, holder="w2")
+    assert [a.posting.title for a in second if isinstance(a, Alert)] == ["b1", "b2"]
+    assert await outbox_store.claims_by_worker(one) == {"w1": 1, "w2": 2}
+    assert await outbox_store.mark_sent(one, first[0].id, "m1", claim=first[0].claim)
+    rest = await outbox_store.claim(two, platforms=["telegram"], limit=10, holder="w2")
+    assert [a.posting.title for a in rest if isinstance(a, Alert)] == ["a2", "a3"]

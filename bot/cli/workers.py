@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from bot.config import Settings
 from bot.i18n import t
 from bot.store import open_database
+from bot.store import outbox as outbox_store
 from bot.store import sources as sources_store
 from bot.store import workers as workers_store
 from bot.terminal import inert
@@ -30,13 +31,14 @@ async def print_workers(settings: Settings) -> int:
             db, seen_after=now - SILENT_BEATS * settings.workers.heartbeat_s
         )
         polls = await sources_store.claims_by_worker(db)
+        sends = await outbox_store.claims_by_worker(db)
         target = db.target
     finally:
         await db.close()
     if not live:
         print(t("workers.none", language, target=target))
         return 0
-    columns = ("worker", "role", "started", "seen", "sources", "detail")
+    columns = ("worker", "role", "started", "seen", "sources", "alerts", "detail")
     headers = [t(f"workers.col.{column}", language) for column in columns]
     rows = [
         [
@@ -45,6 +47,7 @@ async def print_workers(settings: Settings) -> int:
             _when(worker.started_at),
             t("workers.seen_ago", language, seconds=max(0, round(now - worker.seen_at))),
             str(polls.get(worker.id, 0)),
+            str(sends.get(worker.id, 0)),
             inert(worker.detail, one_line=True) or "—",
         ]
         for worker in live

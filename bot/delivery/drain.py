@@ -105,14 +105,17 @@ class OutboxDrainer:
         *,
         settings: OutboxSettings,
         pacer: Pacer | None = None,
+        holder: str | None = None,
     ) -> None:
         self._db = db
+        #: The worker whose claims these are (`python -m bot workers` shows them).
+        self._holder = holder
         self._senders = dict(senders)
         self._settings = settings
         self._pacer = pacer
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
-        self.lease_s = outbox_store.LEASE_S
+        self.lease_s = settings.lease_s
 
     def stop(self) -> None:
         """Stop after the messages in flight: the rest of the batch goes back at once, and no
@@ -144,7 +147,13 @@ class OutboxDrainer:
         """One claim, sent; whether to claim again: it was full (there may be more) and the
         budget took most of it (else the run has used its share)."""
         limit = self._settings.batch_size
-        alerts = await outbox_store.claim(self._db, platforms=self._senders.keys(), limit=limit)
+        alerts = await outbox_store.claim(
+            self._db,
+            platforms=self._senders.keys(),
+            limit=limit,
+            lease_s=self.lease_s,
+            holder=self._holder,
+        )
         if not alerts:
             return False
         stats.claimed += len(alerts)

@@ -9,7 +9,9 @@ The claim itself moves `next_poll_at` one lease ahead, so
 - two workers claiming at once take different sources (SKIP LOCKED: neither waits for the
   other's rows), and adding workers spreads the sources among them;
 - a worker that dies mid-poll leaves its sources due again when the lease ends, and whichever
-  worker claims next takes them over; nothing else has to notice the death;
+  worker claims next takes them over; nothing else has to notice the death. A live worker
+  renews the claims of its polls in progress every third of the lease, so a slow poll is
+  never taken over, and the lease can be short;
 - the schedule lives in the database, not in each process: a worker that starts or stops
   changes nothing for the others.
 
@@ -47,7 +49,11 @@ IDLE_CHECK_S = 1.0
 
 
 class SharedPollScheduler:
-    """Claims due sources from the database and polls them, `workers` at a time."""
+    """Claims due sources from the database and polls them, `workers` at a time.
+
+    Claims come in batches: while this worker holds no more than `workers` claims (queued or
+    being polled), it claims up to twice that, so a claim statement serves many polls and
+    the pool never waits for one."""
 
     def __init__(
         self,
@@ -70,26 +76,31 @@ class SharedPollScheduler:
         self._lease_s = lease_s
         self._idle_check_s = idle_check_s
         self._sleep = sleep
-        self._slots: asyncio.Semaphore | None = None
+        self._queue: asyncio.Queue[sources_store.SourceRow] = asyncio.Queue()
+        self._room = asyncio.Event()  # a claim ended: maybe claim more
         self._tasks: list[asyncio.Task[None]] = []
-        self._polls: set[asyncio.Task[None]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
-        self._busy = 0
+        #: Sources claimed and not yet polled to the end (queued or being polled).
+        self._held: set[str] = set()
         #: Polls this worker made (for tests and benchmarks).
         self.polled = 0
 
     async def start(self) -> None:
         """Make sure every source has its row, then start claiming."""
         await self._poller.preload([source for source, _ in self._sources.values()])
-        self._slots = asyncio.Semaphore(self._workers)
-        self._tasks = [asyncio.create_task(self._claim_loop(), name="poll-claims")]
+        self._tasks = [
+            asyncio.create_task(self._claim_loop(), name="poll-claims"),
+            asyncio.create_task(self._renew_loop(), name="poll-claims-renew"),
+        ]
+        self._tasks += [
+            asyncio.create_task(self._work(), name=f"poll-worker-{n}") for n in range(self._workers)
+        ]
 
     async def stop(self) -> None:
         """Stop claiming, cancel the polls in flight (each writes in one transaction), and
-        write buffered health. The claims of cancelled polls lapse with their lease."""
-        tasks = [*self._tasks, *self._polls]
-        self._tasks = []
+        write buffered health. The claims not polled lapse with their lease."""
+        tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -110,37 +121,52 @@ class SharedPollScheduler:
         return 0, 0.0
 
     async def _claim_loop(self) -> None:
-        assert self._slots is not None
         while True:
-            await self._slots.acquire()  # at least one idle slot
-            free = 1
-            while not self._slots.locked():  # take every other idle slot too
-                await self._slots.acquire()
-                free += 1
+            if len(self._held) > self._workers:
+                self._room.clear()
+                await self._room.wait()
+                continue
             try:
                 rows = await sources_store.claim_due(
                     self._db,
                     self._names,
                     worker=self._worker_id,
                     lease_s=self._lease_s,
-                    limit=free,
+                    limit=2 * self._workers - len(self._held),
                 )
             except Exception:
                 log.exception("claiming due sources failed; trying again")
                 rows = []
-            for _ in range(free - len(rows)):
-                self._slots.release()
             for row in rows:
-                self._busy += 1
+                self._held.add(row.name)
                 self._idle.clear()
-                task = asyncio.create_task(self._poll(row), name=f"poll-{row.name}")
-                self._polls.add(task)
-                task.add_done_callback(self._polls.discard)
+                self._queue.put_nowait(row)
             if not rows:
                 await self._sleep(self._idle_check_s)
 
+    async def _renew_loop(self) -> None:
+        while True:
+            await self._sleep(self._lease_s / 3)
+            names = sorted(self._held)
+            try:
+                await sources_store.renew_claims(
+                    self._db, names, worker=self._worker_id, lease_s=self._lease_s
+                )
+            except Exception:  # the store is down: the claims may lapse, the polls go on
+                log.warning("renewing %d poll claim(s) failed", len(names), exc_info=True)
+
+    async def _work(self) -> None:
+        while True:
+            row = await self._queue.get()
+            try:
+                await self._poll(row)
+            finally:
+                self._held.discard(row.name)
+                self._room.set()
+                if not self._held:
+                    self._idle.set()
+
     async def _poll(self, row: sources_store.SourceRow) -> None:
-        assert self._slots is not None
         try:
             source, interval_s = self._sources[row.name]
             due_at = row.next_poll_at if row.next_poll_at is not None else time.time()
@@ -149,8 +175,3 @@ class SharedPollScheduler:
             self.polled += 1
         except Exception:  # the poller never raises for a source; a bug must not stop polling
             log.exception("polling %s crashed; its claim lapses with the lease", row.name)
-        finally:
-            self._slots.release()
-            self._busy -= 1
-            if not self._busy:
-                self._idle.set()

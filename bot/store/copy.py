@@ -118,7 +118,7 @@ def _kept(table: str, columns: list[str], row: object) -> tuple[object, ...]:
         status = columns.index("status")
         if values[status] == "sending":
             values[status] = "pending"
-            for name in ("claimed_until", "claim_token"):
+            for name in ("claimed_until", "claim_token", "claimed_by"):
                 if name in columns:
                     values[columns.index(name)] = None
     return tuple(values)

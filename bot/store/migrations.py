@@ -276,6 +276,10 @@ MIGRATIONS: list[list[Statement]] = [
     [
         "ALTER TABLE outbox ADD COLUMN claim_token TEXT",
     ],
+    # 10: which worker holds an outbox claim (`python -m bot workers` lists it)
+    [
+        "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
+    ],
 ]
 
 

@@ -55,33 +55,61 @@ async def enqueue_many(
     return len(values)
 
 
-async def claim(db: Database, *, platforms: Iterable[str], limit: int) -> list[Deliverable]:
+#: Several senders on one database: a chat whose alerts another sender is sending (a live
+#: claim) is left to it, so that one chat's alerts still go out one at a time, in order.
+_CHAT_NOT_BUSY = """
+                  AND NOT EXISTS (
+                      SELECT 1 FROM outbox AS busy
+                      JOIN subscriptions AS busy_sub ON busy_sub.id = busy.subscription_id
+                      WHERE busy.status = 'sending' AND busy.claimed_until >= ?
+                        AND busy_sub.platform = subscriptions.platform
+                        AND busy_sub.chat_id = subscriptions.chat_id)"""
+
+
+async def claim(
+    db: Database,
+    *,
+    platforms: Iterable[str],
+    limit: int,
+    lease_s: float = LEASE_S,
+    holder: str | None = None,
+) -> list[Deliverable]:
     """Claim up to `limit` due rows of active subscriptions on these platforms, oldest first:
     alerts of one posting, and digest pages (`DigestAlert`). Every row of one call carries the
-    same new claim token."""
+    same new claim token.
+
+    On PostgreSQL, several senders claim side by side: rows are locked `FOR UPDATE SKIP
+    LOCKED`, claims take turns on a transaction lock (a claim is a few milliseconds, a batch
+    is seconds of sending), and a chat another sender holds rows of is skipped, so its alerts
+    keep their order. One SQLite process has one sender: its write lock is enough."""
     now = db.clock()
     token = new_claim_token()
     platform_list = sorted(set(platforms))
     marks = ",".join("?" for _ in platform_list)
-    lock = " FOR UPDATE OF outbox SKIP LOCKED" if db.dialect == "postgres" else ""
+    shared = db.dialect == "postgres"
+    lock = " FOR UPDATE OF outbox SKIP LOCKED" if shared else ""
+    not_busy = _CHAT_NOT_BUSY if shared else ""
     async with db.transaction() as conn:
+        if shared:
+            await conn.lock("outbox:claim")
         found = await conn.fetchall(
             f"""SELECT outbox.id FROM outbox
                 JOIN subscriptions ON subscriptions.id = outbox.subscription_id
                 WHERE subscriptions.paused = 0 AND subscriptions.platform IN ({marks})
                   AND ((outbox.status = 'pending' AND outbox.next_attempt_at <= ?)
-                       OR (outbox.status = 'sending' AND outbox.claimed_until < ?))
+                       OR (outbox.status = 'sending' AND outbox.claimed_until < ?)){not_busy}
                 ORDER BY outbox.id LIMIT ?{lock}""",
-            (*platform_list, now, now, limit),
+            (*platform_list, now, now, *((now,) if shared else ()), limit),
         )
         ids = [row[0] for row in found]
         if not ids:
             return []
         id_marks = ",".join("?" for _ in ids)
         await conn.execute(
-            f"""UPDATE outbox SET status = 'sending', claimed_until = ?, claim_token = ?
+            f"""UPDATE outbox SET status = 'sending', claimed_until = ?, claim_token = ?,
+                    claimed_by = ?
                 WHERE id IN ({id_marks})""",
-            (now + LEASE_S, token, *ids),
+            (now + lease_s, token, holder, *ids),
         )
         rows = await conn.fetchall(
             f"""SELECT outbox.id, outbox.attempts, outbox.check_id, outbox.digest_id,
@@ -204,6 +232,17 @@ async def release(
             WHERE id IN ({marks}) AND claim_token = ? AND status = 'sending'""",
         (retry_at, error, int(count_attempt), *ids, claim),
     )
+
+
+async def claims_by_worker(db: Database) -> dict[str, int]:
+    """How many alerts each worker holds a live claim on (being sent)."""
+    rows = await db.fetchall(
+        """SELECT claimed_by, COUNT(*) FROM outbox
+           WHERE status = 'sending' AND claimed_until > ? AND claimed_by IS NOT NULL
+           GROUP BY claimed_by""",
+        (db.clock(),),
+    )
+    return {row[0]: int(row[1]) for row in rows}
 
 
 async def counts(db: Database) -> dict[str, int]:

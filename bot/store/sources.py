@@ -7,6 +7,7 @@ import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from bot.store.database import Connection, Database, Row
 
@@ -198,11 +199,33 @@ async def claim_due(
         if not rows:
             return []
         claimed = [_row(row) for row in rows]
-        await conn.executemany(
-            "UPDATE sources SET next_poll_at = ?, claimed_by = ?, claimed_until = ? WHERE name = ?",
-            [(until, worker, until, row.name) for row in claimed],
+        taken = [row.name for row in claimed]
+        await conn.execute(
+            f"""UPDATE sources SET next_poll_at = ?, claimed_by = ?, claimed_until = ?
+                WHERE {among}""",
+            (until, worker, until, taken if db.dialect == "postgres" else json.dumps(taken)),
         )
     return [dataclasses.replace(row, claimed_by=worker, claimed_until=until) for row in claimed]
+
+
+async def renew_claims(
+    db: Database, names: Sequence[str], *, worker: str, lease_s: float
+) -> int:
+    """Move the lease of `worker`'s claims on these sources on (polls still in progress);
+    a source whose poll has recorded its next time is no longer claimed and stays as it is.
+    Returns how many claims were renewed."""
+    if not names:
+        return 0
+    until = db.clock() + lease_s
+    if db.dialect == "postgres":
+        among, param = "name = ANY(?::text[])", cast(object, list(names))
+    else:
+        among, param = "name IN (SELECT value FROM json_each(?))", json.dumps(list(names))
+    return await db.execute(
+        f"""UPDATE sources SET next_poll_at = ?, claimed_until = ?
+            WHERE {among} AND claimed_by = ?""",
+        (until, until, param, worker),
+    )
 
 
 async def claims_by_worker(db: Database) -> dict[str, int]:
