@@ -31,6 +31,7 @@ from tests.pg_helpers import PgTestServer
 from tests.pipeline_helpers import greenhouse, greenhouse_jobs, make_poller
 from tests.process_helpers import BotRun, bot_env, closed_port, run_command
 from tests.sources_helpers import local_server
+from tests.telegram_emulator import free_port
 from tests.test_outbox import add_alerts
 
 LEASE_S = 60.0
@@ -187,15 +188,22 @@ async def test_the_registry_lists_live_workers_and_forgets_silent_ones(
 
 async def test_a_running_worker_is_listed_with_its_role_until_it_stops(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
+    port = free_port()
     config.write_text(
-        f'[storage]\ndatabase = "{tmp_path / "vigia.db"}"\n[console]\nlanguage = "en"\n',
+        f'[storage]\ndatabase = "{tmp_path / "vigia.db"}"\n[console]\nlanguage = "en"\n'
+        f'[observability]\nlisten = "127.0.0.1:{port}"\n',
         encoding="utf-8",
     )
     async with BotRun(config, "--role", "deliver") as bot:
         await bot.wait_for_log("Vigia running")
         listed = await run_command("workers", "--config", str(config))
+        async with httpx.AsyncClient() as client:
+            health = (await client.get(f"http://127.0.0.1:{port}/healthz")).json()
         bot.send(signal.SIGTERM)
         assert await bot.exit_code() == 0
+    worker = health["parts"]["worker"]
+    assert worker["up"] and f":{bot.process.pid}:" in worker["detail"]  # type: ignore[union-attr]
+    assert worker["detail"].endswith("role=deliver")
     assert listed.code == 0, listed.output
     header, row, summary = listed.out.splitlines()
     assert header.split()[:2] == ["WORKER", "ROLE"]
