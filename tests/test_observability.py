@@ -1,5 +1,5 @@
 """Operations: `/healthz` and `/metrics` on a configured local address (off by default),
-`python -m bot health`, JSON log lines, and `python -m bot backup` while the bot writes.
+`python -m bot health`, and `python -m bot backup` while the bot writes.
 
 The endpoint tests run the real `python -m bot run` against a local job board and read the
 endpoint over loopback, as a supervisor and a Prometheus scraper would."""
@@ -7,7 +7,6 @@ endpoint over loopback, as a supervisor and a Prometheus scraper would."""
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import socket
 import sqlite3
@@ -18,7 +17,6 @@ import pytest
 
 from bot.config import Settings
 from bot.health import HealthRegistry
-from bot.logs import configure_logging
 from bot.models import ChatRef
 from bot.observability import Observability
 from bot.store import open_database
@@ -159,34 +157,15 @@ async def test_an_address_that_cannot_be_bound_is_one_line_and_exit_1(tmp_path: 
     assert "Traceback" not in bot.text
 
 
-def test_the_endpoint_is_off_by_default_and_health_says_how_to_turn_it_on(
+async def test_the_endpoint_is_off_by_default_and_health_says_how_to_turn_it_on(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.__main__ import main
+    from bot.cli.health import health
 
-    assert Settings().observability.listen is None
-    assert main(["health"]) == 2
+    settings = Settings()
+    assert settings.observability.listen is None
+    assert await health(settings) == 2
     assert "[observability] listen" in capsys.readouterr().err
-
-
-def test_json_log_lines_carry_the_ids_as_fields_and_no_token(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    import logging
-
-    from bot.logs import ids
-
-    configure_logging("INFO", ["123456:secret-token-xyz"], json_lines=True)
-    try:
-        log = logging.getLogger("vigia.test")
-        log.warning("poll %s failed", "greenhouse:acme", extra=ids(source="greenhouse:acme"))
-        log.info("GET /bot123456:secret-token-xyz/getMe", extra=ids(chat=ChatRef("telegram", "5")))
-    finally:
-        configure_logging("INFO")
-    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
-    assert lines[0]["source"] == "greenhouse:acme" and lines[0]["level"] == "WARNING"
-    assert lines[0]["message"] == "poll greenhouse:acme failed"
-    assert lines[1]["chat"] == "telegram:5" and "secret-token-xyz" not in json.dumps(lines)
 
 
 async def test_backup_is_a_consistent_copy_taken_while_a_write_is_open(
