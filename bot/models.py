@@ -239,6 +239,9 @@ class DigestEntry:
     posting: Posting
     verdict: Verdict
     seen_at: float  # seconds since the epoch
+    #: The kind of the posting's source, when the store still knows the source: a board
+    #: whose terms ask for credit ("via Remotive") is credited on the digest's line too.
+    kind: str | None = None
 
     @property
     def order(self) -> tuple[int, bool, int, float, str]:
@@ -285,3 +288,19 @@ class DigestAlert:
 
 #: What the outbox hands to a chat sender.
 Deliverable = Alert | DigestAlert
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEdit:
+    """A sent alert whose job was seen in another place since: its message (`message_id` on
+    the platform) is drawn again from `alert`, which carries every sighting so far.
+
+    `covers` is how many changes the edit takes in (`bot.store.edits`): a sighting that
+    arrives while the edit is on the wire asks for one more edit after it."""
+
+    alert: Alert
+    message_id: str
+    covers: int
+    attempts: int = 0
+    #: The edit claim's token: only its holder may record the edit's outcome.
+    claim: str = ""

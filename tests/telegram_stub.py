@@ -1,7 +1,9 @@
-"""A local Telegram Bot API stub for delivery tests: `getMe` and `sendMessage`, with
-Telegram's limits enforced (30 messages in any second, one a second in a chat; 429 with
-`retry_after` beyond them), every accepted message recorded with the token (the process) that
-sent it.
+"""A local Telegram Bot API stub for delivery tests: `getMe`, `sendMessage` and
+`editMessageText`, with Telegram's limits enforced on both (30 messages in any second, one a
+second in a chat; 429 with `retry_after` beyond them), every accepted message recorded with the
+token (the process) that sent it, and every edit with the message it changed. An edit of a
+message that does not exist is refused ("message to edit not found"), one that changes
+nothing is refused as Telegram does ("message is not modified").
 
 `hang_after(token, n)`: after `n` answered messages from that token, the stub accepts its next
 ones and never answers them (`hung` is set): the message reached the chat, the sender never
@@ -31,10 +33,22 @@ class Accepted:
     answered: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Edited:
+    token: str
+    chat_id: int
+    message_id: int
+    text: str
+    parse_mode: str
+
+
 @dataclass
 class TelegramStub:
     base_url: str = ""
     accepted: list[Accepted] = field(default_factory=list)
+    edited: list[Edited] = field(default_factory=list)
+    #: Each message's text as the chat shows it now, by message id.
+    shown: dict[int, str] = field(default_factory=dict)
     refused: int = 0
     _recent: deque[float] = field(default_factory=deque)
     _last_in_chat: dict[int, float] = field(default_factory=dict)
@@ -87,7 +101,7 @@ class TelegramStub:
         if method == "getMe":
             me = {"id": 1, "is_bot": True, "first_name": "Vigia", "username": "vigia_test_bot"}
             return web.json_response({"ok": True, "result": me})
-        if method != "sendMessage":
+        if method not in {"sendMessage", "editMessageText"}:
             return web.json_response({"ok": True, "result": True})
         fields = (
             dict(await request.post())
@@ -104,6 +118,8 @@ class TelegramStub:
             return self._refuse(self._last_in_chat[chat_id] + 1.0 - now)
         self._recent.append(now)
         self._last_in_chat[chat_id] = now
+        if method == "editMessageText":
+            return self._edit(token, chat_id, fields)
         hangs = self._hangs(token)
         self.accepted.append(Accepted(token, chat_id, str(fields.get("text", "")), not hangs))
         self.changed.set()
@@ -111,8 +127,33 @@ class TelegramStub:
             self.hung.set()
             await self.closing.wait()  # never answered: the sender is being killed
         chat = {"id": chat_id, "type": "private", "first_name": "test"}
+        self.shown[len(self.accepted)] = str(fields.get("text", ""))
         result = {"message_id": len(self.accepted), "date": int(time.time()), "chat": chat}
         return web.json_response({"ok": True, "result": result})
+
+    def _edit(self, token: str, chat_id: int, fields: dict[str, object]) -> web.Response:
+        message_id = int(str(fields["message_id"]))
+        text = str(fields.get("text", ""))
+        sent = self.accepted[message_id - 1] if 0 < message_id <= len(self.accepted) else None
+        if sent is None or sent.chat_id != chat_id:
+            return _bad_request("Bad Request: message to edit not found")
+        if self.shown.get(message_id) == text:
+            return _bad_request(
+                "Bad Request: message is not modified: specified new message content and"
+                " reply markup are exactly the same as a current content and reply markup"
+            )
+        self.shown[message_id] = text
+        self.edited.append(
+            Edited(token, chat_id, message_id, text, str(fields.get("parse_mode", "")))
+        )
+        self.changed.set()
+        return web.json_response({"ok": True, "result": True})
+
+
+def _bad_request(description: str) -> web.Response:
+    return web.json_response(
+        {"ok": False, "error_code": 400, "description": description}, status=400
+    )
 
 
 @asynccontextmanager

@@ -155,3 +155,35 @@ def test_a_digest_reads_in_the_subscriptions_language() -> None:
     assert english[-1].footer.text == "Delivery: a digest every day at 08:00 · Europe/Madrid"
     numbered = dataclasses.replace(page, page=2, pages=3)
     assert digest_embeds(numbered, "en")[0].title == "📋 Daily digest (2/3)"
+
+
+@pytest.mark.parametrize(
+    ("language", "credit"), [("en", "via Remotive"), ("es", "vía Remotive")]
+)
+def test_a_digest_line_credits_remotive_with_a_link_back_as_an_alert_does(
+    language: str, credit: str
+) -> None:
+    link = "https://remotive.com/remote-jobs/ai/501"
+    posting = Posting(
+        source="remotive:ai", native_id="501", url=link, title="AI Trainer", company="Acme"
+    )
+    credited = DigestEntry(
+        posting, Verdict(5, RiskLevel.OK), seen_at=1_800_000_000.0, kind="remotive"
+    )
+    # A source the store no longer knows is credited by its link's host.
+    by_host = DigestEntry(
+        dataclasses.replace(posting, source="old", url="https://remoteok.com/remote-jobs/7"),
+        Verdict(5, RiskLevel.OK),
+        seen_at=1_800_000_001.0,
+    )
+    page = digest([credited, by_host, entry(3)])
+
+    assert digest_line(credited, language).endswith(f" · [{credit}]({link})")
+    assert "Remote OK](https://remoteok.com/remote-jobs/7)" in digest_line(by_host, language)
+    assert "via" not in digest_line(entry(3), language).lower()
+    html_lines = digest_html(page, language).split("\n")
+    assert any(line.endswith(f' · <a href="{link}">{credit}</a>') for line in html_lines)
+    assert TelegramHTML(digest_html(page, language)).visible.count("Remot") == 2
+    assert f"AI Trainer — Acme · {credit}" in digest_plain(page, language)
+    assert f"AI Trainer · {credit}" in digest_text(page, language)
+    assert page_fits(page, language)

@@ -71,7 +71,11 @@ def digest_line(entry: DigestEntry, language: str) -> str:
     if link is not None:
         title = f"[{title}]({link})"
     company = f" — {fit(line.company, 120)}" if line.company else ""
-    return f"{line.badge} · {title}{company}"
+    # A board that asks for credit gets it, linked back to the posting on it.
+    credit = ""
+    if line.credit:
+        credit = f" · [{line.credit}]({link})" if link is not None else f" · {line.credit}"
+    return f"{line.badge} · {title}{company}{credit}"
 
 
 def _blocks(first: str, lines: Sequence[str]) -> list[list[str]]:
@@ -116,6 +120,7 @@ def digest_text(digest: Digest, language: str) -> str:
         line = entry_line(entry, language)
         link = _link(line.url)
         text = f"{plain_text(line.badge)} · {fit(line.title, 256)}"
+        text += f" · {line.credit}" if line.credit else ""
         text += f" <{link}>" if link and not any(ch in link for ch in "<>") else ""
         rest = len(digest.entries) - shown
         if used + text_length(text) + 1 + 20 > CONTENT_MAX:

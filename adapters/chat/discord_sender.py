@@ -27,7 +27,7 @@ from adapters.chat.discord_digest import DiscordDigestPager, digest_embeds, dige
 from adapters.chat.discord_render import card_to_embed, card_to_text
 from bot.delivery.outcomes import ChatGone, Delivered, RateLimited, Rejected, SendOutcome, Transient
 from bot.delivery.render import Action, Card, alert_card
-from bot.models import Deliverable, Digest, DigestAlert
+from bot.models import AlertEdit, Deliverable, Digest, DigestAlert
 
 log = logging.getLogger("vigia.discord")
 
@@ -143,6 +143,49 @@ class DiscordSender:
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
             return Transient(f"{type(error).__name__}: {error}"[:300])
         return Delivered(str(message.id))
+
+    async def edit(self, edit: AlertEdit) -> SendOutcome:
+        """Draw a sent alert again (PATCH the message), as plain text if Discord refuses the
+        embed. A message that was deleted, or a channel the bot lost, is `Rejected`: the
+        chat is never paused over an edit (its next alert finds out)."""
+        chat_id = edit.alert.subscription.chat.chat_id
+        if not chat_id.isdigit() or not edit.message_id.isdigit():
+            return Rejected(f"not a Discord message: {chat_id!r}/{edit.message_id!r}"[:300])
+        if self._client.user is None:
+            return Transient("discord client not logged in")
+        card = alert_card(edit.alert)
+        message = self._client.get_partial_messageable(int(chat_id)).get_partial_message(
+            int(edit.message_id)
+        )
+        try:
+            try:
+                await message.edit(
+                    embed=card_to_embed(card),
+                    view=or_missing(card_view(card)),
+                    allowed_mentions=NO_MENTIONS,
+                )
+            except discord.HTTPException as error:
+                if not payload_refused(error):
+                    raise
+                log.warning(
+                    "discord refused edit of alert %d (%s); as text", edit.alert.id, error.text
+                )
+                await message.edit(
+                    content=card_to_text(card),
+                    embed=None,
+                    view=or_missing(card_view(_without_link_button(card))),
+                    allowed_mentions=NO_MENTIONS,
+                )
+        except discord.RateLimited as error:
+            return RateLimited(error.retry_after, everywhere=False)
+        except discord.HTTPException as error:
+            outcome = outcome_for_error(error)
+            if isinstance(outcome, ChatGone) or payload_refused(error):
+                return Rejected(f"edit refused: HTTP {error.status} (code {error.code})"[:300])
+            return outcome
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            return Transient(f"{type(error).__name__}: {error}"[:300])
+        return Delivered(edit.message_id)
 
     async def _send_digest(self, chat_id: str, alert: DigestAlert) -> SendOutcome:
         """One page of a digest, as embeds; as plain text if Discord refuses the embeds."""

@@ -55,9 +55,12 @@ def _line(entry: DigestEntry, language: str) -> _Line:
     title = escape_text(line.title)
     link = safe_link(line.url) if len(line.url) <= LINK_MAX else None
     company = f" — {escape_text(line.company)}" if line.company else ""
-    text = f"{escape_text(line.badge)} · {linked(title, link)}{company}"
+    # A board that asks for credit gets it, linked back to the posting on it.
+    credit = f" · {linked(escape_text(line.credit), link)}" if line.credit else ""
+    text = f"{escape_text(line.badge)} · {linked(title, link)}{company}{credit}"
     shown = _visible(text)
-    return _Line(text, shown, shown + len(link or ""), 1 if link else 0)
+    links = (1 if link else 0) * (2 if line.credit else 1)
+    return _Line(text, shown, shown + len(link or "") * links, links)
 
 
 def _visible(markup: str) -> int:
@@ -88,7 +91,8 @@ def digest_plain(digest: Digest, language: str) -> str:
     for entry in digest.entries:
         line = entry_line(entry, language)
         company = f" — {line.company}" if line.company else ""
-        lines.append(f"{line.badge} · {line.title}{company}")
+        credit = f" · {line.credit}" if line.credit else ""
+        lines.append(f"{line.badge} · {line.title}{company}{credit}")
         link = safe_link(line.url) if len(line.url) <= LINK_MAX else None
         if link:
             lines.append(link)

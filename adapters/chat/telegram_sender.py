@@ -46,7 +46,7 @@ from bot.delivery.outcomes import (
     Transient,
 )
 from bot.delivery.render import alert_card
-from bot.models import ChatRef, Deliverable, Digest, DigestAlert
+from bot.models import AlertEdit, ChatRef, Deliverable, Digest, DigestAlert
 
 log = logging.getLogger("vigia.telegram")
 
@@ -65,6 +65,25 @@ _GONE_MARKERS = (
     "user is deactivated",
     "peer_id_invalid",
 )
+
+
+#: `BadRequest` descriptions of an edit that can never be made: the message was deleted, or
+#: Telegram no longer lets the bot edit it.
+_EDIT_GONE_MARKERS = (
+    "message to edit not found",
+    "message can't be edited",
+    "message_id_invalid",
+)
+
+
+def edit_unchanged(exc: BadRequest) -> bool:
+    """Telegram's answer to an edit that changes nothing: the message already shows it."""
+    return "message is not modified" in exc.message.lower()
+
+
+def edit_impossible(exc: BadRequest) -> bool:
+    lowered = exc.message.lower()
+    return any(marker in lowered for marker in _EDIT_GONE_MARKERS)
 
 
 def telegram_chat_id(chat: ChatRef) -> int | str:
@@ -163,6 +182,50 @@ class TelegramSender:
             log.info("alert %s to %s: %s", alert.id, chat, outcome)
             return outcome
         return Delivered(str(sent.message_id))
+
+    async def edit(self, edit: AlertEdit) -> SendOutcome:
+        """Draw a sent alert again (`editMessageText`), as plain text if the HTML is refused.
+        A message that was deleted or can no longer be edited is `Rejected`; the chat is
+        never paused over an edit (its next alert finds out)."""
+        chat = edit.alert.subscription.chat
+        card = alert_card(edit.alert)
+        try:
+            try:
+                await self._edit(chat, edit.message_id, render_card(card), ParseMode.HTML)
+            except BadRequest as exc:
+                if edit_unchanged(exc):
+                    return Delivered(edit.message_id)
+                if edit_impossible(exc) or not payload_refused(exc):
+                    return Rejected(f"edit refused: {exc.message}"[:300])
+                log.warning("telegram refused edit of alert %s (%s); as text", edit.alert.id, exc)
+                try:
+                    await self._edit(chat, edit.message_id, plain_card(card), None)
+                except BadRequest as again:
+                    if edit_unchanged(again):
+                        return Delivered(edit.message_id)
+                    return Rejected(f"edit refused as HTML and as text: {again.message}"[:300])
+        except TelegramError as exc:
+            outcome = outcome_of(exc)
+            if isinstance(outcome, ChatGone | ChatMoved):
+                return Rejected(f"edit refused: {exc.message}"[:300])
+            return outcome
+        return Delivered(edit.message_id)
+
+    async def _edit(
+        self,
+        chat: ChatRef,
+        message_id: str,
+        message: TelegramMessage,
+        parse_mode: ParseMode | None,
+    ) -> None:
+        await self._bot.edit_message_text(
+            chat_id=telegram_chat_id(chat),
+            message_id=int(message_id),
+            text=message.html,
+            parse_mode=parse_mode,
+            reply_markup=message.keyboard,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
 
     async def _send_digest(self, alert: DigestAlert) -> SendOutcome:
         """One page of a digest (the drainer paces it like an alert); as plain text if the

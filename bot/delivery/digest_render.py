@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.delivery.digest_schedule import DeliveryMode, zone
-from bot.delivery.render import risk_badge
+from bot.delivery.render import credited_board, risk_badge
 from bot.delivery.render_text import INDENT, inert
 from bot.i18n import t
 from bot.i18n.formats import format_moment
-from bot.models import Digest, DigestEntry
+from bot.models import Digest, DigestEntry, Sighting
 
 #: Longest title and company a digest line shows; the full posting is one click away.
 TITLE_CHARS = 120
@@ -28,12 +28,15 @@ COMPANY_CHARS = 60
 
 @dataclass(frozen=True, slots=True)
 class EntryLine:
-    """One posting of a digest: `badge` is the level with its risk ("🟢 Looks fine (12/100)")."""
+    """One posting of a digest: `badge` is the level with its risk ("🟢 Looks fine (12/100)");
+    `credit` is "via Remotive" for a board whose terms ask for credit and a link back (the
+    adapters link it to `url`, as an alert's "via" line is), else ""."""
 
     badge: str
     title: str
     company: str
     url: str
+    credit: str = ""
 
 
 def sort_entries(entries: Iterable[DigestEntry]) -> list[DigestEntry]:
@@ -49,11 +52,13 @@ def _clip(text: str, limit: int) -> str:
 
 def entry_line(entry: DigestEntry, language: str) -> EntryLine:
     posting = entry.posting
+    board = credited_board(Sighting(posting.source, posting.url, entry.kind))
     return EntryLine(
         badge=risk_badge(entry.verdict, language),
         title=_clip(posting.title, TITLE_CHARS) or "…",
         company=_clip(posting.company, COMPANY_CHARS),
         url=posting.url,
+        credit=t("alert.via", language, board=board) if board else "",
     )
 
 
@@ -90,7 +95,8 @@ def digest_to_text(digest: Digest, language: str) -> str:
     for entry in digest.entries:
         line = entry_line(entry, language)
         company = f" — {line.company}" if line.company else ""
-        lines.append(f"{line.badge} · {line.title}{company}")
+        credit = f" · {line.credit}" if line.credit else ""
+        lines.append(f"{line.badge} · {line.title}{company}{credit}")
         lines.append(f"{INDENT}{line.url}")
     lines += ["", digest_footer(digest, language)]
     return inert("\n".join(lines))

@@ -35,6 +35,7 @@ from bot.delivery.outcomes import (
     ChatGone,
     ChatMoved,
     Delivered,
+    Editor,
     RateLimited,
     Rejected,
     Sender,
@@ -44,8 +45,9 @@ from bot.delivery.outcomes import (
 from bot.delivery.pacing import Pacer
 from bot.logs import ids as log_ids
 from bot.metrics import count_rate_limit, count_send
-from bot.models import ChatRef, Deliverable
+from bot.models import AlertEdit, ChatRef, Deliverable
 from bot.store import Database
+from bot.store import edits as edits_store
 from bot.store import outbox as outbox_store
 from bot.store import subscriptions as subscriptions_store
 
@@ -56,6 +58,8 @@ TRANSIENT_BASE_DELAY_S = 5.0
 RUN_SHARE = 0.97
 #: A batch renews its claim's lease once this share of the lease has passed.
 RENEW_SHARE = 1 / 3
+#: An edit that keeps failing (network, 5xx) is given up after this many tries.
+MAX_EDIT_ATTEMPTS = 5
 T = TypeVar("T")
 #: A send's outcome as `vigia_sends` labels it.
 _OUTCOME_NAMES: dict[type, str] = {
@@ -79,6 +83,8 @@ class DrainStats:
     paced: int = 0  # handed back for a later run: no slot in the platforms' budget
     stopped: int = 0  # handed back because the bot is stopping
     lost: int = 0  # claims another sender took over (this one's lease had run out)
+    edited: int = 0  # sent alerts drawn again with a place their job was seen since
+    edits_failed: int = 0  # edits the platform will never take (the message was deleted)
 
 
 @dataclass(slots=True)
@@ -135,12 +141,16 @@ class OutboxDrainer:
                 return stats
             if self._pacer is None:
                 await self._drain_batch(stats, not_after=float("inf"))
+                await self._edit_batch(stats, not_after=float("inf"))
                 return stats
             started = self._pacer.clock()
             not_after = started + RUN_SHARE * self._settings.drain_interval_s
             while await self._drain_batch(stats, not_after=not_after):
                 if self._pacer.clock() >= not_after or self.stopping:
                     break
+            # New alerts first: edits of sent ones take the rest of the run's budget.
+            if self._pacer.clock() < not_after:
+                await self._edit_batch(stats, not_after=not_after)
             return stats
 
     async def _drain_batch(self, stats: DrainStats, *, not_after: float) -> bool:
@@ -244,9 +254,115 @@ class OutboxDrainer:
             total.paced += stats.paced
             total.stopped += stats.stopped
             total.lost += stats.lost
-            if stats.sent == 0 and stats.chats_moved == 0 and stats.rejected == 0:
+            total.edited += stats.edited
+            total.edits_failed += stats.edits_failed
+            if (
+                stats.sent == 0
+                and stats.chats_moved == 0
+                and stats.rejected == 0
+                and stats.edited == 0
+                and stats.edits_failed == 0
+            ):
                 break  # nothing claimed, or everything claimed is waiting for later
         return total
+
+    async def _edit_batch(self, stats: DrainStats, *, not_after: float) -> None:
+        """Claim due edits of sent alerts on the platforms that can edit, and make them: one
+        chat's one at a time, within the same budget as sends."""
+        editors = {
+            name: sender for name, sender in self._senders.items() if isinstance(sender, Editor)
+        }
+        if not editors or self.stopping:
+            return
+        edits = await edits_store.claim(
+            self._db,
+            platforms=editors.keys(),
+            limit=self._settings.batch_size,
+            lease_s=self.lease_s,
+            holder=self._holder,
+        )
+        if not edits:
+            return
+        by_chat: dict[ChatRef, list[AlertEdit]] = defaultdict(list)
+        for edit in edits:
+            by_chat[edit.alert.subscription.chat].append(edit)
+        try:
+            await asyncio.gather(
+                *(
+                    self._edit_chat(editors[chat.platform], queue, stats, not_after)
+                    for chat, queue in by_chat.items()
+                )
+            )
+        except asyncio.CancelledError:
+            # Stopped hard: hand every edit back (one in flight may be made twice, which
+            # draws the same card again).
+            with contextlib.suppress(Exception):
+                await _finish(
+                    edits_store.release(self._db, edits, retry_at=self._db.clock(), error="stopped")
+                )
+            raise
+
+    async def _edit_chat(
+        self, editor: Editor, queue: list[AlertEdit], stats: DrainStats, not_after: float
+    ) -> None:
+        for index, edit in enumerate(queue):
+            chat = edit.alert.subscription.chat
+            if not await self._turn(chat, not_after):
+                await edits_store.release(
+                    self._db,
+                    queue[index:],
+                    retry_at=self._db.clock(),
+                    error="stopped" if self.stopping else "paced",
+                )
+                return
+            try:
+                outcome = await editor.edit(edit)
+            except Exception as exc:  # an editor bug must not stop the drain
+                log.exception("editing alert %d crashed", edit.alert.id)
+                outcome = Transient(f"{type(exc).__name__}: {exc}")
+            count_send(chat.platform, "edited" if isinstance(outcome, Delivered) else "edit_failed")
+            ids = log_ids(chat=chat, alert=edit.alert.id)
+            if isinstance(outcome, Delivered):
+                if await _finish(edits_store.mark_edited(self._db, edit)):
+                    stats.edited += 1
+                continue
+            if isinstance(outcome, RateLimited):
+                count_rate_limit(chat.platform, outcome.retry_after_s)
+                if self._pacer is not None:
+                    await self._pacer.hold(
+                        chat, outcome.retry_after_s, everywhere=outcome.everywhere
+                    )
+                await edits_store.release(
+                    self._db,
+                    queue[index:],
+                    retry_at=self._db.clock() + outcome.retry_after_s,
+                    error="rate limited",
+                )
+                return
+            if isinstance(outcome, Transient) and edit.attempts + 1 < MAX_EDIT_ATTEMPTS:
+                delay_s = transient_delay_s(edit.attempts, self._settings.max_backoff_s)
+                log.warning(
+                    "editing alert %d in %s failed (%s); retrying in %.0fs",
+                    edit.alert.id,
+                    chat,
+                    outcome.reason,
+                    delay_s,
+                    extra=ids,
+                )
+                await edits_store.release(
+                    self._db,
+                    [edit],
+                    retry_at=self._db.clock() + delay_s,
+                    error=outcome.reason,
+                    count_attempt=True,
+                )
+                continue
+            # The message is gone, the bot may not edit it, or it kept failing: the alert
+            # stays as it was sent.
+            reason = getattr(outcome, "reason", type(outcome).__name__)
+            log.info("alert %d in %s not edited: %s", edit.alert.id, chat, reason, extra=ids)
+            await edits_store.mark_failed(self._db, edit, str(reason))
+            stats.edits_failed += 1
 
     async def _send_chat(
         self,

@@ -7,9 +7,9 @@ needs no knowledge of Discord or Telegram to decide what happens next.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from bot.models import ChatRef, Deliverable
+from bot.models import AlertEdit, ChatRef, Deliverable
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,4 +67,23 @@ class Sender(Protocol):
 
     async def send(self, alert: Deliverable) -> SendOutcome:
         """Send one alert, or one page of a digest (`DigestAlert`)."""
+        ...
+
+
+#: Platforms whose messages the bot can edit after sending: a job seen in another place
+#: after its alert went out is added to the alert there (`bot.store.edits`). A terminal
+#: cannot take back what it printed, so the console gets nothing.
+EDITABLE_PLATFORMS: tuple[str, ...] = ("discord", "telegram")
+
+
+@runtime_checkable
+class Editor(Protocol):
+    """A sender that can also draw a sent alert again (`EDITABLE_PLATFORMS`)."""
+
+    platform: str
+
+    async def edit(self, edit: AlertEdit) -> SendOutcome:
+        """Replace the sent message with the alert as it is now. `Delivered` when the
+        message shows it (unchanged counts), `Rejected` when it never can (the message was
+        deleted, the bot may not edit it), `RateLimited` or `Transient` to try later."""
         ...

@@ -17,10 +17,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from bot.delivery.outcomes import EDITABLE_PLATFORMS
 from bot.models import Posting, Verdict
 from bot.postings.matching import Matcher
 from bot.postings.sameness import JobKeys, job_keys
 from bot.store import Connection, Database
+from bot.store import edits as edits_store
 from bot.store import outbox as outbox_store
 from bot.store import postings as postings_store
 from bot.store import sightings as sightings_store
@@ -108,6 +110,14 @@ async def write_polls(
                 posting_ids, rows, duplicates, keys, strict=True
             )
         ],
+        now=now,
+    )
+    # A job already stored (its alert perhaps sent) seen in one more place: its sent
+    # alerts are drawn again where the platform can edit them.
+    await edits_store.queue_for_jobs(
+        conn,
+        [job for job in duplicates if job is not None and job > 0],
+        platforms=EDITABLE_PLATFORMS,
         now=now,
     )
     relevant_rows = [

@@ -33,6 +33,7 @@ COPIED_TABLES: tuple[str, ...] = (
     "check_items",
     "digests",
     "outbox",
+    "alert_edits",
     "reports",
     "known_scripts",
     "link_checks",

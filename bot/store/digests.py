@@ -109,10 +109,12 @@ async def merge_reached(conn: Connection, subscription_id: int, chat: ChatRef) -
 async def held_postings(conn: Connection, subscription_id: int) -> list[HeldPosting]:
     """What the subscription has gathered for its next digest, oldest first."""
     rows = await conn.fetchall(
-        """SELECT outbox.id, outbox.created_at, postings.data_json, checks.verdict_json
+        """SELECT outbox.id, outbox.created_at, postings.data_json, checks.verdict_json,
+                  sources.kind
            FROM outbox
            JOIN postings ON postings.id = outbox.posting_id
            JOIN checks ON checks.id = outbox.check_id
+           LEFT JOIN sources ON sources.name = postings.source
            WHERE outbox.subscription_id = ? AND outbox.status = 'held'
            ORDER BY outbox.id""",
         (subscription_id,),
@@ -124,6 +126,7 @@ async def held_postings(conn: Connection, subscription_id: int) -> list[HeldPost
                 posting=posting_from_dict(json.loads(row[2])),
                 verdict=verdict_from_dict(json.loads(row[3])),
                 seen_at=float(row[1]),
+                kind=row[4],
             ),
         )
         for row in rows
@@ -199,10 +202,12 @@ async def digests_by_id(db: Database | Connection, digest_ids: Sequence[int]) ->
         tuple(digest_ids),
     )
     members = await db.fetchall(
-        f"""SELECT outbox.digest_id, outbox.created_at, postings.data_json, checks.verdict_json
+        f"""SELECT outbox.digest_id, outbox.created_at, postings.data_json, checks.verdict_json,
+                   sources.kind
             FROM outbox
             JOIN postings ON postings.id = outbox.posting_id
             JOIN checks ON checks.id = outbox.check_id
+            LEFT JOIN sources ON sources.name = postings.source
             WHERE outbox.digest_id IN ({marks}) AND outbox.posting_id IS NOT NULL
             ORDER BY outbox.id""",
         tuple(digest_ids),
@@ -214,6 +219,7 @@ async def digests_by_id(db: Database | Connection, digest_ids: Sequence[int]) ->
                 posting=posting_from_dict(json.loads(row[2])),
                 verdict=verdict_from_dict(json.loads(row[3])),
                 seen_at=float(row[1]),
+                kind=row[4],
             )
         )
     return {

@@ -280,6 +280,27 @@ MIGRATIONS: list[list[Statement]] = [
     [
         "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
     ],
+    # 11: a job seen in another place after its alert was sent: the sent message is edited
+    # to list it (`bot.store.edits`). One row a sent alert; `wanted` counts the changes
+    # asked for, `done` the ones the last edit took in, claimed and fenced like the outbox.
+    [
+        """CREATE TABLE alert_edits (
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+            wanted INTEGER NOT NULL DEFAULT 1,
+            done INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL DEFAULT 0,
+            claimed_until REAL,
+            claim_token TEXT,
+            claimed_by TEXT,
+            last_error TEXT,
+            created_at REAL NOT NULL,
+            edited_at REAL,
+            PRIMARY KEY (outbox_id)
+        )""",
+        "CREATE INDEX alert_edits_due ON alert_edits(status, next_attempt_at)",
+    ],
 ]
 
 
