@@ -183,13 +183,45 @@ async def test_full_garbage_collections_wait_while_a_big_payload_is_in_memory(
             return real_check(posting, **kwargs)
 
         poller._checker.check = check  # type: ignore[method-assign]
-        for source in sources.values():
-            result = await poller.poll(source, interval_s=600)
+        for name in ("small", "big"):
+            result = await poller.poll(sources[name], interval_s=600)
             assert result.status == "200"
+        # Not yet: the caller still holds the poll's result (its postings) in this step.
+        assert gc.get_threshold()[2] >= 1 << 30
+        del result
         poller.close()
+        _run_pending_resume()
     assert thresholds["small"] == {before}
     assert thresholds["big"] and all(t[:2] == before[:2] for t in thresholds["big"])
     assert all(t[2] >= 1 << 30 for t in thresholds["big"])  # no full collection
+    assert gc.get_threshold() == before
+
+
+def _run_pending_resume() -> None:
+    """Run the pending resume of full collections now, as the loop would when it is due."""
+    import bot.polling.cpu as cpu
+
+    handle = cpu._resume_handle
+    assert handle is not None
+    handle.cancel()
+    cpu._resume_full_collections()
+
+
+async def test_full_collections_resume_a_while_after_the_big_payload_from_the_loop() -> None:
+    """On the loop, the `with` block's end does not bring full collections back in the same
+    step (the poll's result is still alive then); the loop brings them back later."""
+    import bot.polling.cpu as cpu
+
+    before = gc.get_threshold()
+    with no_full_collections():
+        pass
+    assert gc.get_threshold()[2] >= 1 << 30
+    handle = cpu._resume_handle
+    assert handle is not None and handle.when() > asyncio.get_running_loop().time()
+    with no_full_collections():  # a new big payload meanwhile: the pending resume is off
+        assert cpu._resume_handle is None
+    assert cpu._resume_handle is not None
+    _run_pending_resume()
     assert gc.get_threshold() == before
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 from collections.abc import AsyncIterator
@@ -262,3 +263,68 @@ async def test_every_kind_together_alerts_once_per_job(
     assert sum(r.seen for r in results) == 129  # 90 jobs and 39 re-posts
     assert sum(r.alerts for r in results) == 90
     assert await db.fetchval("SELECT COUNT(DISTINCT job_id) FROM sightings") == 90
+
+
+class _NoSightingsYet:
+    """A transaction in which no job was seen yet, answering at once (no I/O to wait on): the
+    only turns the loop gets while matching are the ones the matching gives it."""
+
+    async def lock(self, name: str) -> None:
+        return None
+
+    async def fetchall(self, sql: str, params: object = ()) -> list[object]:
+        return []
+
+
+async def test_matching_a_big_poll_lets_the_loop_run_and_still_finds_the_batch_s_repeats() -> None:
+    """Matching thousands of new postings hands the event loop back between slices (a
+    heartbeat task gets turns meanwhile: Telegram's long polling and /legit keep answering),
+    and a posting still finds its job among the batch's earlier slices."""
+    from bot.store import sightings as sightings_store
+
+    count = 3 * sightings_store.MATCH_SLICE
+    postings = [
+        posting(
+            "greenhouse:big",
+            native_id=str(n),
+            url=f"https://jobs.example.org/{n}",
+            title=f"Data annotator {n}",
+            description="",
+        )
+        for n in range(count)
+    ]
+    # The last posting, on another source, has the first one's link: the same job.
+    postings.append(
+        posting(
+            "remotive:ai",
+            native_id="r1",
+            url="https://jobs.example.org/0?utm_source=x",
+            title="Annotator",
+            description="",
+        )
+    )
+    keys = [job_keys(p) for p in postings]  # type: ignore[arg-type]
+    turns = 0
+    done = False
+
+    async def heartbeat() -> None:
+        nonlocal turns
+        while not done:
+            turns += 1
+            await asyncio.sleep(0)
+
+    beating = asyncio.create_task(heartbeat())
+    await asyncio.sleep(0)
+    before = turns
+    found = await sightings_store.find_jobs(
+        _NoSightingsYet(),  # type: ignore[arg-type]
+        postings,  # type: ignore[arg-type]
+        keys,
+        since=0.0,
+    )
+    during = turns - before
+    done = True
+    await beating
+    assert found[:count] == [None] * count
+    assert found[-1] == sightings_store.batch_ref(0)  # the first posting of the batch
+    assert during >= 3  # the heartbeat ran at each slice boundary
