@@ -1,4 +1,7 @@
-"""The command line as a person runs it, against boards served on 127.0.0.1."""
+"""The command line as a person runs it, against boards served on 127.0.0.1.
+
+`run` is a real `python -m bot` process, stopped by a signal; the other commands run their
+`main` in the test process (`tests.cli_helpers`), which prints and exits as the process would."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
+from tests.cli_helpers import main_in_process, run_main
 from tests.pipeline_helpers import greenhouse_jobs
 from tests.sources_helpers import PayloadServer
 
@@ -53,34 +57,12 @@ language = "en"
     return path
 
 
-async def run_cli(
-    *args: str, timeout_s: float = 60, stdin: str | None = None
-) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "TELEGRAM_TOKEN"}}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    given = stdin.encode() if stdin is not None else None
-    stdout, stderr = await asyncio.wait_for(process.communicate(given), timeout_s)
-    assert process.returncode is not None
-    return process.returncode, stdout.decode(), stderr.decode()
-
-
 async def test_poll_once_json_prints_each_new_posting(
     tmp_path: Path, payload_server: PayloadServer
 ) -> None:
     url = payload_server.serve(PATH, greenhouse_jobs(JOBS))
-    status, out, err = await run_cli(
-        "poll", "--once", "--json", "--config", str(config(tmp_path, url))
-    )
+    done = await run_main("poll", "--once", "--json", "--config", str(config(tmp_path, url)))
+    status, out, err = done.code, done.out, done.err
     assert status == 0, err
     postings = [json.loads(line) for line in out.splitlines()]
     assert sorted(p["id"] for p in postings) == ["1", "2", "3"]
@@ -92,19 +74,17 @@ async def test_poll_once_json_prints_each_new_posting(
     assert trainer["relevant"] is True and trainer["level"] in {"ok", "caution", "scam"}
     assert isinstance(trainer["risk"], int) and isinstance(trainer["reasons"], list)
 
-    status, out, _ = await run_cli(
-        "poll", "--once", "--json", "--config", str(config(tmp_path, url))
-    )
-    assert status == 0 and out == ""  # nothing new the second time
+    again = await run_main("poll", "--once", "--json", "--config", str(config(tmp_path, url)))
+    assert again.code == 0 and again.out == ""  # nothing new the second time
 
 
 async def test_sources_table_shows_health(tmp_path: Path, payload_server: PayloadServer) -> None:
     url = payload_server.serve(PATH, b"oops", status=503)
     path = config(tmp_path, url)
-    await run_cli("poll", "--once", "--config", str(path))
-    status, out, _ = await run_cli("sources", "--config", str(path))
-    assert status == 0
-    header, row = out.splitlines()[:2]
+    await run_main("poll", "--once", "--config", str(path))
+    done = await run_main("sources", "--config", str(path))
+    assert done.code == 0
+    header, row = done.out.splitlines()[:2]
     assert header.split()[:2] == ["KIND", "NAME"]
     assert row.split()[:2] == ["greenhouse", "greenhouse:acme"]
     assert "HTTP 503" in row and " 1 " in row
@@ -155,19 +135,19 @@ async def test_check_dash_reads_a_pasted_message_from_standard_input(tmp_path: P
     )
     config_path = tmp_path / "config.toml"
     config_path.write_text(f'[storage]\ndatabase = "{tmp_path / "v.db"}"\n', encoding="utf-8")
-    status, out, err = await run_cli(
+    done = await run_main(
         "check", "-", "--json", "--lang", "es", "--config", str(config_path), stdin=message
     )
-    assert status == 0, err
-    verdict = json.loads(out)
+    assert done.code == 0, done.err
+    verdict = json.loads(done.out)
     assert verdict["level"] == "scam"
     assert verdict["url"] is None and not verdict["fetched"]
 
 
-async def test_check_help_explains_what_each_target_and_option_does() -> None:
-    status, out, _ = await run_cli("check", "--help")
-    assert status == 0
-    text = " ".join(out.split())
+def test_check_help_explains_what_each_target_and_option_does() -> None:
+    done = main_in_process("check", "--help")
+    assert done.code == 0
+    text = " ".join(done.out.split())
     assert ".txt file is read as a pasted message" in text
     assert "- reads the message from standard input" in text
     assert "--json" in text and "one JSON object" in text

@@ -12,6 +12,7 @@ import pytest
 from bot.app import build_sources
 from bot.config import EXAMPLE_CONFIG, load_settings, source_interval_s
 from bot.errors import ConfigError
+from tests.cli_helpers import main_in_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +24,8 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def run_sources(config: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m bot sources` as a person runs it, with this config."""
+    """`python -m bot sources` as a person runs it, with this config: a new process, whose
+    standard error holds whatever anything in it printed (one test looks at that)."""
     return subprocess.run(
         [sys.executable, "-m", "bot", "sources", "--config", str(config)],
         capture_output=True,
@@ -161,9 +163,9 @@ def test_the_cli_stops_on_a_bad_environment_variable_with_one_line_and_status_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VIGIA_RELEVANCE__KEYWORDS", "rlhf, anotador")
-    done = run_sources(write(tmp_path, ""))
-    assert done.returncode == 2
-    (line,) = done.stderr.strip().splitlines()
+    done = main_in_process("sources", "--config", str(write(tmp_path, "")))
+    assert done.code == 2
+    (line,) = done.err.strip().splitlines()
     assert line.startswith("config error: relevance.keywords: not JSON")
 
 
@@ -177,9 +179,9 @@ online_reputation = true
 blocklist_file = "{tmp_path / "nope.txt"}"
 """,
     )
-    done = run_sources(path)
-    assert done.returncode == 2
-    (line,) = done.stderr.strip().splitlines()
+    done = main_in_process("sources", "--config", str(path))
+    assert done.code == 2
+    (line,) = done.err.strip().splitlines()
     assert line.startswith("config error: scam.blocklist_file: cannot read ")
     assert line.endswith("No such file or directory")
 

@@ -1,6 +1,7 @@
-"""`python -m bot migrate` and `python -m bot copy-db SRC DST`, run as an operator would:
-moving a SQLite store to PostgreSQL loses no subscription, pending alert or confirmed scam
-report, and the new store goes on numbering where the old one stopped."""
+"""`python -m bot migrate` and `python -m bot copy-db SRC DST`, run as an operator would (their
+`main`, in the test process: `tests.cli_helpers`): moving a SQLite store to PostgreSQL loses
+no subscription, pending alert or confirmed scam report, and the new store goes on numbering
+where the old one stopped."""
 
 from __future__ import annotations
 
@@ -15,10 +16,16 @@ from bot.store import reports as reports_store
 from bot.store import scripts as scripts_store
 from bot.store import subscriptions as subscriptions_store
 from bot.store.migrations import MIGRATIONS
+from tests.cli_helpers import run_main
 from tests.pg_helpers import PgTestServer
 from tests.pipeline_helpers import store_postings
-from tests.test_cli import run_cli
 from tests.test_outbox import RecordingSender, drainer
+
+
+async def cli(*args: str) -> tuple[int, str, str]:
+    done = await run_main(*args)
+    return done.code, done.out, done.err
+
 
 CHAT = ChatRef("telegram", "-100200")
 OK = Verdict(risk=0, level=RiskLevel.OK)
@@ -70,7 +77,7 @@ async def test_a_sqlite_store_moves_to_postgres_with_nothing_lost(
     destination = postgres_server.new_schema()
     config = str(settings_file(tmp_path, source))
 
-    status, out, err = await run_cli("copy-db", source, destination, "--config", config)
+    status, out, err = await cli("copy-db", source, destination, "--config", config)
     assert status == 0, err
     assert "subscriptions: 1 row\n" in out and "outbox: 3 rows" in out
 
@@ -94,7 +101,7 @@ async def test_a_sqlite_store_moves_to_postgres_with_nothing_lost(
     finally:
         await db.close()
 
-    status, _, err = await run_cli("copy-db", source, destination, "--config", config)
+    status, _, err = await cli("copy-db", source, destination, "--config", config)
     assert status == 1 and "the destination is not empty" in err
 
 
@@ -103,16 +110,16 @@ async def test_migrate_applies_the_schema_and_says_so(
 ) -> None:
     url = postgres_server.new_schema()
     config = str(settings_file(tmp_path, url))
-    status, out, err = await run_cli("migrate", "--config", config)
+    status, out, err = await cli("migrate", "--config", config)
     assert status == 0, err
     assert f"schema at version {len(MIGRATIONS)} ({len(MIGRATIONS)} migrations applied)" in out
-    status, out, _ = await run_cli("migrate", "--config", config)
+    status, out, _ = await cli("migrate", "--config", config)
     assert status == 0 and "(0 migrations applied)" in out
 
 
 async def test_an_unreachable_database_is_one_line_without_its_password(tmp_path: Path) -> None:
     url = "postgresql://vigia:hunter2-secret@127.0.0.1:9/vigia"
-    status, out, err = await run_cli("migrate", "--config", str(settings_file(tmp_path, url)))
+    status, out, err = await cli("migrate", "--config", str(settings_file(tmp_path, url)))
     assert status == 1
     assert err.startswith("database error: cannot open postgresql://vigia:***@127.0.0.1:9/vigia")
     assert "hunter2" not in err + out and "Traceback" not in err
@@ -122,5 +129,5 @@ async def test_an_unreachable_database_is_one_line_without_its_password(tmp_path
 async def test_a_database_that_is_neither_a_path_nor_a_postgres_url_is_refused(
     tmp_path: Path, value: str
 ) -> None:
-    status, _, err = await run_cli("migrate", "--config", str(settings_file(tmp_path, value)))
+    status, _, err = await cli("migrate", "--config", str(settings_file(tmp_path, value)))
     assert status == 2 and "storage.database" in err

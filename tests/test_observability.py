@@ -20,6 +20,7 @@ from bot.health import HealthRegistry
 from bot.models import ChatRef
 from bot.observability import Observability
 from bot.store import open_database
+from tests.cli_helpers import run_main
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import greenhouse_jobs
 from tests.process_helpers import BotRun, bot_env, closed_port, run_command
@@ -99,10 +100,10 @@ async def test_a_running_bot_serves_health_and_metrics_and_health_command_agrees
 
         await until(all_sent, "three alerts sent")
         health = await client.get(f"{base}/healthz")
-        checked = await run_command("health", "--config", str(config))
+        checked = await run_main("health", "--config", str(config))
         bot.send(signal.SIGTERM)
         assert await bot.exit_code() == 0
-    after = await run_command("health", "--config", str(config))
+    after = await run_main("health", "--config", str(config))
 
     assert health.status_code == 200
     state = health.json()
@@ -169,7 +170,7 @@ async def test_the_endpoint_is_off_by_default_and_health_says_how_to_turn_it_on(
 
 
 async def test_backup_is_a_consistent_copy_taken_while_a_write_is_open(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "vigia.db"
     db = await open_database(str(path))
@@ -179,8 +180,11 @@ async def test_backup_is_a_consistent_copy_taken_while_a_write_is_open(
         async with db.transaction() as conn:  # the bot is half way through a write
             await conn.execute("UPDATE outbox SET status = 'sent'")
             env = bot_env(VIGIA_STORAGE__DATABASE=str(path), VIGIA_CONSOLE__LANGUAGE="en")
-            made = await run_command("backup", str(copy), env=env)
-        again = await run_command("backup", str(copy), env=env)
+            made = await run_command("backup", str(copy), env=env)  # another process
+        for name, value in env.items():
+            if name.startswith("VIGIA_"):
+                monkeypatch.setenv(name, value)
+        again = await run_main("backup", str(copy))
     finally:
         await db.close()
 

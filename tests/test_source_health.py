@@ -20,10 +20,11 @@ from bot.links.addresses import AddressGuard
 from bot.services.sources import SourceHealth, status_text
 from bot.store import Database, open_database
 from bot.store import sources as sources_store
+from tests.cli_helpers import run_main
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import greenhouse, greenhouse_jobs, make_poller
 from tests.sources_helpers import PayloadServer
-from tests.test_cli import PATH, config, run_cli
+from tests.test_cli import PATH, config
 
 
 @pytest.fixture
@@ -99,8 +100,8 @@ async def test_sources_command_shows_the_disabled_source_and_enables_it(
     assert rest[-1].endswith("python -m bot sources --enable greenhouse:acme")
 
     # As an operator types it.
-    status, out, _ = await run_cli("sources", "--enable", "greenhouse:acme", "--config", str(path))
-    assert status == 0 and "greenhouse:acme vuelve a estar activa" in out
+    done = await run_main("sources", "--enable", "greenhouse:acme", "--config", str(path))
+    assert done.code == 0 and "greenhouse:acme vuelve a estar activa" in done.out
     with sqlite3.connect(tmp_path / "vigia.db") as conn:
         assert conn.execute("SELECT disabled_at, consecutive_failures FROM sources").fetchall() == [
             (None, 0)

@@ -8,7 +8,6 @@ import asyncio
 import io
 import json
 import logging
-import subprocess
 import sys
 import threading
 import time
@@ -40,11 +39,11 @@ from bot.errors import ConfigError, SourceError, SourceFormatError
 from bot.models import Pay, PayPeriod
 from bot.polling.source import SourceState
 from bot.store import Database
+from tests.cli_helpers import main_in_process
 from tests.conftest import FakeClock
 from tests.pipeline_helpers import make_poller
 from tests.sources_helpers import assert_fields, assert_plain, by_id, response, sample_bytes
 
-ROOT = Path(__file__).resolve().parent.parent
 ROWS: list[dict[str, Any]] = json.loads(sample_bytes("jobspy_rows.fixture.json"))
 
 
@@ -172,23 +171,16 @@ def test_building_the_source_without_the_extra_is_a_config_error_naming_it(
         build_source("greenhouse", board="x", url=None, name=None, company=None, options={"a": 1})
 
 
-@pytest.mark.skipif(jobspy_installed(), reason="the extra is installed here")
-def test_the_cli_stops_with_one_line_naming_the_extra(tmp_path: Path) -> None:
+def test_the_cli_stops_with_one_line_naming_the_extra(tmp_path: Path, no_jobspy: None) -> None:
     config = tmp_path / "config.toml"
     config.write_text(
         f'[storage]\ndatabase = "{tmp_path / "v.db"}"\n'
         '[[sources]]\nkind = "jobspy"\nboard = "ai trainer"\n',
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "sources", "--config", str(config)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-    assert done.returncode == 2
-    (line,) = done.stderr.strip().splitlines()
+    done = main_in_process("sources", "--config", str(config))
+    assert done.code == 2
+    (line,) = done.err.strip().splitlines()
     assert line.startswith("config error: sources.jobspy:ai trainer: ")
     assert 'pip install ".[jobspy]"' in line
 

@@ -25,11 +25,12 @@ from bot.store import Database, open_database
 from bot.store import outbox as outbox_store
 from bot.store import sources as sources_store
 from bot.store import workers as workers_store
+from tests.cli_helpers import run_main
 from tests.conftest import FakeClock
 from tests.discord_helpers import APPLICATION_ID, GUILD_ID, running_bot
 from tests.pg_helpers import PgTestServer
 from tests.pipeline_helpers import greenhouse, greenhouse_jobs, make_poller
-from tests.process_helpers import BotRun, bot_env, closed_port, run_command
+from tests.process_helpers import BotRun, bot_env, closed_port
 from tests.sources_helpers import local_server
 from tests.telegram_emulator import free_port
 from tests.test_outbox import add_alerts
@@ -196,7 +197,7 @@ async def test_a_running_worker_is_listed_with_its_role_until_it_stops(tmp_path:
     )
     async with BotRun(config, "--role", "deliver") as bot:
         await bot.wait_for_log("Vigia running")
-        listed = await run_command("workers", "--config", str(config))
+        listed = await run_main("workers", "--config", str(config))
         async with httpx.AsyncClient() as client:
             health = (await client.get(f"http://127.0.0.1:{port}/healthz")).json()
         bot.send(signal.SIGTERM)
@@ -209,7 +210,7 @@ async def test_a_running_worker_is_listed_with_its_role_until_it_stops(tmp_path:
     assert header.split()[:2] == ["WORKER", "ROLE"]
     assert row.split()[1] == "deliver" and f":{bot.process.pid}:" in row.split()[0]  # type: ignore[union-attr]
     assert summary.startswith("1 live worker on ")
-    after = await run_command("workers", "--config", str(config))
+    after = await run_main("workers", "--config", str(config))
     assert after.out.startswith("No live workers")  # a clean stop deletes the row
 
 
