@@ -1,11 +1,14 @@
 """Fixtures shared across the suite: a fresh store (on each backend), a settable clock, the
-payload server."""
+payload server. And one TLS context for the suite's httpx clients (`_share_default_tls`)."""
 
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
+import httpx
 import pytest
 
 # The shared checks (`assert_fields`, …) live outside test modules: show their failures in full.
@@ -17,6 +20,36 @@ from tests.process_helpers import EarlyCommand  # noqa: E402
 from tests.sources_helpers import payload_server  # noqa: E402, F401  (fixture)
 
 BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _share_default_tls() -> Iterator[None]:
+    """Every httpx client (the bot's, python-telegram-bot's, a test's own) builds a TLS
+    context and loads the CA bundle into it: ~25 ms of CPU each, and a run builds several
+    hundred (each test's whole bot has a dozen clients), to speak plain HTTP on 127.0.0.1.
+    Here the default one (verify=True, no client certificate) is built once per setting and
+    shared; verification is what it was. Any other kind is built as httpx builds it."""
+    build = httpx.create_ssl_context
+    shared: dict[tuple[bool, str | None, str | None], ssl.SSLContext] = {}
+
+    def create_ssl_context(
+        verify: ssl.SSLContext | str | bool = True, cert: Any = None, trust_env: bool = True
+    ) -> ssl.SSLContext:
+        if verify is not True or cert is not None:
+            return build(verify=verify, cert=cert, trust_env=trust_env)
+        key = (
+            trust_env,
+            os.environ.get("SSL_CERT_FILE") if trust_env else None,
+            os.environ.get("SSL_CERT_DIR") if trust_env else None,
+        )
+        if key not in shared:
+            shared[key] = build(verify=True, trust_env=trust_env)
+        return shared[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("httpx._transports.default.create_ssl_context", create_ssl_context)
+        yield
+
 
 #: Commands started when collection ends, by the test id that waits for them.
 _EARLY: dict[str, EarlyCommand] = {}

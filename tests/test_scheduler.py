@@ -13,7 +13,7 @@ import itertools
 import logging
 import random
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -62,9 +62,12 @@ class Boards:
     """Greenhouse boards on a local server that answer 304 after the first fetch, record the
     (fake) time of every request and take `fetch_s` of fake time each."""
 
-    def __init__(self, clock: FakeClock, fetch_s: float) -> None:
+    def __init__(
+        self, clock: FakeClock, fetch_s: float, on_request: Callable[[], object] | None = None
+    ) -> None:
         self.clock = clock
         self.fetch_s = fetch_s
+        self.on_request = on_request
         self.times: dict[str, list[float]] = defaultdict(list)
         self.base_url = ""
         self.block: asyncio.Event | None = None
@@ -75,6 +78,8 @@ class Boards:
         self.times[board].append(self.clock.now)
         self.clock.advance(self.fetch_s)
         self.requested.set()
+        if self.on_request is not None:
+            self.on_request()
         if self.block is not None:
             await self.block.wait()
         if request.headers.get("If-None-Match") == '"v1"':
@@ -100,8 +105,10 @@ class Boards:
 
 
 @asynccontextmanager
-async def boards_server(clock: FakeClock, fetch_s: float) -> AsyncIterator[Boards]:
-    boards = Boards(clock, fetch_s)
+async def boards_server(
+    clock: FakeClock, fetch_s: float, on_request: Callable[[], object] | None = None
+) -> AsyncIterator[Boards]:
+    boards = Boards(clock, fetch_s, on_request)
     async with local_server(boards.handle) as port:
         boards.base_url = f"http://127.0.0.1:{port}"
         yield boards
@@ -128,8 +135,9 @@ async def run_rounds(
     jitter_s: float = 0,
     workers: int = 4,
     polls_each: int,
+    on_request: Callable[[], object] | None = None,
 ) -> Boards:
-    async with boards_server(clock, fetch_s) as boards, httpx.AsyncClient() as http:
+    async with boards_server(clock, fetch_s, on_request) as boards, httpx.AsyncClient() as http:
         holder: list[PollScheduler] = []
         scheduler = PollScheduler(
             poller=make_poller(db, http, clock),
@@ -181,17 +189,20 @@ async def test_work_that_does_not_fit_warns_once_and_shows_the_backlog(
 ) -> None:
     backlog_seen: list[float] = []
 
-    async def watch() -> None:
-        while True:
-            backlog_seen.append(REGISTRY.get_sample_value("vigia_poll_backlog_sources") or 0)
-            await asyncio.sleep(0)
+    def watch() -> None:  # at every fetch: the sources waiting behind it are the backlog
+        backlog_seen.append(REGISTRY.get_sample_value("vigia_poll_backlog_sources") or 0)
 
-    watcher = asyncio.create_task(watch())
     with caplog.at_level(logging.INFO, logger="vigia.scheduler"):
         boards = await run_rounds(
-            db, clock, sources=30, interval_s=120, fetch_s=10, workers=1, polls_each=3
+            db,
+            clock,
+            sources=30,
+            interval_s=120,
+            fetch_s=10,
+            workers=1,
+            polls_each=3,
+            on_request=watch,
         )
-    watcher.cancel()
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "polling is behind" in warnings[0].getMessage()
