@@ -197,3 +197,113 @@ def test_ptb_reports_of_an_unretried_429_are_left_to_the_drainer(
     assert [r.getMessage() for r in caplog.records] == [
         "Rate limit hit. Retrying after 1.000000 seconds"
     ]
+
+
+class RefusingOnce(TimedSender):
+    """Telegram's 429, which does not say whether it is the chat's limit or the bot's: the
+    first send of `title` is refused with it."""
+
+    def __init__(self, clock: FakeClock, title: str, retry_after_s: float) -> None:
+        super().__init__(clock)
+        self._refuse = title
+        self._retry_after_s = retry_after_s
+        self.refused_at: float | None = None
+
+    async def send(self, alert: Deliverable) -> SendOutcome:
+        assert isinstance(alert, Alert)
+        if alert.posting.title == self._refuse and self.refused_at is None:
+            self.refused_at = self.clock.now
+            return RateLimited(self._retry_after_s, everywhere=None)
+        return await super().send(alert)
+
+
+async def test_a_chat_s_own_429_holds_that_chat_and_the_others_keep_going(
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The chat was sent to a moment before, so the 429 is its own one-a-second limit: only
+    its next alert waits; the other chats' alerts go on during the wait."""
+    await add_alerts(db, ChatRef("telegram", "1"), ["a1", "a2"])
+    for n in range(2, 8):
+        await add_alerts(db, ChatRef("telegram", str(n)), [f"x{n}", f"y{n}", f"z{n}"])
+    sender = RefusingOnce(clock, "a2", retry_after_s=10.0)
+    settings = OutboxSettings(drain_interval_s=2.0)
+    paced = Pacer(LocalBudget(), clock=clock, sleep=SteppingSleep(clock))
+    drainer = OutboxDrainer(db, {"telegram": sender}, settings=settings, pacer=paced)
+    with caplog.at_level(logging.INFO):
+        for _ in range(100):
+            await drainer.drain_once()
+            if len(sender.sent) == 20:
+                break
+            clock.advance(0.5)
+    assert sender.refused_at is not None
+    pause_ends = sender.refused_at + 10.0
+    others_during_pause = [t for at, chat, t in sender.sent if chat != "1" and at < pause_ends]
+    assert others_during_pause and any(t.startswith("z") for t in others_during_pause)
+    [(a2_at, _, _)] = [entry for entry in sender.sent if entry[2] == "a2"]
+    assert a2_at >= pause_ends  # the chat itself waited the whole retry_after
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "this chat" in warnings[0]
+    assert sorted(t for _, _, t in sender.sent) == sorted(
+        ["a1", "a2", *(f"{p}{n}" for n in range(2, 8) for p in "xyz")]
+    )  # nothing lost or sent twice
+
+
+async def test_a_429_the_chat_s_pace_cannot_explain_is_the_bot_wide_limit(
+    clock: FakeClock,
+) -> None:
+    """A 429 that does not say its scope: for a chat with no send in the last seconds it can
+    only be the bot-wide limit, and so can 429s for several chats within one second."""
+    time = VirtualTime(clock)
+    paced = Pacer(LocalBudget(), clock=clock, sleep=time.sleep)
+    busy, idle = ChatRef("telegram", "1"), ChatRef("telegram", "2")
+
+    async def scenario() -> None:
+        assert await paced.wait_turn(busy, not_after=clock.now + 60) is None
+        clock.advance(0.5)
+        assert paced.scope_of(busy) is False  # its own one-a-second limit
+        clock.advance(1.0)
+        assert paced.scope_of(idle) is True  # never sent to: the bot's limit
+        clock.advance(5.0)
+        assert paced.scope_of(busy) is True  # its last send is long past
+        group = ChatRef("telegram", "-100")
+        assert await paced.wait_turn(group, not_after=clock.now + 60) is None
+        clock.advance(4.0)
+        assert paced.scope_of(group) is False  # a group's pace is 20 a minute
+        for n in (3, 4):
+            chat = ChatRef("telegram", str(n))
+            assert await paced.wait_turn(chat, not_after=clock.now + 60) is None
+        assert paced.scope_of(ChatRef("telegram", "3")) is False
+        # A third chat refused within the second: it is the bot's limit after all.
+        assert paced.scope_of(ChatRef("telegram", "4")) is True
+
+    await time.run(scenario())
+
+
+async def test_sends_that_wake_late_still_keep_the_chat_and_platform_limits(
+    clock: FakeClock,
+) -> None:
+    """On a busy machine a send wakes after its slot: it must not go closer than a second to
+    the chat's previous send, nor make a burst of more than the platform's 30 in a second."""
+    time = VirtualTime(clock)
+    calls = itertools.count()
+
+    async def oversleeping(seconds: float) -> None:
+        late = 0.4 if next(calls) % 7 == 3 else 0.0  # every 7th wake-up is 0.4 s late
+        await time.sleep(seconds + late)
+
+    paced = Pacer(LocalBudget(), clock=clock, sleep=oversleeping)
+    times: dict[str, list[float]] = {}
+
+    async def sends(chat: ChatRef) -> None:
+        for _ in range(3):
+            assert await paced.wait_turn(chat, not_after=clock.now + 600) is None
+            times.setdefault(chat.chat_id, []).append(clock.now)
+
+    await time.run(*(sends(ChatRef("telegram", str(n))) for n in range(40)))
+    for chat_times in times.values():
+        assert all(b - a >= 1.0 for a, b in itertools.pairwise(chat_times))
+    every = sorted(t for chat_times in times.values() for t in chat_times)
+    assert len(every) == 120
+    assert all(
+        sum(1 for t in every if start <= t < start + 1.0) < TELEGRAM.per_second for start in every
+    )

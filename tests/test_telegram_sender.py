@@ -18,8 +18,8 @@ from bot.models import ChatRef
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_flood_limit_becomes_rate_limited_with_telegrams_delay() -> None:
-    assert outcome_of(RetryAfter(7)) == RateLimited(7.0)
-    assert outcome_of(RetryAfter(timedelta(seconds=2.5))) == RateLimited(2.5)
+    assert outcome_of(RetryAfter(7)) == RateLimited(7.0, everywhere=None)
+    assert outcome_of(RetryAfter(timedelta(seconds=2.5))) == RateLimited(2.5, everywhere=None)
 
 
 def test_blocked_or_removed_becomes_chat_gone() -> None:

@@ -206,7 +206,8 @@ class DiscordSender:
                     suppress_embeds=True,
                 )
         except discord.RateLimited as error:
-            return RateLimited(error.retry_after)
+            # As for an alert: one route's wait too long for discord.py to sleep through.
+            return RateLimited(error.retry_after, everywhere=False)
         except discord.HTTPException as error:
             if payload_refused(error):
                 return Rejected(f"digest refused as embeds and as text: {error.text}"[:300])

@@ -5,8 +5,9 @@ Alerts are paced before they get here: the outbox drainer takes a slot in Telegr
 `bot.delivery.pacing`) before each send. PTB's `AIORateLimiter` (configured on the Application
 in `telegram_app`) still paces command replies; it is built with `max_retries=0`, so a
 `RetryAfter` reaches us instead of being slept on inside PTB: it becomes `RateLimited`, which
-pauses every Telegram send for the wait (as PTB itself does on a retry) and is logged as one
-WARNING by the drainer, so PTB's own report of it, an ERROR with a traceback, is dropped.
+pauses the chat, or every Telegram send when it was the bot-wide limit (the pacer tells which:
+Telegram does not say), and is logged as one WARNING by the drainer, so PTB's own report of
+it, an ERROR with a traceback, is dropped.
 
 The sender never decides what happens to an alert: it reports one of the `bot.delivery.outcomes`
 outcomes and the drainer acts on it (retry later, pause the chat, follow a migrated group).
@@ -116,7 +117,9 @@ def outcome_of(exc: TelegramError) -> SendOutcome:
     specific cases are tested first.
     """
     if isinstance(exc, RetryAfter):
-        return RateLimited(retry_after_s(exc))
+        # Telegram's 429 does not say which limit it is (the bot's 30 a second, the chat's
+        # one a second, the group's 20 a minute): the drainer's pacer tells them apart.
+        return RateLimited(retry_after_s(exc), everywhere=None)
     if isinstance(exc, ChatMigrated):
         return ChatMoved(ChatRef(PLATFORM, str(exc.new_chat_id)))
     if isinstance(exc, Forbidden):

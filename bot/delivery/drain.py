@@ -330,7 +330,7 @@ class OutboxDrainer:
                 count_rate_limit(chat.platform, outcome.retry_after_s)
                 if self._pacer is not None:
                     await self._pacer.hold(
-                        chat, outcome.retry_after_s, everywhere=outcome.everywhere
+                        chat, outcome.retry_after_s, everywhere=self._everywhere(chat, outcome)
                     )
                 await edits_store.release(
                     self._db,
@@ -453,6 +453,13 @@ class OutboxDrainer:
             log.exception("sender %s crashed on alert %d", sender.platform, alert.id)
             return Transient(f"{type(exc).__name__}: {exc}")
 
+    def _everywhere(self, chat: ChatRef, outcome: RateLimited) -> bool:
+        """Whether a 429 holds every send of the platform or only this chat's; when the
+        platform did not say (Telegram), the pacer tells from what it sent."""
+        if outcome.everywhere is not None:
+            return outcome.everywhere
+        return self._pacer.scope_of(chat) if self._pacer is not None else True
+
     async def _hold_back(
         self,
         chat: ChatRef,
@@ -465,17 +472,18 @@ class OutboxDrainer:
         now = self._db.clock()
         if isinstance(outcome, RateLimited):
             count_rate_limit(chat.platform, outcome.retry_after_s)
+            everywhere = self._everywhere(chat, outcome)
             log.warning(
                 "%s answered 429 for chat %s: %s paused for %.1fs; %d alert(s) wait",
                 chat.platform,
                 chat,
-                "every send" if outcome.everywhere else "this chat",
+                "every send" if everywhere else "this chat",
                 outcome.retry_after_s,
                 len(ids),
                 extra=log_ids(chat=chat),
             )
             if self._pacer is not None:
-                await self._pacer.hold(chat, outcome.retry_after_s, everywhere=outcome.everywhere)
+                await self._pacer.hold(chat, outcome.retry_after_s, everywhere=everywhere)
             await self._release(
                 batch, ids, retry_at=now + outcome.retry_after_s, error="rate limited"
             )

@@ -21,10 +21,11 @@ class Delivered:
 class RateLimited:
     """The platform asked us to wait; the row is retried after `retry_after_s`, not counted.
     `everywhere`: the wait holds for every send on the platform (a global limit), not only
-    for this chat."""
+    for this chat; None when the platform does not say (Telegram): the pacer tells which
+    from what it sent (`bot.delivery.pacing.Pacer.scope_of`)."""
 
     retry_after_s: float
-    everywhere: bool = True
+    everywhere: bool | None = True
 
 
 @dataclass(frozen=True, slots=True)
