@@ -25,7 +25,6 @@ only one of them polls a source in a given round; the default claims every sourc
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import logging
 import random
@@ -43,6 +42,7 @@ from bot.delivery.drain import OutboxDrainer
 from bot.metrics import REGISTRY
 from bot.polling.poller import Poller
 from bot.polling.source import Source
+from bot.polling.tasks import PollTasks
 
 __all__ = [
     "BACKLOG_SOURCES",
@@ -99,7 +99,7 @@ class _Due:
     index: int = field(compare=False)  # into the scheduler's sources
 
 
-class PollScheduler:
+class PollScheduler(PollTasks):
     """Polls every source once per its interval with at most `workers` polls at a time."""
 
     def __init__(
@@ -114,7 +114,7 @@ class PollScheduler:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
-        self._poller = poller
+        super().__init__(poller)
         self._sources = list(sources)
         self._jitter_s = max(0.0, float(jitter_s))
         self._workers = max(1, workers)
@@ -125,9 +125,7 @@ class PollScheduler:
         self._heap: list[_Due] = []
         self._seq = 0
         self._ready: asyncio.Queue[_Due] | None = None
-        self._idle: asyncio.Event | None = None
         self._busy = 0
-        self._tasks: list[asyncio.Task[None]] = []
         self._behind = False
         self._last_check = -float("inf")
 
@@ -144,34 +142,10 @@ class PollScheduler:
             # due time, spread by jitter as every later round is.
             self._push(index, due_at, jitter=due_at > now)
         self._ready = asyncio.Queue(maxsize=1)
-        self._idle = asyncio.Event()
-        self._idle.set()
         self._tasks = [asyncio.create_task(self._dispatch(), name="poll-dispatch")]
         self._tasks += [
             asyncio.create_task(self._work(), name=f"poll-worker-{n}") for n in range(self._workers)
         ]
-
-    async def stop(self) -> None:
-        """Cancel the dispatcher and the workers, wait for them, write buffered health."""
-        tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        with contextlib.suppress(Exception):
-            await self._poller.flush()
-
-    @property
-    def running(self) -> bool:
-        """The dispatcher and every worker are alive (for `/healthz`)."""
-        return bool(self._tasks) and not any(task.done() for task in self._tasks)
-
-    async def wait_idle(self) -> None:
-        """Until no poll is in progress or handed out: lets a test's fake clock move only
-        between polls."""
-        if self._idle is not None:
-            await self._idle.wait()
 
     # -- the queue ---------------------------------------------------------------------------
 
@@ -200,12 +174,11 @@ class PollScheduler:
                 wait_s = self._heap[0].fire_at - now if self._heap else MAX_SLEEP_S
                 await self._sleep(min(MAX_SLEEP_S, wait_s, BACKLOG_CHECK_S))
                 continue
-            assert self._idle is not None
             self._idle.clear()
             await self._ready.put(heapq.heappop(self._heap))
 
     async def _work(self) -> None:
-        assert self._ready is not None and self._idle is not None
+        assert self._ready is not None
         while True:
             entry = await self._ready.get()
             self._busy += 1

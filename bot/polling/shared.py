@@ -27,13 +27,13 @@ one process claims everything.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.polling.poller import Poller
 from bot.polling.source import Source
+from bot.polling.tasks import PollTasks
 from bot.store import Database
 from bot.store import sources as sources_store
 
@@ -48,12 +48,13 @@ DEFAULT_LEASE_S = 300.0
 IDLE_CHECK_S = 1.0
 
 
-class SharedPollScheduler:
+class SharedPollScheduler(PollTasks):
     """Claims due sources from the database and polls them, `workers` at a time.
 
     Claims come in batches: while this worker holds no more than `workers` claims (queued or
     being polled), it claims up to twice that, so a claim statement serves many polls and
-    the pool never waits for one."""
+    the pool never waits for one. On `stop`, the claims not yet polled lapse with their
+    lease."""
 
     def __init__(
         self,
@@ -67,7 +68,7 @@ class SharedPollScheduler:
         idle_check_s: float = IDLE_CHECK_S,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
-        self._poller = poller
+        super().__init__(poller)
         self._db = db
         self._sources = {source.name: (source, interval_s) for source, interval_s in sources}
         self._names = sorted(self._sources)
@@ -78,9 +79,6 @@ class SharedPollScheduler:
         self._sleep = sleep
         self._queue: asyncio.Queue[sources_store.SourceRow] = asyncio.Queue()
         self._room = asyncio.Event()  # a claim ended: maybe claim more
-        self._tasks: list[asyncio.Task[None]] = []
-        self._idle = asyncio.Event()
-        self._idle.set()
         #: Sources claimed and not yet polled to the end (queued or being polled).
         self._held: set[str] = set()
         #: Polls this worker made (for tests and benchmarks).
@@ -96,25 +94,6 @@ class SharedPollScheduler:
         self._tasks += [
             asyncio.create_task(self._work(), name=f"poll-worker-{n}") for n in range(self._workers)
         ]
-
-    async def stop(self) -> None:
-        """Stop claiming, cancel the polls in flight (each writes in one transaction), and
-        write buffered health. The claims not polled lapse with their lease."""
-        tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        with contextlib.suppress(Exception):
-            await self._poller.flush()
-
-    @property
-    def running(self) -> bool:
-        return bool(self._tasks) and not any(task.done() for task in self._tasks)
-
-    async def wait_idle(self) -> None:
-        await self._idle.wait()
 
     def backlog(self, now: float | None = None) -> tuple[int, float]:
         """Not measured per process: the backlog is the database's (`sources` table)."""
