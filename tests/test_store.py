@@ -83,8 +83,10 @@ async def test_processes_starting_together_migrate_once(store_target: str) -> No
         await subscriptions_store.sync_config_subscriptions(db, wanted)
         return db
 
-    dbs = await asyncio.gather(start(), start(), start())
+    opened = await asyncio.gather(start(), start(), start(), return_exceptions=True)
+    dbs = [db for db in opened if not isinstance(db, BaseException)]
     try:
+        assert len(dbs) == len(opened), [e for e in opened if isinstance(e, BaseException)]
         assert [await db.schema_version() for db in dbs] == [len(MIGRATIONS)] * 3
         assert len(await subscriptions_store.chat_subscriptions(dbs[0], wanted[0][0])) == 1
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -146,19 +147,38 @@ async def open_sqlite(
 ) -> SqliteDatabase:
     """Open (creating if needed) the SQLite file, in WAL mode, migrated unless told not to."""
     conn = await aiosqlite.connect(path, isolation_level=None)
-    conn.row_factory = aiosqlite.Row
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA journal_mode = WAL")
-    await conn.execute("PRAGMA synchronous = NORMAL")
-    await conn.execute("PRAGMA foreign_keys = ON")
     db = SqliteDatabase(conn, path, clock=clock)
-    if migrate:
-        try:
+    try:
+        conn.row_factory = aiosqlite.Row
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await _enter_wal(conn)
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        if migrate:
             await db.migrate()
-        except BaseException:
-            await db.close()
-            raise
+    except BaseException:
+        # aiosqlite's worker thread is not a daemon: a connection left open on a failed
+        # start keeps the process alive after it has reported the error.
+        await db.close()
+        raise
     return db
+
+
+async def _enter_wal(conn: aiosqlite.Connection) -> None:
+    """Switch a new file to WAL. The switch takes the file's exclusive lock and SQLite can
+    answer "database is locked" at once, without its busy handler, while other processes
+    open the same new file: try again until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay_s = 0.01
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        await asyncio.sleep(delay_s)
+        delay_s = min(0.2, delay_s * 2)
 
 
 async def _released() -> None:
