@@ -1,10 +1,17 @@
-"""SIGTERM while the real `python -m bot run` delivers 1,000 queued alerts to Telegram.
+"""SIGTERM and SIGKILL while the real `python -m bot run` delivers 1,000 queued alerts to
+Telegram.
 
 A local stand-in for the Bot API answers every call and holds one `sendMessage` open: the
-signal arrives while that message is on the wire. The bot must finish it, record it, hand
-every other claimed alert back at once (none left waiting out a lease), exit 0 within the
-10 s a supervisor allows, and have sent nothing twice: every message the "platform" got is
-exactly one `sent` row, every other alert is `pending` and due.
+signal arrives while that message is on the wire.
+
+SIGTERM: the bot must finish it, record it, hand every other claimed alert back at once (none
+left waiting out a lease), exit 0 within the 10 s a supervisor allows, and have sent nothing
+twice: every message the "platform" got is exactly one `sent` row, every other alert is
+`pending` and due.
+
+SIGKILL: nothing can be finished, so the message on the wire reached the chat unrecorded. A
+restart (with a short `[outbox] lease_s`, so the dead process's claim lapses in a second)
+sends it again and records it; nothing is lost, and that one message is the only repeat.
 """
 
 from __future__ import annotations
@@ -40,6 +47,10 @@ class BotApi:
     sent: list[tuple[str, str, int]] = field(default_factory=list)  # chat, text, message id
     holding: asyncio.Event = field(default_factory=asyncio.Event)
     go_on: asyncio.Event = field(default_factory=asyncio.Event)
+    #: While the held message waits, answer every other send with a 429 (so that the one
+    #: held is the only message on the wire when the process is killed).
+    busy_while_holding: bool = False
+    resent: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["tail"].rsplit("/", 1)[-1]
@@ -54,8 +65,17 @@ class BotApi:
             return ok([])
         if method != "sendMessage":
             return ok(True)
+        if self.busy_while_holding and self.holding.is_set() and not self.go_on.is_set():
+            return web.json_response(
+                {"ok": False, "error_code": 429, "description": "Too Many Requests",
+                 "parameters": {"retry_after": 1}},
+                status=429,
+            )
         number = len(self.sent) + 1
-        self.sent.append((str(params["chat_id"]), str(params["text"]), number))
+        message = (str(params["chat_id"]), str(params["text"]))
+        if number > HOLD_AT and message == self.sent[HOLD_AT - 1][:2]:
+            self.resent.set()
+        self.sent.append((*message, number))
         if number == HOLD_AT:
             self.holding.set()
             await self.go_on.wait()
@@ -78,10 +98,8 @@ async def bot_api() -> AsyncIterator[BotApi]:
             api.go_on.set()
 
 
-async def test_sigterm_while_1000_alerts_go_out_finishes_the_one_in_flight_and_repeats_none(
-    tmp_path: Path,
-) -> None:
-    database = tmp_path / "vigia.db"
+async def queue_alerts(database: Path) -> None:
+    """1,000 alerts waiting: 20 for each of 50 Telegram chats."""
     db = await open_database(str(database))
     try:
         for chat in range(1, CHATS + 1):
@@ -90,13 +108,33 @@ async def test_sigterm_while_1000_alerts_go_out_finishes_the_one_in_flight_and_r
     finally:
         await db.close()
 
+
+def write_config(path: Path, database: Path, api_url: str, outbox: str = "") -> Path:
+    path.write_text(
+        f'log_level = "INFO"\n[storage]\ndatabase = "{database}"\n'
+        f'[outbox]\ndrain_interval_s = 0.5\n{outbox}[telegram]\nbase_url = "{api_url}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+async def outbox_rows(database: Path) -> tuple[list[Any], float]:
+    db = await open_database(str(database))
+    try:
+        rows = await db.fetchall("SELECT status, message_id, next_attempt_at FROM outbox")
+        return rows, db.clock()
+    finally:
+        await db.close()
+
+
+async def test_sigterm_while_1000_alerts_go_out_finishes_the_one_in_flight_and_repeats_none(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "vigia.db"
+    await queue_alerts(database)
+
     async with bot_api() as api:
-        config = tmp_path / "config.toml"
-        config.write_text(
-            f'log_level = "INFO"\n[storage]\ndatabase = "{database}"\n'
-            f'[outbox]\ndrain_interval_s = 0.5\n[telegram]\nbase_url = "{api.url}"\n',
-            encoding="utf-8",
-        )
+        config = write_config(tmp_path / "config.toml", database, api.url)
         async with BotRun(config, env=bot_env(TELEGRAM_TOKEN=TOKEN)) as bot:
             await bot.wait_for_log("Vigia running")
             await api.holding.wait()
@@ -107,12 +145,7 @@ async def test_sigterm_while_1000_alerts_go_out_finishes_the_one_in_flight_and_r
             code = await bot.exit_code()
             stop_s = time.monotonic() - signalled
 
-    db = await open_database(str(database))
-    try:
-        rows = await db.fetchall("SELECT status, message_id, next_attempt_at FROM outbox")
-        now = db.clock()
-    finally:
-        await db.close()
+    rows, now = await outbox_rows(database)
 
     assert code == 0, bot.text
     assert stop_s < 10.0
@@ -126,3 +159,59 @@ async def test_sigterm_while_1000_alerts_go_out_finishes_the_one_in_flight_and_r
     assert len({(chat, text) for chat, text, _ in api.sent}) == len(api.sent)  # none twice
     assert all(row[2] <= now for row in rows if row[0] == "pending")  # due at the next start
     print(json.dumps({"sent_before_stop": len(api.sent), "stop_s": round(stop_s, 2)}))
+
+
+async def sent_rows(database: Path) -> int:
+    db = await open_database(str(database))
+    try:
+        return int(await db.fetchval("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"))
+    finally:
+        await db.close()
+
+
+async def test_sigkill_while_1000_alerts_go_out_loses_none_and_repeats_only_the_one_in_flight(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "vigia.db"
+    await queue_alerts(database)
+
+    async with bot_api() as api:
+        api.busy_while_holding = True
+        # A batch big enough for ten chats side by side; a lease that lapses in a second.
+        config = write_config(
+            tmp_path / "config.toml", database, api.url, "batch_size = 200\nlease_s = 1\n"
+        )
+        env = bot_env(TELEGRAM_TOKEN=TOKEN)
+        async with BotRun(config, env=env) as first:
+            await first.wait_for_log("Vigia running")
+            await api.holding.wait()
+            # The messages answered before the held one are recorded (else they would be
+            # in flight too); then the process dies with only the held one on the wire.
+            async with asyncio.timeout(30):
+                while await sent_rows(database) < HOLD_AT - 1:  # noqa: ASYNC110 (another process writes it: no event to wait on)
+                    await asyncio.sleep(0.05)
+            first.send(signal.SIGKILL)
+            assert await first.exit_code() == -signal.SIGKILL
+        api.go_on.set()
+
+        async with BotRun(config, env=env) as second:
+            await second.wait_for_log("Vigia running")
+            async with asyncio.timeout(30):
+                await api.resent.wait()  # the killed process's claim lapsed and was taken
+            second.send(signal.SIGTERM)
+            assert await second.exit_code() == 0, second.text
+
+    rows, now = await outbox_rows(database)
+    assert len(rows) == CHATS * PER_CHAT
+    assert {row[0] for row in rows} <= {"sent", "pending"}  # none lost, none left claimed
+    assert all(row[2] <= now for row in rows if row[0] == "pending")
+    recorded = sorted(int(row[1]) for row in rows if row[0] == "sent")
+    numbers = [number for _chat, _text, number in api.sent]
+    assert set(numbers) - set(recorded) == {HOLD_AT}  # every other message is one sent row
+    assert len(recorded) == len(set(recorded))
+    messages = [(chat, text) for chat, text, _ in api.sent]
+    repeated = {message for message in messages if messages.count(message) > 1}
+    assert repeated == {api.sent[HOLD_AT - 1][:2]}  # only the one in flight, once more
+    assert messages.count(api.sent[HOLD_AT - 1][:2]) == 2
+    assert "Traceback" not in second.text and TOKEN not in first.text + second.text
+    print(json.dumps({"sent": len(api.sent), "recorded": len(recorded)}))

@@ -25,6 +25,7 @@ from adapters.chat.discord_common import NO_MENTIONS, NotInstalledHere, language
 from adapters.chat.discord_translator import CatalogTranslator
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.logs import ids as log_ids
 from bot.models import ChatRef
 from bot.services import Services
 
@@ -75,7 +76,13 @@ class VigiaTree(app_commands.CommandTree[Any]):
             key = "discord.not_allowed"
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("command %s failed", command, exc_info=error)
+            channel = interaction.channel_id
+            log.error(
+                "command %s failed",
+                command,
+                exc_info=error,
+                extra=log_ids(chat=ChatRef("discord", str(channel)) if channel else None),
+            )
             key = "discord.error"
         try:
             await reply_text(interaction, key, language_of(interaction))

@@ -29,6 +29,8 @@ from adapters.chat.discord_render import BUTTON_LABEL_MAX, card_to_embed, plain_
 from bot.delivery.render import Action, Button, Card, button_payload, parse_payload
 from bot.errors import UnknownCheck
 from bot.i18n import t
+from bot.logs import ids as log_ids
+from bot.models import ChatRef
 from bot.services import ReportKind
 
 log = logging.getLogger("vigia.discord")
@@ -86,7 +88,11 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMP
             else:
                 await record_report(interaction, self.check_id, _REPORT_KINDS[self.action])
         except Exception:  # a press must get an answer, whatever broke behind it
-            log.exception("button %s failed", self.custom_id)
+            log.exception(
+                "button %s failed",
+                self.custom_id,
+                extra=log_ids(check=self.check_id, chat=_chat(interaction)),
+            )
             await _tell_failure(interaction)
 
 
@@ -117,8 +123,16 @@ class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SHARE
         try:
             await share_card(interaction, self.check_id)
         except Exception:  # a press must get an answer, whatever broke behind it
-            log.exception("button %s failed", self.custom_id)
+            log.exception(
+                "button %s failed",
+                self.custom_id,
+                extra=log_ids(check=self.check_id, chat=_chat(interaction)),
+            )
             await _tell_failure(interaction)
+
+
+def _chat(interaction: discord.Interaction[Any]) -> ChatRef | None:
+    return ChatRef("discord", str(interaction.channel_id)) if interaction.channel_id else None
 
 
 def card_view(card: Card, *, share_label: str | None = None) -> discord.ui.View | None:

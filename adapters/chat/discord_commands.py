@@ -30,6 +30,7 @@ from adapters.chat.discord_common import (
 from adapters.chat.discord_render import card_to_embed, sources_embed
 from adapters.chat.discord_translator import localized, localized_options
 from bot.i18n import t
+from bot.models import ChatRef
 from bot.services import LegitResult
 from bot.services.ratelimit import TooManyRequests
 
@@ -76,7 +77,11 @@ async def legit(
     await interaction.response.defer(ephemeral=private, thinking=True)
     try:
         result = await services_of(interaction).checks.legit(
-            url=url, text=text, language=language, requester=requester_of(interaction)
+            url=url,
+            text=text,
+            language=language,
+            requester=requester_of(interaction),
+            chat=chat_of(interaction),
         )
     except TooManyRequests as exc:
         await reply_text(interaction, exc.message_key, language, **exc.params)
@@ -99,11 +104,17 @@ async def check_message(interaction: discord.Interaction[Any], message: discord.
             language=language,
             max_links=MAX_MESSAGE_LINKS,
             requester=requester_of(interaction),
+            chat=chat_of(interaction),
         )
     except TooManyRequests as exc:
         await reply_text(interaction, exc.message_key, language, **exc.params)
         return
     await _send_result(interaction, result, ephemeral=True)
+
+
+def chat_of(interaction: discord.Interaction[Any]) -> ChatRef | None:
+    """The channel a check was asked in, for the log's `chat` field."""
+    return ChatRef("discord", str(interaction.channel_id)) if interaction.channel_id else None
 
 
 def requester_of(interaction: discord.Interaction[Any]) -> str:

@@ -27,6 +27,7 @@ from adapters.chat.discord_digest import DiscordDigestPager, digest_embeds, dige
 from adapters.chat.discord_render import card_to_embed, card_to_text
 from bot.delivery.outcomes import ChatGone, Delivered, RateLimited, Rejected, SendOutcome, Transient
 from bot.delivery.render import Action, Card, alert_card
+from bot.logs import ids as log_ids
 from bot.models import AlertEdit, Deliverable, Digest, DigestAlert
 
 log = logging.getLogger("vigia.discord")
@@ -119,7 +120,12 @@ class DiscordSender:
             except discord.HTTPException as error:
                 if not payload_refused(error):
                     raise
-                log.warning("discord refused alert %d (%s); sent as text", alert.id, error.text)
+                log.warning(
+                    "discord refused alert %d (%s); sent as text",
+                    alert.id,
+                    error.text,
+                    extra=log_ids(chat=alert.subscription.chat, alert=alert.id),
+                )
                 try:
                     message = await channel.send(
                         card_to_text(card),
@@ -138,7 +144,12 @@ class DiscordSender:
             return RateLimited(error.retry_after, everywhere=False)
         except discord.HTTPException as error:
             outcome = outcome_for_error(error)
-            log.info("discord send to %s: %s", chat_id, outcome)
+            log.info(
+                "discord send to %s: %s",
+                chat_id,
+                outcome,
+                extra=log_ids(chat=alert.subscription.chat, alert=alert.id),
+            )
             return outcome
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
             return Transient(f"{type(error).__name__}: {error}"[:300])
@@ -199,7 +210,12 @@ class DiscordSender:
             except discord.HTTPException as error:
                 if not payload_refused(error):
                     raise
-                log.warning("discord refused digest %d (%s); sent as text", alert.id, error.text)
+                log.warning(
+                    "discord refused digest %d (%s); sent as text",
+                    alert.id,
+                    error.text,
+                    extra=log_ids(chat=alert.subscription.chat, alert=alert.id),
+                )
                 message = await channel.send(
                     digest_text(alert.digest, language),
                     allowed_mentions=NO_MENTIONS,
@@ -212,7 +228,12 @@ class DiscordSender:
             if payload_refused(error):
                 return Rejected(f"digest refused as embeds and as text: {error.text}"[:300])
             outcome = outcome_for_error(error)
-            log.info("discord digest to %s: %s", chat_id, outcome)
+            log.info(
+                "discord digest to %s: %s",
+                chat_id,
+                outcome,
+                extra=log_ids(chat=alert.subscription.chat, alert=alert.id),
+            )
             return outcome
         except (TimeoutError, aiohttp.ClientError, OSError) as error:
             return Transient(f"{type(error).__name__}: {error}"[:300])

@@ -41,6 +41,7 @@ from adapters.chat.telegram_render import render_card
 from bot.delivery.render import Action, parse_payload
 from bot.errors import UnknownCheck
 from bot.i18n import normalize_language, t
+from bot.logs import ids as log_ids
 from bot.services import ReportKind, Services
 from bot.services.ratelimit import TooManyRequests
 
@@ -109,6 +110,7 @@ class CheckHandlers:
                 language=language,
                 max_links=MAX_LINKS_PER_MESSAGE,
                 requester=user_key(user.id) if user else None,
+                chat=chat_ref(update.effective_chat.id) if update.effective_chat else None,
             )
         except TooManyRequests as exc:
             await reply_text(update, t(exc.message_key, language, **exc.params))
@@ -219,7 +221,14 @@ class CheckHandlers:
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the failure and tell the person something went wrong instead of going silent."""
-        log.error("update %r failed", update, exc_info=context.error)
+        # Never the update itself: it holds what the person wrote.
+        chat = update.effective_chat if isinstance(update, Update) else None
+        log.error(
+            "update %s failed",
+            update.update_id if isinstance(update, Update) else type(update).__name__,
+            exc_info=context.error,
+            extra=log_ids(chat=chat_ref(chat.id) if chat else None),
+        )
         if not isinstance(update, Update) or update.effective_message is None:
             return
         try:

@@ -47,6 +47,7 @@ from bot.delivery.outcomes import (
     Transient,
 )
 from bot.delivery.render import alert_card
+from bot.logs import ids as log_ids
 from bot.models import AlertEdit, ChatRef, Deliverable, Digest, DigestAlert
 
 log = logging.getLogger("vigia.telegram")
@@ -173,7 +174,12 @@ class TelegramSender:
             except BadRequest as exc:
                 if not payload_refused(exc):
                     raise
-                log.warning("telegram refused alert %s (%s); sent as text", alert.id, exc)
+                log.warning(
+                    "telegram refused alert %s (%s); sent as text",
+                    alert.id,
+                    exc,
+                    extra=log_ids(chat=chat, alert=alert.id),
+                )
                 try:
                     sent = await self._send(chat, plain_card(card), None)
                 except BadRequest as again:
@@ -182,7 +188,13 @@ class TelegramSender:
                     return Rejected(f"refused as HTML and as text: {again.message}"[:300])
         except TelegramError as exc:
             outcome = outcome_of(exc)
-            log.info("alert %s to %s: %s", alert.id, chat, outcome)
+            log.info(
+                "alert %s to %s: %s",
+                alert.id,
+                chat,
+                outcome,
+                extra=log_ids(chat=chat, alert=alert.id),
+            )
             return outcome
         return Delivered(str(sent.message_id))
 
@@ -200,7 +212,12 @@ class TelegramSender:
                     return Delivered(edit.message_id)
                 if edit_impossible(exc) or not payload_refused(exc):
                     return Rejected(f"edit refused: {exc.message}"[:300])
-                log.warning("telegram refused edit of alert %s (%s); as text", edit.alert.id, exc)
+                log.warning(
+                    "telegram refused edit of alert %s (%s); as text",
+                    edit.alert.id,
+                    exc,
+                    extra=log_ids(chat=chat, alert=edit.alert.id),
+                )
                 try:
                     await self._edit(chat, edit.message_id, plain_card(card), None)
                 except BadRequest as again:
@@ -241,7 +258,12 @@ class TelegramSender:
             except BadRequest as exc:
                 if not payload_refused(exc):
                     raise
-                log.warning("telegram refused digest %s (%s); sent as text", alert.id, exc)
+                log.warning(
+                    "telegram refused digest %s (%s); sent as text",
+                    alert.id,
+                    exc,
+                    extra=log_ids(chat=chat, alert=alert.id),
+                )
                 try:
                     plain = TelegramMessage(digest_plain(alert.digest, language), None)
                     sent = await self._send(chat, plain, None)
@@ -251,7 +273,13 @@ class TelegramSender:
                     return Rejected(f"digest refused as HTML and as text: {again.message}"[:300])
         except TelegramError as exc:
             outcome = outcome_of(exc)
-            log.info("digest %s to %s: %s", alert.id, chat, outcome)
+            log.info(
+                "digest %s to %s: %s",
+                alert.id,
+                chat,
+                outcome,
+                extra=log_ids(chat=chat, alert=alert.id),
+            )
             return outcome
         return Delivered(str(sent.message_id))
 

@@ -318,6 +318,7 @@ class Poller:
                 failures,
                 status,
                 source.name,
+                extra=ids(source=source.name),
             )
             return PollResult(source.name, "disabled")
         log.warning(

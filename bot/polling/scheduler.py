@@ -39,6 +39,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from prometheus_client import Gauge
 
 from bot.delivery.drain import OutboxDrainer
+from bot.logs import ids as log_ids
 from bot.metrics import REGISTRY
 from bot.polling.poller import Poller
 from bot.polling.source import Source
@@ -199,7 +200,11 @@ class PollScheduler(PollTasks):
                 return started + interval_s  # another process polls it this round
             result = await self._poller.poll(source, interval_s=interval_s, due_at=due_at)
         except Exception:  # the poller never raises for a source; a bug must not stop polling
-            log.exception("polling %s crashed; next try in one interval", source.name)
+            log.exception(
+                "polling %s crashed; next try in one interval",
+                source.name,
+                extra=log_ids(source=source.name),
+            )
             return started + interval_s
         if result.next_poll_at is None:
             return started + interval_s

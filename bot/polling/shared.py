@@ -31,6 +31,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
+from bot.logs import ids as log_ids
 from bot.polling.poller import Poller
 from bot.polling.source import Source
 from bot.polling.tasks import PollTasks
@@ -153,4 +154,8 @@ class SharedPollScheduler(PollTasks):
             await self._poller.poll(source, interval_s=interval_s, due_at=due_at)
             self.polled += 1
         except Exception:  # the poller never raises for a source; a bug must not stop polling
-            log.exception("polling %s crashed; its claim lapses with the lease", row.name)
+            log.exception(
+                "polling %s crashed; its claim lapses with the lease",
+                row.name,
+                extra=log_ids(source=row.name),
+            )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import re2
 
 from bot.errors import FilterSyntaxError
+from bot.logs import ids as log_ids
 from bot.models import Filter, Pay, PayPeriod, Posting, RiskLevel, Subscription, Verdict
 from bot.postings.pay import parse_pay_floor
 from bot.postings.relevance import keyword_pattern
@@ -199,6 +200,11 @@ class Matcher:
                 subscription.id,
                 posting.native_id[:120],
                 type(error).__name__,
+                extra=log_ids(
+                    source=posting.source[:120],
+                    posting=posting.native_id[:120],
+                    chat=subscription.chat,
+                ),
             )
             return False
 
@@ -214,6 +220,7 @@ class Matcher:
                     subscription.id,
                     subscription.chat,
                     error.problem,
+                    extra=log_ids(chat=subscription.chat),
                 )
                 compiled = None
             cached = (subscription.filter, compiled)

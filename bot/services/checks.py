@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import re
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from bot.delivery.render import (
     overall_verdict,
     verdict_card,
 )
-from bot.models import Verdict
+from bot.logs import ids as log_ids
+from bot.models import ChatRef, Verdict
 from bot.services.ratelimit import SlidingWindowLimiter
 from bot.store import Database
 from bot.store import check_items as check_items_store
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from bot.links.report import LinkReport
 
 __all__ = ["CheckService", "LegitResult", "find_links"]
+
+log = logging.getLogger("vigia.checks")
 
 #: Links in a chat message: http(s) URLs and bare `www.` hosts; trailing punctuation is not
 #: part of the link ("see https://x.co/a." ends at "a").
@@ -82,6 +86,7 @@ class CheckService:
         language: str,
         requester: str | None = None,
         deadline_s: float | None = None,
+        chat: ChatRef | None = None,
     ) -> LegitResult:
         """Check one link and/or one pasted text (at least one). Never raises for bad input:
         a refused or dead link still yields a verdict from what is known, with a note.
@@ -95,7 +100,9 @@ class CheckService:
             report = await self._linkchecker.check_url(url, text=text or "", deadline_s=deadline_s)
         else:
             report = self._linkchecker.check_text(text or "")
-        return await self._store_report(report, text=text or "", language=language)
+        result = await self._store_report(report, text=text or "", language=language)
+        _logged(result, chat)
+        return result
 
     async def legit_message(
         self,
@@ -105,6 +112,7 @@ class CheckService:
         max_links: int = 5,
         requester: str | None = None,
         deadline_s: float | None = None,
+        chat: ChatRef | None = None,
     ) -> LegitResult:
         """Check a chat message: its text as an offer (when it says more than its links), and
         each distinct link in it, at most `max_links`, read side by side. One part gives its
@@ -116,13 +124,19 @@ class CheckService:
         remainder = _LINK_RE.sub(" ", text)
         checks: list[Coroutine[Any, Any, LegitResult]] = []
         if not links or len(remainder.split()) >= MIN_WORDS_FOR_TEXT_CHECK:
-            checks.append(self.legit(url=None, text=text, language=language))
+            checks.append(self.legit(url=None, text=text, language=language, chat=chat))
         for link in links:
-            checks.append(self.legit(url=link, text=None, language=language, deadline_s=deadline_s))
+            checks.append(
+                self.legit(
+                    url=link, text=None, language=language, deadline_s=deadline_s, chat=chat
+                )
+            )
         parts = list(await asyncio.gather(*checks))
         if len(parts) == 1:
             return parts[0]
-        return await self._store_message(text, parts, language=language)
+        result = await self._store_message(text, parts, language=language)
+        _logged(result, chat)
+        return result
 
     async def _store_message(
         self, text: str, parts: list[LegitResult], *, language: str
@@ -233,6 +247,20 @@ class CheckService:
                 note = (item.note or {}).get(language, "")
                 parts.append(CheckedPart(item.url, item.verdict, note))
         return tuple(parts)
+
+
+def _logged(result: LegitResult, chat: ChatRef | None) -> None:
+    """One line a stored check, with its id (and the chat's) as fields: what was asked (the
+    person's text, the link they sent) is theirs and is never logged."""
+    log.info(
+        "check %d: %s, risk %d/100%s%s",
+        result.check_id,
+        result.verdict.level.value,
+        result.verdict.risk,
+        f", {len(result.parts)} parts" if result.parts else "",
+        "" if result.fetched else ", page not read",
+        extra=log_ids(check=result.check_id, chat=chat),
+    )
 
 
 def _text_subject(text: str) -> str:
