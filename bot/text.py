@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["fold", "fold_aligned"]
+import numpy as np
+
+__all__ = ["digit_runs", "fold", "fold_aligned"]
 
 
 def fold(text: str) -> str:
@@ -78,7 +80,41 @@ _ALIGNED.update({code: chr(code).lower() for code in range(0x41, 0x5B)})
 
 
 def fold_aligned(text: str) -> str:
-    """Lower case without accents, the same length as `text` (see the module docstring)."""
+    """Lower case without accents, the same length as `text` (see the module docstring).
+
+    Every character folds to one character, so the text is folded as an array of code
+    points: ASCII capitals by arithmetic, and only the characters outside ASCII (a few dozen
+    accents in a Spanish posting) through the table. `str.translate` took a Python-level
+    table lookup for every character of any text that was not pure ASCII."""
     if text.isascii():
         return text.lower()
-    return text.translate(_ALIGNED)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = codes + (((codes - np.uint32(65)) < 26).astype(np.uint32) << 5)  # A-Z: +32
+    far = np.flatnonzero(codes > 127)
+    table = _ALIGNED
+    folded[far] = [ord(table[code]) for code in codes[far].tolist()]
+    return folded.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def digit_runs(text: str, *, separators: bool = False) -> list[tuple[int, int]] | None:
+    """Where the figures of an ASCII text are, as `re.finditer(r"\\d+")` finds them, or with
+    `separators` as `\\d[\\d.,]*` does ("1,200.50" whole): (start, end) pairs in order.
+
+    Found on the text's bytes with numpy: `re` steps through a text of 1,500 characters
+    several times slower. Returns None for text outside ASCII, whose digits the caller's
+    regular expression reads (`\\d` is every script's digits there)."""
+    if not text.isascii():
+        return None
+    raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    digit = (raw - np.uint8(48)) < 10  # wraps below "0": one comparison per byte
+    inside = digit | (raw == 46) | (raw == 44) if separators else digit
+    edges = np.flatnonzero(np.diff(inside, prepend=False, append=False))
+    starts, ends = edges[0::2], edges[1::2]
+    if separators and starts.shape[0]:
+        digits = np.flatnonzero(digit)
+        if not digits.shape[0]:
+            return []
+        first = digits[np.minimum(np.searchsorted(digits, starts), digits.shape[0] - 1)]
+        keep = (first >= starts) & (first < ends)
+        starts, ends = first[keep], ends[keep]
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))

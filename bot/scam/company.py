@@ -9,6 +9,7 @@ address or another domain is impersonating it.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from bot.scam.employers import Employer, EmployerRegistry
@@ -36,19 +37,20 @@ def named_employer(view: TextView, registry: EmployerRegistry) -> Employer | Non
     """The first registered employer the text names, if any."""
     words = view.words
     starts = registry.alias_starts
-    if not starts.intersection(words):
+    if starts.isdisjoint(view.vocabulary if view.vocabulary else words):
         return None
     original = view.original
+    candidates = list(itertools.compress(itertools.count(), map(starts.__contains__, words)))
     capitalised = {
         index
-        for index in [i for i, word in enumerate(words) if word in starts]
+        for index in candidates
         if index > 0
         and original[view.word_starts[index]].isupper()
         and not _SENTENCE_START.search(
             original, max(0, view.word_starts[index] - 3), view.word_starts[index]
         )
     }
-    return registry.named_in(words, capitalised)
+    return registry.named_in(words, capitalised, candidates)
 
 
 def names_a_company(text: str) -> bool:

@@ -143,14 +143,17 @@ class EmployerRegistry:
                     return found
         return None
 
-    def named_in(self, words: list[str], capitalised: set[int]) -> Employer | None:
+    def named_in(
+        self, words: list[str], capitalised: set[int], candidates: list[int] | None = None
+    ) -> Employer | None:
         """The first registered employer a text names among its `words` (folded tokens):
         "soy reclutadora de Outlier", "Empresa: Welo Data". A brand that is an ordinary word
         ("Outlier", "Scale", "Turing") counts only written with a capital, not opening a
-        sentence (`capitalised` holds the indices of the words that are)."""
-        for start, word in enumerate(words):
-            if word not in self.alias_starts:
-                continue
+        sentence (`capitalised` holds the indices of the words that are). `candidates`: the
+        indices of the words that start an alias, in order, when the caller has them."""
+        if candidates is None:
+            candidates = [i for i, word in enumerate(words) if word in self.alias_starts]
+        for start in candidates:
             for stop in range(min(len(words), start + 4), start, -1):
                 key = "".join(w for w in words[start:stop] if w not in _GENERIC_NAME_WORDS)
                 employer = self._by_alias.get(key)

@@ -163,11 +163,13 @@ class TextModel:
         """`score` from the text's words (`words_of`, or `words_of_view` of a view)."""
         return ModelScore(self.probability_of_words(words), self.strongest_words(words, top))
 
-    def probability_of_words(self, words: list[str]) -> float:
+    def probability_of_words(self, words: list[str], vocabulary: set[str] | None = None) -> float:
         """The probability alone: sums over the words with C-level steps, each distinct word
-        scored once per process (see the module docstring)."""
+        scored once per process (see the module docstring). `vocabulary`: the words' set,
+        when the caller has it."""
         weights, counts = self._word_weights, self._word_counts
-        for word in set(words).difference(weights):  # words this process has not read yet
+        distinct = set(words) if vocabulary is None else vocabulary
+        for word in distinct.difference(weights):  # words this process has not read yet
             self._learn(word)
         total = math.fsum(map(weights.__getitem__, words))
         count = sum(map(counts.__getitem__, words))

@@ -29,7 +29,7 @@ from bot.scam.employers import Employer, EmployerRegistry
 from bot.scam.families import FAMILIES, Family, family_signals
 from bot.scam.families.words import NO_EXPERIENCE
 from bot.scam.model import TextModel, with_model, words_of_view
-from bot.scam.role_pay import pay_from_posting, role_limit_usd_h, stated_pay
+from bot.scam.role_pay import StatedPay, pay_from_posting, role_limit_usd_h, stated_pay
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
 from bot.scam.textview import TextView, view_of
 from bot.text import fold_aligned
@@ -159,7 +159,7 @@ class ScamChecker:
         ):
             signals.append(Signal("company.missing", 15, "", "signal.company_missing"))
 
-        match = self.scripts.match(view.folded, view.words)
+        match = self.scripts.match(view.folded, view.words, view.vocabulary)
         if match is not None:
             signals.append(_script_signal(match))
         if self.model is not None:
@@ -220,7 +220,8 @@ class ScamChecker:
         reasons reach `SCAM_FLOOR`, the model's points stop short of the scam line."""
         assert self.model is not None
         model_words = words_of_view(view.words, view.folded)
-        probability = self.model.probability_of_words(model_words)
+        vocabulary = view.vocabulary if model_words is view.words else None
+        probability = self.model.probability_of_words(model_words, vocabulary)
         weight = self.model.weight(probability, view.language)
         if weight > 0:
             base = sum(signal.weight for signal in _heaviest(others))
@@ -238,8 +239,12 @@ class ScamChecker:
         if structured is not None:
             found.append(structured)
         entry_level = view.has(NO_EXPERIENCE.bit)
-        limit = role_limit_usd_h(fold_aligned(posting.title), view.folded, entry_level=entry_level)
-        above = [pay for pay in found if pay.hourly_usd > limit]
+        above: list[StatedPay] = []
+        limit = 0.0
+        if found:  # the role's ceiling takes scans of the whole text: only when pay is stated
+            title = fold_aligned(posting.title)
+            limit = role_limit_usd_h(title, view.folded, entry_level=entry_level)
+            above = [pay for pay in found if pay.hourly_usd > limit]
         extra: list[Signal] = []
         if above:
             top = max(above, key=lambda pay: pay.hourly_usd)

@@ -155,23 +155,29 @@ class ScriptLibrary:
 
     # -- matching ----------------------------------------------------------------------------
 
-    def match(self, folded: str, words: list[str] | None = None) -> ScriptMatch | None:
+    def match(
+        self, folded: str, words: list[str] | None = None, vocabulary: set[str] | None = None
+    ) -> ScriptMatch | None:
         """The known script this (folded) text nearly copies, if any: the best-contained one.
-        `words` are the text's words when the caller has them (`bot.scam.textview`)."""
+        `words` are the text's words when the caller has them (`bot.scam.textview`), and
+        `vocabulary` their set."""
         if not self._scripts:
             return None
-        hashes = self._shingle_hashes(folded, words)
+        hashes = self._shingle_hashes(folded, words, vocabulary)
         if len(hashes) < self.min_shingles:
             return None
         if self._index_dirty:
             self._rebuild_index()
         keys = self._keys
-        unique = set(hashes.tolist())
-        distinct = np.fromiter(unique, dtype=np.uint64, count=len(unique))
-        places = np.searchsorted(keys, distinct)
+        # Sorted needles: `searchsorted` walks the index in order instead of jumping around
+        # it, and repeated shingles sit side by side, so each is counted once below.
+        ordered = np.sort(hashes)
+        places = np.searchsorted(keys, ordered)
         inside = places < keys.shape[0]
         places = places[inside]
-        found = places[keys[places] == distinct[inside]]
+        found = places[keys[places] == ordered[inside]]
+        if found.shape[0] > 1:
+            found = found[np.concatenate(([True], found[1:] != found[:-1]))]
         # No script can reach `min_containment` with fewer shared shingles than this.
         if found.shape[0] < math.ceil(self.min_containment * self.min_shingles):
             return None
@@ -190,11 +196,14 @@ class ScriptLibrary:
 
     # -- hashing -----------------------------------------------------------------------------
 
-    def _shingle_hashes(self, folded: str, words: list[str] | None = None) -> U64:
+    def _shingle_hashes(
+        self, folded: str, words: list[str] | None = None, vocabulary: set[str] | None = None
+    ) -> U64:
         """32-bit hashes of the word 3-shingles, in text order, figures folded to '#'."""
         cache = self._token_hashes
         tokens = words_in(folded) if words is None else words
-        unseen = set(tokens).difference(cache)
+        distinct = set(tokens) if vocabulary is None or words is None else vocabulary
+        unseen = distinct.difference(cache)
         if len(cache) + len(unseen) > _MAX_CACHED_TOKENS:
             cache.clear()  # bounded; cleared before this text's words go in, never midway
             unseen = set(tokens)

@@ -15,6 +15,7 @@ detector quotes the words a person wrote. Letters spaced out to slip past filter
 from __future__ import annotations
 
 import bisect
+import codecs
 import functools
 import itertools
 import operator
@@ -28,7 +29,7 @@ import numpy as np
 from bot.postings.normalize import language_of_words
 from bot.postings.pay import PayMention, find_pay
 from bot.scam.lexicon import Lexicon, Phrase, concept, token_stems
-from bot.text import fold_aligned
+from bot.text import digit_runs, fold_aligned
 
 __all__ = ["MARKS", "TextView", "Token", "view_of", "words_in"]
 
@@ -138,6 +139,8 @@ class TextView:
     word_starts: list[int] = field(default_factory=list)  # where each word starts
     breaks: list[int] = field(default_factory=list)  # where punctuation ends a clause
     clause_words: list[int] = field(default_factory=list)  # indices of "but", "pero"…
+    #: The distinct words: built once, read by every part that looks words up in a cache.
+    vocabulary: set[str] = field(default_factory=set)
     #: An employer's or agency's warning about scams: its scam words describe scams, so only
     #: concrete asks (a sum, a number, a chat link) in it count (see `bot.scam.notice`).
     notice: bool = False
@@ -196,9 +199,10 @@ def view_of(text: str, language: str | None = None) -> TextView:
     original = text[:MAX_VIEW_CHARS]
     folded = fold_aligned(original)
     lexicon = Lexicon.shared()
-    starts, ends, words = _words(folded)
+    shadow = _ascii_shadow(folded)
+    starts, ends, words = _words(folded, shadow)
     language = language or language_of_words(words)
-    marked = folded.translate(_BREAK_CHARS)  # "|" where a clause breaks, " " elsewhere
+    marked = shadow.translate(_BREAK_CHARS)  # "|" where a clause breaks, " " elsewhere
     breaks: list[int] = (
         np.flatnonzero(np.frombuffer(marked.encode("ascii"), dtype=np.uint8) == _BAR).tolist()
         if "|" in marked
@@ -210,12 +214,13 @@ def view_of(text: str, language: str | None = None) -> TextView:
     # Python step for each is most of a view's cost.
     clause_words = list(itertools.compress(itertools.count(), map(_IS_CLAUSE_WORD, words)))
     table = lexicon.table(language)
-    for word in set(words).difference(table):  # words this process has not read yet
+    vocabulary = set(words)
+    for word in vocabulary.difference(table):  # words this process has not read yet
         lexicon.bits(word, language)
     bits = list(map(table.__getitem__, words))
     span_ends, inside = _mark_spans(folded, starts, bits)  # a link or an address is one word
-    _mark_phrases(lexicon, words, bits, inside, language)
-    has_digit = _DIGIT_RE.search(folded) is not None
+    _mark_phrases(lexicon, words, vocabulary, bits, inside, language)
+    has_digit = _has_digit(folded)
     pay = find_pay(original, limit=32, any_period=True, folded=folded) if has_digit else []
     if has_digit:
         _mark_amounts(folded, starts, ends, bits, pay)
@@ -241,9 +246,41 @@ def view_of(text: str, language: str | None = None) -> TextView:
         )
     )
     union = functools.reduce(operator.or_, found, 0)
-    view = TextView(original, folded, tokens, pay, language, words, starts, breaks, clause_words)
+    view = TextView(
+        original, folded, tokens, pay, language, words, starts, breaks, clause_words, vocabulary
+    )
     view.union = union
     return view
+
+
+def _ascii_shadow(folded: str) -> str:
+    """`folded` with "¿" and "¡" as "." and every other character outside ASCII as a space:
+    the same words and clause breaks, the same length. `str.translate` keeps a fast path
+    for ASCII text only; on other text it takes a Python-level lookup per character."""
+    if folded.isascii():
+        return folded
+    return folded.encode("ascii", _SHADOW_ERRORS).decode("ascii")
+
+
+def _shadow_of(error: UnicodeError) -> tuple[str, int]:
+    """The ASCII encoder's handler for a run of other characters: what `_ascii_shadow` puts
+    in their place (it is called once a run, and most texts have a few short runs)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    run = error.object[error.start : error.end]
+    return "".join("." if char in "¿¡" else " " for char in run), error.end
+
+
+_SHADOW_ERRORS = "vigia.ascii_shadow"
+codecs.register_error(_SHADOW_ERRORS, _shadow_of)
+
+
+def _has_digit(folded: str) -> bool:
+    """Whether the text has a figure: ten substring scans of an ASCII text (each a memchr)
+    cost far less than a regular expression stepping through it; other text takes `\\d`."""
+    if folded.isascii():
+        return any(map(folded.__contains__, "0123456789"))
+    return _DIGIT_RE.search(folded) is not None
 
 
 def _clause(breaks: list[int], clause_words: list[int], start: int, index: int) -> int:
@@ -256,7 +293,7 @@ def words_in(folded: str) -> list[str]:
     return _words(folded)[2]
 
 
-def _words(folded: str) -> tuple[list[int], list[int], list[str]]:
+def _words(folded: str, shadow: str | None = None) -> tuple[list[int], list[int], list[str]]:
     """Every word with its offsets; letters spaced out ("w h a t s a p p") joined.
 
     The same words as `_WORD_SPLIT_RE` finds, found without a Python step per word: every
@@ -264,7 +301,7 @@ def _words(folded: str) -> tuple[list[int], list[int], list[str]]:
     text's `split()`, and their offsets are where a space is followed by a word character,
     found on the bytes with numpy. Texts whose apostrophes the shortcut cannot place
     ("a'b'c", "'quoted'") take the regular expression."""
-    spaced = folded.translate(_WORD_CHARS)
+    spaced = (_ascii_shadow(folded) if shadow is None else shadow).translate(_WORD_CHARS)
     if "'" in spaced:
         spaced = _LOOSE_APOSTROPHE_RE.sub(" ", spaced)
         if _APOSTROPHE_WORD_ENDS_RE.search(spaced):
@@ -370,7 +407,9 @@ def _mark_amounts(
     folded: str, starts: list[int], ends: list[int], bits: list[int], pay: list[PayMention]
 ) -> None:
     """Money, stated pay and phone numbers onto the words they cover."""
-    numbers = [number.span() for number in _NUMBER_RE.finditer(folded)]
+    numbers = digit_runs(folded, separators=True)
+    if numbers is None:
+        numbers = [number.span() for number in _NUMBER_RE.finditer(folded)]
     marks: list[tuple[int, int, int]] = list(_money_spans(folded, numbers))
     marks.extend(_phone_spans(folded, numbers))
     marks.extend(
@@ -414,11 +453,16 @@ def _phone_spans(folded: str, numbers: list[tuple[int, int]]) -> Iterator[tuple[
 
 
 def _mark_phrases(
-    lexicon: Lexicon, words: list[str], bits: list[int], inside: set[int], language: str | None
+    lexicon: Lexicon,
+    words: list[str],
+    vocabulary: set[str],
+    bits: list[int],
+    inside: set[int],
+    language: str | None,
 ) -> None:
     """Multi-word entries ("gift card", "me gusta"): their concept onto every word of them."""
     starting = lexicon.phrase_table(language)
-    for word in set(words).difference(starting):
+    for word in vocabulary.difference(starting):
         lexicon.phrases_from(word, language)
     last_word = len(words) - 1
     pairs = lexicon.pair_table(language)
