@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # The shared checks (`assert_fields`, …) live outside test modules: show their failures in full.
 pytest.register_assert_rewrite("tests.sources_helpers")
@@ -20,6 +21,14 @@ from tests.process_helpers import EarlyCommand  # noqa: E402
 from tests.sources_helpers import payload_server  # noqa: E402, F401  (fixture)
 
 BACKENDS = ["sqlite", "postgres"]
+
+# Property tests draw the same examples on every run (derandomized), so a run that fails fails
+# again, on any machine, until fixed. `VIGIA_HYPOTHESIS=explore` draws new examples each run
+# (and keeps failures in .hypothesis/ to replay), to look for new bugs; VIGIA_PROPERTY_EXAMPLES
+# makes such a run deeper.
+hypothesis_settings.register_profile("vigia", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("VIGIA_HYPOTHESIS", "vigia"))
 
 
 @pytest.fixture(scope="session", autouse=True)
