@@ -148,6 +148,11 @@ def test_each_family_fires_on_its_words_in_both_languages(text: str, family: str
         "Cualquier oferta de empleo enviada por WhatsApp es falsa: no pedimos datos por chat.",
         "Cuándo sospechar de un aviso: si piden adelantar dinero para seguir en la búsqueda. Ni"
         " las empresas ni las consultoras cobran a los postulantes.",
+        # Advice as agencies write it, to "usted" and as a list of tips.
+        "Timos en ofertas de empleo: si le piden ingresar dinero en una cuenta para reservar el"
+        " puesto, nunca lo haga. Desconfíe, no hay que invertir nunca para conseguir un trabajo.",
+        "Consejos: nunca adelantes dinero y no proporciones tu cuenta bancaria; desconfiar de"
+        " quien te ofrece una comisión por recibir transferencias y reenviarlas.",
     ],
 )
 def test_real_postings_and_warnings_fire_no_strong_family(text: str) -> None:

@@ -280,3 +280,18 @@ def test_scam_catalogs_have_the_same_keys_and_placeholders() -> None:
     for key in spanish:
         for form in (*spanish[key], *english[key]):
             assert placeholders(form) == placeholders(english[key][0]), key
+
+
+def test_context_alone_never_makes_a_scam_verdict() -> None:
+    """One family's cue with "names no company" and high pay is a warning, not a verdict of
+    scam; a second concrete reason makes it one."""
+    fee = Signal("advance_fee", 40, "pay the fee", "signal.advance_fee")
+    context = [
+        Signal("company.missing", 15, "", "signal.company_missing"),
+        Signal("pay.above_range", 25, "$90/h", "signal.pay_above_range"),
+    ]
+    alone = combine([fee, *context], caution_at=30, scam_at=60)
+    assert alone.level is RiskLevel.CAUTION
+    assert alone.risk == 59
+    chat = Signal("chat_move", 35, "Telegram", "signal.chat_move")
+    assert combine([fee, chat, *context], caution_at=30, scam_at=60).level is RiskLevel.SCAM

@@ -63,10 +63,22 @@ _ADVICE = re.compile(
     r"|ni las empresas ni|(?:pide|piden|recomienda|recomiendan) no (?:entregar|enviar|pagar|dar)"
     r"|cuando sospechar|senales de (?:alarma|advertencia)"
     r"|no (?:cobran|piden|solicitan|cobra|pide|solicita) (?:dinero |pagos |nada )?"
-    r"(?:a los |a las )?(?:postulantes|candidatos|candidatas|aspirantes|solicitantes))\b"
+    r"(?:a los |a las )?(?:postulantes|candidatos|candidatas|aspirantes|solicitantes)"
+    # The same advice in the forms advisers write it: "usted" ("desconfíe", "no pague"), the
+    # infinitive of a list of tips ("desconfiar de", "sospechar si"), and tips' headings.
+    r"|desconfie|desconfien|desconfiar|sospechar|sospeche|no se fie|no te fies|ojo con|nieguese"
+    r"|no hay que invertir|nunca hay que (?:pagar|invertir)"
+    r"|(?:nunca|no) (?:pague|envie|entregue|comparta|deposite|de sus|adelante|adelantes"
+    r"|proporciones|proporcione|facilites|facilite|reveles|ingreses|ingrese|inviertas|invierta)"
+    r"|consejos (?:para|de seguridad)|recomendaciones|como (?:protegerte|protegerse)"
+    r"|verifica (?:la|el|que|siempre)|verifique|reporta(?:lo)?|reportalo|reporte (?:el|la|los)"
+    r"|red flag|tips|how to protect|stay vigilant|remain vigilant|be wary|be sceptical"
+    r"|be skeptical|verify (?:the|that|their|it|them)|never deposit|report (?:the|any|to)"
+    r"|legitimate employers (?:never|don'?t|do not|typically|usually|will not|won'?t))\b"
 )
 _SCAM_WORD = re2.compile(r"\b(?:scam|scams|fraud\w*|fake|impostors?|phishing|estafa\w*|fraude\w*"
-                        r"|falsa?s?|suplanta\w*|enga[nñ]o\w*|sospech\w*)\b")  # fmt: skip
+                        r"|falsa?s?|suplanta\w*|enga[nñ][aoe]\w*|sospech\w*|timos?|timador\w*"
+                        r"|fraudsters?|scammers?)\b")  # fmt: skip
 
 
 def is_scam_warning(folded: str) -> bool:

@@ -28,12 +28,13 @@ from bot.scam.corpus_eval import verdict_of
 from bot.scam.model import (
     HASH_BITS,
     MODEL_FILE,
+    SCAM_FLOOR,
     ModelInfo,
     feature_rows,
     save_model,
     with_model,
 )
-from bot.scam.score import ScamChecker
+from bot.scam.score import CONTEXT_SIGNALS, ScamChecker
 from bot.scam.textview import view_of
 
 __all__ = ["Mapping", "cross_validated", "main", "train"]
@@ -115,6 +116,7 @@ def choose_mapping(
     base_risks: Sequence[int],
     scam_at: int,
     caution_at: int,
+    concrete: Sequence[bool] | None = None,
 ) -> Mapping:
     """The threshold and weight that lift the most scams to caution in the weaker language,
     while in each language at most `MAX_LEGIT_AT_SCAM` of legit texts reach scam (or the
@@ -128,8 +130,10 @@ def choose_mapping(
     for threshold in _THRESHOLDS:
         for max_weight in _WEIGHTS:
             risks = [
-                with_model(base, _added(p, threshold, max_weight), scam_at)
-                for base, p in zip(base_risks, probabilities, strict=True)
+                _final(base, _added(p, threshold, max_weight), scam_at, sure)
+                for base, p, sure in zip(
+                    base_risks, probabilities, _all(concrete, base_risks), strict=True
+                )
             ]
             recall = {lang: _share(risks, cases, lang, True, caution_at) for lang in languages}
             at_scam = {lang: _share(risks, cases, lang, False, scam_at) for lang in languages}
@@ -153,6 +157,7 @@ def choose_language_mappings(
     base_risks: Sequence[int],
     scam_at: int,
     caution_at: int,
+    concrete: Sequence[bool] | None = None,
 ) -> dict[str, Mapping]:
     """`choose_mapping` for each language on its own cases: the language the checker will
     read each text in (`languages`, as detected), so a language whose texts the model scores
@@ -173,6 +178,7 @@ def choose_language_mappings(
             [base_risks[index] for index in picked],
             scam_at,
             caution_at,
+            [_all(concrete, base_risks)[index] for index in picked],
         )
     return chosen
 
@@ -192,6 +198,17 @@ def _share(
         r for r, c in zip(risks, cases, strict=True) if c.is_scam == scams and c.lang == language
     ]
     return sum(r >= at for r in group) / max(1, len(group))
+
+
+def _final(base_risk: float, added: float, scam_at: int, concrete: bool) -> float:
+    """The risk the checker gives a text: `with_model`, and kept under the scam line unless
+    the text's concrete reasons reach the floor (`bot.scam.score.combine`)."""
+    risk = with_model(base_risk, added, scam_at)
+    return risk if concrete or risk < scam_at else float(scam_at - 1)
+
+
+def _all(concrete: Sequence[bool] | None, base_risks: Sequence[int]) -> Sequence[bool]:
+    return [True] * len(base_risks) if concrete is None else concrete
 
 
 def _added(probability: float, threshold: float, max_weight: float) -> float:
@@ -272,16 +289,21 @@ def choose(
     scam_at: int,
     caution_at: int,
     c_choices: Sequence[float] = C_CHOICES,
+    concrete: Sequence[bool] | None = None,
 ) -> Choice:
     """The regularisation and mappings that do best on the folds (`_rank` of the result)."""
     best: tuple[tuple[float, float, float], Choice] | None = None
     for c in c_choices:
         probabilities = cross_validated(cases, c)
-        shared = choose_mapping(cases, probabilities, base, scam_at, caution_at)
-        own = choose_language_mappings(cases, languages, probabilities, base, scam_at, caution_at)
+        shared = choose_mapping(cases, probabilities, base, scam_at, caution_at, concrete)
+        own = choose_language_mappings(
+            cases, languages, probabilities, base, scam_at, caution_at, concrete
+        )
         risks = [
-            with_model(risk, _added(p, *_pair(own.get(lang or ""), shared)), scam_at)
-            for risk, p, lang in zip(base, probabilities, languages, strict=True)
+            _final(risk, _added(p, *_pair(own.get(lang or ""), shared)), scam_at, sure)
+            for risk, p, lang, sure in zip(
+                base, probabilities, languages, _all(concrete, base), strict=True
+            )
         ]
         result = _result(cases, risks, scam_at, caution_at)
         choice = Choice(c, probabilities, shared, own, risks)
@@ -333,10 +355,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     checker = ScamChecker(model=None)
     verdicts = [verdict_of(case, checker) for case in cases]
     base = [verdict.risk for verdict in verdicts]
+    floor = min(SCAM_FLOOR, checker.scam_at)
+    concrete = [
+        sum(s.weight for s in verdict.reasons if s.id not in CONTEXT_SIGNALS) >= floor
+        for verdict in verdicts
+    ]
     languages = [view_of(case.text).language for case in cases]
     print("cross-validated on the development part (5 folds, grouped by source):")
     choice = choose(
-        cases, languages, base, checker.scam_at, checker.caution_at, args.c or C_CHOICES
+        cases,
+        languages,
+        base,
+        checker.scam_at,
+        checker.caution_at,
+        args.c or C_CHOICES,
+        concrete,
     )
     coefficients, intercept = train(cases, choice.c)
     shared = choice.shared
