@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from adapters.http.aiohttp_transport import AiohttpTransport
+from adapters.http.aiohttp_transport import AiohttpTransport, SourceClient
 from adapters.sources import build_source, source_transports
 from bot.config import Settings, source_interval_s, source_name
 from bot.delivery.digest import DigestMaker
@@ -182,7 +182,7 @@ async def build_app(settings: Settings) -> App:
         await db.close()
         raise
     polling = settings.polling
-    http = httpx.AsyncClient(
+    http = SourceClient(
         timeout=httpx.Timeout(polling.request_timeout_s),
         limits=httpx.Limits(
             max_connections=polling.max_concurrent_requests,

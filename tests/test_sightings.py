@@ -328,3 +328,56 @@ async def test_matching_a_big_poll_lets_the_loop_run_and_still_finds_the_batch_s
     assert found[:count] == [None] * count
     assert found[-1] == sightings_store.batch_ref(0)  # the first posting of the batch
     assert during >= 3  # the heartbeat ran at each slice boundary
+
+
+async def test_one_text_on_many_boards_is_not_compared_with_every_posting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Boards that share one description for different jobs (an agency's template) must
+    not make every posting a candidate of every other: only a posting with the same title
+    or company is compared, so the work stays linear, and the repeat is still found."""
+    from bot.postings import sameness
+    from bot.store import sightings as sightings_store
+
+    calls = 0
+    real_same_job = sameness.same_job
+
+    def counting(*args: object, **kwargs: object) -> str | None:
+        nonlocal calls
+        calls += 1
+        return real_same_job(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sightings_store, "same_job", counting)
+    boards = 200
+    postings = [
+        posting(
+            f"greenhouse:b{n}",
+            native_id=str(n),
+            url=f"https://b{n}.example.org/jobs/1",
+            title=f"Role number {n}",
+            company=f"Company {n}",
+            location="Remote",
+        )
+        for n in range(boards)
+    ]
+    # The last one repeats board 7's job on an aggregator: same title, same text.
+    postings.append(
+        posting(
+            "remotive:ai",
+            native_id="r7",
+            url="https://remotive.com/remote-jobs/ai/7",
+            title="Role number 7",
+            company="Another spelling",
+            location="Remote",
+        )
+    )
+    keys = [job_keys(p) for p in postings]  # type: ignore[arg-type]
+    found = await sightings_store.find_jobs(
+        _NoSightingsYet(),  # type: ignore[arg-type]
+        postings,  # type: ignore[arg-type]
+        keys,
+        since=0.0,
+    )
+    assert found[:boards] == [None] * boards
+    assert found[-1] == sightings_store.batch_ref(7)
+    assert calls <= 2  # not 200 × 199 / 2

@@ -344,6 +344,10 @@ class Poller:
         try:
             async with self._limit(host), self._in_flight:
                 response = await self._http.send(request, stream=True)
+                if response.status_code == 304:
+                    # Nothing to read: no second response object (a 304 is most polls).
+                    await response.aclose()
+                    return response
                 try:
                     body = bytearray()
                     async for chunk in response.aiter_bytes():

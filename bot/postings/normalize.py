@@ -83,33 +83,39 @@ def html_to_text(markup: str, *, entity_encoded: bool = False) -> str:
     if root is None:
         return ""
     pieces: list[str] = []
+    emit = pieces.append
     # An explicit stack instead of recursion: deeply nested markup must not overflow.
+    # Local names and one lookup per node: this loop was a third of reading a posting.
     stack: list[LexborNode | str] = [root]
+    push, pop, extend = stack.append, stack.pop, stack.extend
+    paragraph_tags, line_tags, hidden_tags = _PARAGRAPH_TAGS, _LINE_TAGS, _HIDDEN_TAGS
     while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            pieces.append(item)
+        item = pop()
+        if item.__class__ is str:
+            emit(item)
             continue
-        tag = item.tag
+        node: LexborNode = item  # type: ignore[assignment]
+        tag = node.tag
         if tag == "-text":
-            pieces.append(item.text(deep=False) or "")
+            emit(node.text(deep=False) or "")
             continue
-        if tag is None or tag in _HIDDEN_TAGS or tag.startswith("-"):
+        if tag is None or tag in hidden_tags or tag[0] == "-":
             continue  # comments and other non-element nodes
         if tag == "br":
-            pieces.append(_LINE)
+            emit(_LINE)
             continue
-        if tag == "li":  # the next item's (or the list's) own break ends this one
-            pieces.append(_LINE + "- ")
-        elif tag in _PARAGRAPH_TAGS:
-            pieces.append(_PARAGRAPH)
-        elif tag in {"td", "th"}:
-            pieces.append(" ")
-        if tag in _PARAGRAPH_TAGS:
-            stack.append(_PARAGRAPH)
-        elif tag in _LINE_TAGS:
-            stack.append(_LINE)
-        stack.extend(reversed(list(item.iter(include_text=True))))
+        if tag in paragraph_tags:
+            emit(_PARAGRAPH)
+            push(_PARAGRAPH)
+        elif tag == "li":  # the next item's (or the list's) own break ends this one
+            emit(_LINE + "- ")
+        elif tag in line_tags:
+            push(_LINE)
+        elif tag == "td" or tag == "th":
+            emit(" ")
+        children = list(node.iter(include_text=True))
+        children.reverse()
+        extend(children)
     return _tidy("".join(pieces))
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.models import Posting, Sighting
 from bot.postings.sameness import JobKeys, same_job
@@ -43,16 +42,15 @@ def batch_ref(offset: int) -> int:
     return -(offset + 1)
 
 
-@dataclass(frozen=True, slots=True)
 class _Seen:
-    job_id: int
-    source: str
-    keys: JobKeys
+    """A stored sighting a new posting may be another of: its job, source and keys."""
 
-    @property
-    def order(self) -> tuple[bool, int]:
-        """Stored jobs first, oldest first; then the batch's own, in batch order."""
-        return (self.job_id < 0, abs(self.job_id))
+    __slots__ = ("job_id", "keys", "source")
+
+    def __init__(self, job_id: int, source: str, keys: JobKeys) -> None:
+        self.job_id = job_id
+        self.source = source
+        self.keys = keys
 
 
 async def find_jobs(
@@ -69,42 +67,101 @@ async def find_jobs(
     Takes the postings lock for the rest of the transaction, so that two pollers storing
     the same job at once (on PostgreSQL, from two processes) do not both see it as new."""
     await conn.lock(POSTINGS_LOCK)
-    # key → source → sightings: a posting is compared with the other sources' postings that
-    # share its link, its identity or a band of its description (and its own source's
-    # postings that share its link), never with a whole company's.
-    index: dict[tuple[str, str], dict[str, list[_Seen]]] = defaultdict(dict)
-
-    def add(seen: _Seen) -> None:
-        for lookup in _lookups(seen.keys):
-            index[lookup].setdefault(seen.source, []).append(seen)
-
+    jobs = _JobIndex()
+    # A stored sighting matters only under the keys this batch looks up: with a common title,
+    # every batch loads thousands of sightings, and indexing each under all its keys was
+    # most of the work.
+    wanted = {lookup for own in keys for lookup in _lookups(own)}
     for start in range(0, len(keys), _CHUNK):
         for seen in await _candidates(conn, keys[start : start + _CHUNK], since=since):
-            add(seen)
+            jobs.add(seen.job_id, seen.source, seen.keys, only=wanted)
     found: list[int | None] = []
     for offset, (posting, own) in enumerate(zip(postings, keys, strict=True)):
         if offset and offset % MATCH_SLICE == 0:
             # Inside the transaction, but the loop is free: other tasks run, and the
             # postings lock (and SQLite's write lock) keeps the batch's view of the jobs.
             await asyncio.sleep(0)
-        candidates: dict[int, _Seen] = {}
-        for lookup in _lookups(own):
-            for source, seen_there in index.get(lookup, {}).items():
-                if lookup[0] == "url" or source != posting.source:
-                    candidates.update((id(seen), seen) for seen in seen_there)
-        job: int | None = None
-        for seen in sorted(candidates.values(), key=lambda s: s.order):
-            if same_job(own, seen.keys, same_source=seen.source == posting.source):
-                job = seen.job_id
-                break
+        job = jobs.match(posting.source, own)
         found.append(job)
-        add(_Seen(batch_ref(offset) if job is None else job, posting.source, own))
+        jobs.add(batch_ref(offset) if job is None else job, posting.source, own)
     return found
 
 
+def _job_order(job_id: int) -> tuple[bool, int]:
+    """Stored jobs first, oldest first; then the batch's own, in batch order."""
+    return (job_id < 0, abs(job_id))
+
+
+class _JobIndex:
+    """The jobs seen so far, found by the keys a new posting shares with them.
+
+    A job's sightings are kept once per distinct set of keys other than the link (with the
+    sources that showed them), and every key points at jobs, not at sightings: a job listed
+    on 500 boards is one candidate with its few distinct spellings, not 500 (a 20,000-posting
+    poll of re-posted jobs compared each posting with hundreds: 17 ms a posting in
+    `bench/poll_cycle.py`). Links are matched on their own (`same_job`: the same link is the
+    same job, on any source)."""
+
+    __slots__ = ("_by_key", "_by_url", "_spellings")
+
+    def __init__(self) -> None:
+        self._by_url: dict[str, dict[int, None]] = {}
+        #: key → (its jobs, the sources that showed them)
+        self._by_key: dict[tuple[str, str], tuple[dict[int, None], set[str]]] = {}
+        #: job → its keys without the link → the sources that showed them
+        self._spellings: dict[int, dict[JobKeys, set[str]]] = defaultdict(dict)
+
+    def add(
+        self, job_id: int, source: str, keys: JobKeys, *, only: set[tuple[str, str]] | None = None
+    ) -> None:
+        """One more sighting of `job_id`; indexed only under the keys in `only` (all when
+        None)."""
+        if keys.url:
+            self._by_url.setdefault(keys.url, {})[job_id] = None
+        spelling = (
+            JobKeys(
+                "", keys.company, keys.title, keys.place, keys.signature, keys.ident, keys.bands
+            )
+            if keys.url
+            else keys
+        )
+        self._spellings[job_id].setdefault(spelling, set()).add(source)
+        for lookup in _lookups(keys):
+            if only is not None and lookup not in only:
+                continue
+            jobs, sources = self._by_key.setdefault(lookup, ({}, set()))
+            jobs[job_id] = None
+            sources.add(source)
+
+    def match(self, source: str, own: JobKeys) -> int | None:
+        """The first job, in `_job_order`, that a posting from `source` with keys `own` is
+        another sighting of."""
+        by_link = self._by_url.get(own.url, {}) if own.url else {}
+        candidates: dict[int, None] = dict(by_link)
+        for lookup in _lookups(own):
+            entry = self._by_key.get(lookup)
+            # Only another source's posting is the same job by anything but its link.
+            if entry is not None and not entry[1] <= {source}:
+                candidates.update(entry[0])
+        for job_id in sorted(candidates, key=_job_order):
+            if job_id in by_link:
+                return job_id
+            for spelling, sources in self._spellings[job_id].items():
+                if same_job(own, spelling, same_source=sources <= {source}):
+                    return job_id
+        return None
+
+
 def _lookups(keys: JobKeys) -> list[tuple[str, str]]:
-    pairs = [("url", keys.url), ("ident", keys.ident)]
-    pairs += [("band", band) for band in keys.bands]
+    """The index keys a posting is found under besides its link: its identity, and each
+    band of its description with its title and with its company. A near-copy is one job
+    only with the same title or the same company (`same_job`), so a band alone would make
+    every posting of a common text a candidate of every other."""
+    pairs = [("ident", keys.ident)]
+    if keys.title:
+        pairs += [("band-title", f"{band}|{keys.title}") for band in keys.bands]
+    if keys.company:
+        pairs += [("band-company", f"{band}|{keys.company}") for band in keys.bands]
     return [(field, value) for field, value in pairs if value]
 
 
