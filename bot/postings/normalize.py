@@ -345,8 +345,9 @@ def _language_by_counts(
 ) -> str | None:
     # A word in both lists counts for English; counted in one pass without a Python step per
     # word.
-    found = list(map(languages.get, words))
-    counts = {"en": found.count("en"), "es": found.count("es")}
+    found = list(filter(None, map(languages.get, words)))  # the stop words' languages
+    english = found.count("en")
+    counts = {"en": english, "es": len(found) - english}
     (best, best_count), (_, second_count) = sorted(
         counts.items(), key=lambda item: item[1], reverse=True
     )

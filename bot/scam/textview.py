@@ -212,9 +212,13 @@ def view_of(text: str, language: str | None = None) -> TextView:
         breaks = sorted(breaks + _all_at(folded, _SPACED_DASH))
     # Per word, only C-level steps (map, compress): a text has hundreds of words and a
     # Python step for each is most of a view's cost.
-    clause_words = list(itertools.compress(itertools.count(), map(_IS_CLAUSE_WORD, words)))
-    table = lexicon.table(language)
     vocabulary = set(words)
+    clause_words = (
+        []  # most texts have no "but" or "pero": the set answers without a pass over the words
+        if _CLAUSE_WORDS.isdisjoint(vocabulary)
+        else list(itertools.compress(itertools.count(), map(_IS_CLAUSE_WORD, words)))
+    )
+    table = lexicon.table(language)
     for word in vocabulary.difference(table):  # words this process has not read yet
         lexicon.bits(word, language)
     bits = list(map(table.__getitem__, words))
