@@ -6,6 +6,7 @@ exercises exactly the code path `run` does.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,8 +36,11 @@ from bot.services.ratelimit import SlidingWindowLimiter
 from bot.store import Database, open_database
 from bot.store import budget as budget_store
 from bot.store import linkchecks as linkchecks_store
+from bot.store import outbox as outbox_store
 from bot.store import scripts as scripts_store
 from bot.store import subscriptions as subscriptions_store
+
+log = logging.getLogger("vigia.app")
 
 #: A send budget key whose next slot is this far past holds nothing back: forgotten.
 BUDGET_KEEP_S = 3600.0
@@ -69,13 +73,21 @@ class App:
         )
 
     async def housekeeping(self) -> None:
-        """Hourly: forget cached link checks older than their time to live, and the shared
-        send budget's keys that hold nothing back any more."""
+        """Hourly: forget cached link checks older than their time to live, the shared send
+        budget's keys that hold nothing back any more, and alerts sent longer ago than
+        `outbox.keep_sent_days` (so a bot that runs for months keeps a bounded outbox)."""
         now = self.db.clock()
         await linkchecks_store.prune(
             self.db, max_age_s=self.settings.linkcheck.cache_ttl_s, now=now
         )
         await budget_store.prune(self.db, before=now - BUDGET_KEEP_S)
+        keep_s = self.settings.outbox.keep_sent_days * 86_400
+        if pruned := await outbox_store.prune(self.db, before=now - keep_s):
+            log.info(
+                "forgot %d alerts sent more than %d days ago",
+                pruned,
+                self.settings.outbox.keep_sent_days,
+            )
 
     async def aclose(self) -> None:
         self.poller.close()

@@ -278,3 +278,23 @@ async def test_changing_the_schedule_keeps_what_was_gathered(bot: Bot, clock: Fa
     clock.now = at("2026-01-14 20:00")
     digest = await bot.tick()
     assert "AI Trainer" in digest and "since Tue 13 Jan 12:00" in digest
+
+
+async def test_digests_sent_long_ago_are_forgotten_and_the_next_one_still_comes(
+    bot: Bot, clock: FakeClock
+) -> None:
+    clock.now = at("2026-01-13 12:00")
+    sub = await bot.subscribe("daily 08:00")
+    await store_postings(bot.db, [job("1", "AI Trainer")], FINE, sub)
+    clock.now = at("2026-01-14 08:00")
+    assert "AI Trainer" in await bot.tick()
+
+    clock.now = at("2026-02-20 07:00")
+    await store_postings(bot.db, [job("2", "Rater")], FINE, sub)
+    assert await outbox_store.prune(bot.db, before=clock.now - 30 * 86_400) == 2
+    assert await table_count(bot.db, "digests") == 0
+    assert await outbox_store.counts(bot.db) == {"held": 1}  # what the next digest gathers
+
+    clock.now = at("2026-02-20 08:00")
+    digest = await bot.tick()
+    assert "Rater" in digest and "AI Trainer" not in digest

@@ -195,3 +195,34 @@ async def test_deleting_a_subscription_drops_its_pending_alerts(db: Database) ->
     sender = RecordingSender()
     await drainer(db, sender).drain_all()
     assert sender.sent == []
+
+
+async def test_alerts_sent_long_ago_are_forgotten_and_nothing_is_sent_again(
+    db: Database, clock: FakeClock
+) -> None:
+    """A bot running for months keeps a bounded outbox: sent and refused alerts older than
+    the horizon go, with their edits; waiting alerts stay however old; the postings stay."""
+    chat = ChatRef("console", "")
+    await add_alerts(db, chat, ["old sent", "old refused"])
+    sender = RecordingSender(outcomes=[Delivered("m1"), Rejected("too long")])
+    await drainer(db, sender).drain_all()
+    await db.write(
+        "INSERT INTO alert_edits (outbox_id, wanted, done, status, next_attempt_at, created_at)"
+        " SELECT id, 1, 0, 'done', 0, 0 FROM outbox WHERE status = 'sent'"
+    )
+    await add_alerts(db, ChatRef("telegram", "7"), ["old, its chat paused"])
+    await db.write("UPDATE subscriptions SET paused = 1 WHERE platform = 'telegram'")
+
+    clock.advance(31 * 86_400)
+    await add_alerts(db, ChatRef("console", "2"), ["new sent"])
+    await drainer(db, RecordingSender()).drain_all()
+
+    pruned = await outbox_store.prune(db, before=clock.now - 30 * 86_400)
+
+    assert pruned == 2
+    assert await outbox_store.counts(db) == {"sent": 1, "pending": 1}
+    assert await db.fetchval("SELECT COUNT(*) FROM alert_edits") == 0
+    assert await db.fetchval("SELECT COUNT(*) FROM postings") == 4
+    again = RecordingSender()
+    await drainer(db, again).drain_all()
+    assert again.sent == []

@@ -331,6 +331,9 @@ class OutboxSettings(_Section):
     max_backoff_s: int = Field(3600, ge=1)
     #: A claimed alert whose sender died is sent by another one after this long.
     lease_s: float = Field(120.0, ge=1.0, le=3600.0)
+    #: Sent (or for good failed) alerts are forgotten after this many days; the postings stay,
+    #: so nothing is alerted again.
+    keep_sent_days: int = Field(30, ge=1)
 
 
 class WorkersSettings(_Section):

@@ -256,3 +256,32 @@ async def oldest_pending_at(db: Database) -> float | None:
         "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')"
     )
     return None if value is None else float(value)
+
+
+async def prune(db: Database, *, before: float) -> int:
+    """Forget alerts whose story ended before `before`; returns how many rows went.
+
+    A bot that runs for months would otherwise keep every alert it ever sent. Only rows that
+    will never be sent again go: sent, failed for good, or merged into another alert; a
+    digest's postings go once their digest page is out of the way (its page rows are no
+    longer waiting). Pending, held and claimed rows stay, however old (a paused chat's alerts
+    wait for it). Their edits (`alert_edits`) go with them. The postings stay: they are what
+    tells a job already alerted from a new one, so pruning never makes an alert repeat."""
+    async with db.transaction() as conn:
+        pruned = await conn.execute(
+            """DELETE FROM outbox
+               WHERE COALESCE(sent_at, created_at) < ? AND (
+                   status IN ('sent', 'failed', 'merged')
+                   OR (status = 'digested' AND NOT EXISTS (
+                       SELECT 1 FROM outbox page
+                       WHERE page.digest_id = outbox.digest_id AND page.posting_id IS NULL
+                         AND page.status IN ('pending', 'sending'))))""",
+            (before,),
+        )
+        await conn.execute(
+            """DELETE FROM digests
+               WHERE created_at < ?
+                 AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.digest_id = digests.id)""",
+            (before,),
+        )
+    return pruned
