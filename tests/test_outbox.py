@@ -127,6 +127,26 @@ async def test_rate_limit_holds_the_chat_in_order_and_costs_no_attempt(
     assert await db.fetchval("SELECT MAX(attempts) FROM outbox") == 1
 
 
+async def test_an_alert_queued_after_a_429_waits_for_the_one_held_back(
+    db: Database, clock: FakeClock
+) -> None:
+    """The chat's alerts keep their order even when the later one was not in the batch
+    that met the 429 (it arrived with the next poll, or another sender claims it)."""
+    chat = ChatRef("telegram", "1")
+    await add_alerts(db, chat, ["first"])
+    sender = RecordingSender("telegram", [RateLimited(30)])
+    await drainer(db, sender).drain_once()
+    sub = await subscriptions_store.add_subscription(db, chat, Filter(), language="es")
+    later = Posting(source="test", native_id="later", url="https://x.test/later", title="second")
+    await store_postings(db, [later], OK, sub)
+
+    clock.advance(1)
+    assert (await drainer(db, sender).drain_once()).claimed == 0
+    clock.advance(29)
+    await drainer(db, sender).drain_all()
+    assert sender.sent == [("1", "first"), ("1", "second")]
+
+
 async def test_chat_gone_pauses_its_subscriptions_and_keeps_the_alerts(db: Database) -> None:
     chat = ChatRef("discord", "42")
     await add_alerts(db, chat, ["a", "b"])

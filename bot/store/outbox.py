@@ -66,6 +66,19 @@ _CHAT_NOT_BUSY = """
                         AND busy_sub.chat_id = subscriptions.chat_id)"""
 
 
+#: A chat's alerts go out in the outbox's order: a row waits while an earlier row of the same
+#: chat waits for its retry (after a 429 or a failed send), even when the later row itself is
+#: due. Without this, an alert queued after a 429 was sent before the one the 429 held back.
+_NO_EARLIER_WAITING = """
+                  AND NOT EXISTS (
+                      SELECT 1 FROM outbox AS earlier
+                      JOIN subscriptions AS earlier_sub ON earlier_sub.id = earlier.subscription_id
+                      WHERE earlier.id < outbox.id AND earlier.status = 'pending'
+                        AND earlier.next_attempt_at > ? AND earlier_sub.paused = 0
+                        AND earlier_sub.platform = subscriptions.platform
+                        AND earlier_sub.chat_id = subscriptions.chat_id)"""
+
+
 async def claim(
     db: Database,
     *,
@@ -97,9 +110,10 @@ async def claim(
                 JOIN subscriptions ON subscriptions.id = outbox.subscription_id
                 WHERE subscriptions.paused = 0 AND subscriptions.platform IN ({marks})
                   AND ((outbox.status = 'pending' AND outbox.next_attempt_at <= ?)
-                       OR (outbox.status = 'sending' AND outbox.claimed_until < ?)){not_busy}
+                       OR (outbox.status = 'sending' AND outbox.claimed_until < ?))
+                  {_NO_EARLIER_WAITING}{not_busy}
                 ORDER BY outbox.id LIMIT ?{lock}""",
-            (*platform_list, now, now, *((now,) if shared else ()), limit),
+            (*platform_list, now, now, now, *((now,) if shared else ()), limit),
         )
         ids = [row[0] for row in found]
         if not ids:
