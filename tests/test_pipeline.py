@@ -137,6 +137,21 @@ async def test_a_board_s_cookie_is_not_kept(
     assert [request.header("Cookie") for request in payload_server.received] == [None, None]
 
 
+async def test_a_redirect_s_cookie_still_reaches_the_page_it_leads_to(
+    db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
+) -> None:
+    """A consent or session hop (a redirect that sets a cookie the next page wants) works
+    as it did: only cookies set on a redirect are kept."""
+    target = payload_server.serve("/v1/boards/moved/jobs", greenhouse_jobs([TRAINER]))
+    payload_server.serve(
+        PATH, b"", status=302, headers={"Location": target, "Set-Cookie": "consent=yes; Path=/"}
+    )
+    poller = make_poller(db, http, clock)
+    assert (await poller.poll(greenhouse(payload_server.url(PATH)), interval_s=600)).new == 1
+    [hop, page] = payload_server.received
+    assert (hop.header("Cookie"), page.header("Cookie")) == (None, "consent=yes")
+
+
 async def test_unchanged_body_without_validators_is_not_parsed_again(
     db: Database, http: httpx.AsyncClient, clock: FakeClock, payload_server: PayloadServer
 ) -> None:

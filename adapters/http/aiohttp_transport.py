@@ -33,33 +33,35 @@ __all__ = ["AddressRefused", "AiohttpTransport", "GuardedResolver", "SourceClien
 MAX_HOSTS_KEPT = 65_536
 
 
-class _NoCookies(httpx.Cookies):
-    """A cookie jar that keeps nothing: job boards' APIs and feeds need no session."""
+class _RedirectCookies(httpx.Cookies):
+    """Cookies read only from redirects: what a board sets on a 200 or a 304 is never sent
+    back (the poller's requests are built without the client's cookies), but a redirect
+    chain that needs one (a consent or session hop) still gets it, as before."""
 
     def extract_cookies(self, response: httpx.Response) -> None:
-        return None
-
-    def set(self, name: str, value: str, domain: str = "", path: str = "/") -> None:
-        return None
+        if response.is_redirect and "set-cookie" in response.headers:
+            super().extract_cookies(response)
 
 
 class SourceClient(httpx.AsyncClient):
-    """The poller's httpx client: no cookies kept or sent.
+    """The poller's httpx client: cookies read from redirects only.
 
     httpx reads every response's Set-Cookie through `http.cookiejar`, wrapping the request
     and the response in `urllib` objects first, even when there is no cookie: a fifth of the
-    CPU a board answering 304 costs. Sources are public APIs and feeds polled anonymously,
-    and a cookie one board sets has no business on the next request."""
-
-    _no_cookies = _NoCookies()
+    CPU a board answering 304 costs. Sources are public APIs and feeds polled anonymously;
+    only a redirect's cookie can matter (httpx sends the client's cookies on the redirected
+    request), so only redirects are read."""
 
     @property
     def cookies(self) -> httpx.Cookies:
-        return self._no_cookies
+        jar: httpx.Cookies | None = getattr(self, "_source_cookies", None)
+        if jar is None:
+            jar = self._source_cookies = _RedirectCookies()
+        return jar
 
     @cookies.setter
     def cookies(self, cookies: object) -> None:
-        return None  # nothing is kept
+        return None  # sources set none
 
 
 class AddressRefused(httpx.ConnectError):

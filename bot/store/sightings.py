@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from bot.models import Posting, Sighting
 from bot.postings.sameness import JobKeys, same_job
@@ -45,12 +45,16 @@ def batch_ref(offset: int) -> int:
 class _Seen:
     """A stored sighting a new posting may be another of: its job, source and keys."""
 
-    __slots__ = ("job_id", "keys", "source")
+    __slots__ = ("job_id", "keys", "source", "sources")
 
-    def __init__(self, job_id: int, source: str, keys: JobKeys) -> None:
+    def __init__(
+        self, job_id: int, source: str, keys: JobKeys, *, sources: frozenset[str] = frozenset()
+    ) -> None:
         self.job_id = job_id
         self.source = source
         self.keys = keys
+        #: Every source that showed it (a grouped row: two of them tell "not only one").
+        self.sources = sources or frozenset((source,))
 
 
 async def find_jobs(
@@ -74,7 +78,7 @@ async def find_jobs(
     wanted = {lookup for own in keys for lookup in _lookups(own)}
     for start in range(0, len(keys), _CHUNK):
         for seen in await _candidates(conn, keys[start : start + _CHUNK], since=since):
-            jobs.add(seen.job_id, seen.source, seen.keys, only=wanted)
+            jobs.add(seen.job_id, seen.sources, seen.keys, only=wanted)
     found: list[int | None] = []
     for offset, (posting, own) in enumerate(zip(postings, keys, strict=True)):
         if offset and offset % MATCH_SLICE == 0:
@@ -83,7 +87,7 @@ async def find_jobs(
             await asyncio.sleep(0)
         job = jobs.match(posting.source, own)
         found.append(job)
-        jobs.add(batch_ref(offset) if job is None else job, posting.source, own)
+        jobs.add(batch_ref(offset) if job is None else job, {posting.source}, own)
     return found
 
 
@@ -112,7 +116,12 @@ class _JobIndex:
         self._spellings: dict[int, dict[JobKeys, set[str]]] = defaultdict(dict)
 
     def add(
-        self, job_id: int, source: str, keys: JobKeys, *, only: set[tuple[str, str]] | None = None
+        self,
+        job_id: int,
+        sources: Set[str],
+        keys: JobKeys,
+        *,
+        only: set[tuple[str, str]] | None = None,
     ) -> None:
         """One more sighting of `job_id`; indexed only under the keys in `only` (all when
         None)."""
@@ -125,13 +134,13 @@ class _JobIndex:
             if keys.url
             else keys
         )
-        self._spellings[job_id].setdefault(spelling, set()).add(source)
+        self._spellings[job_id].setdefault(spelling, set()).update(sources)
         for lookup in _lookups(keys):
             if only is not None and lookup not in only:
                 continue
-            jobs, sources = self._by_key.setdefault(lookup, ({}, set()))
+            jobs, seen_in = self._by_key.setdefault(lookup, ({}, set()))
             jobs[job_id] = None
-            sources.add(source)
+            seen_in.update(sources)
 
     def match(self, source: str, own: JobKeys) -> int | None:
         """The first job, in `_job_order`, that a posting from `source` with keys `own` is
@@ -166,44 +175,78 @@ def _lookups(keys: JobKeys) -> list[tuple[str, str]]:
 
 
 async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float) -> list[_Seen]:
-    """Stored sightings seen since `since` that share a key with any of `keys`."""
-    columns = {"url": "url", "ident": "ident", "company": "company_key", "title": "title_key"}
+    """Stored sightings seen since `since` that share a key with any of `keys`.
+
+    Those found by a title alone (a near-copy of the description under the same title) come
+    one per job, place and description, with the sources that showed them: under a common
+    title every batch read back every sighting (the 20,000 of a poll of re-posted jobs, and
+    more with each batch). Their company and link are left out: the same company, the link
+    and the identity are looked up by their own clauses, with the whole row."""
+    columns = {"url": "url", "ident": "ident", "company": "company_key"}
     wanted: dict[str, set[str]] = defaultdict(set)
+    titles: set[str] = set()
     for own in keys:
         # A description's near-copy is told by its title or its company (`same_job`).
         for field, value in (
             ("url", own.url),
             ("ident", own.ident),
             ("company", own.company if own.signature else ""),
-            ("title", own.title if own.signature else ""),
         ):
             if value:
                 wanted[field].add(value)
+        if own.title and own.signature:
+            titles.add(own.title)
+    found: list[_Seen] = []
     clauses, params = [], []
     for field, values in wanted.items():
         clauses.append(f"{columns[field]} IN ({','.join('?' * len(values))})")
         params.extend(sorted(values))
-    if not clauses:
-        return []
-    rows = await conn.fetchall(
-        f"""SELECT job_id, source, url, company_key, title_key, place_key, signature
-            FROM sightings WHERE last_seen_at >= ? AND ({" OR ".join(clauses)})""",
-        (since, *params),
-    )
-    return [
-        _Seen(
-            int(row["job_id"]),
-            row["source"],
-            JobKeys.of(
-                url=row["url"],
-                company=row["company_key"],
-                title=row["title_key"],
-                place=row["place_key"],
-                signature=row["signature"],
-            ),
+    if clauses:
+        rows = await conn.fetchall(
+            f"""SELECT job_id, source, url, company_key, title_key, place_key, signature
+                FROM sightings WHERE last_seen_at >= ? AND ({" OR ".join(clauses)})""",
+            (since, *params),
         )
-        for row in rows
-    ]
+        found.extend(
+            _Seen(
+                int(row["job_id"]),
+                row["source"],
+                JobKeys.of(
+                    url=row["url"],
+                    company=row["company_key"],
+                    title=row["title_key"],
+                    place=row["place_key"],
+                    signature=row["signature"],
+                ),
+            )
+            for row in rows
+        )
+    if titles:
+        rows = await conn.fetchall(
+            f"""SELECT job_id, title_key, place_key, signature,
+                       MIN(source) AS first_source, MAX(source) AS last_source
+                FROM sightings
+                WHERE last_seen_at >= ? AND signature IS NOT NULL
+                  AND title_key IN ({",".join("?" * len(titles))})
+                GROUP BY job_id, title_key, place_key, signature""",
+            (since, *sorted(titles)),
+        )
+        found.extend(
+            _Seen(
+                int(row["job_id"]),
+                row["first_source"],
+                JobKeys.of(
+                    url="",
+                    company="",
+                    title=row["title_key"],
+                    place=row["place_key"],
+                    signature=row["signature"],
+                ),
+                sources=frozenset((row["first_source"], row["last_source"])),
+            )
+            for row in rows
+        )
+    return found
 
 
 async def insert_sightings(
