@@ -20,9 +20,10 @@ from collections.abc import Iterable, Sequence
 
 from bot.logs import ids as log_ids
 from bot.models import Alert as AlertModel
-from bot.models import AlertEdit, ChatRef, Subscription
-from bot.serialize import filter_from_dict, posting_from_dict, verdict_from_dict
+from bot.models import AlertEdit
+from bot.serialize import posting_from_dict, verdict_from_dict
 from bot.store import sightings as sightings_store
+from bot.store import subscriptions as subscriptions_store
 from bot.store.database import Connection, Database
 from bot.store.outbox import LEASE_S, new_claim_token
 
@@ -122,13 +123,7 @@ async def claim(
         seen = await sightings_store.sightings_of(conn, [row["posting_id"] for row in rows])
     edits = []
     for row in rows:
-        subscription = Subscription(
-            id=row["sub_id"],
-            chat=ChatRef(row["platform"], row["chat_id"]),
-            filter=filter_from_dict(json.loads(row["filter_json"])),
-            language=row["language"],
-            delivery=row["delivery"],
-        )
+        subscription = subscriptions_store.from_row(row, id_key="sub_id", paused=False)
         alert = AlertModel(
             id=row["id"],
             posting=posting_from_dict(json.loads(row["data_json"])),

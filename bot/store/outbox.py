@@ -21,10 +21,11 @@ import uuid
 from collections.abc import Iterable
 
 from bot.logs import ids
-from bot.models import Alert, ChatRef, Deliverable, DigestAlert, Subscription
-from bot.serialize import filter_from_dict, posting_from_dict, verdict_from_dict
+from bot.models import Alert, Deliverable, DigestAlert
+from bot.serialize import posting_from_dict, verdict_from_dict
 from bot.store import digests as digests_store
 from bot.store import sightings as sightings_store
+from bot.store import subscriptions as subscriptions_store
 from bot.store.database import Connection, Database
 
 log = logging.getLogger("vigia.outbox")
@@ -147,13 +148,7 @@ async def claim(
         )
     claimed: list[Deliverable] = []
     for row in rows:
-        subscription = Subscription(
-            id=row["sub_id"],
-            chat=ChatRef(row["platform"], row["chat_id"]),
-            filter=filter_from_dict(json.loads(row["filter_json"])),
-            language=row["language"],
-            delivery=row["delivery"],
-        )
+        subscription = subscriptions_store.from_row(row, id_key="sub_id", paused=False)
         if row["digest_id"] is not None:  # a digest page: the postings it lists come along
             digest = pages[row["digest_id"]]
             claimed.append(

@@ -12,13 +12,16 @@ from bot.serialize import filter_from_dict, filter_to_dict
 from bot.store.database import Connection, Database, Row
 
 
-def _row(row: Row) -> Subscription:
+def from_row(row: Row, *, id_key: str = "id", paused: bool | None = None) -> Subscription:
+    """The subscription in a row that selected its columns (under `id_key` for its id, when
+    the row joins it to an outbox row); `paused` stands in when the query selected only
+    active subscriptions and no `paused` column."""
     return Subscription(
-        id=row["id"],
+        id=row[id_key],
         chat=ChatRef(row["platform"], row["chat_id"]),
         filter=filter_from_dict(json.loads(row["filter_json"])),
         language=row["language"],
-        paused=bool(row["paused"]),
+        paused=bool(row["paused"]) if paused is None else paused,
         delivery=row["delivery"],
     )
 
@@ -114,7 +117,7 @@ async def sync_config_subscriptions(
 
 async def active_subscriptions(conn: Connection | Database) -> list[Subscription]:
     rows = await conn.fetchall("SELECT * FROM subscriptions WHERE paused = 0 ORDER BY id")
-    return [_row(row) for row in rows]
+    return [from_row(row) for row in rows]
 
 
 async def chat_subscriptions(db: Database, chat: ChatRef) -> list[Subscription]:
@@ -122,7 +125,7 @@ async def chat_subscriptions(db: Database, chat: ChatRef) -> list[Subscription]:
         "SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id",
         (chat.platform, chat.chat_id),
     )
-    return [_row(row) for row in rows]
+    return [from_row(row) for row in rows]
 
 
 async def delete_subscriptions(db: Database, chat: ChatRef, subscription_id: int | None) -> int:
