@@ -224,6 +224,7 @@ async def test_a_sighting_after_the_alert_went_out_edits_the_discord_message_and
     assert stats.edited == 1
     [patch] = discord_bot.stub.sent("PATCH", rf"/channels/{CHANNEL_ID}/messages/{message_id}$")
     assert patch.body["allowed_mentions"] == {"parse": []}
+    assert patch.body["content"] is None  # no text left beside the embed
     [embed] = patch.body["embeds"]
     assert "@everyone" not in embed["title"] and "<@&" not in embed["title"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}

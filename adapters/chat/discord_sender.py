@@ -171,6 +171,7 @@ class DiscordSender:
         try:
             try:
                 await message.edit(
+                    content=None,  # the text of an alert once sent as plain text goes
                     embed=card_to_embed(card),
                     view=or_missing(card_view(card)),
                     allowed_mentions=NO_MENTIONS,
