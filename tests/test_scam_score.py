@@ -61,9 +61,8 @@ def test_every_scam_is_flagged_and_no_legit_posting_is_called_scam(
 
 
 def test_reasons_are_heaviest_first_and_add_up_to_the_risk(checker: ScamChecker) -> None:
-    verdict = checker.check(
-        posting("Urgent! No experience needed. Contact us on WhatsApp.", company="", url="")
-    )
+    text = "Urgent! You have been selected, no experience needed. Contact us on WhatsApp."
+    verdict = checker.check(posting(text, company="", url=""))
     weights = [signal.weight for signal in verdict.reasons]
     assert weights == sorted(weights, reverse=True)
     assert verdict.risk == min(100, round(sum(weights)))
@@ -295,3 +294,26 @@ def test_context_alone_never_makes_a_scam_verdict() -> None:
     assert alone.risk == 59
     chat = Signal("chat_move", 35, "Telegram", "signal.chat_move")
     assert combine([fee, chat, *context], caution_at=30, scam_at=60).level is RiskLevel.SCAM
+
+
+def test_one_family_cue_and_wording_are_a_warning_not_a_verdict() -> None:
+    """A single family's cue below the scam line (a withdrawal fee, a chat interview) with
+    scam-like wording and no company named stays caution, however heavy the wording; a
+    second, independent reason, or a cue that is a scam alone, makes it scam. Urgency alone
+    (10) corroborates nothing."""
+    context = [
+        Signal("company.missing", 15, "", "signal.company_missing"),
+        Signal("model.text", 30, "pago, tareas", "signal.model_text", {"percent": "90"}),
+    ]
+    withdrawal = Signal("advance_fee", 55, "a fee to withdraw", "signal.advance_fee")
+    alone = combine([withdrawal, *context], caution_at=30, scam_at=60)
+    assert (alone.level, alone.risk) == (RiskLevel.CAUTION, 59)
+    hurry = Signal("pressure", 10, "urgent", "signal.pressure")
+    assert combine([withdrawal, hurry, *context], caution_at=30, scam_at=60).risk == 59
+    picked = Signal("unsolicited", 15, "you have been selected", "signal.unsolicited")
+    both = combine([withdrawal, picked, *context], caution_at=30, scam_at=60)
+    assert both.level is RiskLevel.SCAM
+    start_fee = Signal("advance_fee", 65, "pay the $50 registration fee", "signal.advance_fee")
+    assert combine([start_fee], caution_at=30, scam_at=60).level is RiskLevel.SCAM
+    script = Signal("script.match", 50, "task-scam-01 (60%)", "signal.script_match")
+    assert combine([script, *context], caution_at=30, scam_at=60).level is RiskLevel.SCAM

@@ -54,11 +54,34 @@ SCRIPT_STRONG_CONTAINMENT = 0.8
 #: Reasons about a text's context rather than something it asks of the reader: no company
 #: named, pay above the role's range or beside "no experience", wording close to scams'. Real
 #: postings and press pieces show them too, so they add risk but never make the verdict
-#: scam on their own: that takes at least `SCAM_FLOOR` points of concrete reasons (scam
-#: families, links and addresses, known scripts, reputation). Chosen on the development
-#: folds: of the legit texts within 15 points of the scam line there, 11 of 12 reached it
-#: on one family's cue and such context; no scam at caution or worse loses that level.
+#: scam on their own: that takes concrete reasons (scam families, links and addresses, known
+#: scripts, reputation) that are `corroborated`.
 CONTEXT_SIGNALS = frozenset({"company.missing", "pay.above_range", "pay.easy_high", "model.text"})
+#: The least weight of a concrete reason that corroborates another: a second family's cue
+#: (an unsolicited pick, 15, counts), not urgency alone (10).
+CORROBORATING_WEIGHT = 15
+
+
+def corroborated(reasons: Iterable[Signal], scam_at: int) -> bool:
+    """Whether the concrete reasons among `reasons` (one per id) may make a verdict of scam:
+    at least `SCAM_FLOOR` points of them (or `scam_at`, if lower), and either one that is
+    a scam on its own (a fee to start, a crypto deposit: `scam_at` or more; a near-copy of a
+    confirmed scam) or two independent ones. Every legit text of the development part that
+    came near the scam line showed exactly one family's cue, each with an innocent reading
+    ("ver publicidades", "a $30 transfer fee", "escriban al reclutador por WhatsApp") beside
+    scam-like wording; the scams called scam show several. A threshold on the sum alone was
+    set just above those legit cues' weights (35-40), so a legit cue of 45-55 elsewhere went
+    straight to scam with the wording's points; this asks for a second, independent reason
+    instead of a higher number."""
+    concrete = [s for s in reasons if s.id not in CONTEXT_SIGNALS]
+    if sum(s.weight for s in concrete) < min(SCAM_FLOOR, scam_at):
+        return False
+    weights = sorted((s.weight for s in concrete), reverse=True)
+    return (
+        weights[0] >= scam_at
+        or any(s.id == "script.match" for s in concrete)
+        or (len(weights) > 1 and weights[1] >= CORROBORATING_WEIGHT)
+    )
 
 
 def combine(
@@ -70,14 +93,12 @@ def combine(
     matched_script: str | None = None,
 ) -> Verdict:
     """Signals to a Verdict: one per id (the heaviest), heaviest first, risk = their sum,
-    kept under `scam_at` while the concrete reasons sum to less than `SCAM_FLOOR` (or
-    `scam_at`, if lower; see `CONTEXT_SIGNALS`)."""
+    kept under `scam_at` while the concrete reasons are not `corroborated` (see
+    `CONTEXT_SIGNALS`)."""
     reasons = tuple(sorted(_heaviest(signals), key=lambda signal: (-signal.weight, signal.id)))
     risk = max(0, min(100, round(sum(signal.weight for signal in reasons))))
-    if risk >= scam_at:
-        concrete = sum(s.weight for s in reasons if s.id not in CONTEXT_SIGNALS)
-        if concrete < min(SCAM_FLOOR, scam_at):
-            risk = max(caution_at, scam_at - 1)
+    if risk >= scam_at and not corroborated(reasons, scam_at):
+        risk = max(caution_at, scam_at - 1)
     if risk >= scam_at:
         level = RiskLevel.SCAM
     elif risk >= caution_at:
