@@ -76,9 +76,8 @@ async def find_jobs(
     # every batch loads thousands of sightings, and indexing each under all its keys was
     # most of the work.
     wanted = {lookup for own in keys for lookup in _lookups(own)}
-    for start in range(0, len(keys), _CHUNK):
-        for seen in await _candidates(conn, keys[start : start + _CHUNK], since=since):
-            jobs.add(seen.job_id, seen.sources, seen.keys, only=wanted)
+    for seen in await _candidates(conn, keys, since=since):
+        jobs.add(seen.job_id, seen.sources, seen.keys, only=wanted)
     found: list[int | None] = []
     for offset, (posting, own) in enumerate(zip(postings, keys, strict=True)):
         if offset and offset % MATCH_SLICE == 0:
@@ -177,11 +176,16 @@ def _lookups(keys: JobKeys) -> list[tuple[str, str]]:
 async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float) -> list[_Seen]:
     """Stored sightings seen since `since` that share a key with any of `keys`.
 
+    The batch's distinct values are looked up, `_CHUNK` at a time, not the batch's keys a
+    chunk at a time: a batch of 2,000 postings under a few common titles read every sighting
+    of those titles (grouped) once per chunk of keys, ten times over.
+
     Those found by a title alone (a near-copy of the description under the same title) come
     one per job, place and description, with the sources that showed them: under a common
     title every batch read back every sighting (the 20,000 of a poll of re-posted jobs, and
     more with each batch). Their company and link are left out: the same company, the link
-    and the identity are looked up by their own clauses, with the whole row."""
+    and the identity are looked up by their own clauses, with the whole row. A row found by
+    two clauses comes twice, which adds nothing to the index."""
     columns = {"url": "url", "ident": "ident", "company": "company_key"}
     wanted: dict[str, set[str]] = defaultdict(set)
     titles: set[str] = set()
@@ -197,39 +201,37 @@ async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float
         if own.title and own.signature:
             titles.add(own.title)
     found: list[_Seen] = []
-    clauses, params = [], []
     for field, values in wanted.items():
-        clauses.append(f"{columns[field]} IN ({','.join('?' * len(values))})")
-        params.extend(sorted(values))
-    if clauses:
-        rows = await conn.fetchall(
-            f"""SELECT job_id, source, url, company_key, title_key, place_key, signature
-                FROM sightings WHERE last_seen_at >= ? AND ({" OR ".join(clauses)})""",
-            (since, *params),
-        )
-        found.extend(
-            _Seen(
-                int(row["job_id"]),
-                row["source"],
-                JobKeys.of(
-                    url=row["url"],
-                    company=row["company_key"],
-                    title=row["title_key"],
-                    place=row["place_key"],
-                    signature=row["signature"],
-                ),
+        for chunk in _chunks(sorted(values)):
+            marks = ",".join("?" * len(chunk))
+            rows = await conn.fetchall(
+                f"""SELECT job_id, source, url, company_key, title_key, place_key, signature
+                    FROM sightings WHERE last_seen_at >= ? AND {columns[field]} IN ({marks})""",
+                (since, *chunk),
             )
-            for row in rows
-        )
-    if titles:
+            found.extend(
+                _Seen(
+                    int(row["job_id"]),
+                    row["source"],
+                    JobKeys.of(
+                        url=row["url"],
+                        company=row["company_key"],
+                        title=row["title_key"],
+                        place=row["place_key"],
+                        signature=row["signature"],
+                    ),
+                )
+                for row in rows
+            )
+    for chunk in _chunks(sorted(titles)):
         rows = await conn.fetchall(
             f"""SELECT job_id, title_key, place_key, signature,
                        MIN(source) AS first_source, MAX(source) AS last_source
                 FROM sightings
                 WHERE last_seen_at >= ? AND signature IS NOT NULL
-                  AND title_key IN ({",".join("?" * len(titles))})
+                  AND title_key IN ({",".join("?" * len(chunk))})
                 GROUP BY job_id, title_key, place_key, signature""",
-            (since, *sorted(titles)),
+            (since, *chunk),
         )
         found.extend(
             _Seen(
@@ -247,6 +249,11 @@ async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float
             for row in rows
         )
     return found
+
+
+def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
+    """`values`, `_CHUNK` at a time (bound parameters per query)."""
+    return [values[start : start + _CHUNK] for start in range(0, len(values), _CHUNK)]
 
 
 async def insert_sightings(
