@@ -3,21 +3,27 @@
 Alerts for one chat go out in order, one at a time, so a rate limit on that chat holds back
 its later alerts instead of letting them overtake; different chats proceed side by side.
 
-With a `Pacer`, each send first takes a slot in the platforms' budget (`bot.delivery.pacing`)
-and a drain run keeps claiming for one drain interval: delivery runs at the platforms' rate
-instead of one fixed batch per tick. An alert whose slot would come after the run is handed
-back, due at once, for the next run; a 429 pauses the platform (or the chat) for its wait.
+With a `Pacer` a drain run is a flow, not a batch: each chat has its own queue and its own
+task, which takes a slot in the platforms' budget (`bot.delivery.pacing`) before each send,
+and the run claims more rows whenever the queued ones fall below what the platforms can send
+in `RUN_SHARE` of a drain interval, so a chat that waits for its slot (or a send that is
+slow) never holds the other chats back, and one chat's next send is due one spacing after
+its last slot, not after the end of a batch. The run ends when nothing more is due (or after
+`RUN_MAX_S`); an alert whose slot is further than `SLOT_HORIZON_S` away goes back to the
+outbox, due at that slot. A 429 pauses the platform (or the chat) for its wait. Without a
+pacer (tests, the console) a run is one claimed batch.
 
-A batch holds its rows under one fenced claim (`bot.store.outbox`) and renews the claim's
-lease while it runs (before a send once a third of the lease has passed, and from a
-background task while a send takes long), so a slow batch is never taken over by a second
-sender; a row whose claim was lost anyway (the process stood still past its lease) is not
-sent, and a late record of it changes nothing.
+Every claim is fenced (`bot.store.outbox`) and its lease renewed while the run holds rows of
+it (before a send once a third of the lease has passed, and from a background task while a
+send takes long), so a slow run is never taken over by a second sender; a row whose claim
+was lost anyway (the process stood still past its lease) is not sent, and a late record of
+it changes nothing.
 
-`stop()` (SIGTERM) lets each chat finish the message in flight and record it, then hands the
-batch's other rows back at once: nothing is sent twice and nothing waits out a lease. If the
-drain is cancelled even so (its grace ran out), the rows not in flight are handed back and a
-delivery that was already being recorded is still recorded.
+`stop()` (SIGTERM) wakes the chats waiting for a slot, lets each chat finish the message in
+flight and record it, then hands the run's other rows back at once: nothing is sent twice
+and nothing waits out a lease. If the drain is cancelled even so (its grace ran out), the
+rows not in flight are handed back and a delivery that was already being recorded is still
+recorded.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+import math
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -53,9 +60,22 @@ from bot.store import subscriptions as subscriptions_store
 
 log = logging.getLogger("vigia.outbox")
 TRANSIENT_BASE_DELAY_S = 5.0
-#: A paced drain run claims and sends for this share of the drain interval, so that it ends
-#: before the next tick.
+#: Edits get this share of a drain interval's budget after a run.
 RUN_SHARE = 0.97
+#: A paced run keeps claimed what the platforms can send in this long. Claims take the
+#: oldest rows, so this is also how far one chat can get ahead of the slowest: with 40
+#: Discord channels at 1/s each, one drain interval's worth (2 s) left a channel without a
+#: row at its slot about one time in eight. Below `SLOT_HORIZON_S`, so that a row claimed
+#: behind the others still finds a slot within it.
+CLAIM_AHEAD_S = 4.0
+#: A paced run stops claiming after this long and ends once its queues are sent, so that
+#: edits of sent alerts (which wait for new alerts) get their turn under a steady flood.
+RUN_MAX_S = 120.0
+#: A chat whose next slot is further away than this (a pause after a 429) hands its rows
+#: back, due at that slot, instead of holding them: past a Telegram group's 3.1 s spacing.
+SLOT_HORIZON_S = 5.0
+#: A run claims when at least this share of its claim-ahead is free (fewer, larger claims).
+CLAIM_CHUNK_SHARE = 0.25
 #: A batch renews its claim's lease once this share of the lease has passed.
 RENEW_SHARE = 1 / 3
 #: An edit that keeps failing (network, 5xx) is given up after this many tries.
@@ -99,6 +119,26 @@ class _Batch:
     in_flight: set[int] = field(default_factory=set)
 
 
+@dataclass(slots=True)
+class _Run:
+    """A paced run: the claims it holds rows of, each chat's queue and task."""
+
+    batches: dict[str, _Batch] = field(default_factory=dict)
+    queues: dict[ChatRef, deque[Deliverable]] = field(default_factory=dict)
+    workers: dict[ChatRef, asyncio.Task[None]] = field(default_factory=dict)
+    #: Chats whose rows went back to the outbox in this run (a 429, a failure, no slot),
+    #: with when they are due: a row of theirs claimed before then goes back too, so it
+    #: cannot overtake them.
+    held: dict[ChatRef, float] = field(default_factory=dict)
+    #: Set whenever a queued row leaves its queue or a chat's task ends: the claimer looks
+    #: again at how much it may claim.
+    room: asyncio.Event = field(default_factory=asyncio.Event)
+    queued: int = 0
+
+    def batch_of(self, alert: Deliverable) -> _Batch:
+        return self.batches[alert.claim]
+
+
 def transient_delay_s(attempts: int, max_backoff_s: float) -> float:
     return float(min(max_backoff_s, TRANSIENT_BASE_DELAY_S * 2**attempts))
 
@@ -121,12 +161,18 @@ class OutboxDrainer:
         self._pacer = pacer
         self._lock = asyncio.Lock()
         self._stopping = asyncio.Event()
+        #: Chats' tasks waiting for a slot, which `stop()` wakes (by cancelling the wait).
+        self._slot_waits: set[asyncio.Task[object]] = set()
+        self._woken_by_stop: set[asyncio.Task[object]] = set()
         self.lease_s = settings.lease_s
 
     def stop(self) -> None:
         """Stop after the messages in flight: the rest of the batch goes back at once, and no
         later drain claims anything."""
         self._stopping.set()
+        for task in self._slot_waits - self._woken_by_stop:
+            self._woken_by_stop.add(task)
+            task.cancel()
 
     @property
     def stopping(self) -> bool:
@@ -134,28 +180,232 @@ class OutboxDrainer:
 
     async def drain_once(self) -> DrainStats:
         """Claim due alerts and send them; returns what happened. Unpaced: one batch. Paced:
-        batches until the run's share of the drain interval is used."""
+        claims as the platforms' budgets free up, until nothing more is due."""
         async with self._lock:
             stats = DrainStats()
             if self.stopping:
                 return stats
             if self._pacer is None:
-                await self._drain_batch(stats, not_after=float("inf"))
+                await self._drain_batch(stats)
                 await self._edit_batch(stats, not_after=float("inf"))
                 return stats
-            started = self._pacer.clock()
-            not_after = started + RUN_SHARE * self._settings.drain_interval_s
-            while await self._drain_batch(stats, not_after=not_after):
-                if self._pacer.clock() >= not_after or self.stopping:
-                    break
-            # New alerts first: edits of sent ones take the rest of the run's budget.
-            if self._pacer.clock() < not_after:
-                await self._edit_batch(stats, not_after=not_after)
+            await self._paced_run(stats)
+            # New alerts first: edits of sent ones take the budget the run left.
+            horizon_s = RUN_SHARE * self._settings.drain_interval_s
+            await self._edit_batch(stats, not_after=self._pacer.clock() + horizon_s)
             return stats
 
-    async def _drain_batch(self, stats: DrainStats, *, not_after: float) -> bool:
-        """One claim, sent; whether to claim again: it was full (there may be more) and the
-        budget took most of it (else the run has used its share)."""
+    def _claim_ahead(self) -> int:
+        """How many rows a paced run keeps claimed: what the platforms can send in
+        `CLAIM_AHEAD_S` (a platform without a limit: one batch)."""
+        assert self._pacer is not None
+        total = 0
+        for platform in self._senders:
+            rate = self._pacer.rate_per_s(platform)
+            total += self._settings.batch_size if rate is None else math.ceil(rate * CLAIM_AHEAD_S)
+        return max(1, total)
+
+    async def _paced_run(self, stats: DrainStats) -> None:
+        """Claim rows into per-chat queues as they free up, each chat sent by its own task."""
+        assert self._pacer is not None
+        run = _Run()
+        keeper = asyncio.create_task(self._keep_leases(run, stats), name="outbox-lease")
+        try:
+            await self._claim_while_room(run, stats)
+            while run.workers:
+                await asyncio.gather(*run.workers.values())
+        except asyncio.CancelledError:
+            # Stopped harder than `stop()`: hand back what no send has started on, so the
+            # next start sends it without waiting out the lease.
+            for worker in run.workers.values():
+                worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.gather(*run.workers.values(), return_exceptions=True)
+            for batch in run.batches.values():
+                rest = [i for i in batch.ids if i not in batch.done and i not in batch.in_flight]
+                with contextlib.suppress(Exception):
+                    await _finish(
+                        outbox_store.release(
+                            self._db,
+                            rest,
+                            claim=batch.claim,
+                            retry_at=self._db.clock(),
+                            error="stopped",
+                            count_attempt=False,
+                        )
+                    )
+            raise
+        except BaseException:
+            for worker in run.workers.values():
+                worker.cancel()
+            raise
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await keeper
+
+    async def _claim_while_room(self, run: _Run, stats: DrainStats) -> None:
+        """Claim whenever the queued rows fall a chunk below the claim-ahead, until a claim
+        finds fewer rows than it asked for (nothing more is due), `RUN_MAX_S` has passed,
+        or the bot is stopping."""
+        assert self._pacer is not None
+        ahead = self._claim_ahead()
+        chunk = max(1, math.floor(min(ahead, self._settings.batch_size) * CLAIM_CHUNK_SHARE))
+        ends_at = self._pacer.clock() + RUN_MAX_S
+        while not self.stopping and self._pacer.clock() < ends_at:
+            want = min(self._settings.batch_size, ahead - run.queued)
+            if want < chunk and run.queued > 0:
+                run.room.clear()
+                await run.room.wait()
+                continue
+            want = max(1, want)
+            alerts = await outbox_store.claim(
+                self._db,
+                platforms=self._senders.keys(),
+                limit=want,
+                lease_s=self.lease_s,
+                holder=self._holder,
+            )
+            if alerts:
+                stats.claimed += len(alerts)
+                ids = [alert.id for alert in alerts]
+                run.batches[alerts[0].claim] = _Batch(
+                    alerts[0].claim, ids, set(ids), self._db.clock()
+                )
+                await self._dispatch(run, alerts, stats)
+            if len(alerts) < want:
+                return
+
+    async def _dispatch(self, run: _Run, alerts: list[Deliverable], stats: DrainStats) -> None:
+        """Queue claimed rows behind their chat's earlier ones (starting the chat's task),
+        or hand them straight back when their chat's rows went back in this run."""
+        now = self._db.clock()
+        for alert in alerts:
+            chat = alert.subscription.chat
+            if run.held.get(chat, now) > now:
+                stats.deferred += 1
+                await self._release(
+                    run.batch_of(alert), [alert.id], retry_at=run.held[chat], error="held back"
+                )
+                continue
+            queue = run.queues.get(chat)
+            if queue is None:
+                queue = run.queues[chat] = deque()
+                run.workers[chat] = asyncio.create_task(
+                    self._chat_flow(chat, queue, run, stats), name=f"outbox-{chat}"
+                )
+            queue.append(alert)
+            run.queued += 1
+
+    async def _keep_leases(self, run: _Run, stats: DrainStats) -> None:
+        """While the run holds rows, renew each of its claims' leases every `RENEW_SHARE`
+        of it (real time): a send that hangs does not let a claim run out under it."""
+        while True:
+            await asyncio.sleep(self.lease_s * RENEW_SHARE)
+            for token, batch in list(run.batches.items()):
+                if batch.done.issuperset(batch.ids):
+                    del run.batches[token]
+                else:
+                    await self._renew(batch, stats)
+
+    async def _paced_turn(self, chat: ChatRef) -> float | None:
+        """Wait for the chat's next slot: None to send now; else when the chat's rows are due
+        again (its slot is over `SLOT_HORIZON_S` away), or now when the bot is stopping. A
+        `stop()` ends the wait at once (it cancels the wait, which is taken back here)."""
+        assert self._pacer is not None
+        task = asyncio.current_task()
+        if self.stopping or task is None:
+            return self._db.clock()
+        self._slot_waits.add(task)
+        try:
+            late = await self._pacer.wait_turn(chat, not_after=self._pacer.clock() + SLOT_HORIZON_S)
+        except asyncio.CancelledError:
+            if task not in self._woken_by_stop:
+                raise
+            self._woken_by_stop.discard(task)
+            task.uncancel()
+            return self._db.clock()
+        finally:
+            self._slot_waits.discard(task)
+        if self.stopping:
+            return self._db.clock()
+        if late is None:
+            return None
+        return self._db.clock() + max(0.0, late - self._pacer.clock())
+
+    async def _chat_flow(
+        self, chat: ChatRef, queue: deque[Deliverable], run: _Run, stats: DrainStats
+    ) -> None:
+        """Send one chat's queue in order, each after its slot; rows claimed meanwhile join
+        the queue. A hold-back (429, failure, no slot, stop) hands the rest back."""
+        sender = self._senders[chat.platform]
+        try:
+            while queue:
+                due_at = await self._paced_turn(chat)
+                if due_at is not None:
+                    stopping = self.stopping
+                    rest = self._take_rest(chat, queue, run, due_at)
+                    if stopping:
+                        stats.stopped += len(rest)
+                    else:
+                        stats.paced += len(rest)
+                    await self._release_rows(
+                        run, rest, retry_at=due_at, error="stopped" if stopping else "paced"
+                    )
+                    return
+                alert = queue.popleft()
+                run.queued -= 1
+                run.room.set()
+                outcome = await self._deliver(sender, chat, alert, run.batch_of(alert), stats)
+                if outcome is None:
+                    continue
+                retry_at = self._retry_at(alert, outcome)
+                rest = [alert, *self._take_rest(chat, queue, run, retry_at)]
+                stats.deferred += len(rest)
+                await self._hold_back_rows(chat, alert, rest, outcome, stats, run)
+                return
+        finally:
+            if run.queues.get(chat) is queue and not queue:
+                del run.queues[chat]
+                del run.workers[chat]
+            run.room.set()
+
+    def _take_rest(
+        self, chat: ChatRef, queue: deque[Deliverable], run: _Run, retry_at: float
+    ) -> list[Deliverable]:
+        """Empty the chat's queue (without a pause in between, so nothing joins it unseen)
+        and mark the chat held back until `retry_at` for the rest of the run."""
+        run.held[chat] = retry_at
+        rest = list(queue)
+        queue.clear()
+        run.queued -= len(rest)
+        run.room.set()
+        return rest
+
+    async def _release_rows(
+        self,
+        run: _Run,
+        alerts: list[Deliverable],
+        *,
+        retry_at: float,
+        error: str,
+        count_attempt: bool = False,
+    ) -> None:
+        """Hand rows of several claims back, each under its own claim."""
+        by_claim: dict[str, list[int]] = defaultdict(list)
+        for alert in alerts:
+            by_claim[alert.claim].append(alert.id)
+        for claim, ids in by_claim.items():
+            await self._release(
+                run.batches[claim],
+                ids,
+                retry_at=retry_at,
+                error=error,
+                count_attempt=count_attempt,
+            )
+
+    async def _drain_batch(self, stats: DrainStats) -> None:
+        """Unpaced: one claim, sent."""
         limit = self._settings.batch_size
         alerts = await outbox_store.claim(
             self._db,
@@ -165,9 +415,8 @@ class OutboxDrainer:
             holder=self._holder,
         )
         if not alerts:
-            return False
+            return
         stats.claimed += len(alerts)
-        sent_before, paced_before = stats.sent, stats.paced
         ids = [alert.id for alert in alerts]
         batch = _Batch(alerts[0].claim, ids, set(ids), self._db.clock())
         by_chat: dict[ChatRef, list[Deliverable]] = defaultdict(list)
@@ -176,10 +425,7 @@ class OutboxDrainer:
         keeper = asyncio.create_task(self._keep_lease(batch, stats), name="outbox-lease")
         try:
             await asyncio.gather(
-                *(
-                    self._send_chat(chat, queue, stats, not_after, batch)
-                    for chat, queue in by_chat.items()
-                )
+                *(self._send_chat(chat, queue, stats, batch) for chat, queue in by_chat.items())
             )
         except asyncio.CancelledError:
             # Stopped harder than `stop()`: hand back what no send has started on, so the
@@ -201,7 +447,6 @@ class OutboxDrainer:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await keeper
-        return len(alerts) >= limit and stats.paced - paced_before <= stats.sent - sent_before
 
     async def _keep_lease(self, batch: _Batch, stats: DrainStats) -> None:
         """While the batch runs, renew its lease every `RENEW_SHARE` of it (real time): a
@@ -230,9 +475,9 @@ class OutboxDrainer:
         return alert.id in batch.held
 
     async def _turn(self, chat: ChatRef, not_after: float) -> bool:
-        """Wait for the chat's send slot; False when there is none in this run, or the bot
-        is stopping. (A wait is bounded by the run's end; a stop that cannot wait that long
-        cancels the drain, which hands the rows back as well.)"""
+        """An edit's turn: wait for the chat's send slot; False when there is none before
+        `not_after`, or the bot is stopping. (A wait is bounded by `not_after`; a stop that
+        cannot wait that long cancels the drain, which hands the edits back as well.)"""
         if self.stopping:
             return False
         pacer = self._pacer
@@ -369,63 +614,78 @@ class OutboxDrainer:
         chat: ChatRef,
         queue: list[Deliverable],
         stats: DrainStats,
-        not_after: float,
         batch: _Batch,
     ) -> None:
+        """Unpaced: send one chat's rows of the batch in order."""
         sender = self._senders[chat.platform]
         for index, alert in enumerate(queue):
-            if not await self._turn(chat, not_after):
-                # Stopping, or no slot for this chat in this run: back to pending, due at
-                # once, so that it keeps its place in line ahead of the chat's later alerts.
+            if self.stopping:
+                # Back to pending, due at once, so that it keeps its place in line ahead of
+                # the chat's later alerts.
                 rest = [a.id for a in queue[index:]]
-                stopping = self.stopping
-                if stopping:
-                    stats.stopped += len(rest)
-                else:
-                    stats.paced += len(rest)
-                await self._release(
-                    batch, rest, retry_at=self._db.clock(), error="stopped" if stopping else "paced"
-                )
+                stats.stopped += len(rest)
+                await self._release(batch, rest, retry_at=self._db.clock(), error="stopped")
                 return
-            if not await self._still_held(alert, batch, stats):
-                batch.done.add(alert.id)
-                continue  # another sender has it now
-            batch.in_flight.add(alert.id)
-            outcome = await self._safe_send(sender, alert)
-            count_send(chat.platform, _OUTCOME_NAMES.get(type(outcome), "transient"))
-            if isinstance(outcome, Delivered):
-                recorded = await _finish(
-                    outbox_store.mark_sent(
-                        self._db, alert.id, outcome.message_id, claim=batch.claim
-                    )
-                )
-                batch.in_flight.discard(alert.id)
-                batch.done.add(alert.id)
-                if recorded:
-                    stats.sent += 1
-                else:
-                    stats.lost += 1
-                    count_send(chat.platform, "lost_claim")
-                continue
-            batch.in_flight.discard(alert.id)
-            if isinstance(outcome, Rejected):
-                log.error(
-                    "chat %s rejected alert %d for good: %s",
-                    chat,
-                    alert.id,
-                    outcome.reason,
-                    extra=log_ids(chat=chat, alert=alert.id),
-                )
-                await outbox_store.mark_failed(
-                    self._db, alert.id, outcome.reason, claim=batch.claim
-                )
-                batch.done.add(alert.id)
-                stats.rejected += 1
+            outcome = await self._deliver(sender, chat, alert, batch, stats)
+            if outcome is None:
                 continue
             rest = [a.id for a in queue[index:]]
             stats.deferred += len(rest)
-            await self._hold_back(chat, alert, rest, outcome, stats, batch)
+            retry_at = self._retry_at(alert, outcome)
+            error, counted = await self._hold_back(chat, alert, len(rest), outcome, stats)
+            await self._release(batch, rest, retry_at=retry_at, error=error, count_attempt=counted)
             return
+
+    async def _hold_back_rows(
+        self,
+        chat: ChatRef,
+        alert: Deliverable,
+        rest: list[Deliverable],
+        outcome: SendOutcome,
+        stats: DrainStats,
+        run: _Run,
+    ) -> None:
+        retry_at = run.held[chat]
+        error, counted = await self._hold_back(chat, alert, len(rest), outcome, stats)
+        await self._release_rows(run, rest, retry_at=retry_at, error=error, count_attempt=counted)
+
+    async def _deliver(
+        self, sender: Sender, chat: ChatRef, alert: Deliverable, batch: _Batch, stats: DrainStats
+    ) -> SendOutcome | None:
+        """Send one row and record it when it is done with (sent, refused for good, or no
+        longer this sender's); otherwise return the outcome that holds the chat back."""
+        if not await self._still_held(alert, batch, stats):
+            batch.done.add(alert.id)
+            return None  # another sender has it now
+        batch.in_flight.add(alert.id)
+        outcome = await self._safe_send(sender, alert)
+        count_send(chat.platform, _OUTCOME_NAMES.get(type(outcome), "transient"))
+        if isinstance(outcome, Delivered):
+            recorded = await _finish(
+                outbox_store.mark_sent(self._db, alert.id, outcome.message_id, claim=batch.claim)
+            )
+            batch.in_flight.discard(alert.id)
+            batch.done.add(alert.id)
+            if recorded:
+                stats.sent += 1
+            else:
+                stats.lost += 1
+                count_send(chat.platform, "lost_claim")
+            return None
+        batch.in_flight.discard(alert.id)
+        if isinstance(outcome, Rejected):
+            log.error(
+                "chat %s rejected alert %d for good: %s",
+                chat,
+                alert.id,
+                outcome.reason,
+                extra=log_ids(chat=chat, alert=alert.id),
+            )
+            await outbox_store.mark_failed(self._db, alert.id, outcome.reason, claim=batch.claim)
+            batch.done.add(alert.id)
+            stats.rejected += 1
+            return None
+        return outcome
 
     async def _release(
         self,
@@ -460,16 +720,26 @@ class OutboxDrainer:
             return outcome.everywhere
         return self._pacer.scope_of(chat) if self._pacer is not None else True
 
+    def _retry_at(self, alert: Deliverable, outcome: SendOutcome) -> float:
+        """When the rows a hold-back hands back are due again."""
+        now = self._db.clock()
+        if isinstance(outcome, RateLimited):
+            return now + outcome.retry_after_s
+        if isinstance(outcome, Transient):
+            return now + transient_delay_s(alert.attempts, self._settings.max_backoff_s)
+        return now
+
     async def _hold_back(
         self,
         chat: ChatRef,
         alert: Deliverable,
-        ids: list[int],
+        waiting: int,
         outcome: SendOutcome,
         stats: DrainStats,
-        batch: _Batch,
-    ) -> None:
-        now = self._db.clock()
+    ) -> tuple[str, bool]:
+        """What a 429, a gone or moved chat, or a failure does beyond handing the chat's
+        `waiting` rows back; returns the error to record on them and whether it counts as
+        an attempt."""
         if isinstance(outcome, RateLimited):
             count_rate_limit(chat.platform, outcome.retry_after_s)
             everywhere = self._everywhere(chat, outcome)
@@ -479,15 +749,13 @@ class OutboxDrainer:
                 chat,
                 "every send" if everywhere else "this chat",
                 outcome.retry_after_s,
-                len(ids),
+                waiting,
                 extra=log_ids(chat=chat),
             )
             if self._pacer is not None:
                 await self._pacer.hold(chat, outcome.retry_after_s, everywhere=everywhere)
-            await self._release(
-                batch, ids, retry_at=now + outcome.retry_after_s, error="rate limited"
-            )
-        elif isinstance(outcome, ChatGone):
+            return "rate limited", False
+        if isinstance(outcome, ChatGone):
             paused = await subscriptions_store.set_chat_paused(self._db, chat, True)
             stats.chats_paused += 1
             log.warning(
@@ -495,30 +763,27 @@ class OutboxDrainer:
                 chat,
                 outcome.reason,
                 paused,
-                len(ids),
+                waiting,
                 extra=log_ids(chat=chat),
             )
-            await self._release(batch, ids, retry_at=now, error=f"chat gone: {outcome.reason}")
-        elif isinstance(outcome, ChatMoved):
+            return f"chat gone: {outcome.reason}", False
+        if isinstance(outcome, ChatMoved):
             moved = await subscriptions_store.move_chat(self._db, chat, outcome.new_chat)
             stats.chats_moved += 1
             log.info(
                 "chat %s moved to %s: %d subscription(s) follow", chat, outcome.new_chat, moved
             )
-            await self._release(batch, ids, retry_at=now, error="chat moved")
-        else:
-            assert isinstance(outcome, Transient)
-            delay_s = transient_delay_s(alert.attempts, self._settings.max_backoff_s)
-            log.warning(
-                "sending to %s failed (%s); retrying in %.0fs",
-                chat,
-                outcome.reason,
-                delay_s,
-                extra=log_ids(chat=chat, alert=alert.id),
-            )
-            await self._release(
-                batch, ids, retry_at=now + delay_s, error=outcome.reason, count_attempt=True
-            )
+            return "chat moved", False
+        assert isinstance(outcome, Transient)
+        delay_s = transient_delay_s(alert.attempts, self._settings.max_backoff_s)
+        log.warning(
+            "sending to %s failed (%s); retrying in %.0fs",
+            chat,
+            outcome.reason,
+            delay_s,
+            extra=log_ids(chat=chat, alert=alert.id),
+        )
+        return outcome.reason, True
 
 
 async def _finish(step: Awaitable[T]) -> T:
