@@ -53,3 +53,17 @@ def test_a_posting_of_unknown_language_passes_and_says_so(language: str, line: s
         1, posting, OK, Subscription(1, ChatRef("console", ""), parse_filter_words(""), language), 1
     )
     assert line not in card_to_text(alert_card(unfiltered))
+
+
+def test_the_scam_checks_read_a_text_of_two_languages_in_both() -> None:
+    """A Spanish message pasted into an English text (or the other way round) is read in
+    both languages; a text with a stray Spanish place name stays English."""
+    from bot.postings.normalize import language_of_words
+    from bot.scam.textview import view_of
+
+    english = "We are hiring remote annotators for the team. You will review a model's answers."
+    spanish = "Para activar tu cuenta debes recargar 30 USDT y luego haces las tareas de la app."
+    assert language_of_words(view_of(english).words) == "en"
+    assert language_of_words(view_of(spanish).words) == "es"
+    assert language_of_words(view_of(f"{english} {spanish}").words) is None
+    assert language_of_words(view_of(f"{english} Based in Los Angeles.").words) == "en"

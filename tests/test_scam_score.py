@@ -317,3 +317,75 @@ def test_one_family_cue_and_wording_are_a_warning_not_a_verdict() -> None:
     assert combine([start_fee], caution_at=30, scam_at=60).level is RiskLevel.SCAM
     script = Signal("script.match", 50, "task-scam-01 (60%)", "signal.script_match")
     assert combine([script, *context], caution_at=30, scam_at=60).level is RiskLevel.SCAM
+
+
+#: A long, ordinary posting in each language: the background a scam text is hidden in.
+_LONG_POSTING = {
+    "en": (
+        "About the role. We are looking for a Data Annotation Specialist to join our remote"
+        " team. You will label text, images and audio used to train and evaluate machine"
+        " learning models, following detailed written guidelines. Responsibilities include"
+        " reviewing model outputs for accuracy, flagging unclear cases to the project lead"
+        " and keeping quality metrics above the team's targets. Requirements: fluent written"
+        " English, attention to detail, a reliable internet connection and at least one year"
+        " of experience in content moderation, translation or data entry. Benefits: paid time"
+        " off, health insurance, a learning budget and a home-office stipend. Our hiring"
+        " process has three steps: a short application form, a skills assessment on our"
+        " platform and a video interview with the team."
+    ),
+    "es": (
+        "Sobre el puesto. Buscamos un/a Especialista en Anotación de Datos para nuestro equipo"
+        " remoto. Etiquetarás textos, imágenes y audios que se usan para entrenar y evaluar"
+        " modelos de aprendizaje automático, siguiendo guías detalladas. Tus"
+        " responsabilidades incluyen revisar respuestas de modelos, señalar casos dudosos a la"
+        " coordinación del proyecto y mantener las métricas de calidad del equipo. Requisitos:"
+        " español nativo, atención al detalle, buena conexión a internet y al menos un año de"
+        " experiencia en moderación de contenidos, traducción o captura de datos. Ofrecemos:"
+        " vacaciones pagadas, seguro médico, presupuesto de formación y ayuda para el"
+        " teletrabajo. Nuestro proceso tiene tres pasos: un formulario breve, una prueba de"
+        " habilidades en nuestra plataforma y una entrevista por videollamada con el equipo."
+    ),
+}
+_SCAM_MESSAGES = (
+    "To activate your account you must deposit 50 USDT first, then start the daily tasks.",
+    "Para activar tu cuenta debes recargar 30 USDT y luego haces tareas de dar me gusta, ganas"
+    " 300 pesos diarios. Escríbeme por WhatsApp.",
+    "Hi, I'm a recruiter. You have been selected for a remote part-time job, earn $300 a day"
+    " liking videos. Contact us on Telegram.",
+    "Hola, ¿te interesa un trabajo desde casa? Ganas de 80 a 300 euros diarios dando likes."
+    " Agrégame al WhatsApp +34 612 345 678",
+)
+
+
+@pytest.mark.parametrize("message", _SCAM_MESSAGES)
+@pytest.mark.parametrize("background", sorted(_LONG_POSTING))
+def test_a_scam_hidden_in_a_long_posting_keeps_its_level(
+    checker: ScamChecker, message: str, background: str
+) -> None:
+    """Length does not decide: a scam script pasted into a long, ordinary posting, in the
+    same or the other language, is still a scam; the families read each language's words
+    of a text that holds both."""
+    assert checker.check(posting(message)).level is RiskLevel.SCAM
+    long = _LONG_POSTING[background]
+    hidden = checker.check(posting(f"{long}\n{message}\n{long}"))
+    assert hidden.level is RiskLevel.SCAM, hidden
+    assert checker.check(posting(long)).level is RiskLevel.OK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hey! we're hiring data annotators, $20/hr, remote, apply on our careers page",
+        "looking 4 ppl who speak spanish to rate AI answers, 18 usd/hr, part time, no exp"
+        " needed, apply thru our site",
+        "hola! buscamos anotadores de audio, media jornada, 15 € la hora. manda tu cv por la web",
+        "Se busca gente para evaluar respuestas de IA, 12€/h, desde casa, sin experiencia. Info"
+        " en nuestra web",
+    ],
+)
+def test_a_legit_posting_written_short_and_informal_is_no_scam(
+    checker: ScamChecker, text: str
+) -> None:
+    """Style does not decide: a real posting's offer written as a short, informal note
+    (no company named, slang, no punctuation) is at most a warning."""
+    assert checker.check(posting(text, company="", url="")).level is not RiskLevel.SCAM
