@@ -70,6 +70,11 @@ STRONG = {"advance_fee", "fake_cheque", "task_scheme", "money_mule", "data_harve
         ),
         ("Buscamos agente de pagos: recibirás transferencias y las reenviarás.", "money_mule"),
         ("Only a reshipping job: receive parcels at home and send them on.", "money_mule"),
+        (
+            "Tu única tarea: recibir una suma en tu cuenta personal y transferirla a otras.",
+            "money_mule",
+        ),
+        ("We need a front man: receive the amounts we send and wire them abroad.", "money_mule"),
         # harvesting identity, bank or wallet data
         ("Send us your online banking username and password.", "data_harvest"),
         ("Please send a photo of your driver's license and SSN.", "data_harvest"),
@@ -153,6 +158,13 @@ def test_each_family_fires_on_its_words_in_both_languages(text: str, family: str
         " puesto, nunca lo haga. Desconfíe, no hay que invertir nunca para conseguir un trabajo.",
         "Consejos: nunca adelantes dinero y no proporciones tu cuenta bancaria; desconfiar de"
         " quien te ofrece una comisión por recibir transferencias y reenviarlas.",
+        # Checks in the imperative and a warning's conditional, as security firms write them.
+        "Fake job texts: confirm the recruiter through official channels. If they send a link,"
+        " check the domain; if they send you a check to deposit and forward, stop.",
+        "Job scams ask for upfront payments for training. Avoid upfront payments and protect"
+        " personal information.",
+        "Fraude en ofertas: si te piden pagar un curso, es estafa; evita pagar y protege tus"
+        " datos, y verifica la empresa en su página oficial.",
     ],
 )
 def test_real_postings_and_warnings_fire_no_strong_family(text: str) -> None:

@@ -74,7 +74,20 @@ _ADVICE = re.compile(
     r"|verifica (?:la|el|que|siempre)|verifique|reporta(?:lo)?|reportalo|reporte (?:el|la|los)"
     r"|red flag|tips|how to protect|stay vigilant|remain vigilant|be wary|be sceptical"
     r"|be skeptical|verify (?:the|that|their|it|them)|never deposit|report (?:the|any|to)"
-    r"|legitimate employers (?:never|don'?t|do not|typically|usually|will not|won'?t))\b"
+    r"|legitimate employers (?:never|don'?t|do not|typically|usually|will not|won'?t)"
+    # Checks and precautions in the imperative, and the conditional of a warning: "confirm
+    # the recruiter through official channels", "avoid upfront payments", "protect personal
+    # information", "if they want you to pay, stop", "si te piden dinero".
+    r"|official (?:channels?|careers? (?:page|site|website)|website)|canales oficiales"
+    r"|(?:pagina|sitio|web) oficial|how to (?:verify|know|tell)|como (?:saber|verificar)"
+    r"|avoid (?:upfront|paying|sending|sharing|giving|any|offers)"
+    r"|evit(?:a|e|ar) (?:pagar|enviar|compartir|dar|entregar|los pagos|ofertas)"
+    r"|protect (?:your|personal)|proteg(?:e|er|a) (?:tus|sus|tu|su)"
+    r"|confirm (?:the|that|their) (?:company|recruiter|offer|employer|identity)"
+    r"|if (?:they|someone|anyone|a recruiter|an employer|a company) (?:asks?|wants?|sends?"
+    r"|offers?|requests?|refuses?|pressures?|pushes)"
+    r"|si (?:te|le|alguien|una empresa|un reclutador) (?:piden?|solicitan?|exigen?|cobran?"
+    r"|ofrecen?|envian?|presionan?))\b"
 )
 _SCAM_WORD = re2.compile(r"\b(?:scam|scams|fraud\w*|fake|impostors?|phishing|estafa\w*|fraude\w*"
                         r"|falsa?s?|suplanta\w*|enga[nñ][aoe]\w*|sospech\w*|timos?|timador\w*"

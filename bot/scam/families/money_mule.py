@@ -16,9 +16,10 @@ from bot.scam.lexicon import concept
 FUNDS = concept(
     "money_mule.funds",
     en="payments | payment | funds | transfers | money | deposits | packages | parcels"
-    " | merchandise | goods | shipments",
+    " | merchandise | goods | shipments | sum | sums | amount | amounts | sum of money",
     es="pagos | fondos | transferencias | dinero | depósitos | paquetes | mercancía"
-    " | mercancías | envíos | productos",
+    " | mercancías | envíos | productos | suma | sumas | cantidad | cantidades | importe"
+    " | importes | suma de dinero",
 )
 ONWARD = concept(
     "money_mule.onward",
@@ -31,13 +32,15 @@ MULE_WORDS = concept(
     " agent | reshipping | reshipper | package inspector | parcel forwarding | use your bank"
     " account | use your account | your personal account | receive funds on behalf"
     " | on behalf of our clients | mule | process payments for our clients"
-    " | handle client payments | percentage of each transfer",
+    " | handle client payments | percentage of each transfer | front man | straw man",
     es="agente de pagos | agente financiero | representante financiero | cuenta puente"
     " | cuentas puente | mula | mulas | prestar tu cuenta | presta tu cuenta | usar tu cuenta"
     " | tu cuenta bancaria personal | a nombre de nuestros clientes | en nombre de la empresa"
     " | reenvío de paquetes | abrir cuentas a tu nombre | líneas a tu nombre"
     " | transacciones de pagos de clientes | pagos de clientes | recibir pagos de clientes"
-    " | gestionar pagos de clientes | porcentaje de cada transferencia",
+    " | gestionar pagos de clientes | porcentaje de cada transferencia | testaferro"
+    " | testaferros | tu cuenta personal | su cuenta personal | la cuenta personal"
+    " | cuenta de paso | cuentas de paso",
 )
 
 MONEY_MULE = Family(
