@@ -7,9 +7,12 @@ when most of its shingles are in the posting (containment), so a script wrapped 
 posting matches as well as a bare copy.
 
 Containment is counted exactly, for every script at once, from an inverted index: each
-shingle of the library with the scripts that hold it, as sorted numpy arrays. A posting's
-distinct shingles are looked up in one `searchsorted`, the scripts behind the hits counted
-with one `bincount`, and the best share is the match. (A MinHash LSH index did the same job
+shingle of the library with the scripts that hold it (their places, packed as 32-bit integers
+in one `bytes`). A posting's shingles first pass a bitmap of the library's shingle hashes
+(one numpy step drops most of a posting's shingles, which no script holds), the rest are
+looked up in the index, the owners of the hits joined into one array and counted with one
+`bincount`, and the best share is the match. Few numpy calls a posting: their fixed cost,
+not the arithmetic, was most of what matching took. (A MinHash LSH index did the same job
 approximately: it could miss a match, and computing a posting's signatures cost more than
 counting.)
 """
@@ -33,6 +36,10 @@ from bot.scam.textview import words_in
 from bot.text import fold_aligned
 
 _MAX_HASH = np.uint64((1 << 32) - 1)
+#: The bitmap's size, as bits of a shingle hash: 2**20 flags (1 MB), a few per cent of them
+#: set by a library of 5,000 scripts, so few shingles that no script holds get past it.
+_FILTER_BITS = 20
+_FILTER_MASK = np.uint64((1 << _FILTER_BITS) - 1)
 _FIGURE = re.compile(r"\d")
 SHINGLE_WORDS = 3
 _MAX_CACHED_TOKENS = 200_000
@@ -72,12 +79,12 @@ class ScriptLibrary:
         self.min_shingles = min_shingles
         self._scripts: dict[str, _Script] = {}
         self._token_hashes: dict[str, int] = {}
-        # The inverted index: the library's distinct shingles, sorted; for each, where its
-        # scripts start in `_owners` (by their place in `_ids`). Rebuilt on the first match
-        # after a change (admins add scripts rarely).
-        self._keys: U64 = np.zeros(0, dtype=np.uint64)
-        self._starts: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
-        self._owners: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        # The inverted index: each shingle of the library with its scripts' places in `_ids`,
+        # as native 32-bit integers in one `bytes`; and a bitmap of the shingles' low bits
+        # that most shingles of a posting fail. Rebuilt on the first match after a change
+        # (admins add scripts rarely).
+        self._owners_of: dict[int, bytes] = {}
+        self._maybe: npt.NDArray[np.bool_] = np.zeros(1 << _FILTER_BITS, dtype=np.bool_)
         self._sizes: npt.NDArray[np.float64] = np.zeros(0, dtype=np.float64)
         self._ids: list[str] = []
         self._index_dirty = False
@@ -140,9 +147,16 @@ class ScriptLibrary:
         owners = np.repeat(np.arange(len(scripts), dtype=np.int32), sizes)
         order = np.argsort(shingles, kind="stable")
         ordered = shingles[order]
-        self._keys, starts = np.unique(ordered, return_index=True)
-        self._starts = np.append(starts, ordered.shape[0]).astype(np.int64)
-        self._owners = owners[order]
+        keys, starts = np.unique(ordered, return_index=True)
+        bounds = np.append(starts, ordered.shape[0]).tolist()
+        packed = owners[order].tobytes()
+        width = owners.itemsize
+        self._owners_of = {
+            key: packed[width * begin : width * end]
+            for key, begin, end in zip(keys.tolist(), bounds, bounds[1:], strict=False)
+        }
+        self._maybe = np.zeros(1 << _FILTER_BITS, dtype=np.bool_)
+        self._maybe[keys & _FILTER_MASK] = True
         self._sizes = sizes.astype(np.float64)
         self._ids = [script.script_id for script in scripts]
         self._index_dirty = False
@@ -168,25 +182,14 @@ class ScriptLibrary:
             return None
         if self._index_dirty:
             self._rebuild_index()
-        keys = self._keys
-        # Sorted needles: `searchsorted` walks the index in order instead of jumping around
-        # it, and repeated shingles sit side by side, so each is counted once below.
-        ordered = np.sort(hashes)
-        places = np.searchsorted(keys, ordered)
-        inside = places < keys.shape[0]
-        places = places[inside]
-        found = places[keys[places] == ordered[inside]]
-        if found.shape[0] > 1:
-            found = found[np.concatenate(([True], found[1:] != found[:-1]))]
+        # The distinct shingles that some script may hold, and the scripts that do hold them.
+        maybe = hashes[self._maybe[hashes & _FILTER_MASK]]
+        hits = list(filter(None, map(self._owners_of.get, set(maybe.tolist()))))
         # No script can reach `min_containment` with fewer shared shingles than this.
-        if found.shape[0] < math.ceil(self.min_containment * self.min_shingles):
+        if len(hits) < math.ceil(self.min_containment * self.min_shingles):
             return None
-        begins = self._starts[found]
-        lengths = self._starts[found + 1] - begins
-        # Every (shingle, script) pair of the hits: each run of owners, laid end to end.
-        firsts = np.cumsum(lengths) - lengths
-        pairs = np.repeat(begins - firsts, lengths) + np.arange(int(lengths.sum()))
-        shared = np.bincount(self._owners[pairs], minlength=len(self._ids))
+        owners = np.frombuffer(b"".join(hits), dtype=np.int32)
+        shared = np.bincount(owners, minlength=len(self._ids))
         containment = shared / self._sizes
         best = int(np.argmax(containment))
         if containment[best] < self.min_containment:
