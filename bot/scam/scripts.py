@@ -10,11 +10,11 @@ Containment is counted exactly, for every script at once, from an inverted index
 shingle of the library with the scripts that hold it (their places, packed as 32-bit integers
 in one `bytes`). A posting's shingles first pass a bitmap of the library's shingle hashes
 (one numpy step drops most of a posting's shingles, which no script holds), the rest are
-looked up in the index, the owners of the hits joined into one array and counted with one
-`bincount`, and the best share is the match. Few numpy calls a posting: their fixed cost,
-not the arithmetic, was most of what matching took. (A MinHash LSH index did the same job
-approximately: it could miss a match, and computing a posting's signatures cost more than
-counting.)
+found in the library's sorted shingles with one `searchsorted`, the owners of the hits
+joined into one array and counted with one `bincount`, and the best share is the match. Few
+numpy calls a posting: their fixed cost, not the arithmetic, was most of what matching
+took. (A MinHash LSH index did the same job approximately: it could miss a match, and
+computing a posting's signatures cost more than counting.)
 """
 
 from __future__ import annotations
@@ -35,17 +35,16 @@ import numpy.typing as npt
 from bot.scam.textview import words_in
 from bot.text import fold_aligned
 
-_MAX_HASH = np.uint64((1 << 32) - 1)
 #: The bitmap's size, as bits of a shingle hash: 2**20 flags (1 MB), a few per cent of them
 #: set by a library of 5,000 scripts, so few shingles that no script holds get past it.
 _FILTER_BITS = 20
-_FILTER_MASK = np.uint64((1 << _FILTER_BITS) - 1)
+_FILTER_MASK = np.uint32((1 << _FILTER_BITS) - 1)
 _FIGURE = re.compile(r"\d")
 SHINGLE_WORDS = 3
 _MAX_CACHED_TOKENS = 200_000
 RETRACT_LABELS = frozenset({"legit", "ok", "not_scam", "fine"})
 
-U64 = npt.NDArray[np.uint64]
+U32 = npt.NDArray[np.uint32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +78,12 @@ class ScriptLibrary:
         self.min_shingles = min_shingles
         self._scripts: dict[str, _Script] = {}
         self._token_hashes: dict[str, int] = {}
-        # The inverted index: each shingle of the library with its scripts' places in `_ids`,
-        # as native 32-bit integers in one `bytes`; and a bitmap of the shingles' low bits
-        # that most shingles of a posting fail. Rebuilt on the first match after a change
-        # (admins add scripts rarely).
-        self._owners_of: dict[int, bytes] = {}
+        # The inverted index: the library's distinct shingles, sorted, and for each its
+        # scripts' places in `_ids`, as native 32-bit integers in one `bytes`; and a bitmap of
+        # the shingles' low bits that most shingles of a posting fail. Rebuilt on the first
+        # match after a change (admins add scripts rarely).
+        self._keys: U32 = np.zeros(0, dtype=np.uint32)
+        self._owners: list[bytes] = []
         self._maybe: npt.NDArray[np.bool_] = np.zeros(1 << _FILTER_BITS, dtype=np.bool_)
         self._sizes: npt.NDArray[np.float64] = np.zeros(0, dtype=np.float64)
         self._ids: list[str] = []
@@ -141,7 +141,7 @@ class ScriptLibrary:
         sizes = np.array([len(script.shingles) for script in scripts], dtype=np.int64)
         shingles = np.fromiter(
             itertools.chain.from_iterable(script.shingles for script in scripts),
-            dtype=np.uint64,
+            dtype=np.uint32,
             count=int(sizes.sum()),
         )
         owners = np.repeat(np.arange(len(scripts), dtype=np.int32), sizes)
@@ -151,10 +151,10 @@ class ScriptLibrary:
         bounds = np.append(starts, ordered.shape[0]).tolist()
         packed = owners[order].tobytes()
         width = owners.itemsize
-        self._owners_of = {
-            key: packed[width * begin : width * end]
-            for key, begin, end in zip(keys.tolist(), bounds, bounds[1:], strict=False)
-        }
+        self._keys = keys
+        self._owners = [
+            packed[width * begin : width * end] for begin, end in itertools.pairwise(bounds)
+        ]
         self._maybe = np.zeros(1 << _FILTER_BITS, dtype=np.bool_)
         self._maybe[keys & _FILTER_MASK] = True
         self._sizes = sizes.astype(np.float64)
@@ -182,9 +182,14 @@ class ScriptLibrary:
             return None
         if self._index_dirty:
             self._rebuild_index()
-        # The distinct shingles that some script may hold, and the scripts that do hold them.
+        # The shingles that some script may hold, their places among the library's, and the
+        # scripts behind each distinct one.
+        keys = self._keys
         maybe = hashes[self._maybe[hashes & _FILTER_MASK]]
-        hits = list(filter(None, map(self._owners_of.get, set(maybe.tolist()))))
+        places = np.searchsorted(keys, maybe)
+        places[places == keys.shape[0]] = 0
+        places = places[keys[places] == maybe]
+        hits = list(map(self._owners.__getitem__, set(places.tolist())))
         # No script can reach `min_containment` with fewer shared shingles than this.
         if len(hits) < math.ceil(self.min_containment * self.min_shingles):
             return None
@@ -201,7 +206,7 @@ class ScriptLibrary:
 
     def _shingle_hashes(
         self, folded: str, words: list[str] | None = None, vocabulary: set[str] | None = None
-    ) -> U64:
+    ) -> U32:
         """32-bit hashes of the word 3-shingles, in text order, figures folded to '#'."""
         cache = self._token_hashes
         tokens = words_in(folded) if words is None else words
@@ -213,9 +218,11 @@ class ScriptLibrary:
         for token in unseen:
             cache[token] = zlib.crc32(_FIGURE.sub("#", token).encode())
         if len(tokens) < SHINGLE_WORDS:
-            return np.zeros(0, dtype=np.uint64)
-        hashed = np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-        combined = (
-            hashed[:-2] * np.uint64(0x9E3779B1) + hashed[1:-1] * np.uint64(0x85EBCA77) + hashed[2:]
-        )
-        return combined & _MAX_HASH
+            return np.zeros(0, dtype=np.uint32)
+        hashed = np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint32, count=len(tokens))
+        # Products and sums wrap modulo 2**32: the low 32 bits of the same sum in 64 bits.
+        return hashed[:-2] * _FIRST + hashed[1:-1] * _SECOND + hashed[2:]
+
+
+_FIRST = np.uint32(0x9E3779B1)
+_SECOND = np.uint32(0x85EBCA77)
