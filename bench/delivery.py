@@ -7,7 +7,8 @@ is refused with 429 and `retry_after`. The bot side is the real path with defaul
 the outbox in a SQLite store, the drainer with the platforms' pacer, `TelegramSender` over
 python-telegram-bot (with the Application's `AIORateLimiter`, as `vigia run` builds it), and
 drain runs started every `outbox.drain_interval_s` the way the scheduler's interval job does
-(a run still going at a tick makes that tick skip).
+(`max_instances=2`: a tick that comes while a run is going starts the next run as soon as
+it ends; further ticks in that time are skipped).
 
 Prints, per run and as min / median over the runs: messages a second as a share of the
 30/s limit, 429s received, duplicates and lost alerts.
@@ -22,8 +23,10 @@ global limit) as Discord does. The bot side is the real `DiscordSender` over a d
 client built as `VigiaClient` builds it (`max_ratelimit_timeout`), logged in to the stub
 through `Route.BASE`, drained the same way. The share is of min(50, channels x 1) msg/s.
 
+`--busy N` runs N processes spinning on the CPU beside it (a loaded machine).
+
 Run: .venv/bin/python bench/delivery.py [--platform telegram|discord] [--chats 100]
-     [--alerts 15] [--groups 0] [--runs 3]
+     [--alerts 15] [--groups 0] [--runs 3] [--busy 0]
   Discord (runs of ~10 s): .venv/bin/python bench/delivery.py --platform discord --chats 40
      --alerts 10
 """
@@ -349,16 +352,18 @@ async def one_run(
         total = chats * alerts
         interval_s = settings.drain_interval_s
         started = time.monotonic()
-        finished = tick = started
-        overruns = 0  # runs still going at the next tick: the scheduler would skip that tick
+        finished = started
+        overruns = 0  # runs still going at the next tick (which then starts as they end)
         while time.monotonic() - started < 40 * total / limit + 120:
+            run_started = time.monotonic()
             await drainer.drain_once()
             now = finished = time.monotonic()
             if (await outbox_store.counts(db)).get("sent", 0) >= total:
                 break
-            # The scheduler's interval job: a tick that passed during the run is skipped.
-            overruns += now > tick + interval_s
-            tick += interval_s * max(1, math.ceil((now - tick) / interval_s))
+            # The scheduler's interval job (max_instances=2, coalesce): the first tick after
+            # this run's start runs next, at once if it has passed; later ones are skipped.
+            tick = started + interval_s * (math.floor((run_started - started) / interval_s) + 1)
+            overruns += now > tick
             await asyncio.sleep(max(0.0, tick - time.monotonic()))
         if platform == "discord":
             await client.close()  # type: ignore[attr-defined]
@@ -396,8 +401,12 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=15, help="alerts per chat")
     parser.add_argument("--groups", type=int, default=0, help="how many chats are groups")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--busy", type=int, default=0, help="busy-loop processes beside it")
     args = parser.parse_args()
-    print(f"cores: {os.cpu_count()}, Python {sys.version.split()[0]}")
+    print(
+        f"cores: {os.cpu_count()}, Python {sys.version.split()[0]}"
+        + (f"; {args.busy} busy loop(s) beside it" if args.busy else "")
+    )
     total = args.chats * args.alerts
     limit = effective_limit(args.platform, args.chats)
     if args.platform == "discord":
@@ -429,6 +438,9 @@ def main() -> None:
     queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     server = multiprocessing.Process(target=target, args=(queue,), daemon=True)
     server.start()
+    spinners = [multiprocessing.Process(target=spin, daemon=True) for _ in range(args.busy)]
+    for spinner in spinners:
+        spinner.start()
     try:
         port = queue.get(timeout=60)
         results = []
@@ -453,6 +465,14 @@ def main() -> None:
         print(json.dumps({"shares_percent": shares}))
     finally:
         server.terminate()
+        for spinner in spinners:
+            spinner.terminate()
+
+
+def spin() -> None:
+    """A busy loop: one core's worth of other work."""
+    while True:
+        pass
 
 
 if __name__ == "__main__":

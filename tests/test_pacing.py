@@ -24,6 +24,7 @@ from tests.conftest import FakeClock
 from tests.test_outbox import add_alerts
 
 TELEGRAM = PLATFORM_LIMITS["telegram"]
+DISCORD = PLATFORM_LIMITS["discord"]
 GLOBAL_GAP_S = 1 / (TELEGRAM.per_second * TELEGRAM.margin)
 
 
@@ -307,3 +308,71 @@ async def test_sends_that_wake_late_still_keep_the_chat_and_platform_limits(
     assert all(
         sum(1 for t in every if start <= t < start + 1.0) < TELEGRAM.per_second for start in every
     )
+
+
+async def test_a_chat_waiting_out_its_own_spacing_does_not_hold_the_platform_s_slots(
+    clock: FakeClock,
+) -> None:
+    """Discord channels at about one message a second each, well under the platform's 50/s:
+    a channel that asks for its next turn while its own spacing still runs must not book the
+    platform's slots ahead of a channel that is ready now (a channel whose send came back
+    late then lost a whole second)."""
+    time = VirtualTime(clock)
+    paced = Pacer(LocalBudget(), clock=clock, sleep=time.sleep)
+    start = clock.now
+    went: dict[str, list[float]] = {}
+
+    async def sends(chat: ChatRef, count: int, *, after_s: float = 0.0) -> None:
+        if after_s:
+            await time.sleep(after_s)
+        for _ in range(count):
+            assert await paced.wait_turn(chat, not_after=clock.now + 60) is None
+            went.setdefault(chat.chat_id, []).append(clock.now)
+
+    channels = [ChatRef("discord", str(n)) for n in range(40)]
+    late = ChatRef("discord", "late")
+    await time.run(*(sends(chat, 2) for chat in channels), sends(late, 1, after_s=0.5))
+    # Ready at 0.5 s, behind at most the other channels' first sends (40 x 1/48 s).
+    assert went["late"][0] - start < 0.5 + 40 / (DISCORD.per_second * DISCORD.margin)
+    every = sorted(t for times in went.values() for t in times)
+    assert all(sum(1 for t in every if at <= t < at + 1.0) < DISCORD.per_second for at in every)
+    assert all(b - a >= 1.0 for times in went.values() for a, b in itertools.pairwise(times))
+
+
+class HangingSender(TimedSender):
+    """Chat "slow"'s send hangs until every other alert has gone out."""
+
+    def __init__(self, clock: FakeClock, others: int) -> None:
+        super().__init__(clock)
+        self.others = others
+        self.rest_sent = asyncio.Event()
+
+    async def send(self, alert: Deliverable) -> SendOutcome:
+        if alert.subscription.chat.chat_id == "slow":
+            await self.rest_sent.wait()
+        outcome = await super().send(alert)
+        if sum(chat != "slow" for _, chat, _ in self.sent) == self.others:
+            self.rest_sent.set()
+        return outcome
+
+
+async def test_a_send_that_hangs_holds_back_only_its_own_chat(
+    db: Database, clock: FakeClock
+) -> None:
+    """A run claims more as alerts go out rather than waiting for its slowest chat: the
+    other chats' later alerts, claimed after the hanging send began, still go out."""
+    await add_alerts(db, ChatRef("telegram", "slow"), ["s1"])
+    await add_alerts(db, ChatRef("telegram", "1"), ["a1", "a2", "a3"])
+    await add_alerts(db, ChatRef("telegram", "2"), ["b1", "b2"])
+    sender = HangingSender(clock, others=5)
+    settings = OutboxSettings(drain_interval_s=2.0, batch_size=2)
+    paced = Pacer(LocalBudget(), clock=clock, sleep=SteppingSleep(clock))
+    drainer = OutboxDrainer(db, {"telegram": sender}, settings=settings, pacer=paced)
+
+    stats = await asyncio.wait_for(drainer.drain_once(), timeout=60)  # not a deadlock
+
+    titles = [title for _, _, title in sender.sent]
+    assert titles[-1] == "s1" and stats.sent == 6
+    assert [t for t in titles if t[0] == "a"] == ["a1", "a2", "a3"]
+    assert [t for t in titles if t[0] == "b"] == ["b1", "b2"]
+    assert await outbox_store.counts(db) == {"sent": 6}

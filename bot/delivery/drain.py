@@ -265,6 +265,11 @@ class OutboxDrainer:
                 limit=want,
                 lease_s=self.lease_s,
                 holder=self._holder,
+                own_claims=[
+                    token
+                    for token, batch in run.batches.items()
+                    if not batch.done.issuperset(batch.ids)
+                ],
             )
             if alerts:
                 stats.claimed += len(alerts)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from bot.logs import ids
 from bot.models import Alert, Deliverable, DigestAlert
@@ -57,14 +57,16 @@ async def enqueue_many(
 
 
 #: Several senders on one database: a chat whose alerts another sender is sending (a live
-#: claim) is left to it, so that one chat's alerts still go out one at a time, in order.
+#: claim) is left to it, so that one chat's alerts still go out one at a time, in order. The
+#: claimer's own live claims (`own_claims`) do not count: it queues the chat's later rows
+#: behind the ones it holds.
 _CHAT_NOT_BUSY = """
                   AND NOT EXISTS (
                       SELECT 1 FROM outbox AS busy
                       JOIN subscriptions AS busy_sub ON busy_sub.id = busy.subscription_id
                       WHERE busy.status = 'sending' AND busy.claimed_until >= ?
                         AND busy_sub.platform = subscriptions.platform
-                        AND busy_sub.chat_id = subscriptions.chat_id)"""
+                        AND busy_sub.chat_id = subscriptions.chat_id{own})"""
 
 
 #: A chat's alerts go out in the outbox's order: a row waits while an earlier row of the same
@@ -87,10 +89,12 @@ async def claim(
     limit: int,
     lease_s: float = LEASE_S,
     holder: str | None = None,
+    own_claims: Collection[str] = (),
 ) -> list[Deliverable]:
     """Claim up to `limit` due rows of active subscriptions on these platforms, oldest first:
     alerts of one posting, and digest pages (`DigestAlert`). Every row of one call carries the
-    same new claim token.
+    same new claim token. `own_claims`: the caller's live claims, whose chats it may take
+    more rows of (it sends them after the ones it holds).
 
     On PostgreSQL, several senders claim side by side: rows are locked `FOR UPDATE SKIP
     LOCKED`, claims take turns on a transaction lock (a claim is a few milliseconds, a batch
@@ -102,7 +106,13 @@ async def claim(
     marks = ",".join("?" for _ in platform_list)
     shared = db.dialect == "postgres"
     lock = " FOR UPDATE OF outbox SKIP LOCKED" if shared else ""
-    not_busy = _CHAT_NOT_BUSY if shared else ""
+    own = sorted(own_claims) if shared else []
+    own_marks = ",".join("?" for _ in own)
+    not_busy = (
+        _CHAT_NOT_BUSY.format(own=f" AND busy.claim_token NOT IN ({own_marks})" if own else "")
+        if shared
+        else ""
+    )
     async with db.transaction() as conn:
         if shared:
             await conn.lock("outbox:claim")
@@ -114,7 +124,7 @@ async def claim(
                        OR (outbox.status = 'sending' AND outbox.claimed_until < ?))
                   {_NO_EARLIER_WAITING}{not_busy}
                 ORDER BY outbox.id LIMIT ?{lock}""",
-            (*platform_list, now, now, now, *((now,) if shared else ()), limit),
+            (*platform_list, now, now, now, *((now, *own) if shared else ()), limit),
         )
         ids = [row[0] for row in found]
         if not ids:
