@@ -143,18 +143,22 @@ async def write_polls(
             outbox_rows.append((posting_id, check_id, subscription.id))
             counts.alerts += 1
     await outbox_store.enqueue_many(conn, outbox_rows, now=now)
-    for write in writes:
-        await sources_store.record_success(
-            conn,
-            write.source,
-            status=write.status,
-            etag=write.etag,
-            last_modified=write.last_modified,
-            body_sha256=write.body_sha256,
-            now=now,
-            next_poll_at=write.next_poll_at,
-            new_postings=len(write.scored),
-        )
+    await sources_store.record_successes(
+        conn,
+        [
+            sources_store.Success(
+                write.source,
+                write.status,
+                write.etag,
+                write.last_modified,
+                write.body_sha256,
+                write.next_poll_at,
+                len(write.scored),
+            )
+            for write in writes
+        ],
+        now=now,
+    )
     return [written[id(write)] for write in writes]
 
 
