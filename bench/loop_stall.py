@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
 import os
 import statistics
 import sys
@@ -33,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.servers import LoopbackServer, greenhouse_board
 from bot.app import build_app
 from bot.config import load_settings
 from bot.runner import settle_startup_objects
@@ -47,27 +47,6 @@ LEGIT_TEXT = (
     "reference answers. Pay: 300 euros per week, paid via Telegram after a small deposit. "
     "Contact @recruiter_{n} on WhatsApp to start today."
 )
-
-
-def serve(postings: int, relevant_every: int, port_queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    from aiohttp import web
-
-    payload = greenhouse_board_payload("big", postings, relevant_every=relevant_every)
-
-    async def handle(request: web.Request) -> web.Response:
-        return web.Response(body=payload, content_type="application/json")
-
-    async def main() -> None:
-        app = web.Application()
-        app.router.add_get("/v1/boards/big/jobs", handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port_queue.put((runner.addresses[0][1], len(payload)))
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
 
 
 @dataclass
@@ -186,13 +165,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, Python {sys.version.split()[0]}")
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    server = multiprocessing.Process(
-        target=serve, args=(args.postings, args.relevant_every, queue), daemon=True
-    )
-    server.start()
-    try:
-        port, size = queue.get(timeout=300)
+    size = len(greenhouse_board_payload("big", args.postings, relevant_every=args.relevant_every))
+    with LoopbackServer(greenhouse_board, "big", args.postings, args.relevant_every) as server:
+        port = server.port
         print(
             f"one Greenhouse board of {args.postings} postings ({size / 1e6:.1f} MB, every "
             f"{args.relevant_every}th relevant and scored) on loopback, {args.runs} runs; "
@@ -233,8 +208,6 @@ def main() -> None:
             )
         )
         print(summary("poll", [r.poll_s for r in runs], "s"))
-    finally:
-        server.terminate()
 
 
 if __name__ == "__main__":

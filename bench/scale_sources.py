@@ -13,9 +13,13 @@ config allows) and a database in a temporary folder. Each run prints:
 - how long the bot took to exit after SIGTERM, and how many tracebacks it logged.
 
 `--stop-at 2,8` adds short runs that send SIGTERM that many seconds after the start (during
-the start-up and first round) and report only the exit. The server is aiohttp, which sets
-TCP_NODELAY on every connection (a loopback server that does not costs 40 ms a response to
-Nagle's algorithm and delayed ACKs; the server checks the option on its first connection).
+the start-up and first round) and report only the exit. The boards are `bench/servers.py`'s
+loopback server (TCP_NODELAY on every connection: without it Nagle's algorithm and delayed
+ACKs cost 40 ms a response).
+
+The bot's CPU a board for the first round is given two ways: all of it over the boards
+(start-up included, as before), and net of start-up: the CPU from the first request the
+server saw to the last first poll stored, over the boards.
 
 Run: .venv/bin/python bench/scale_sources.py [--sources 10000] [--runs 3] [--rounds 2.2]
 """
@@ -23,75 +27,25 @@ Run: .venv/bin/python bench/scale_sources.py [--sources 10000] [--runs 3] [--rou
 from __future__ import annotations
 
 import argparse
-import asyncio
 import itertools
-import json
-import multiprocessing
 import os
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.servers import LoopbackServer, board_path, greenhouse_boards  # noqa: E402
+
 JOBS_PER_BOARD = 5
 JITTER_S = 30  # the default polling.jitter_s
-
-
-def serve(boards: int, port_queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    from aiohttp import web
-
-    from tests.sources_helpers import greenhouse_board_payload
-
-    payloads = [greenhouse_board_payload(f"b{i}", JOBS_PER_BOARD, seed=i) for i in range(boards)]
-    times: list[list[float]] = [[] for _ in range(boards)]
-    nodelay_checked: list[bool] = []
-
-    async def handle(request: web.Request) -> web.Response:
-        index = int(request.match_info["board"][1:])
-        times[index].append(time.time())
-        if not nodelay_checked and request.transport is not None:
-            sock = request.transport.get_extra_info("socket")
-            on = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
-            nodelay_checked.append(bool(on))
-            assert on, "the loopback server must disable Nagle's algorithm"
-        etag = f'"b{index}-v1"'
-        if request.headers.get("If-None-Match") == etag:
-            return web.Response(status=304, headers={"ETag": etag})
-        return web.Response(
-            body=payloads[index], content_type="application/json", headers={"ETag": etag}
-        )
-
-    async def stats(request: web.Request) -> web.Response:
-        return web.json_response({"times": times})
-
-    async def reset(request: web.Request) -> web.Response:
-        for board_times in times:
-            board_times.clear()
-        return web.json_response({"ok": True})
-
-    async def main() -> None:
-        app = web.Application()
-        app.router.add_get("/v1/boards/{board}/jobs", handle)
-        app.router.add_get("/_stats", stats)
-        app.router.add_post("/_reset", reset)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=4096)
-        await site.start()
-        port_queue.put(runner.addresses[0][1])
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
 
 
 def write_config(folder: Path, port: int, sources: int, interval_s: int) -> Path:
@@ -163,6 +117,7 @@ class Run:
     first_stored_s: float = float("nan")
     all_stored_s: float = float("nan")
     first_round_cpu_s: float = float("nan")  # the bot's CPU from start to every first poll
+    startup_cpu_s: float = float("nan")  # the bot's CPU when the first request reached a board
     total_cpu_s: float = float("nan")
     gaps_s: list[float] = field(default_factory=list)
     boards_polled_twice: int = 0
@@ -175,25 +130,21 @@ class Run:
     warning_lines: list[str] = field(default_factory=list)
 
 
-def server_times(port: int) -> list[list[float]]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stats", timeout=30) as response:
-        return list(json.loads(response.read())["times"])
+def board_times(server: LoopbackServer, sources: int) -> list[list[float]]:
+    """Each board's request times, by board number."""
+    times = server.stats().times
+    return [times.get(board_path(f"b{index}"), []) for index in range(sources)]
 
 
-def reset_server(port: int) -> None:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/_reset", method="POST")
-    with urllib.request.urlopen(request, timeout=30):
-        pass
-
-
-def run_bot(port: int, sources: int, interval_s: int, duration_s: float) -> Run:
+def run_bot(server: LoopbackServer, sources: int, interval_s: int, duration_s: float) -> Run:
     run = Run()
+    port = server.port
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         config = write_config(folder, port, sources, interval_s)
         env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "TELEGRAM_TOKEN")}
         log_path = folder / "bot.log"
-        reset_server(port)
+        server.reset()
         with log_path.open("wb") as log:
             started = time.time()
             bot = subprocess.Popen(
@@ -210,6 +161,8 @@ def run_bot(port: int, sources: int, interval_s: int, duration_s: float) -> Run:
                 run.peak_rss_mb = max(run.peak_rss_mb, status.get("VmHWM", 0) / 1024)
                 now = time.time() - started
                 if now >= next_db_check and (run.all_stored_s != run.all_stored_s):
+                    if run.startup_cpu_s != run.startup_cpu_s and server.stats().times:
+                        run.startup_cpu_s = cpu_s(bot.pid)
                     postings, done = count_stored(db_path)
                     if postings and run.first_stored_s != run.first_stored_s:
                         run.first_stored_s = now
@@ -233,7 +186,7 @@ def run_bot(port: int, sources: int, interval_s: int, duration_s: float) -> Run:
         run.cancelled = log_text.count("CancelledError")
         run.warning_lines = [line for line in log_text.splitlines() if "WARNING" in line]
         run.warnings = len(run.warning_lines)
-    times = server_times(port)
+    times = board_times(server, sources)
     firsts = [board[0] for board in times if board]
     if firsts:
         run.first_request_s = min(firsts) - started
@@ -242,6 +195,11 @@ def run_bot(port: int, sources: int, interval_s: int, duration_s: float) -> Run:
     run.boards_polled_twice = sum(1 for board in times if len(board) >= 2)
     run.gaps_s = [b - a for board in times for a, b in itertools.pairwise(board)]
     return run
+
+
+def net_cpu_ms(run: Run, sources: int) -> float:
+    """The bot's CPU a board from its first request to its last first poll stored."""
+    return (run.first_round_cpu_s - run.startup_cpu_s) / sources * 1000
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -277,21 +235,18 @@ def main() -> None:
         f"{args.interval} s, jitter {JITTER_S} s, {args.rounds} intervals per run, "
         f"{args.runs} runs"
     )
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    server = multiprocessing.Process(target=serve, args=(args.sources, queue), daemon=True)
-    server.start()
-    try:
-        port = queue.get(timeout=300)
+    with LoopbackServer(greenhouse_boards, args.sources, JOBS_PER_BOARD) as server:
         runs = []
         for number in range(args.runs):
-            run = run_bot(port, args.sources, args.interval, args.rounds * args.interval)
+            run = run_bot(server, args.sources, args.interval, args.rounds * args.interval)
             runs.append(run)
             print(
                 f"run {number + 1}: peak RSS {run.peak_rss_mb:.0f} MB; first request "
                 f"{run.first_request_s:.1f} s, last of round 1 {run.last_first_round_request_s:.1f}"
                 f" s; first poll stored {run.first_stored_s:.1f} s, all {run.all_stored_s:.1f} s "
                 f"(bot CPU {run.first_round_cpu_s:.1f} s = "
-                f"{run.first_round_cpu_s / args.sources * 1000:.1f} ms/board with start-up);"
+                f"{run.first_round_cpu_s / args.sources * 1000:.1f} ms/board with start-up, "
+                f"{net_cpu_ms(run, args.sources):.1f} ms/board after it);"
                 f" gap p50 {percentile(run.gaps_s, 0.5):.1f} s p95 "
                 f"{percentile(run.gaps_s, 0.95):.1f} s max {max(run.gaps_s, default=0):.1f} s "
                 f"({run.boards_polled_twice} boards polled twice); SIGTERM exit "
@@ -323,18 +278,28 @@ def main() -> None:
         )
         print(summary("poll gap p50", [percentile(r.gaps_s, 0.5) for r in runs], "s"))
         print(summary("SIGTERM to exit [<= 10 s]", [r.exit_s for r in runs], "s", 2))
+        print(
+            summary(
+                "first-round CPU a board, net of start-up [<= 8 ms]",
+                [net_cpu_ms(r, args.sources) for r in runs],
+                "ms",
+            )
+        )
         print(f"  tracebacks logged: {[r.tracebacks for r in runs]}")
+        seen = server.stats()
+        print(
+            f"  server: {seen.connections} connections, {seen.nodelay_connections} already "
+            "without Nagle's algorithm (the server turns it off on the others)"
+        )
         stops = [float(value) for value in args.stop_at.split(",") if value.strip()]
         for stop_s in stops:
-            run = run_bot(port, args.sources, args.interval, stop_s)
+            run = run_bot(server, args.sources, args.interval, stop_s)
             print(
                 f"SIGTERM {stop_s:.0f} s after start: exit in {run.exit_s:.2f} s, code "
                 f"{run.exit_code}, tracebacks {run.tracebacks}, CancelledError {run.cancelled}, "
                 f"peak RSS {run.peak_rss_mb:.0f} MB",
                 flush=True,
             )
-    finally:
-        server.terminate()
 
 
 if __name__ == "__main__":

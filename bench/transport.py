@@ -1,8 +1,8 @@
 """Benchmark: the poller's HTTP transport, aiohttp against httpx's own, in one process.
 
 The question it answers: does `adapters.http.aiohttp_transport` still pay for itself? The same
-poller polls the same loopback Greenhouse boards (served by a separate process, as in
-`bench/poll_cycle.py`) through each transport in turn, alternating them so that a noisy
+poller polls the same loopback Greenhouse boards (served by a separate process,
+`bench/servers.py`) through each transport in turn, alternating them so that a noisy
 machine slows both alike. For each transport and board count it prints the CPU time of the
 bot's process for a first cycle (every board answers 200 with its postings) and for an
 unchanged cycle (every board answers 304), and the ratio httpx / aiohttp: above 1, aiohttp is
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -29,7 +29,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.http.aiohttp_transport import AiohttpTransport
-from bench.poll_cycle import board_sources, serve
+from bench.poll_cycle import board_sources
+from bench.servers import LoopbackServer, greenhouse_boards
 from bot.config import PollingSettings, RelevanceSettings
 from bot.links.addresses import AddressGuard
 from bot.polling.poller import Poller
@@ -116,17 +117,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     counts = [int(n) for n in args.boards.split(",")]
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    server = multiprocessing.Process(
-        target=serve, args=(max(counts), args.jobs, queue), daemon=True
-    )
-    server.start()
-    try:
-        port = queue.get(timeout=120)
+    print(f"cores: {os.cpu_count()}, Python {sys.version.split()[0]}")
+    with LoopbackServer(greenhouse_boards, max(counts), args.jobs, "board") as server:
         for boards in counts:
-            asyncio.run(bench(port, boards, args.rounds))
-    finally:
-        server.terminate()
+            asyncio.run(bench(server.port, boards, args.rounds))
 
 
 if __name__ == "__main__":
