@@ -1,5 +1,9 @@
 """One poll of one source: payload → postings → new ones → score → match → outbox.
 
+Sending (the User-Agent, the per-host and overall limits, the size cap, the translation of
+httpx's errors) is `bot.polling.fetch.Fetcher`'s; this module decides what a response means
+and stores what the poll learned.
+
 Everything a poll learns is written in one transaction: the new postings, their verdicts, the
 outbox rows and the source's validators. A poll that fails half way writes nothing, so the
 next poll sees the same postings as new again and nothing is lost or half-alerted.
@@ -7,29 +11,26 @@ next poll sees the same postings as new again and nothing is lost or half-alerte
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
-import email.utils
 import functools
 import hashlib
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
 from typing import TypeVar
 
 import httpx
 
 from bot.config import PollingSettings
-from bot.errors import SourceError, SourceFormatError, SourceHTTPError, SourceNetworkError
+from bot.errors import SourceError, SourceHTTPError
 from bot.failures import posting_failed
 from bot.logs import ids
 from bot.metrics import count_poll
 from bot.models import Posting, Verdict
 from bot.polling.cpu import INLINE_MAX_BYTES, PIECES_MIN_BYTES, CpuWorker, no_full_collections
+from bot.polling.fetch import Fetcher, parse_retry_after
 from bot.polling.source import Page, Source, SourceState
 from bot.polling.writes import MAX_BATCH, GroupWriter, PollWrite, Written, write_batch
 from bot.postings.matching import Matcher
@@ -64,22 +65,6 @@ class PollResult:
     verdicts: dict[str, Verdict | None] = field(default_factory=dict)
 
 
-def parse_retry_after(value: str | None, *, now: float) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - now)
-
-
 def _first_poll_note(result: PollResult, *, alert_on_first_poll: bool) -> str:
     """What the poll line says about a source's first poll: its postings were only recorded,
     unless `alert_on_first_poll` let them alert like any other poll's."""
@@ -107,19 +92,6 @@ def backoff_s(failures: int, *, interval_s: float, max_backoff_s: float) -> floa
     return float(min(max_backoff_s, interval_s * 2 ** max(0, failures - 1)))
 
 
-class HostLimiter:
-    """At most N requests in flight per host, so 40 boards on one ATS don't hit it at once."""
-
-    def __init__(self, per_host: int) -> None:
-        self._per_host = per_host
-        self._semaphores: dict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(self._per_host)
-        )
-
-    def __call__(self, host: str) -> asyncio.Semaphore:
-        return self._semaphores[host]
-
-
 class Poller:
     def __init__(
         self,
@@ -133,13 +105,11 @@ class Poller:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._db = db
-        self._http = http
         self._checker = checker
         self._relevance = relevance
         self._settings = settings
         self._matcher = matcher or Matcher()
-        self._limit = HostLimiter(settings.per_host_concurrency)
-        self._in_flight = asyncio.Semaphore(settings.max_concurrent_requests)
+        self._fetcher = Fetcher(http, settings)
         self._clock = clock
         self._cpu = CpuWorker()
         self._horizon_s = settings.sightings_horizon_days * 86_400.0
@@ -331,46 +301,11 @@ class Poller:
         )
         return PollResult(source.name, status, next_poll_at=now + delay_s)
 
-    async def _send(self, source: Source, request: httpx.Request) -> httpx.Response:
-        """Send with the configured User-Agent, the per-host limit, the timeout and a body
-        size cap.
-
-        Sources build their requests on their own (`parse` must stay pure), so the client's
-        default headers never reach them: the operator's `polling.user_agent`, with its
-        contact address, is set here, on every request of every kind (pages and detail
-        calls too), over whatever the adapter put there."""
-        request.headers["User-Agent"] = self._settings.user_agent
-        host = request.url.host
-        try:
-            async with self._limit(host), self._in_flight:
-                response = await self._http.send(request, stream=True)
-                if response.status_code == 304:
-                    # Nothing to read: no second response object (a 304 is most polls).
-                    await response.aclose()
-                    return response
-                try:
-                    body = bytearray()
-                    async for chunk in response.aiter_bytes():
-                        body += chunk
-                        if len(body) > self._settings.max_response_bytes:
-                            raise SourceFormatError(
-                                source.name, "response too large", reason="too_large"
-                            )
-                finally:
-                    await response.aclose()
-        except httpx.TimeoutException:
-            raise SourceNetworkError(source.name, "timed out", reason="timeout") from None
-        except httpx.HTTPError as exc:
-            raise SourceNetworkError(source.name, f"{type(exc).__name__}: {exc}") from None
-        return httpx.Response(
-            response.status_code, headers=response.headers, content=bytes(body), request=request
-        )
-
     async def _fetch_and_store(
         self, source: Source, row: sources_store.SourceRow, *, next_poll_at: float
     ) -> PollResult:
         state = SourceState(etag=row.etag, last_modified=row.last_modified)
-        response = await self._send(source, source.first_request(state))
+        response = await self._fetcher.send(source, source.first_request(state))
         now = self._clock()
         if response.status_code == 304:
             return await self._record_unchanged(row, "304", now=now, next_poll_at=next_poll_at)
@@ -432,7 +367,7 @@ class Poller:
         postings = list(page.postings)
         pages = 1
         while page.next_request is not None and pages < self._settings.max_pages:
-            response = await self._send(source, page.next_request)
+            response = await self._fetcher.send(source, page.next_request)
             if not response.is_success:
                 raise SourceHTTPError(
                     source.name,
@@ -445,9 +380,7 @@ class Poller:
             pages += 1
         return postings
 
-    def _assess(
-        self, postings: Sequence[Posting]
-    ) -> list[tuple[Posting, Verdict | None, JobKeys]]:
+    def _assess(self, postings: Sequence[Posting]) -> list[tuple[Posting, Verdict | None, JobKeys]]:
         """Each posting with its verdict (None when it is not relevant: not scored) and the
         keys it is matched on against the jobs already seen. Its fingerprint is worked out
         here too (and remembered), off the loop with the rest."""
