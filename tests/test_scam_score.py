@@ -389,3 +389,16 @@ def test_a_legit_posting_written_short_and_informal_is_no_scam(
     """Style does not decide: a real posting's offer written as a short, informal note
     (no company named, slang, no punctuation) is at most a warning."""
     assert checker.check(posting(text, company="", url="")).level is not RiskLevel.SCAM
+
+
+def test_a_warning_gets_no_points_from_the_wording_model(checker: ScamChecker) -> None:
+    """An adviser's warning is written in scams' own words; the model's score of them is no
+    evidence, so it adds nothing there, while the same words as a message still count."""
+    warning = (
+        "Job scams: fake recruiters text you about remote tasks, then ask for money to unlock"
+        " your earnings. Never pay to get a job, avoid upfront payments and protect your"
+        " personal information; report the number."
+    )
+    verdict = checker.check(posting(warning, company="", url=""))
+    assert "model.text" not in {signal.id for signal in verdict.reasons}
+    assert verdict.level is not RiskLevel.SCAM

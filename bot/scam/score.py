@@ -254,8 +254,15 @@ class ScamChecker:
     def _model_signal(self, view: TextView, others: list[Signal]) -> list[Signal]:
         """The learned model's reason: how close the wording is to real scams, and the words
         of this text that weighed most. Wording alone never makes a scam: unless the other
-        reasons reach `SCAM_FLOOR`, the model's points stop short of the scam line."""
+        reasons reach `SCAM_FLOOR`, the model's points stop short of the scam line. A text in
+        a warning's voice (`bot.scam.notice`) gets none: a warning is written in scams' own
+        words, and the model scored most of them as scams. Of the development part, 27 legit
+        texts read as warnings and 1 of 386 scams; without the model's points on them the
+        folds' Spanish scams at caution+ rose from 89.9 % to 91.5 % (nested), as the legit
+        warnings no longer used up the share of legit texts allowed at caution."""
         assert self.model is not None
+        if view.notice:
+            return []
         model_words = words_of_view(view.words, view.folded)
         vocabulary = view.vocabulary if model_words is view.words else None
         probability = self.model.probability_of_words(model_words, vocabulary)

@@ -33,6 +33,7 @@ from bot.scam.model import (
     save_model,
     with_model,
 )
+from bot.scam.notice import is_scam_warning
 from bot.scam.score import ScamChecker, corroborated
 from bot.scam.textview import view_of
 
@@ -304,18 +305,21 @@ def choose(
     caution_at: int,
     c_choices: Sequence[float] = C_CHOICES,
     concrete: Sequence[bool] | None = None,
+    warnings: Sequence[bool] | None = None,
 ) -> Choice:
     """The regularisation whose mappings do best on folds they were not chosen on
-    (`nested_risks`, ranked by `_rank`), and its mappings chosen on every fold."""
+    (`nested_risks`, ranked by `_rank`), and its mappings chosen on every fold. The texts
+    that read as warnings (`warnings`) get no points from the model, as in the checker."""
     best: tuple[tuple[float, float, float], Choice] | None = None
     folds = fold_of(cases)
     for c in c_choices:
         probabilities = cross_validated(cases, c)
-        shared, own = _mappings(cases, languages, probabilities, base, scam_at, caution_at,
-                                concrete)  # fmt: skip
-        risks = _risks(base, probabilities, languages, concrete, shared, own, scam_at)
+        # What the checker adds from: nothing for a warning (`ScamChecker._model_signal`).
+        scored = probabilities if warnings is None else np.where(warnings, 0.0, probabilities)
+        shared, own = _mappings(cases, languages, scored, base, scam_at, caution_at, concrete)
+        risks = _risks(base, scored, languages, concrete, shared, own, scam_at)
         nested, fold_mappings = nested_risks(
-            cases, languages, probabilities, base, scam_at, caution_at, concrete, folds
+            cases, languages, scored, base, scam_at, caution_at, concrete, folds
         )
         result = _result(cases, risks, scam_at, caution_at)
         fair = _result(cases, nested, scam_at, caution_at)
@@ -444,7 +448,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdicts = [verdict_of(case, checker) for case in cases]
     base = [verdict.risk for verdict in verdicts]
     concrete = [corroborated(verdict.reasons, checker.scam_at) for verdict in verdicts]
-    languages = [view_of(case.text).language for case in cases]
+    views = [view_of(case.text) for case in cases]
+    languages = [view.language for view in views]
+    warnings = [is_scam_warning(view.folded) for view in views]
     print("cross-validated on the development part (5 folds, grouped by source):")
     choice = choose(
         cases,
@@ -454,6 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         checker.caution_at,
         args.c or C_CHOICES,
         concrete,
+        warnings,
     )
     coefficients, intercept = train(cases, choice.c)
     shared = choice.shared
