@@ -75,18 +75,20 @@ async def find_jobs(
     # A stored sighting matters only under the keys this batch looks up: with a common title,
     # every batch loads thousands of sightings, and indexing each under all its keys was
     # most of the work.
-    wanted = {lookup for own in keys for lookup in _lookups(own)}
+    # Each posting's lookups are worked out once, for the wanted set, its match and its add.
+    lookups = [_lookups(own) for own in keys]
+    wanted = {lookup for own in lookups for lookup in own}
     for seen in await _candidates(conn, keys, since=since):
-        jobs.add(seen.job_id, seen.sources, seen.keys, only=wanted)
+        jobs.add(seen.job_id, seen.sources, seen.keys, _lookups(seen.keys), only=wanted)
     found: list[int | None] = []
-    for offset, (posting, own) in enumerate(zip(postings, keys, strict=True)):
+    for offset, (posting, own, own_lookups) in enumerate(zip(postings, keys, lookups, strict=True)):
         if offset and offset % MATCH_SLICE == 0:
             # Inside the transaction, but the loop is free: other tasks run, and the
             # postings lock (and SQLite's write lock) keeps the batch's view of the jobs.
             await asyncio.sleep(0)
-        job = jobs.match(posting.source, own)
+        job = jobs.match(posting.source, own, own_lookups)
         found.append(job)
-        jobs.add(batch_ref(offset) if job is None else job, {posting.source}, own)
+        jobs.add(batch_ref(offset) if job is None else job, {posting.source}, own, own_lookups)
     return found
 
 
@@ -103,27 +105,32 @@ class _JobIndex:
     on 500 boards is one candidate with its few distinct spellings, not 500 (a 20,000-posting
     poll of re-posted jobs compared each posting with hundreds: 17 ms a posting in
     `bench/poll_cycle.py`). Links are matched on their own (`same_job`: the same link is the
-    same job, on any source)."""
+    same job, on any source).
+
+    A job's spellings are kept by place: a posting is compared only with the spellings
+    whose place agrees with its own (`same_job` turns every other one down), so a job seen
+    in one city on 500 boards is not 500 comparisons for a posting in another."""
 
     __slots__ = ("_by_key", "_by_url", "_spellings")
 
     def __init__(self) -> None:
         self._by_url: dict[str, dict[int, None]] = {}
         #: key → (its jobs, the sources that showed them)
-        self._by_key: dict[tuple[str, str], tuple[dict[int, None], set[str]]] = {}
-        #: job → its keys without the link → the sources that showed them
-        self._spellings: dict[int, dict[JobKeys, set[str]]] = defaultdict(dict)
+        self._by_key: dict[Lookup, tuple[dict[int, None], set[str]]] = {}
+        #: job → place → its keys without the link → the sources that showed them
+        self._spellings: dict[int, dict[str, dict[JobKeys, set[str]]]] = defaultdict(dict)
 
     def add(
         self,
         job_id: int,
         sources: Set[str],
         keys: JobKeys,
+        lookups: list[Lookup],
         *,
-        only: set[tuple[str, str]] | None = None,
+        only: set[Lookup] | None = None,
     ) -> None:
-        """One more sighting of `job_id`; indexed only under the keys in `only` (all when
-        None)."""
+        """One more sighting of `job_id` (`lookups` are `_lookups(keys)`); indexed only under
+        the lookups in `only` (all when None)."""
         if keys.url:
             self._by_url.setdefault(keys.url, {})[job_id] = None
         spelling = (
@@ -133,44 +140,67 @@ class _JobIndex:
             if keys.url
             else keys
         )
-        self._spellings[job_id].setdefault(spelling, set()).update(sources)
-        for lookup in _lookups(keys):
+        places = self._spellings[job_id]
+        spellings = places.get(spelling.place)
+        if spellings is None:
+            spellings = places[spelling.place] = {}
+        seen_in = spellings.get(spelling)
+        if seen_in is None:
+            spellings[spelling] = set(sources)
+        else:
+            seen_in.update(sources)
+        by_key = self._by_key
+        for lookup in lookups:
             if only is not None and lookup not in only:
                 continue
-            jobs, seen_in = self._by_key.setdefault(lookup, ({}, set()))
-            jobs[job_id] = None
-            seen_in.update(sources)
+            entry = by_key.get(lookup)
+            if entry is None:
+                entry = by_key[lookup] = ({}, set())
+            entry[0][job_id] = None
+            entry[1].update(sources)
 
-    def match(self, source: str, own: JobKeys) -> int | None:
-        """The first job, in `_job_order`, that a posting from `source` with keys `own` is
-        another sighting of."""
+    def match(self, source: str, own: JobKeys, lookups: list[Lookup]) -> int | None:
+        """The first job, in `_job_order`, that a posting from `source` with keys `own` (and
+        `lookups`, `_lookups(own)`) is another sighting of."""
         by_link = self._by_url.get(own.url, {}) if own.url else {}
         candidates: dict[int, None] = dict(by_link)
-        for lookup in _lookups(own):
-            entry = self._by_key.get(lookup)
+        only_here = {source}
+        by_key = self._by_key
+        for lookup in lookups:
+            entry = by_key.get(lookup)
             # Only another source's posting is the same job by anything but its link.
-            if entry is not None and not entry[1] <= {source}:
+            if entry is not None and not entry[1] <= only_here:
                 candidates.update(entry[0])
         for job_id in sorted(candidates, key=_job_order):
             if job_id in by_link:
                 return job_id
-            for spelling, sources in self._spellings[job_id].items():
-                if same_job(own, spelling, same_source=sources <= {source}):
-                    return job_id
+            places = self._spellings[job_id]
+            # The places that agree with the posting's (`same_job`): its own and unknown,
+            # or every place when its own is unknown. A spelling has no link, so its place
+            # must agree for `same_job` to say yes.
+            for place in (own.place, "") if own.place else list(places):
+                for spelling, sources in places.get(place, {}).items():
+                    if same_job(own, spelling, same_source=sources <= only_here):
+                        return job_id
         return None
 
 
-def _lookups(keys: JobKeys) -> list[tuple[str, str]]:
+#: An index key: what it is ("ident", "band-title", "band-company") and its parts.
+Lookup = tuple[str, str, str]
+
+
+def _lookups(keys: JobKeys) -> list[Lookup]:
     """The index keys a posting is found under besides its link: its identity, and each
     band of its description with its title and with its company. A near-copy is one job
     only with the same title or the same company (`same_job`), so a band alone would make
-    every posting of a common text a candidate of every other."""
-    pairs = [("ident", keys.ident)]
+    every posting of a common text a candidate of every other. Tuples of the keys' own
+    strings: no string is built (and hashed anew) per band."""
+    found: list[Lookup] = [("ident", keys.ident, "")] if keys.ident else []
     if keys.title:
-        pairs += [("band-title", f"{band}|{keys.title}") for band in keys.bands]
+        found += [("band-title", band, keys.title) for band in keys.bands]
     if keys.company:
-        pairs += [("band-company", f"{band}|{keys.company}") for band in keys.bands]
-    return [(field, value) for field, value in pairs if value]
+        found += [("band-company", band, keys.company) for band in keys.bands]
+    return found
 
 
 async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float) -> list[_Seen]:
