@@ -118,6 +118,10 @@ class Run:
     all_stored_s: float = float("nan")
     first_round_cpu_s: float = float("nan")  # the bot's CPU from start to every first poll
     startup_cpu_s: float = float("nan")  # the bot's CPU when the first request reached a board
+    #: The last look at the store during the first round: the bot's CPU then and how many
+    #: boards' first polls were stored (for a CPU a board when the round does not finish).
+    round_cpu_s: float = float("nan")
+    round_done: int = 0
     total_cpu_s: float = float("nan")
     gaps_s: list[float] = field(default_factory=list)
     boards_polled_twice: int = 0
@@ -164,6 +168,8 @@ def run_bot(server: LoopbackServer, sources: int, interval_s: int, duration_s: f
                     if run.startup_cpu_s != run.startup_cpu_s and server.stats().times:
                         run.startup_cpu_s = cpu_s(bot.pid)
                     postings, done = count_stored(db_path)
+                    if done:
+                        run.round_cpu_s, run.round_done = cpu_s(bot.pid), done
                     if postings and run.first_stored_s != run.first_stored_s:
                         run.first_stored_s = now
                     if done >= sources:
@@ -198,8 +204,14 @@ def run_bot(server: LoopbackServer, sources: int, interval_s: int, duration_s: f
 
 
 def net_cpu_ms(run: Run, sources: int) -> float:
-    """The bot's CPU a board from its first request to its last first poll stored."""
-    return (run.first_round_cpu_s - run.startup_cpu_s) / sources * 1000
+    """The bot's CPU a board from its first request to its last first poll stored; when the
+    first round did not finish, over the boards whose first poll was stored by the last look
+    (the part of the round where fewer jobs are stored to match against, so lower)."""
+    if run.first_round_cpu_s == run.first_round_cpu_s:
+        return (run.first_round_cpu_s - run.startup_cpu_s) / sources * 1000
+    if not run.round_done:
+        return float("nan")
+    return (run.round_cpu_s - run.startup_cpu_s) / run.round_done * 1000
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -246,7 +258,8 @@ def main() -> None:
                 f" s; first poll stored {run.first_stored_s:.1f} s, all {run.all_stored_s:.1f} s "
                 f"(bot CPU {run.first_round_cpu_s:.1f} s = "
                 f"{run.first_round_cpu_s / args.sources * 1000:.1f} ms/board with start-up, "
-                f"{net_cpu_ms(run, args.sources):.1f} ms/board after it);"
+                f"{net_cpu_ms(run, args.sources):.1f} ms/board after it, over "
+                f"{run.round_done} boards);"
                 f" gap p50 {percentile(run.gaps_s, 0.5):.1f} s p95 "
                 f"{percentile(run.gaps_s, 0.95):.1f} s max {max(run.gaps_s, default=0):.1f} s "
                 f"({run.boards_polled_twice} boards polled twice); SIGTERM exit "
