@@ -75,6 +75,13 @@ STRONG = {"advance_fee", "fake_cheque", "task_scheme", "money_mule", "data_harve
             "money_mule",
         ),
         ("We need a front man: receive the amounts we send and wire them abroad.", "money_mule"),
+        # having to pay, a sum in words, a Colombian deposit ("consignar")
+        ("Para quedarme con la vacante tenía que pagar cinco mil pesos.", "advance_fee"),
+        ("Before you start you have to deposit a refundable amount.", "advance_fee"),
+        ("Debes consignar el depósito en la cuenta que te indicamos.", "advance_fee"),
+        # paid clicks in the words the scripts use, and money offered without a sum
+        ("Te pagan por dejar reseñas de productos y comentar publicaciones.", "task_scheme"),
+        ("They offer good money for simple tasks like leaving reviews.", "task_scheme"),
         # harvesting identity, bank or wallet data
         ("Send us your online banking username and password.", "data_harvest"),
         ("Please send a photo of your driver's license and SSN.", "data_harvest"),
@@ -158,6 +165,9 @@ def test_each_family_fires_on_its_words_in_both_languages(text: str, family: str
         " puesto, nunca lo haga. Desconfíe, no hay que invertir nunca para conseguir un trabajo.",
         "Consejos: nunca adelantes dinero y no proporciones tu cuenta bancaria; desconfiar de"
         " quien te ofrece una comisión por recibir transferencias y reenviarlas.",
+        "Researchers must pay participants at least £6 per hour.",
+        "Puedes cobrar en dólares o en pesos, como prefieras.",
+        "We will have to pay you at least $20 an hour for the review work.",
         # Checks in the imperative and a warning's conditional, as security firms write them.
         "Fake job texts: confirm the recruiter through official channels. If they send a link,"
         " check the domain; if they send you a check to deposit and forward, stop.",

@@ -134,6 +134,28 @@ PAYMENT = concept(
     " | pagos por adelantado | depósito | importe | importes | cantidad | plata | lana"
     " | anticipo | adelanto",
 )
+#: A sum written in words ends in its currency: "cinco mil pesos", "five hundred dollars"
+#: (not a payment alone: "cobrar en dólares" is being paid in them).
+SUM_IN_WORDS = concept(
+    "advance_fee.sum_in_words",
+    names="dollars | euros | pounds | pesos | dolares | soles | quetzales | bolivares"
+    " | colones | lempiras",
+)
+#: A floor on what someone else pays: "researchers must pay at least $8 an hour".
+AT_LEAST = concept(
+    "advance_fee.at_least",
+    en="at least | minimum | no less than",
+    es="al menos | como mínimo | mínimo | por lo menos",
+)
+#: Having to pay, in so many words: "tenía que pagar cinco mil pesos", "you must deposit
+#: $200", "hay que abonar la cuota".
+MUST = concept(
+    "advance_fee.must",
+    en="have to | has to | had to | must | need to | needs to | needed to | required to"
+    " | will have to",
+    es="tienes que | tiene que | tenía que | tenías que | tendrás que | debes | debe | debía"
+    " | debías | deberás | deberá | hay que | había que | es necesario",
+)
 #: Paying before the work, in so many words.
 UPFRONT = concept(
     "advance_fee.upfront",
@@ -268,6 +290,19 @@ ADVANCE_FEE = Family(
             unless=EMPLOYER_PAYS.bit,
         ),
         Cue("pay upfront", (slot(UPFRONT.bit),), 55),
+        Cue(
+            "must pay a sum",
+            (
+                slot(MUST.bit),
+                slot(PAY.bit | DEPOSIT.bit),
+                slot(MONEY.bit | PAYMENT.bit | SUM_IN_WORDS.bit | FEE_OBJECT.bit, PAY_RATE.bit),
+            ),
+            45,
+            gap=4,
+            payer=True,
+            unless=EMPLOYER_PAYS.bit | AT_LEAST.bit,
+            unless_after=FREE.bit,
+        ),
     ),
     per_extra_cue=5.0,
 )

@@ -26,7 +26,8 @@ CLICK = concept(
     " | rate products | rate movies | rate apps | rating hotels | rating products"
     " | rating movies | writing reviews | write reviews | positive reviews | fake reviews"
     " | boost views | increase views | video views | stream songs | promote songs"
-    " | like and subscribe",
+    " | like and subscribe | leave reviews | leave a review | leaving reviews | post reviews"
+    " | posting reviews | comment on posts | like and comment | rate videos | review products",
     es="dar like | dar likes | dar me gusta | darle me gusta | un me gusta"
     " | los me gusta | seguir cuentas | seguir perfiles | seguir páginas | seguidores"
     " | suscribirse a canales | cinco estrellas | 5 estrellas | ver videos | ver vídeos"
@@ -37,7 +38,10 @@ CLICK = concept(
     " | dale likes | dales like | da like | dale me gusta | darles me gusta | visualizaciones"
     " | reproducciones | subir las visualizaciones | promover canciones | promover sus canciones"
     " | escuchar canciones | mandar captura | manda captura | mándanos captura | envía captura"
-    " | envíanos captura | enviar captura | manda la captura | envía la captura",
+    " | envíanos captura | enviar captura | manda la captura | envía la captura"
+    " | dejar reseñas | dejar una reseña | dejar comentarios | dar vistas | dar visualizaciones"
+    " | comentar publicaciones | comentar videos | comentar vídeos | calificar videos"
+    " | calificar vídeos | reseñas de productos | valoraciones positivas | seguir canales",
     names="likes | upvotes | megusta",
 )
 OPTIMISE = concept(
@@ -90,6 +94,13 @@ ROLES = concept(
     " | encargo de prueba | tarea de prueba | código de trabajo | código del trabajo"
     " | puntuación de crédito",
 )
+#: Money offered for the clicks, named without a sum: "they offer a lot of money for simple
+#: tasks like watching videos", "te dan dinero por dejar reseñas".
+REWARD = concept(
+    "task_scheme.reward",
+    en="money | cash | paid | pays | pay",
+    es="dinero | plata | lana | efectivo | pagan | paga",
+)
 PER_CLICK = concept(
     "task_scheme.per",
     en="per | each | every | for each | for every",
@@ -100,7 +111,13 @@ TASK_SCHEME = Family(
     "task_scheme",
     "signal.task_scheme",
     (
-        Cue("paid clicks", (slot(CLICK.bit),), 40, needs=MONEY.bit | EARN.bit, needs_window=14),
+        Cue(
+            "paid clicks",
+            (slot(CLICK.bit),),
+            40,
+            needs=MONEY.bit | EARN.bit | REWARD.bit,
+            needs_window=14,
+        ),
         Cue("money per click", (slot(MONEY.bit), slot(PER_CLICK.bit), slot(CLICK.bit)), 50, gap=2),
         Cue("optimising products or apps", (slot(OPTIMISE.bit),), 35, unless=ENGINEERING.bit),
         Cue("task sets", (slot(TASK_SETS.bit),), 35),

@@ -18,7 +18,8 @@ PAY = concept(
     es="pagar | pague | pagues | abonar | abone | comprar | compre | adquirir | depositar"
     " | deposite | ingresar | ingrese | transferir | transfiera | recargar | recarga"
     " | hacer un pago | realizar un pago | hacer un depósito | hacer un ingreso | costear"
-    " | desembolsar | cooperar | aportar",
+    " | desembolsar | cooperar | aportar | consignar | consigne | cubrir el costo"
+    " | cubrir los gastos",
     names="bizum | bizumear | zelle | venmo",
 )
 #: Moving money that a sum or a coin follows: "deposit 50 USDT", "transfiere 300 pesos".
@@ -26,7 +27,8 @@ DEPOSIT = concept(
     "deposit",
     en="deposit | transfer | top up | topup | recharge | wire | send | fund | load",
     es="depositar | deposita | transferir | transfiere | recargar | recarga | ingresar"
-    " | ingresa | enviar | envía | mandar | manda | cargar | carga | fondear",
+    " | ingresa | enviar | envía | mandar | manda | cargar | carga | fondear | consignar"
+    " | consigna",
 )
 #: What makes "pay" a noun ("the pay is weekly", "pay rate", "pago semanal"): the word
 #: before it, or the word after it (folded words, looked up directly: they are too common to
