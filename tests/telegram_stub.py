@@ -45,6 +45,9 @@ class Edited:
 @dataclass
 class TelegramStub:
     base_url: str = ""
+    #: The time the limits are kept in: a test whose pacer runs on a fake clock gives the
+    #: stub the same clock, so a wait for the next slot costs no real time.
+    clock: Callable[[], float] = time.monotonic
     accepted: list[Accepted] = field(default_factory=list)
     edited: list[Edited] = field(default_factory=list)
     #: Each message's text as the chat shows it now, by message id.
@@ -109,7 +112,7 @@ class TelegramStub:
             else (await request.json())
         )
         chat_id = int(str(fields["chat_id"]))
-        now = time.monotonic()
+        now = self.clock()
         while self._recent and self._recent[0] <= now - 1.0:
             self._recent.popleft()
         if len(self._recent) >= GLOBAL_PER_S:
@@ -157,8 +160,10 @@ def _bad_request(description: str) -> web.Response:
 
 
 @asynccontextmanager
-async def telegram_stub() -> AsyncIterator[TelegramStub]:
-    stub = TelegramStub()
+async def telegram_stub(
+    clock: Callable[[], float] = time.monotonic,
+) -> AsyncIterator[TelegramStub]:
+    stub = TelegramStub(clock=clock)
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", stub.handle)
     runner = web.AppRunner(app, access_log=None)

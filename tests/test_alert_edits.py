@@ -8,8 +8,9 @@ sightings arrive through the poll writer, as they do from a poll.
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from adapters.chat.discord_sender import DiscordSender
 from adapters.chat.telegram_sender import TelegramSender
 from bot.config import OutboxSettings
 from bot.delivery.drain import OutboxDrainer
-from bot.delivery.pacing import Pacer, PlatformLimits
+from bot.delivery.pacing import Pacer
 from bot.models import ChatRef, Filter, Posting, RiskLevel, Verdict
 from bot.polling.writes import PollWrite, write_batch
 from bot.postings.matching import Matcher
@@ -79,28 +80,32 @@ async def subscribe(db: Database, chat: ChatRef) -> None:
     )
 
 
-#: One process's pace across the drainers a test makes (a restart takes longer than the
-#: one second a chat waits between messages). Telegram's and Discord's limits, kept with a
-#: wider margin than the bot's own: on a loaded test machine a send can reach the stub tens
-#: of milliseconds after its slot, and the next one on time would then be refused (the bot
-#: retries that later, as it must, but a test's clock stands still).
-PACER = Pacer(
-    limits={
-        "telegram": PlatformLimits(
-            per_second=30.0, chat_interval_s=1.0, group_interval_s=3.0, margin=0.8
-        ),
-        "discord": PlatformLimits(per_second=50.0, chat_interval_s=1.0, margin=0.8),
-    }
-)
-
-
-def drainer(db: Database, **senders: object) -> OutboxDrainer:
-    return OutboxDrainer(db, senders, settings=OutboxSettings(), pacer=PACER)  # type: ignore[arg-type]
+Drainer = Callable[..., OutboxDrainer]
 
 
 @pytest.fixture
-async def stub() -> AsyncIterator[TelegramStub]:
-    async with telegram_stub() as running:
+def drainer(clock: FakeClock) -> Drainer:
+    """Drainers with one pacer across them (one process's pace: a restart does not reset a
+    chat's spacing), the bot's own limits, on the test's clock: a wait for the next slot
+    moves the clock on instead of sleeping, and the Telegram stub keeps its limits on the
+    same clock, so a send and the edit after it are still a second apart as Telegram counts
+    them, without a real second going by."""
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    pacer = Pacer(clock=clock, sleep=sleep)
+
+    def make(db: Database, **senders: object) -> OutboxDrainer:
+        return OutboxDrainer(db, senders, settings=OutboxSettings(), pacer=pacer)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+async def stub(clock: FakeClock) -> AsyncIterator[TelegramStub]:
+    async with telegram_stub(clock=clock) as running:
         yield running
 
 
@@ -112,7 +117,7 @@ async def telegram(stub: TelegramStub) -> AsyncIterator[TelegramSender]:
 
 
 async def test_a_sighting_after_the_alert_went_out_edits_the_telegram_message_once(
-    db: Database, stub: TelegramStub, telegram: TelegramSender
+    drainer: Drainer, db: Database, stub: TelegramStub, telegram: TelegramSender
 ) -> None:
     await subscribe(db, TELEGRAM_CHAT)
     await seen(db, "greenhouse:acme", posting("greenhouse:acme", "11", FIRST))
@@ -138,7 +143,7 @@ async def test_a_sighting_after_the_alert_went_out_edits_the_telegram_message_on
 
 
 async def test_a_claimed_edit_whose_sender_died_is_made_by_the_next_one(
-    db: Database, clock: FakeClock, stub: TelegramStub, telegram: TelegramSender
+    drainer: Drainer, db: Database, clock: FakeClock, stub: TelegramStub, telegram: TelegramSender
 ) -> None:
     await subscribe(db, TELEGRAM_CHAT)
     await seen(db, "greenhouse:acme", posting("greenhouse:acme", "11", FIRST))
@@ -155,7 +160,7 @@ async def test_a_claimed_edit_whose_sender_died_is_made_by_the_next_one(
 
 
 async def test_a_sighting_while_the_edit_is_on_the_wire_asks_for_one_more(
-    db: Database, stub: TelegramStub, telegram: TelegramSender
+    drainer: Drainer, db: Database, stub: TelegramStub, telegram: TelegramSender
 ) -> None:
     await subscribe(db, TELEGRAM_CHAT)
     await seen(db, "greenhouse:acme", posting("greenhouse:acme", "11", FIRST))
@@ -174,7 +179,7 @@ async def test_a_sighting_while_the_edit_is_on_the_wire_asks_for_one_more(
 
 @pytest.mark.parametrize("migrated_target", ["sqlite"], indirect=True)  # drawing, not storing
 async def test_hostile_posting_text_stays_escaped_in_a_telegram_edit(
-    db: Database, stub: TelegramStub, telegram: TelegramSender
+    drainer: Drainer, db: Database, stub: TelegramStub, telegram: TelegramSender
 ) -> None:
     await subscribe(db, TELEGRAM_CHAT)
     await seen(db, "greenhouse:acme", posting("greenhouse:acme", "11", FIRST, title=HOSTILE_TITLE))
@@ -189,7 +194,7 @@ async def test_hostile_posting_text_stays_escaped_in_a_telegram_edit(
     assert "@everyone" not in edit.text  # a handle is defused as in every card
 
 
-async def test_the_console_gets_no_edit(db: Database) -> None:
+async def test_the_console_gets_no_edit(drainer: Drainer, db: Database) -> None:
     await subscribe(db, ChatRef("console", ""))
     out = io.StringIO()
     await seen(db, "greenhouse:acme", posting("greenhouse:acme", "11", FIRST))
@@ -208,6 +213,7 @@ async def discord_bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
 
 
 async def test_a_sighting_after_the_alert_went_out_edits_the_discord_message_and_pings_no_one(
+    drainer: Drainer,
     discord_bot: BotHarness,
 ) -> None:
     db = discord_bot.app.db
@@ -235,6 +241,7 @@ async def test_a_sighting_after_the_alert_went_out_edits_the_discord_message_and
 
 
 async def test_a_deleted_discord_message_is_not_edited_and_the_channel_keeps_its_alerts(
+    drainer: Drainer,
     discord_bot: BotHarness,
 ) -> None:
     db = discord_bot.app.db
@@ -251,3 +258,17 @@ async def test_a_deleted_discord_message_is_not_edited_and_the_channel_keeps_its
     assert stats.edits_failed == 1 and await edits_store.counts(db) == {"failed": 1}
     [sub] = await subscriptions_store.chat_subscriptions(db, DISCORD_CHAT)
     assert not sub.paused  # an edit never pauses a chat
+
+
+async def test_workers_shows_the_edits_each_worker_holds(
+    drainer: Drainer, db: Database, telegram: TelegramSender
+) -> None:
+    await subscribe(db, TELEGRAM_CHAT)
+    await seen(db, "greenhouse:acme", posting("greenhouse:acme", "11", FIRST))
+    await drainer(db, telegram=telegram).drain_all()
+    await seen(db, "remotive:ai", posting("remotive:ai", "501", ON_REMOTIVE))
+    [edit] = await edits_store.claim(db, platforms=["telegram"], limit=10, holder="h:1:aa")
+
+    assert await edits_store.claims_by_worker(db) == {"h:1:aa": 1}
+    assert await edits_store.mark_edited(db, edit)
+    assert await edits_store.claims_by_worker(db) == {}  # made: no longer held

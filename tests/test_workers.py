@@ -208,6 +208,7 @@ async def test_a_running_worker_is_listed_with_its_role_until_it_stops(tmp_path:
     assert listed.code == 0, listed.output
     header, row, summary = listed.out.splitlines()
     assert header.split()[:2] == ["WORKER", "ROLE"]
+    assert "ALERTS CLAIMED" in header and "EDITS CLAIMED" in header
     assert row.split()[1] == "deliver" and f":{bot.process.pid}:" in row.split()[0]  # type: ignore[union-attr]
     assert summary.startswith("1 live worker on ")
     after = await run_main("workers", "--config", str(config))

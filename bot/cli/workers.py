@@ -1,5 +1,5 @@
 """`python -m bot workers`: the live workers on the configured database, their roles, and the
-claims each holds (sources being polled, alerts being sent)."""
+claims each holds (sources being polled, alerts being sent, sent alerts being edited)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.i18n import t
+from bot.store import edits as edits_store
 from bot.store import open_database
 from bot.store import outbox as outbox_store
 from bot.store import sources as sources_store
@@ -32,13 +33,14 @@ async def print_workers(settings: Settings) -> int:
         )
         polls = await sources_store.claims_by_worker(db)
         sends = await outbox_store.claims_by_worker(db)
+        edits = await edits_store.claims_by_worker(db)
         target = db.target
     finally:
         await db.close()
     if not live:
         print(t("workers.none", language, target=target))
         return 0
-    columns = ("worker", "role", "started", "seen", "sources", "alerts", "detail")
+    columns = ("worker", "role", "started", "seen", "sources", "alerts", "edits", "detail")
     headers = [t(f"workers.col.{column}", language) for column in columns]
     rows = [
         [
@@ -48,6 +50,7 @@ async def print_workers(settings: Settings) -> int:
             t("workers.seen_ago", language, seconds=max(0, round(now - worker.seen_at))),
             str(polls.get(worker.id, 0)),
             str(sends.get(worker.id, 0)),
+            str(edits.get(worker.id, 0)),
             inert(worker.detail, one_line=True) or "—",
         ]
         for worker in live

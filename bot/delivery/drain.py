@@ -33,33 +33,31 @@ import contextlib
 import logging
 import math
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from bot.config import OutboxSettings
+from bot.delivery.edits import EditCounts, EditPass
 from bot.delivery.outcomes import (
     ChatGone,
     ChatMoved,
     Delivered,
-    Editor,
     RateLimited,
     Rejected,
     Sender,
     SendOutcome,
     Transient,
 )
-from bot.delivery.pacing import Pacer
+from bot.delivery.pacing import Pacer, holds_everywhere
+from bot.delivery.shielded import finish, transient_delay_s
 from bot.logs import ids as log_ids
 from bot.metrics import count_rate_limit, count_send
-from bot.models import AlertEdit, ChatRef, Deliverable
+from bot.models import ChatRef, Deliverable
 from bot.store import Database
-from bot.store import edits as edits_store
 from bot.store import outbox as outbox_store
 from bot.store import subscriptions as subscriptions_store
 
 log = logging.getLogger("vigia.outbox")
-TRANSIENT_BASE_DELAY_S = 5.0
 #: Edits get this share of a drain interval's budget after a run.
 RUN_SHARE = 0.97
 #: A paced run keeps claimed what the platforms can send in this long. Claims take the
@@ -78,9 +76,6 @@ SLOT_HORIZON_S = 5.0
 CLAIM_CHUNK_SHARE = 0.25
 #: A batch renews its claim's lease once this share of the lease has passed.
 RENEW_SHARE = 1 / 3
-#: An edit that keeps failing (network, 5xx) is given up after this many tries.
-MAX_EDIT_ATTEMPTS = 5
-T = TypeVar("T")
 #: A send's outcome as `vigia_sends` labels it.
 _OUTCOME_NAMES: dict[type, str] = {
     Delivered: "sent",
@@ -139,10 +134,6 @@ class _Run:
         return self.batches[alert.claim]
 
 
-def transient_delay_s(attempts: int, max_backoff_s: float) -> float:
-    return float(min(max_backoff_s, TRANSIENT_BASE_DELAY_S * 2**attempts))
-
-
 class OutboxDrainer:
     def __init__(
         self,
@@ -165,6 +156,14 @@ class OutboxDrainer:
         self._slot_waits: set[asyncio.Task[object]] = set()
         self._woken_by_stop: set[asyncio.Task[object]] = set()
         self.lease_s = settings.lease_s
+        self._edits = EditPass(
+            db,
+            self._senders,
+            settings=settings,
+            pacer=pacer,
+            holder=holder,
+            stopping=self._stopping,
+        )
 
     def stop(self) -> None:
         """Stop after the messages in flight: the rest of the batch goes back at once, and no
@@ -187,13 +186,19 @@ class OutboxDrainer:
                 return stats
             if self._pacer is None:
                 await self._drain_batch(stats)
-                await self._edit_batch(stats, not_after=float("inf"))
+                self._count_edits(stats, await self._edits.run(not_after=float("inf")))
                 return stats
             await self._paced_run(stats)
             # New alerts first: edits of sent ones take the budget the run left.
             horizon_s = RUN_SHARE * self._settings.drain_interval_s
-            await self._edit_batch(stats, not_after=self._pacer.clock() + horizon_s)
+            edits = await self._edits.run(not_after=self._pacer.clock() + horizon_s)
+            self._count_edits(stats, edits)
             return stats
+
+    @staticmethod
+    def _count_edits(stats: DrainStats, edits: EditCounts) -> None:
+        stats.edited += edits.edited
+        stats.edits_failed += edits.failed
 
     def _claim_ahead(self) -> int:
         """How many rows a paced run keeps claimed: what the platforms can send in
@@ -224,7 +229,7 @@ class OutboxDrainer:
             for batch in run.batches.values():
                 rest = [i for i in batch.ids if i not in batch.done and i not in batch.in_flight]
                 with contextlib.suppress(Exception):
-                    await _finish(
+                    await finish(
                         outbox_store.release(
                             self._db,
                             rest,
@@ -437,7 +442,7 @@ class OutboxDrainer:
             # next start sends it without waiting out the lease.
             rest = [i for i in ids if i not in batch.done and i not in batch.in_flight]
             with contextlib.suppress(Exception):
-                await _finish(
+                await finish(
                     outbox_store.release(
                         self._db,
                         rest,
@@ -479,17 +484,6 @@ class OutboxDrainer:
             await self._renew(batch, stats)
         return alert.id in batch.held
 
-    async def _turn(self, chat: ChatRef, not_after: float) -> bool:
-        """An edit's turn: wait for the chat's send slot; False when there is none before
-        `not_after`, or the bot is stopping. (A wait is bounded by `not_after`; a stop that
-        cannot wait that long cancels the drain, which hands the edits back as well.)"""
-        if self.stopping:
-            return False
-        pacer = self._pacer
-        if pacer is not None and await pacer.wait_turn(chat, not_after=not_after) is not None:
-            return False
-        return not self.stopping
-
     async def drain_all(self, *, max_rounds: int = 1000) -> DrainStats:
         """Drain until nothing is due (used by `poll --once` and tests)."""
         total = DrainStats()
@@ -515,104 +509,6 @@ class OutboxDrainer:
             ):
                 break  # nothing claimed, or everything claimed is waiting for later
         return total
-
-    async def _edit_batch(self, stats: DrainStats, *, not_after: float) -> None:
-        """Claim due edits of sent alerts on the platforms that can edit, and make them: one
-        chat's one at a time, within the same budget as sends."""
-        editors = {
-            name: sender for name, sender in self._senders.items() if isinstance(sender, Editor)
-        }
-        if not editors or self.stopping:
-            return
-        edits = await edits_store.claim(
-            self._db,
-            platforms=editors.keys(),
-            limit=self._settings.batch_size,
-            lease_s=self.lease_s,
-            holder=self._holder,
-        )
-        if not edits:
-            return
-        by_chat: dict[ChatRef, list[AlertEdit]] = defaultdict(list)
-        for edit in edits:
-            by_chat[edit.alert.subscription.chat].append(edit)
-        try:
-            await asyncio.gather(
-                *(
-                    self._edit_chat(editors[chat.platform], queue, stats, not_after)
-                    for chat, queue in by_chat.items()
-                )
-            )
-        except asyncio.CancelledError:
-            # Stopped hard: hand every edit back (one in flight may be made twice, which
-            # draws the same card again).
-            with contextlib.suppress(Exception):
-                await _finish(
-                    edits_store.release(self._db, edits, retry_at=self._db.clock(), error="stopped")
-                )
-            raise
-
-    async def _edit_chat(
-        self, editor: Editor, queue: list[AlertEdit], stats: DrainStats, not_after: float
-    ) -> None:
-        for index, edit in enumerate(queue):
-            chat = edit.alert.subscription.chat
-            if not await self._turn(chat, not_after):
-                await edits_store.release(
-                    self._db,
-                    queue[index:],
-                    retry_at=self._db.clock(),
-                    error="stopped" if self.stopping else "paced",
-                )
-                return
-            try:
-                outcome = await editor.edit(edit)
-            except Exception as exc:  # an editor bug must not stop the drain
-                log.exception("editing alert %d crashed", edit.alert.id)
-                outcome = Transient(f"{type(exc).__name__}: {exc}")
-            count_send(chat.platform, "edited" if isinstance(outcome, Delivered) else "edit_failed")
-            ids = log_ids(chat=chat, alert=edit.alert.id)
-            if isinstance(outcome, Delivered):
-                if await _finish(edits_store.mark_edited(self._db, edit)):
-                    stats.edited += 1
-                continue
-            if isinstance(outcome, RateLimited):
-                count_rate_limit(chat.platform, outcome.retry_after_s)
-                if self._pacer is not None:
-                    await self._pacer.hold(
-                        chat, outcome.retry_after_s, everywhere=self._everywhere(chat, outcome)
-                    )
-                await edits_store.release(
-                    self._db,
-                    queue[index:],
-                    retry_at=self._db.clock() + outcome.retry_after_s,
-                    error="rate limited",
-                )
-                return
-            if isinstance(outcome, Transient) and edit.attempts + 1 < MAX_EDIT_ATTEMPTS:
-                delay_s = transient_delay_s(edit.attempts, self._settings.max_backoff_s)
-                log.warning(
-                    "editing alert %d in %s failed (%s); retrying in %.0fs",
-                    edit.alert.id,
-                    chat,
-                    outcome.reason,
-                    delay_s,
-                    extra=ids,
-                )
-                await edits_store.release(
-                    self._db,
-                    [edit],
-                    retry_at=self._db.clock() + delay_s,
-                    error=outcome.reason,
-                    count_attempt=True,
-                )
-                continue
-            # The message is gone, the bot may not edit it, or it kept failing: the alert
-            # stays as it was sent.
-            reason = getattr(outcome, "reason", type(outcome).__name__)
-            log.info("alert %d in %s not edited: %s", edit.alert.id, chat, reason, extra=ids)
-            await edits_store.mark_failed(self._db, edit, str(reason))
-            stats.edits_failed += 1
 
     async def _send_chat(
         self,
@@ -666,7 +562,7 @@ class OutboxDrainer:
         outcome = await self._safe_send(sender, alert)
         count_send(chat.platform, _OUTCOME_NAMES.get(type(outcome), "transient"))
         if isinstance(outcome, Delivered):
-            recorded = await _finish(
+            recorded = await finish(
                 outbox_store.mark_sent(self._db, alert.id, outcome.message_id, claim=batch.claim)
             )
             batch.in_flight.discard(alert.id)
@@ -718,13 +614,6 @@ class OutboxDrainer:
             log.exception("sender %s crashed on alert %d", sender.platform, alert.id)
             return Transient(f"{type(exc).__name__}: {exc}")
 
-    def _everywhere(self, chat: ChatRef, outcome: RateLimited) -> bool:
-        """Whether a 429 holds every send of the platform or only this chat's; when the
-        platform did not say (Telegram), the pacer tells from what it sent."""
-        if outcome.everywhere is not None:
-            return outcome.everywhere
-        return self._pacer.scope_of(chat) if self._pacer is not None else True
-
     def _retry_at(self, alert: Deliverable, outcome: SendOutcome) -> float:
         """When the rows a hold-back hands back are due again."""
         now = self._db.clock()
@@ -747,7 +636,7 @@ class OutboxDrainer:
         an attempt."""
         if isinstance(outcome, RateLimited):
             count_rate_limit(chat.platform, outcome.retry_after_s)
-            everywhere = self._everywhere(chat, outcome)
+            everywhere = holds_everywhere(self._pacer, chat, outcome)
             log.warning(
                 "%s answered 429 for chat %s: %s paused for %.1fs; %d alert(s) wait",
                 chat.platform,
@@ -789,15 +678,3 @@ class OutboxDrainer:
             extra=log_ids(chat=chat, alert=alert.id),
         )
         return outcome.reason, True
-
-
-async def _finish(step: Awaitable[T]) -> T:
-    """Run a store write to its end even if the task awaiting it is cancelled meanwhile (a
-    message that went out is recorded), then let the cancellation go on."""
-    task = asyncio.ensure_future(step)
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        with contextlib.suppress(Exception):
-            await task
-        raise

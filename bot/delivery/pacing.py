@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.delivery.outcomes import RateLimited
 from bot.models import ChatRef
 from bot.store import Database
 from bot.store import budget as budget_store
@@ -38,6 +39,7 @@ __all__ = [
     "PlatformLimits",
     "SendBudget",
     "StoreBudget",
+    "holds_everywhere",
 ]
 
 
@@ -289,3 +291,11 @@ class Pacer:
         key = chat.platform if everywhere else f"{chat.platform}:chat:{chat.chat_id}"
         self._paused_until[key] = max(self._paused_until.get(key, 0.0), until)
         await self.budget.hold(key, until=until)
+
+
+def holds_everywhere(pacer: Pacer | None, chat: ChatRef, outcome: RateLimited) -> bool:
+    """Whether a 429 holds every send of the platform or only this chat's; when the platform
+    did not say (Telegram), the pacer tells from what it sent (`Pacer.scope_of`)."""
+    if outcome.everywhere is not None:
+        return outcome.everywhere
+    return pacer.scope_of(chat) if pacer is not None else True
