@@ -129,6 +129,7 @@ class _Run:
     #: again at how much it may claim.
     room: asyncio.Event = field(default_factory=asyncio.Event)
     queued: int = 0
+    stats: DrainStats = field(default_factory=DrainStats)
 
     def batch_of(self, alert: Deliverable) -> _Batch:
         return self.batches[alert.claim]
@@ -213,12 +214,15 @@ class OutboxDrainer:
     async def _paced_run(self, stats: DrainStats) -> None:
         """Claim rows into per-chat queues as they free up, each chat sent by its own task."""
         assert self._pacer is not None
-        run = _Run()
+        run = _Run(stats=stats)
         keeper = asyncio.create_task(self._keep_leases(run, stats), name="outbox-lease")
         try:
             await self._claim_while_room(run, stats)
             while run.workers:
-                await asyncio.gather(*run.workers.values())
+                await asyncio.wait(list(run.workers.values()))
+                for task in [task for task in run.workers.values() if task.done()]:
+                    task.result()  # a chat's task that failed fails the run
+                    raise RuntimeError(f"{task.get_name()} ended with alerts queued")
         except asyncio.CancelledError:
             # Stopped harder than `stop()`: hand back what no send has started on, so the
             # next start sends it without waiting out the lease.
@@ -282,27 +286,20 @@ class OutboxDrainer:
                 run.batches[alerts[0].claim] = _Batch(
                     alerts[0].claim, ids, set(ids), self._db.clock()
                 )
-                await self._dispatch(run, alerts, stats)
+                self._dispatch(run, alerts)
             if len(alerts) < want:
                 return
 
-    async def _dispatch(self, run: _Run, alerts: list[Deliverable], stats: DrainStats) -> None:
-        """Queue claimed rows behind their chat's earlier ones (starting the chat's task),
-        or hand them straight back when their chat's rows went back in this run."""
-        now = self._db.clock()
+    def _dispatch(self, run: _Run, alerts: list[Deliverable]) -> None:
+        """Queue claimed rows behind their chat's earlier ones, starting the chat's task when
+        it has none. (Nothing here waits: a row never joins a queue its task has left.)"""
         for alert in alerts:
             chat = alert.subscription.chat
-            if run.held.get(chat, now) > now:
-                stats.deferred += 1
-                await self._release(
-                    run.batch_of(alert), [alert.id], retry_at=run.held[chat], error="held back"
-                )
-                continue
             queue = run.queues.get(chat)
             if queue is None:
                 queue = run.queues[chat] = deque()
                 run.workers[chat] = asyncio.create_task(
-                    self._chat_flow(chat, queue, run, stats), name=f"outbox-{chat}"
+                    self._chat_flow(chat, queue, run), name=f"outbox-{chat}"
                 )
             queue.append(alert)
             run.queued += 1
@@ -343,14 +340,21 @@ class OutboxDrainer:
             return None
         return self._db.clock() + max(0.0, late - self._pacer.clock())
 
-    async def _chat_flow(
-        self, chat: ChatRef, queue: deque[Deliverable], run: _Run, stats: DrainStats
-    ) -> None:
+    async def _chat_flow(self, chat: ChatRef, queue: deque[Deliverable], run: _Run) -> None:
         """Send one chat's queue in order, each after its slot; rows claimed meanwhile join
-        the queue. A hold-back (429, failure, no slot, stop) hands the rest back."""
+        the queue. A hold-back (429, failure, no slot, stop) hands the queue back, and rows
+        that join it while the chat is held back go back too. The task ends only with its
+        queue empty, between two steps that do not wait."""
+        stats = run.stats
         sender = self._senders[chat.platform]
         try:
             while queue:
+                held_until = run.held.get(chat)
+                if held_until is not None and held_until > self._db.clock():
+                    rest = self._take_rest(chat, queue, run, held_until)
+                    stats.deferred += len(rest)
+                    await self._release_rows(run, rest, retry_at=held_until, error="held back")
+                    continue
                 due_at = await self._paced_turn(chat)
                 if due_at is not None:
                     stopping = self.stopping
@@ -362,7 +366,7 @@ class OutboxDrainer:
                     await self._release_rows(
                         run, rest, retry_at=due_at, error="stopped" if stopping else "paced"
                     )
-                    return
+                    continue
                 alert = queue.popleft()
                 run.queued -= 1
                 run.room.set()
@@ -373,7 +377,6 @@ class OutboxDrainer:
                 rest = [alert, *self._take_rest(chat, queue, run, retry_at)]
                 stats.deferred += len(rest)
                 await self._hold_back_rows(chat, alert, rest, outcome, stats, run)
-                return
         finally:
             if run.queues.get(chat) is queue and not queue:
                 del run.queues[chat]
