@@ -8,13 +8,12 @@ import sys
 from pathlib import Path
 from typing import Literal, TextIO
 
-import tldextract
-
 from bot.config import Settings
 from bot.delivery.render_text import card_to_text
 from bot.i18n import t
 from bot.links.checker import MAX_DOCUMENT_BYTES, SCHEME_RE, LegitChecker
 from bot.links.report import report_card, report_to_dict
+from bot.suffixes import PUBLIC_SUFFIXES
 
 __all__ = [
     "check",
@@ -26,7 +25,7 @@ __all__ = [
 
 # The bundled public-suffix snapshot only: deciding whether "jobs.html" is a domain must
 # never download anything.
-_DOMAINS = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+_DOMAINS = PUBLIC_SUFFIXES
 
 
 async def run_check_command(

@@ -16,8 +16,6 @@ from datetime import datetime
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-import tldextract
-
 from bot.failures import posting_failed
 from bot.models import Pay, Posting
 from bot.postings.normalize import (
@@ -34,6 +32,7 @@ from bot.postings.normalize import (
     detect_remote,
     parse_pay,
 )
+from bot.suffixes import PUBLIC_SUFFIXES
 
 _T = TypeVar("_T")
 
@@ -138,7 +137,7 @@ def _pay_from_text(pay_text: str, title: str, description: str) -> Pay | None:
 
 
 # The bundled public-suffix snapshot only: looking a domain up must never touch the network.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+_EXTRACT = PUBLIC_SUFFIXES
 
 
 def domain_of(url: str) -> str | None:

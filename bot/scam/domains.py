@@ -19,15 +19,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-import tldextract
 from rapidfuzz.distance import Levenshtein
 
 from bot.models import Signal
 from bot.scam.employers import Employer, EmployerRegistry
 from bot.scam.textnorm import clip, word_set
+from bot.suffixes import PUBLIC_SUFFIXES
 from bot.text import fold_aligned
 
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+_EXTRACT = PUBLIC_SUFFIXES
 
 #: Words a look-alike domain puts next to a brand ("appen-jobs", "scale-ai-careers").
 JOB_WORDS = word_set(
