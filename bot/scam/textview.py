@@ -49,31 +49,20 @@ MARKS = (MONEY, PAY_RATE, PHONE, LINK, CHAT_LINK, EMAIL, HANDLE)
 _WORD_SPLIT_RE = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)")
 
 
-class _WordChars(dict[int, int]):
-    """`str.translate` table: a word's characters stay, every other one becomes a space."""
-
-    def __missing__(self, code: int) -> int:
-        kept = code if chr(code) in _WORD_CHARACTERS else _SPACE
-        self[code] = kept
-        return kept
-
-
 _SPACE = 32
 _BAR = 124
-
-
-class _BreakChars(dict[int, int]):
-    """`str.translate` table: a clause break becomes "|", every other character a space."""
-
-    def __missing__(self, code: int) -> int:
-        kept = _BAR if _CLAUSE_BREAK_RE.fullmatch(chr(code)) else _SPACE
-        self[code] = kept
-        return kept
-
-
-_BREAK_CHARS = _BreakChars()
+_CLAUSE_BREAK_RE = re.compile(r"[.!?;:\n¿¡()]")
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
-_WORD_CHARS = _WordChars()
+#: `bytes.translate` tables for the ASCII shadow (`_ascii_shadow`): a word's characters stay
+#: and every other one becomes a space; a clause break becomes "|" and every other character
+#: a space. One C pass each: `str.translate` looks every distinct character up in a mapping.
+_WORD_BYTES = bytes(
+    code if code < 128 and chr(code) in _WORD_CHARACTERS else _SPACE for code in range(256)
+)
+_BREAK_BYTES = bytes(
+    _BAR if code < 128 and _CLAUSE_BREAK_RE.fullmatch(chr(code)) else _SPACE
+    for code in range(256)
+)
 #: An apostrophe is part of a word only between a letter or figure and a letter ("don't").
 _LOOSE_APOSTROPHE_RE = re.compile(r"(?<![a-z0-9])'|'(?![a-z])")
 #: "a'b'c", "b11'e1": the regular expression ends such a word where the shortcut would not.
@@ -81,7 +70,6 @@ _APOSTROPHE_WORD_ENDS_RE = re.compile(r"'[a-z]+['0-9]")
 _DIGIT_RE = re.compile(r"\d")
 #: Runs of one-letter words this long are letters spaced out: "w h a t s a p p".
 _SPACED_RUN = 4
-_CLAUSE_BREAK_RE = re.compile(r"[.!?;:\n¿¡()]")
 _SPACED_DASH = " - "  # "Remote - pay weekly": a dash between spaces ends a clause too
 #: Words that open a new clause: "no fee to apply, but buy the kit" keeps the "no" away.
 _CLAUSE_WORDS = frozenset(
@@ -202,10 +190,10 @@ def view_of(text: str, language: str | None = None) -> TextView:
     shadow = _ascii_shadow(folded)
     starts, ends, words = _words(folded, shadow)
     language = language or language_of_words(words)
-    marked = shadow.translate(_BREAK_CHARS)  # "|" where a clause breaks, " " elsewhere
+    marked = shadow.encode("ascii").translate(_BREAK_BYTES)  # "|" where a clause breaks
     breaks: list[int] = (
-        np.flatnonzero(np.frombuffer(marked.encode("ascii"), dtype=np.uint8) == _BAR).tolist()
-        if "|" in marked
+        np.flatnonzero(np.frombuffer(marked, dtype=np.uint8) == _BAR).tolist()
+        if b"|" in marked
         else []
     )
     if _SPACED_DASH in folded:
@@ -301,11 +289,12 @@ def _words(folded: str, shadow: str | None = None) -> tuple[list[int], list[int]
     """Every word with its offsets; letters spaced out ("w h a t s a p p") joined.
 
     The same words as `_WORD_SPLIT_RE` finds, found without a Python step per word: every
-    character that cannot be in a word becomes a space (`str.translate`), the words are that
+    character that cannot be in a word becomes a space (`bytes.translate`), the words are that
     text's `split()`, and their offsets are where a space is followed by a word character,
     found on the bytes with numpy. Texts whose apostrophes the shortcut cannot place
     ("a'b'c", "'quoted'") take the regular expression."""
-    spaced = (_ascii_shadow(folded) if shadow is None else shadow).translate(_WORD_CHARS)
+    ascii_text = _ascii_shadow(folded) if shadow is None else shadow
+    spaced = ascii_text.encode("ascii").translate(_WORD_BYTES).decode("ascii")
     if "'" in spaced:
         spaced = _LOOSE_APOSTROPHE_RE.sub(" ", spaced)
         if _APOSTROPHE_WORD_ENDS_RE.search(spaced):

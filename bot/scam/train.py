@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -83,26 +84,41 @@ def _matrix(texts: Sequence[str]):  # type: ignore[no-untyped-def]
     return csr_matrix((values, indices, indptr), shape=(len(rows), 1 << HASH_BITS))
 
 
-def train(cases: Sequence[Case], c: float | None = None) -> tuple[np.ndarray, float]:
-    """Coefficients and intercept of the model fitted on `cases` (regularisation `c`)."""
+def features(cases: Sequence[Case]):  # type: ignore[no-untyped-def]
+    """The cases' feature rows as one sparse matrix, a row a case in order: built once and
+    sliced by row for every fold and regularisation (the same rows a fresh build gives)."""
+    return _matrix([case.text for case in cases])
+
+
+def train(
+    cases: Sequence[Case],
+    c: float | None = None,
+    matrix: Any = None,
+) -> tuple[np.ndarray, float]:
+    """Coefficients and intercept of the model fitted on `cases` (regularisation `c`);
+    `matrix` is their `features` when the caller has them."""
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(
         C=C if c is None else c, class_weight="balanced", max_iter=2000, solver="liblinear"
     )
-    model.fit(_matrix([case.text for case in cases]), [case.is_scam for case in cases])
+    model.fit(features(cases) if matrix is None else matrix, [case.is_scam for case in cases])
     return model.coef_[0].astype(np.float64), float(model.intercept_[0])
 
 
-def cross_validated(cases: Sequence[Case], c: float | None = None) -> np.ndarray:
-    """Each case's scam probability from a model that never saw its source page."""
+def cross_validated(
+    cases: Sequence[Case], c: float | None = None, matrix: Any = None
+) -> np.ndarray:
+    """Each case's scam probability from a model that never saw its source page. `matrix`:
+    the cases' `features`, when the caller has them."""
     folds = fold_of(cases)
     probabilities = np.zeros(len(cases))
-    matrix = _matrix([case.text for case in cases])
+    matrix = features(cases) if matrix is None else matrix
     for fold in range(FOLDS):
         test_index = np.flatnonzero(folds == fold)
+        train_index = np.flatnonzero(folds != fold)
         coefficients, intercept = train(
-            [cases[i] for i in np.flatnonzero(folds != fold).tolist()], c
+            [cases[i] for i in train_index.tolist()], c, matrix[train_index]
         )
         margins = matrix[test_index] @ coefficients + intercept
         probabilities[test_index] = 1.0 / (1.0 + np.exp(-margins))
@@ -306,14 +322,17 @@ def choose(
     c_choices: Sequence[float] = C_CHOICES,
     concrete: Sequence[bool] | None = None,
     warnings: Sequence[bool] | None = None,
+    matrix: Any = None,
 ) -> Choice:
     """The regularisation whose mappings do best on folds they were not chosen on
     (`nested_risks`, ranked by `_rank`), and its mappings chosen on every fold. The texts
-    that read as warnings (`warnings`) get no points from the model, as in the checker."""
+    that read as warnings (`warnings`) get no points from the model, as in the checker.
+    `matrix`: the cases' `features`, when the caller has them."""
     best: tuple[tuple[float, float, float], Choice] | None = None
     folds = fold_of(cases)
+    matrix = features(cases) if matrix is None else matrix
     for c in c_choices:
-        probabilities = cross_validated(cases, c)
+        probabilities = cross_validated(cases, c, matrix)
         # What the checker adds from: nothing for a warning (`ScamChecker._model_signal`).
         scored = probabilities if warnings is None else np.where(warnings, 0.0, probabilities)
         shared, own = _mappings(cases, languages, scored, base, scam_at, caution_at, concrete)
@@ -451,6 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     views = [view_of(case.text) for case in cases]
     languages = [view.language for view in views]
     warnings = [is_scam_warning(view.folded) for view in views]
+    matrix = features(cases)  # once: every fold and regularisation slices it
     print("cross-validated on the development part (5 folds, grouped by source):")
     choice = choose(
         cases,
@@ -461,8 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.c or C_CHOICES,
         concrete,
         warnings,
+        matrix,
     )
-    coefficients, intercept = train(cases, choice.c)
+    coefficients, intercept = train(cases, choice.c, matrix)
     shared = choice.shared
     info = ModelInfo(
         trained_on=datetime.now(UTC).date().isoformat(),

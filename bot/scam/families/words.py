@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.scam.lexicon import concept
 from bot.scam.textnorm import word_set
-from bot.scam.textview import TextView
+from bot.scam.textview import TextView, Token
 
 PAY = concept(
     "pay",
@@ -160,17 +160,22 @@ def disambiguate_pay(view: TextView) -> None:
         word = token.text
         previous_word = view.words[token.index - 1] if token.index > 0 else ""
         next_word = view.words[token.index + 1] if token.index + 1 < len(view.words) else ""
-        same_before = view.clause_of_word(token.index - 1) == token.clause
-        same_after = view.clause_of_word(token.index + 1) == token.clause
+        # Whether the word before or after is in the token's clause: asked only when the
+        # word itself could make the verb a noun or an adjective (most tokens are neither).
         noun = word in ("pay", "pago", "pagos", "payment", "payments") and (
-            (same_before and previous_word in _PAY_NOUN_BEFORE)
-            or (same_after and next_word in _PAY_NOUN_AFTER)
-            or not same_after
+            (previous_word in _PAY_NOUN_BEFORE and _same_clause(view, token, -1))
+            or next_word in _PAY_NOUN_AFTER  # then its clause does not matter
+            or not _same_clause(view, token, 1)
         )
         adjective = (word == "paid" and next_word in _BENEFITS_AFTER_PAID) or (
             word.startswith("pag")
             and word.endswith(("ado", "ada", "ados", "adas"))
-            and not (same_before and previous_word in _HABER)
+            and not (previous_word in _HABER and _same_clause(view, token, -1))
         )
         if noun or adjective:
             view.unmark(place, PAY.bit)
+
+
+def _same_clause(view: TextView, token: Token, step: int) -> bool:
+    """Whether the word `step` places from `token` is in the token's clause."""
+    return view.clause_of_word(token.index + step) == token.clause
