@@ -116,3 +116,35 @@ def test_thousands_of_scripts_keep_exact_matches_and_no_false_ones() -> None:
         library.match(fold_aligned("A data labeling role with clear guidelines and weekly pay."))
         is None
     )
+
+
+def test_the_match_is_the_best_contained_script_of_those_matched_one_by_one() -> None:
+    # The index (a bitmap of the library's shingles, then their sorted list) must find what
+    # comparing the text with every script alone finds: the same script, the same share.
+    rng = random.Random(11)
+    vocabulary = sorted(word_set("task review store bonus wallet team daily level account pay"))
+    scripts = {
+        f"s{index}": " ".join(rng.choice(vocabulary) for _ in range(rng.randint(12, 40)))
+        for index in range(150)
+    }
+    library = ScriptLibrary()
+    alone: dict[str, ScriptLibrary] = {}
+    for script_id, text in scripts.items():
+        library.add(script_id, text, "scam")
+        alone[script_id] = ScriptLibrary()
+        alone[script_id].add(script_id, text, "scam")
+    for _ in range(40):
+        source = scripts[rng.choice(sorted(scripts))].split()
+        kept = [word for word in source if rng.random() < rng.choice((0.6, 0.8, 1.0))]
+        text = fold_aligned(
+            " ".join(rng.choice(vocabulary) for _ in range(20)) + " " + " ".join(kept)
+        )
+        found = library.match(text)
+        each = [(match.containment, script_id) for script_id in scripts
+                if (match := alone[script_id].match(text)) is not None]  # fmt: skip
+        if not each:
+            assert found is None
+            continue
+        best = max(share for share, _ in each)
+        assert found is not None and found.containment == best
+        assert found.script_id == next(script_id for share, script_id in each if share == best)
