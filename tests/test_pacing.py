@@ -1,6 +1,7 @@
 """Delivery paced by the platforms' budgets: spacing per platform, chat and group; a 429
 pauses every send; a drain run delivers at the budget's rate and hands the rest to the next
-run, nothing lost or sent twice; a 429 is one WARNING line without a traceback."""
+run, nothing lost or sent twice; a 429 is one WARNING line without a traceback; a row
+claimed for a chat while it hands its queue back is handed back too, not stranded."""
 
 from __future__ import annotations
 
@@ -376,3 +377,65 @@ async def test_a_send_that_hangs_holds_back_only_its_own_chat(
     assert [t for t in titles if t[0] == "a"] == ["a1", "a2", "a3"]
     assert [t for t in titles if t[0] == "b"] == ["b1", "b2"]
     assert await outbox_store.counts(db) == {"sent": 6}
+
+
+async def test_a_row_claimed_for_a_chat_while_it_hands_its_queue_back_is_not_stranded(
+    db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while chat 1 waits for its slot and a claim holding its next alert is on its
+    way: the chat hands its queue back, and the claim lands in that queue while the hand-back
+    is being written. The chat's task must hand that alert back too before it ends (a task
+    that ended with it queued left the run waiting for it forever). The interleaving is
+    driven by events: the claim returns only once the hand-back has begun, and the
+    hand-back is written only once the claim's alert is queued."""
+    chat = ChatRef("telegram", "1")
+    await add_alerts(db, chat, ["a1", "a2"])
+    sender = TimedSender(clock)
+    waiting_for_slot = asyncio.Event()
+
+    async def slot_never_comes(seconds: float) -> None:
+        waiting_for_slot.set()
+        await asyncio.get_running_loop().create_future()  # until stop() wakes the chat
+
+    paced = Pacer(LocalBudget(), clock=clock, sleep=slot_never_comes)
+    await paced.hold(chat, 3.0, everywhere=False)  # its next slot is 3 s away
+    settings = OutboxSettings(drain_interval_s=2.0, batch_size=1)  # one row a claim
+    drainer = OutboxDrainer(db, {"telegram": sender}, settings=settings, pacer=paced)
+
+    real_claim, real_release = outbox_store.claim, outbox_store.release
+    claims = 0
+    hand_back_begun, a2_queued = asyncio.Event(), asyncio.Event()
+
+    async def claim(*args: Any, **kwargs: Any) -> list[Deliverable]:
+        nonlocal claims
+        claims += 1
+        rows = await real_claim(*args, **kwargs)
+        if claims == 2:  # a2, claimed while a1 waits for the chat's slot
+            await waiting_for_slot.wait()
+            drainer.stop()  # SIGTERM: the chat hands a1 back
+            await hand_back_begun.wait()
+            a2_queued.set()  # the caller queues a2 before anything else runs
+        return rows
+
+    async def release(*args: Any, **kwargs: Any) -> int:
+        if not hand_back_begun.is_set():
+            hand_back_begun.set()
+            await a2_queued.wait()
+        return await real_release(*args, **kwargs)
+
+    monkeypatch.setattr(outbox_store, "claim", claim)
+    monkeypatch.setattr(outbox_store, "release", release)
+
+    stats = await asyncio.wait_for(drainer.drain_once(), timeout=30)  # not stranded
+
+    assert claims == 2 and stats.claimed == 2 and stats.stopped == 2 and not sender.sent
+    assert await outbox_store.counts(db) == {"pending": 2}  # both back, due at once
+    monkeypatch.undo()
+    restarted = OutboxDrainer(
+        db,
+        {"telegram": sender},
+        settings=settings,
+        pacer=Pacer(LocalBudget(), clock=clock, sleep=SteppingSleep(clock)),
+    )
+    await restarted.drain_all()
+    assert [title for _, _, title in sender.sent] == ["a1", "a2"]  # in order, once each
