@@ -36,7 +36,7 @@ from bot.config.sections import (
     PollingSettings,
     RelevanceSettings,
     ScamSettings,
-    SourceSettings,
+    SourceEntry,
     StorageSettings,
     SubscriptionSettings,
     TelegramSettings,
@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     telegram: TelegramSettings = TelegramSettings()
     workers: WorkersSettings = WorkersSettings()
-    sources: tuple[SourceSettings, ...] = ()
+    sources: tuple[SourceEntry, ...] = ()
     subscriptions: tuple[SubscriptionSettings, ...] = ()
 
     #: The environment's names for the platform tokens (init values, above everything).

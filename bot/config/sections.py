@@ -6,18 +6,22 @@ how the sections are read (file, environment, tokens) is `bot.config.loading`'s 
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     SecretStr,
     field_validator,
     model_validator,
 )
+from pydantic_core import core_schema
 
 from bot.delivery.digest_schedule import DeliveryMode, canonical_timezone
 from bot.errors import DeliverySyntaxError, FilterSyntaxError, UnknownTimezone
@@ -173,7 +177,8 @@ class SourceSettings(_Section):
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, value: str) -> str:
-        kind = value.strip().lower()
+        # Interned: ten thousand entries of one kind share its one string.
+        kind = sys.intern(value.strip().lower())
         if kind not in SOURCE_KINDS:
             raise ValueError(
                 f"unknown source kind {value!r}; known kinds: {', '.join(SOURCE_KINDS)}"
@@ -193,6 +198,59 @@ class SourceSettings(_Section):
             options=self.jobspy is not None,
         )
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """One `[[sources]]` entry once validated, as the settings keep it.
+
+    Checked as a `SourceSettings` (the same errors, named by their key), then kept as this
+    slotted record: a bot with 10,000 sources held 10,000 pydantic models (a field dict and a
+    fields-set each, ~830 bytes a source) for the whole run, while nothing reads an entry after
+    start-up but `bot.app.build_sources`.
+    """
+
+    kind: str
+    board: str | None = None
+    url: str | None = None
+    name: str | None = None
+    company: str | None = None
+    interval_s: int | None = None
+    enabled: bool = True
+    jobspy: JobSpySettings | None = None
+
+    @classmethod
+    def of(cls, model: SourceSettings) -> SourceEntry:
+        return cls(
+            model.kind,
+            model.board,
+            model.url,
+            model.name,
+            model.company,
+            model.interval_s,
+            model.enabled,
+            model.jobspy,
+        )
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """Validated by `SourceSettings`'s schema (an entry already built passes as it is);
+        dumped as that model's fields."""
+
+        def validate(value: Any, check: core_schema.ValidatorFunctionWrapHandler) -> SourceEntry:
+            return value if isinstance(value, cls) else cls.of(check(value))
+
+        return core_schema.no_info_wrap_validator_function(
+            validate,
+            handler.generate_schema(SourceSettings),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda entry: SourceSettings.model_construct(
+                    **{key: getattr(entry, key) for key in cls.__slots__}
+                ).model_dump()
+            ),
+        )
 
 
 class SubscriptionSettings(_Section):
@@ -390,11 +448,11 @@ class ObservabilitySettings(_Section):
         return value
 
 
-def source_interval_s(source: SourceSettings, polling: PollingSettings) -> int:
+def source_interval_s(source: SourceEntry, polling: PollingSettings) -> int:
     """How often `source` is polled (`bot.polling.kinds.poll_interval_s`)."""
     return poll_interval_s(source.kind, source.interval_s, polling.default_interval_s)
 
 
-def source_name(source: SourceSettings) -> str:
+def source_name(source: SourceEntry) -> str:
     """The unique name a source is known by in the store, logs and filters."""
     return kind_source_name(source.kind, board=source.board, url=source.url, name=source.name)
