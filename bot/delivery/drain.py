@@ -33,7 +33,6 @@ from bot.delivery.flow import ChatFlows, Run
 from bot.delivery.outcomes import Sender
 from bot.delivery.pacing import Pacer
 from bot.delivery.sending import RENEW_SHARE, Batch, DrainStats, RowSender
-from bot.delivery.shielded import finish
 from bot.models import ChatRef, Deliverable
 from bot.store import Database
 from bot.store import outbox as outbox_store
@@ -156,18 +155,7 @@ class OutboxDrainer:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.gather(*run.workers.values(), return_exceptions=True)
             for batch in run.batches.values():
-                rest = [i for i in batch.ids if i not in batch.done and i not in batch.in_flight]
-                with contextlib.suppress(Exception):
-                    await finish(
-                        outbox_store.release(
-                            self._db,
-                            rest,
-                            claim=batch.claim,
-                            retry_at=self._db.clock(),
-                            error="stopped",
-                            count_attempt=False,
-                        )
-                    )
+                await self._rows.hand_back_unstarted(batch)
             raise
         except BaseException:
             for worker in run.workers.values():
@@ -252,18 +240,7 @@ class OutboxDrainer:
         except asyncio.CancelledError:
             # Stopped harder than `stop()`: hand back what no send has started on, so the
             # next start sends it without waiting out the lease.
-            rest = [i for i in ids if i not in batch.done and i not in batch.in_flight]
-            with contextlib.suppress(Exception):
-                await finish(
-                    outbox_store.release(
-                        self._db,
-                        rest,
-                        claim=batch.claim,
-                        retry_at=self._db.clock(),
-                        error="stopped",
-                        count_attempt=False,
-                    )
-                )
+            await self._rows.hand_back_unstarted(batch)
             raise
         finally:
             keeper.cancel()

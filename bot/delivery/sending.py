@@ -11,6 +11,7 @@ the chat's rows back; `RowSender.hold_back` does what the outcome asks beyond th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -168,6 +169,23 @@ class RowSender:
             count_attempt=count_attempt,
         )
         batch.done.update(ids)
+
+    async def hand_back_unstarted(self, batch: Batch) -> None:
+        """After a hard cancel: put the batch's rows that no send has started on back to
+        pending, due at once, so the next start sends them without waiting out the lease.
+        Best effort and shielded: the cancel goes on whatever the store says."""
+        rest = [i for i in batch.ids if i not in batch.done and i not in batch.in_flight]
+        with contextlib.suppress(Exception):
+            await finish(
+                outbox_store.release(
+                    self._db,
+                    rest,
+                    claim=batch.claim,
+                    retry_at=self._db.clock(),
+                    error="stopped",
+                    count_attempt=False,
+                )
+            )
 
     async def _safe_send(self, sender: Sender, alert: Deliverable) -> SendOutcome:
         try:
