@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -234,8 +235,12 @@ class Poller:
         row = self._rows.get(source.name)
         if row is None:
             await sources_store.ensure_source(self._db, source.name, source.kind)
-            row = await sources_store.get_source(self._db, source.name)
-            assert row is not None
+            read = await sources_store.get_source(self._db, source.name)
+            assert read is not None
+            # The cached row shares the source's own name and kind strings rather than keep
+            # the copies the database handed back (~120 bytes a source at 10,000 sources).
+            kind = source.kind if read.kind == source.kind else read.kind
+            row = dataclasses.replace(read, name=source.name, kind=kind)
             self._rows[source.name] = row
         return row
 
@@ -312,7 +317,8 @@ class Poller:
         if not response.is_success:
             retry_after_s = parse_retry_after(response.headers.get("retry-after"), now=now)
             raise SourceHTTPError(source.name, response.status_code, retry_after_s)
-        status = str(response.status_code)
+        # Interned: every source's cached row names its last status, nearly always "200".
+        status = sys.intern(str(response.status_code))
         etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
         body_sha256 = await self._off_loop(response, _sha256, response.content)
         if body_sha256 == row.body_sha256:
