@@ -39,18 +39,28 @@ def named_employer(view: TextView, registry: EmployerRegistry) -> Employer | Non
     starts = registry.alias_starts
     if starts.isdisjoint(view.vocabulary if view.vocabulary else words):
         return None
-    original = view.original
     candidates = list(itertools.compress(itertools.count(), map(starts.__contains__, words)))
-    capitalised = {
-        index
-        for index in candidates
-        if index > 0
-        and original[view.word_starts[index]].isupper()
-        and not _SENTENCE_START.search(
-            original, max(0, view.word_starts[index] - 3), view.word_starts[index]
+    return registry.named_in(words, _Capitalised(view), candidates)
+
+
+class _Capitalised:
+    """The words written with a capital, not opening a sentence, asked one at a time: only
+    a brand that is an ordinary word ("Outlier", "Scale"), matched alone, needs the answer,
+    so the other candidates of a text are not looked at."""
+
+    __slots__ = ("_original", "_starts")
+
+    def __init__(self, view: TextView) -> None:
+        self._original = view.original
+        self._starts = view.word_starts
+
+    def __contains__(self, index: object) -> bool:
+        if not isinstance(index, int) or index <= 0 or index >= len(self._starts):
+            return False
+        start = self._starts[index]
+        return self._original[start].isupper() and not _SENTENCE_START.search(
+            self._original, max(0, start - 3), start
         )
-    }
-    return registry.named_in(words, capitalised, candidates)
 
 
 def names_a_company(text: str) -> bool:

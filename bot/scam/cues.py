@@ -15,6 +15,8 @@ A match counts unless its own clause says otherwise:
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -124,9 +126,27 @@ class Cue:
     message_key: str | None = None  # overrides the family's explanation
     #: The concepts each slot accepts: asked of every cue for every text, so kept.
     slot_bits: tuple[int, ...] = field(init=False, compare=False)
+    #: The same question in one step for the slots of one concept each: their concepts
+    #: together (`every_bit`), and the slots that accept several (`any_of_bits`).
+    every_bit: int = field(init=False, compare=False)
+    any_of_bits: tuple[int, ...] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "slot_bits", tuple(slot.any for slot in self.slots))
+        slot_bits = tuple(slot.any for slot in self.slots)
+        object.__setattr__(self, "slot_bits", slot_bits)
+        single = [bits for bits in slot_bits if bits.bit_count() == 1]
+        object.__setattr__(self, "every_bit", functools.reduce(operator.or_, single, 0))
+        object.__setattr__(
+            self, "any_of_bits", tuple(bits for bits in slot_bits if bits.bit_count() != 1)
+        )
+
+    def may_show(self, union: int) -> bool:
+        """Whether every slot's concepts are somewhere among `union` (a text's concepts):
+        most cues have a word that is nowhere in the text."""
+        every = self.every_bit
+        if union & every != every:
+            return False
+        return not self.any_of_bits or all(map(union.__and__, self.any_of_bits))
 
 
 def slot(any_bits: int, none: int = 0) -> Slot:
@@ -136,7 +156,7 @@ def slot(any_bits: int, none: int = 0) -> Slot:
 def find(view: TextView, cue: Cue) -> tuple[int, int] | None:
     """The first place where `cue` shows and its context agrees: the places (in
     `view.tokens`) of its first and last token."""
-    if not all(map(view.union.__and__, cue.slot_bits)):
+    if not cue.may_show(view.union):
         return None  # one of its words is nowhere in the text
     for span in _spans(view, cue):
         if _accepted(view, cue, *span):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -144,7 +145,7 @@ class EmployerRegistry:
         return None
 
     def named_in(
-        self, words: list[str], capitalised: set[int], candidates: list[int] | None = None
+        self, words: list[str], capitalised: Container[int], candidates: list[int] | None = None
     ) -> Employer | None:
         """The first registered employer a text names among its `words` (folded tokens):
         "soy reclutadora de Outlier", "Empresa: Welo Data". A brand that is an ordinary word
@@ -153,13 +154,21 @@ class EmployerRegistry:
         indices of the words that start an alias, in order, when the caller has them."""
         if candidates is None:
             candidates = [i for i, word in enumerate(words) if word in self.alias_starts]
+        by_alias = self._by_alias
         for start in candidates:
-            for stop in range(min(len(words), start + 4), start, -1):
-                key = "".join(w for w in words[start:stop] if w not in _GENERIC_NAME_WORDS)
-                employer = self._by_alias.get(key)
+            # The keys of the names of 1 to 4 words from `start`, built once each and tried
+            # longest first (generic words such as "inc", "team" are no part of a key).
+            keys: list[str] = []
+            key = ""
+            for word in words[start : start + 4]:
+                if word not in _GENERIC_NAME_WORDS:
+                    key += word
+                keys.append(key)
+            for size in range(len(keys), 0, -1):
+                employer = by_alias.get(keys[size - 1])
                 if employer is None:
                     continue
-                if not employer.common_word or stop - start > 1 or start in capitalised:
+                if not employer.common_word or size > 1 or start in capitalised:
                     return employer
         return None
 

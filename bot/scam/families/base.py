@@ -55,7 +55,10 @@ class Family:
             return found
         for cue in self.cues:
             # Most cues have a word that is nowhere in the text: skipped here, without a call.
-            if not all(map(union.__and__, cue.slot_bits)):
+            every = cue.every_bit  # `Cue.may_show`, without a call a cue
+            if union & every != every or (
+                cue.any_of_bits and not all(map(union.__and__, cue.any_of_bits))
+            ):
                 continue
             span = find(view, cue)
             if span is not None:
