@@ -10,7 +10,8 @@ import pytest
 
 from bot.scam.corpus import load_cases
 from bot.scam.model import ModelInfo, TextModel, feature_rows, save_model
-from bot.scam.train import choose_mapping, train
+from bot.scam.operating_point import choose_mapping
+from bot.scam.train import train
 from tests.process_helpers import EarlyCommand
 
 #: Only a guard against a hung training run on a busy machine; nothing asserts its duration.

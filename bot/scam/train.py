@@ -4,8 +4,8 @@ scikit-learn's logistic regression (balanced classes, L2) fits the hashed charac
 features of `bot.scam.model`. How much risk the model may add is chosen by 5-fold
 cross-validation on the development part only, folds grouped by source page so that no page
 is on both sides of a fold: the largest share of scams lifted to caution while the legit
-texts at scam stay at or under `MAX_LEGIT_AT_SCAM` in each language. The held-out part is
-never read here.
+texts at scam stay within their limit in each language (`bot.scam.operating_point`). The
+held-out part is never read here.
 
 Needs the `train` extra (`pip install -e '.[train]'`); the bot itself only reads the file.
 """
@@ -13,7 +13,6 @@ Needs the `train` extra (`pip install -e '.[train]'`); the bot itself only reads
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import sys
 from collections.abc import Sequence
@@ -32,9 +31,17 @@ from bot.scam.model import (
     ModelInfo,
     feature_rows,
     save_model,
-    with_model,
 )
 from bot.scam.notice import is_scam_warning
+from bot.scam.operating_point import (
+    Mapping,
+    mappings_for,
+    nested_risks,
+    rank,
+    result_of,
+    risks_under,
+    share,
+)
 from bot.scam.score import ScamChecker, corroborated
 from bot.scam.textview import view_of
 
@@ -47,27 +54,6 @@ C = 10_000.0
 C_CHOICES = (3_000.0, 10_000.0, 30_000.0)
 FOLDS = 5
 SEED = 20261203
-#: The share of legit texts that may be at scam with the model, per language, on the folds
-#: (or the families' own share, when that is higher: the model never adds to it).
-MAX_LEGIT_AT_SCAM = 0.02
-#: The share of legit texts that may be at caution or worse, per language, on the folds:
-#: a warning on every other real posting would teach people to ignore warnings.
-MAX_LEGIT_AT_CAUTION = 0.20
-#: The model alone never makes a verdict of scam: it adds at most this much risk.
-MAX_WEIGHT_CAP = 55.0
-#: A language gets its own mapping only with at least this many scams and legit texts.
-MIN_LANGUAGE_CASES = 40
-_THRESHOLDS = tuple(round(value, 2) for value in np.arange(0.15, 0.91, 0.05))
-_WEIGHTS = tuple(float(value) for value in range(15, int(MAX_WEIGHT_CAP) + 1, 5))
-
-
-@dataclass(frozen=True, slots=True)
-class Mapping:
-    threshold: float
-    max_weight: float
-    recall: dict[str, float]  # scams at caution or worse, per language, on the folds
-    legit_at_scam: dict[str, float]  # per language, on the folds
-    legit_at_caution: dict[str, float]
 
 
 def _matrix(texts: Sequence[str]):  # type: ignore[no-untyped-def]
@@ -136,113 +122,6 @@ def fold_of(cases: Sequence[Case]) -> np.ndarray:
     for fold, (_, test_index) in enumerate(splitter.split(np.zeros(len(cases)), labels, groups)):
         folds[test_index] = fold
     return folds
-
-
-def choose_mapping(
-    cases: Sequence[Case],
-    probabilities: np.ndarray,
-    base_risks: Sequence[int],
-    scam_at: int,
-    caution_at: int,
-    concrete: Sequence[bool] | None = None,
-) -> Mapping:
-    """The threshold and weight that lift the most scams to caution in the weaker language,
-    while in each language at most `MAX_LEGIT_AT_SCAM` of legit texts reach scam (or the
-    families' own share, if higher) and at most `MAX_LEGIT_AT_CAUTION` reach caution."""
-    best: Mapping | None = None
-    languages = sorted({case.lang for case in cases})
-    allowed = {
-        language: max(MAX_LEGIT_AT_SCAM, _share(base_risks, cases, language, False, scam_at))
-        for language in languages
-    }
-    for threshold in _THRESHOLDS:
-        for max_weight in _WEIGHTS:
-            risks = [
-                _final(base, _added(p, threshold, max_weight), scam_at, sure)
-                for base, p, sure in zip(
-                    base_risks, probabilities, _all(concrete, base_risks), strict=True
-                )
-            ]
-            recall = {lang: _share(risks, cases, lang, True, caution_at) for lang in languages}
-            at_scam = {lang: _share(risks, cases, lang, False, scam_at) for lang in languages}
-            at_caution = {lang: _share(risks, cases, lang, False, caution_at) for lang in languages}
-            if any(at_scam[lang] > allowed[lang] for lang in languages) or any(
-                share > MAX_LEGIT_AT_CAUTION for share in at_caution.values()
-            ):
-                continue
-            candidate = Mapping(threshold, max_weight, recall, at_scam, at_caution)
-            if best is None or _rank(candidate) > _rank(best):
-                best = candidate
-    if best is None:
-        raise RuntimeError("no mapping keeps legit texts under the limits; is the corpus right?")
-    return best
-
-
-def choose_language_mappings(
-    cases: Sequence[Case],
-    languages: Sequence[str | None],
-    probabilities: np.ndarray,
-    base_risks: Sequence[int],
-    scam_at: int,
-    caution_at: int,
-    concrete: Sequence[bool] | None = None,
-) -> dict[str, Mapping]:
-    """`choose_mapping` for each language on its own cases: the language the checker will
-    read each text in (`languages`, as detected), so a language whose texts the model scores
-    less surely gets its own threshold and weight. Languages with too few cases to choose on
-    are left to the shared mapping."""
-    chosen: dict[str, Mapping] = {}
-    for language in sorted({lang for lang in languages if lang}):
-        picked = [index for index, lang in enumerate(languages) if lang == language]
-        group = [cases[index] for index in picked]
-        scams = sum(case.is_scam for case in group)
-        if scams < MIN_LANGUAGE_CASES or len(group) - scams < MIN_LANGUAGE_CASES:
-            continue
-        # Scored as one language: the limits hold for the texts read in this language.
-        relabelled = [dataclasses.replace(case, lang=language) for case in group]
-        chosen[language] = choose_mapping(
-            relabelled,
-            probabilities[picked],
-            [base_risks[index] for index in picked],
-            scam_at,
-            caution_at,
-            [_all(concrete, base_risks)[index] for index in picked],
-        )
-    return chosen
-
-
-def _rank(mapping: Mapping) -> tuple[float, float, float]:
-    """Best first: the weaker language's recall, then the mean recall, then fewer legit
-    texts at caution."""
-    recalls = list(mapping.recall.values())
-    return min(recalls), sum(recalls) / len(recalls), -max(mapping.legit_at_caution.values())
-
-
-def _share(
-    risks: Sequence[float], cases: Sequence[Case], language: str, scams: bool, at: int
-) -> float:
-    """The share of the scams (or legit texts) of one language whose risk is `at` or more."""
-    group = [
-        r for r, c in zip(risks, cases, strict=True) if c.is_scam == scams and c.lang == language
-    ]
-    return sum(r >= at for r in group) / max(1, len(group))
-
-
-def _final(base_risk: float, added: float, scam_at: int, concrete: bool) -> float:
-    """The risk the checker gives a text: `with_model`, and kept under the scam line unless
-    the text's concrete reasons are corroborated (`bot.scam.score.combine`)."""
-    risk = with_model(base_risk, added, scam_at)
-    return risk if concrete or risk < scam_at else float(scam_at - 1)
-
-
-def _all(concrete: Sequence[bool] | None, base_risks: Sequence[int]) -> Sequence[bool]:
-    return [True] * len(base_risks) if concrete is None else concrete
-
-
-def _added(probability: float, threshold: float, max_weight: float) -> float:
-    if probability <= threshold:
-        return 0.0
-    return round(max_weight * (probability - threshold) / (1.0 - threshold), 1)
 
 
 def style_features(text: str) -> list[float]:
@@ -325,7 +204,7 @@ def choose(
     matrix: Any = None,
 ) -> Choice:
     """The regularisation whose mappings do best on folds they were not chosen on
-    (`nested_risks`, ranked by `_rank`), and its mappings chosen on every fold. The texts
+    (`nested_risks`, ranked by `rank`), and its mappings chosen on every fold. The texts
     that read as warnings (`warnings`) get no points from the model, as in the checker.
     `matrix`: the cases' `features`, when the caller has them."""
     best: tuple[tuple[float, float, float], Choice] | None = None
@@ -335,90 +214,19 @@ def choose(
         probabilities = cross_validated(cases, c, matrix)
         # What the checker adds from: nothing for a warning (`ScamChecker._model_signal`).
         scored = probabilities if warnings is None else np.where(warnings, 0.0, probabilities)
-        shared, own = _mappings(cases, languages, scored, base, scam_at, caution_at, concrete)
-        risks = _risks(base, scored, languages, concrete, shared, own, scam_at)
+        shared, own = mappings_for(cases, languages, scored, base, scam_at, caution_at, concrete)
+        risks = risks_under(base, scored, languages, concrete, shared, own, scam_at)
         nested, fold_mappings = nested_risks(
             cases, languages, scored, base, scam_at, caution_at, concrete, folds
         )
-        result = _result(cases, risks, scam_at, caution_at)
-        fair = _result(cases, nested, scam_at, caution_at)
+        result = result_of(cases, risks, scam_at, caution_at)
+        fair = result_of(cases, nested, scam_at, caution_at)
         choice = Choice(c, probabilities, shared, own, risks, nested, fold_mappings)
         print(f"  C={c:g}: {_figures(result)}; nested: {_figures(fair)}")
-        if best is None or _rank(fair) > best[0]:
-            best = (_rank(fair), choice)
+        if best is None or rank(fair) > best[0]:
+            best = (rank(fair), choice)
     assert best is not None
     return best[1]
-
-
-def nested_risks(
-    cases: Sequence[Case],
-    languages: Sequence[str | None],
-    probabilities: np.ndarray,
-    base: Sequence[int],
-    scam_at: int,
-    caution_at: int,
-    concrete: Sequence[bool] | None,
-    folds: np.ndarray,
-) -> tuple[list[float], list[dict[str, tuple[float, float]]]]:
-    """Each case's risk under the mappings chosen on the other folds only, and the mappings
-    each fold got ("*" the shared one). The figures of mappings chosen on the very cases
-    they are measured on flatter the operating point (it is fit to them); these do not.
-    The probabilities the choice reads are still out-of-fold ones, from models that saw part
-    of the measured fold: the choice of threshold and weight is what this validates."""
-    sure = _all(concrete, base)
-    risks = [0.0] * len(cases)
-    chosen: list[dict[str, tuple[float, float]]] = []
-    for fold in range(FOLDS):
-        inner: list[int] = np.flatnonzero(folds != fold).tolist()
-        shared, own = _mappings(
-            [cases[i] for i in inner],
-            [languages[i] for i in inner],
-            probabilities[inner],
-            [base[i] for i in inner],
-            scam_at,
-            caution_at,
-            [sure[i] for i in inner],
-        )
-        chosen.append(
-            {"*": _pair(None, shared)} | {lang: _pair(m, shared) for lang, m in own.items()}
-        )
-        for i in np.flatnonzero(folds == fold).tolist():
-            added = _added(probabilities[i], *_pair(own.get(languages[i] or ""), shared))
-            risks[i] = _final(base[i], added, scam_at, sure[i])
-    return risks, chosen
-
-
-def _mappings(
-    cases: Sequence[Case],
-    languages: Sequence[str | None],
-    probabilities: np.ndarray,
-    base: Sequence[int],
-    scam_at: int,
-    caution_at: int,
-    concrete: Sequence[bool] | None,
-) -> tuple[Mapping, dict[str, Mapping]]:
-    shared = choose_mapping(cases, probabilities, base, scam_at, caution_at, concrete)
-    own = choose_language_mappings(
-        cases, languages, probabilities, base, scam_at, caution_at, concrete
-    )
-    return shared, own
-
-
-def _risks(
-    base: Sequence[int],
-    probabilities: np.ndarray,
-    languages: Sequence[str | None],
-    concrete: Sequence[bool] | None,
-    shared: Mapping,
-    own: dict[str, Mapping],
-    scam_at: int,
-) -> list[float]:
-    return [
-        _final(risk, _added(p, *_pair(own.get(lang or ""), shared)), scam_at, sure)
-        for risk, p, lang, sure in zip(
-            base, probabilities, languages, _all(concrete, base), strict=True
-        )
-    ]
 
 
 def _figures(result: Mapping) -> str:
@@ -427,25 +235,6 @@ def _figures(result: Mapping) -> str:
         + ", ".join(f"{lang} {share:.1%}" for lang, share in result.recall.items())
         + "; legit at scam "
         + ", ".join(f"{lang} {share:.1%}" for lang, share in result.legit_at_scam.items())
-    )
-
-
-def _pair(own: Mapping | None, shared: Mapping) -> tuple[float, float]:
-    mapping = own or shared
-    return float(mapping.threshold), float(mapping.max_weight)
-
-
-def _result(
-    cases: Sequence[Case], risks: Sequence[float], scam_at: int, caution_at: int
-) -> Mapping:
-    """The shares of a set of final risks, per language of the cases (as a Mapping)."""
-    languages = sorted({case.lang for case in cases})
-    return Mapping(
-        0.0,
-        0.0,
-        {lang: _share(risks, cases, lang, True, caution_at) for lang in languages},
-        {lang: _share(risks, cases, lang, False, scam_at) for lang in languages},
-        {lang: _share(risks, cases, lang, False, caution_at) for lang in languages},
     )
 
 
@@ -506,10 +295,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for lang, mapping in sorted(choice.languages.items()):
         print(f"; in {lang} texts {mapping.max_weight:g} above p={mapping.threshold}", end="")
     print()
-    result = _result(cases, choice.risks, checker.scam_at, checker.caution_at)
-    fair = _result(cases, choice.nested, checker.scam_at, checker.caution_at)
+    result = result_of(cases, choice.risks, checker.scam_at, checker.caution_at)
+    fair = result_of(cases, choice.nested, checker.scam_at, checker.caution_at)
     for language in sorted(result.recall):
-        families = _share(base, cases, language, True, checker.caution_at)
+        families = share(base, cases, language, True, checker.caution_at)
         print(
             f"  {language}: scams at caution+ {families:.1%} by the families alone, "
             f"{result.recall[language]:.1%} with the model; legit at scam "
