@@ -110,6 +110,8 @@ STRONG = {"advance_fee", "fake_cheque", "task_scheme", "money_mule", "data_harve
         ("We found your resume online and want to offer you a role.", "unsolicited"),
         ("Hola, ¿me regala unos minutos? Su perfil fue seleccionado.", "unsolicited"),
         ("You are hired, no interview required.", "unsolicited"),
+        ("Hi, I'm a recruiter from Outlier, can I share some details?", "unsolicited"),
+        ("Hola, soy reclutadora de Outlier, ¿puedo compartirte detalles?", "unsolicited"),
         ("Invite 3 friends and earn a commission on every deposit they make.", "recruit_others"),
         ("Invita a tus amigos y gana comisiones por cada persona.", "recruit_others"),
         ("Install AnyDesk so our IT team can set up your account.", "remote_access"),

@@ -42,7 +42,10 @@ PICKED = concept(
     " | le recomendaron | agencias de reclutamiento | te interesa saber | le interesa saber"
     " | te interesaría saber | le interesaría saber | te interesaría trabajar"
     " | estás contratado | estás contratada | has sido contratado | has sido contratada"
-    " | sin entrevista | contratación inmediata | contratación directa",
+    " | sin entrevista | contratación inmediata | contratación directa"
+    " | soy reclutador de | soy reclutadora de | soy reclutador en | soy reclutadora en"
+    " | puedo compartir | te puedo compartir | le puedo compartir | puedo compartirte"
+    " | puedo enviarte | te puedo enviar | le puedo enviar",
 )
 REFER = concept(
     "recruit_others.refer",
