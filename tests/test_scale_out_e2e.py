@@ -118,12 +118,15 @@ async def test_three_workers_lose_nothing_and_send_nothing_twice(
             return await workers.enter_async_context(BotRun(path, "--role", role, env=env))
 
         pollers = {name: await start(name, "poll") for name in ("poller-a", "poller-b")}
+        # d2 starts once d1 holds rows with a message in flight: a paced deliverer claims
+        # seconds of the platform's rate ahead, so a d2 started beside it could take every
+        # alert first and leave d1 nothing to die with.
         d1 = await start("d1", "deliver", TOKENS["d1"])
-        d2 = await start("d2", "deliver", TOKENS["d2"])
         await asyncio.wait_for(slow_polled.wait(), 60)
         dead = fetched_by["slow"][0]
         pollers.pop(dead).send(signal.SIGKILL)  # mid-poll: its claim on "slow" must lapse
         await asyncio.wait_for(telegram.hung.wait(), 60)
+        d2 = await start("d2", "deliver", TOKENS["d2"])
         d1.send(signal.SIGKILL)  # mid-batch: a message in flight, rows claimed
         await telegram.wait_distinct(CHATS * len(BOARDS))
         # The messages d1 sent and never recorded are on the stub already; its rows are d2's
