@@ -28,6 +28,7 @@ from bot.postings.matching import Matcher
 from bot.store import Database
 from bot.store import edits as edits_store
 from bot.store import subscriptions as subscriptions_store
+from bot.store import workers as workers_store
 from tests.conftest import FakeClock
 from tests.discord_helpers import CHANNEL_ID, BotHarness, running_bot
 from tests.telegram_stub import TelegramStub, telegram_stub
@@ -269,6 +270,7 @@ async def test_workers_shows_the_edits_each_worker_holds(
     await seen(db, "remotive:ai", posting("remotive:ai", "501", ON_REMOTIVE))
     [edit] = await edits_store.claim(db, platforms=["telegram"], limit=10, holder="h:1:aa")
 
-    assert await edits_store.claims_by_worker(db) == {"h:1:aa": 1}
+    assert await workers_store.live_claims_by_worker(db, "alert_edits") == {"h:1:aa": 1}
     assert await edits_store.mark_edited(db, edit)
-    assert await edits_store.claims_by_worker(db) == {}  # made: no longer held
+    # Made: no longer held.
+    assert await workers_store.live_claims_by_worker(db, "alert_edits") == {}

@@ -7,7 +7,9 @@ pools), as two processes would have."""
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,6 +24,7 @@ from bot.models import Alert, ChatRef
 from bot.polling.shared import SharedPollScheduler
 from bot.polling.source import Source
 from bot.store import Database, open_database
+from bot.store import edits as edits_store
 from bot.store import outbox as outbox_store
 from bot.store import sources as sources_store
 from bot.store import workers as workers_store
@@ -65,7 +68,10 @@ async def test_workers_claiming_together_take_different_sources(
     claimed = [row.name for row in first] + [row.name for row in second]
     assert sorted(claimed) == names  # every source once, none twice
     assert {len(first), len(second)} == {12, 8}
-    assert await sources_store.claims_by_worker(db) == {"a": len(first), "b": len(second)}
+    assert await workers_store.live_claims_by_worker(db, "sources") == {
+        "a": len(first),
+        "b": len(second),
+    }
 
 
 async def test_a_claimed_source_is_not_due_until_its_poll_ends_or_its_lease_does(
@@ -98,7 +104,7 @@ async def test_a_claimed_source_is_not_due_until_its_poll_ends_or_its_lease_does
             next_poll_at=clock.now + 600,
             new_postings=0,
         )
-    assert await sources_store.claims_by_worker(db) == {"a": 2}
+    assert await workers_store.live_claims_by_worker(db, "sources") == {"a": 2}
     assert await sources_store.renew_claims(db, ["board-00"], worker="a", lease_s=LEASE_S) == 0
 
     # "a" dies: when its lease ends, "b" takes its other two sources over, at their due time.
@@ -106,7 +112,7 @@ async def test_a_claimed_source_is_not_due_until_its_poll_ends_or_its_lease_does
     taken = await sources_store.claim_due(second_db, names, worker="b", lease_s=LEASE_S, limit=3)
     assert [row.name for row in taken] == ["board-01", "board-02"]
     assert all(row.next_poll_at == clock.now - 1 for row in taken)  # the lapsed lease
-    assert await sources_store.claims_by_worker(db) == {"b": 2}
+    assert await workers_store.live_claims_by_worker(db, "sources") == {"b": 2}
 
 
 async def test_claims_only_the_sources_a_worker_knows(db: Database) -> None:
@@ -215,6 +221,71 @@ async def test_a_running_worker_is_listed_with_its_role_until_it_stops(tmp_path:
     assert after.out.startswith("No live workers")  # a clean stop deletes the row
 
 
+async def test_workers_shows_the_sources_alerts_and_edits_each_worker_holds(
+    migrated_target: str, tmp_path: Path
+) -> None:
+    # The command reads the wall clock: claims and beats are made at the present, so they
+    # are live when it runs (leases of an hour).
+    clock = FakeClock(time.time())
+    db = await open_database(migrated_target, clock=clock)
+    try:
+        await sources_store.claim_due(
+            db, await add_sources(db, 3), worker="h:1:poll", lease_s=3600, limit=10
+        )
+        await add_alerts(db, ChatRef("telegram", "1"), ["a1", "a2", "a3"])
+        [sent] = await outbox_store.claim(db, platforms=["telegram"], limit=1, holder="h:2:send")
+        assert await outbox_store.mark_sent(db, sent.id, "m1", claim=sent.claim)
+        held = await outbox_store.claim(
+            db, platforms=["telegram"], limit=10, lease_s=3600, holder="h:2:send"
+        )
+        assert len(held) == 2
+        posting_id = await db.fetchval("SELECT posting_id FROM outbox WHERE id = ?", (sent.id,))
+        async with db.transaction() as conn:
+            await edits_store.queue_for_jobs(
+                conn, [int(posting_id)], platforms=["telegram"], now=clock.now
+            )
+        assert await edits_store.claim(
+            db, platforms=["telegram"], limit=10, lease_s=3600, holder="h:3:edit"
+        )
+        for pid, (worker, role) in enumerate(
+            [
+                ("h:1:poll", "poll"),
+                ("h:2:send", "deliver"),
+                ("h:3:edit", "deliver"),
+                ("h:4:idle", "chat"),
+            ],
+            start=1,
+        ):
+            await workers_store.beat(
+                db, workers_store.WorkerRow(worker, role, "h", pid, clock.now, clock.now)
+            )
+    finally:
+        await db.close()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[storage]\ndatabase = "{migrated_target}"\n[console]\nlanguage = "en"\n',
+        encoding="utf-8",
+    )
+
+    listed = await run_main("workers", "--config", str(config))
+
+    assert listed.code == 0, listed.output
+    header, *rows, summary = listed.out.splitlines()
+    # Columns are two or more spaces apart; a value may hold one ("3s ago", a date and time).
+    table = [
+        dict(zip(re.split(r"\s{2,}", header), re.split(r"\s{2,}", row), strict=True))
+        for row in rows
+    ]
+    claims = ("SOURCES CLAIMED", "ALERTS CLAIMED", "EDITS CLAIMED")
+    assert [(r["WORKER"], r["ROLE"], *(r[c] for c in claims)) for r in table] == [
+        ("h:1:poll", "poll", "3", "0", "0"),
+        ("h:2:send", "deliver", "0", "2", "0"),
+        ("h:3:edit", "deliver", "0", "0", "1"),
+        ("h:4:idle", "chat", "0", "0", "0"),
+    ]
+    assert summary.startswith("4 live workers on ")
+
+
 async def test_a_named_lock_is_held_by_one_process_at_a_time(
     db: Database, second_db: Database
 ) -> None:
@@ -318,7 +389,7 @@ async def test_a_chat_another_sender_holds_waits_so_its_alerts_keep_their_order(
     # Chat 1 is being sent to by w1: w2 takes chat 2 only, not a2 ahead of a1.
     second = await outbox_store.claim(two, platforms=["telegram"], limit=10, holder="w2")
     assert [a.posting.title for a in second if isinstance(a, Alert)] == ["b1", "b2"]
-    assert await outbox_store.claims_by_worker(one) == {"w1": 1, "w2": 2}
+    assert await workers_store.live_claims_by_worker(one, "outbox") == {"w1": 1, "w2": 2}
     assert await outbox_store.mark_sent(one, first[0].id, "m1", claim=first[0].claim)
     rest = await outbox_store.claim(two, platforms=["telegram"], limit=10, holder="w2")
     assert [a.posting.title for a in rest if isinstance(a, Alert)] == ["a2", "a3"]

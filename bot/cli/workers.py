@@ -8,10 +8,7 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.i18n import t
-from bot.store import edits as edits_store
 from bot.store import open_database
-from bot.store import outbox as outbox_store
-from bot.store import sources as sources_store
 from bot.store import workers as workers_store
 from bot.terminal import inert
 from bot.workers import SILENT_BEATS
@@ -31,9 +28,9 @@ async def print_workers(settings: Settings) -> int:
         live = await workers_store.live(
             db, seen_after=now - SILENT_BEATS * settings.workers.heartbeat_s
         )
-        polls = await sources_store.claims_by_worker(db)
-        sends = await outbox_store.claims_by_worker(db)
-        edits = await edits_store.claims_by_worker(db)
+        polls = await workers_store.live_claims_by_worker(db, "sources")
+        sends = await workers_store.live_claims_by_worker(db, "outbox")
+        edits = await workers_store.live_claims_by_worker(db, "alert_edits")
         target = db.target
     finally:
         await db.close()

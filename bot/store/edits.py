@@ -193,17 +193,6 @@ async def release(
     return handed
 
 
-async def claims_by_worker(db: Database) -> dict[str, int]:
-    """How many edits of sent alerts each worker holds a live claim on (being made)."""
-    rows = await db.fetchall(
-        """SELECT claimed_by, COUNT(*) FROM alert_edits
-           WHERE status = 'sending' AND claimed_until > ? AND claimed_by IS NOT NULL
-           GROUP BY claimed_by""",
-        (db.clock(),),
-    )
-    return {row[0]: int(row[1]) for row in rows}
-
-
 async def counts(db: Database) -> dict[str, int]:
     rows = await db.fetchall("SELECT status, COUNT(*) FROM alert_edits GROUP BY status")
     return {row[0]: int(row[1]) for row in rows}

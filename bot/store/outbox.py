@@ -253,17 +253,6 @@ async def release(
     )
 
 
-async def claims_by_worker(db: Database) -> dict[str, int]:
-    """How many alerts each worker holds a live claim on (being sent)."""
-    rows = await db.fetchall(
-        """SELECT claimed_by, COUNT(*) FROM outbox
-           WHERE status = 'sending' AND claimed_until > ? AND claimed_by IS NOT NULL
-           GROUP BY claimed_by""",
-        (db.clock(),),
-    )
-    return {row[0]: int(row[1]) for row in rows}
-
-
 async def counts(db: Database) -> dict[str, int]:
     rows = await db.fetchall("SELECT status, COUNT(*) FROM outbox GROUP BY status")
     return {row[0]: int(row[1]) for row in rows}

@@ -245,9 +245,7 @@ async def claim_due(
     return [dataclasses.replace(row, claimed_by=worker, claimed_until=until) for row in claimed]
 
 
-async def renew_claims(
-    db: Database, names: Sequence[str], *, worker: str, lease_s: float
-) -> int:
+async def renew_claims(db: Database, names: Sequence[str], *, worker: str, lease_s: float) -> int:
     """Move the lease of `worker`'s claims on these sources on (polls still in progress);
     a source whose poll has recorded its next time is no longer claimed and stays as it is.
     Returns how many claims were renewed."""
@@ -263,13 +261,3 @@ async def renew_claims(
             WHERE {among} AND claimed_by = ?""",
         (until, until, param, worker),
     )
-
-
-async def claims_by_worker(db: Database) -> dict[str, int]:
-    """How many sources each worker holds a live poll claim on."""
-    rows = await db.fetchall(
-        """SELECT claimed_by, COUNT(*) FROM sources
-           WHERE claimed_by IS NOT NULL AND claimed_until > ? GROUP BY claimed_by""",
-        (db.clock(),),
-    )
-    return {row[0]: int(row[1]) for row in rows}

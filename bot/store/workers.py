@@ -3,11 +3,15 @@
 A worker writes its row when it starts, moves `seen_at` on every heartbeat and deletes the
 row when it stops cleanly. A worker that died (SIGKILL, a lost machine) stops beating: it is
 no longer listed once its row is older than a few heartbeats, and `prune` removes it.
+
+`live_claims_by_worker` counts the work each worker holds: the `workers` command's columns of
+sources being polled, alerts being sent and sent alerts being edited.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.store.database import Database
 
@@ -70,3 +74,27 @@ async def live(db: Database, *, seen_after: float) -> list[WorkerRow]:
 async def prune(db: Database, *, seen_before: float) -> int:
     """Forget workers silent since `seen_before`; returns how many."""
     return await db.execute("DELETE FROM workers WHERE seen_at < ?", (seen_before,))
+
+
+#: The tables whose rows a worker claims for a while: `sources` (a poll), `outbox` (a send),
+#: `alert_edits` (an edit of a sent alert).
+ClaimedTable = Literal["sources", "outbox", "alert_edits"]
+
+#: Besides a live claim, what makes a row held: a source's claim is its poll, while an alert or
+#: an edit is held only while it is `sending` (one sent, failed or handed back is not).
+_HELD_WHILE: dict[ClaimedTable, str] = {
+    "sources": "",
+    "outbox": "AND status = 'sending'",
+    "alert_edits": "AND status = 'sending'",
+}
+
+
+async def live_claims_by_worker(db: Database, table: ClaimedTable) -> dict[str, int]:
+    """How many rows of `table` each worker holds a live (unexpired) claim on."""
+    rows = await db.fetchall(
+        f"""SELECT claimed_by, COUNT(*) FROM {table}
+            WHERE claimed_by IS NOT NULL AND claimed_until > ? {_HELD_WHILE[table]}
+            GROUP BY claimed_by""",
+        (db.clock(),),
+    )
+    return {row[0]: int(row[1]) for row in rows}
