@@ -15,23 +15,25 @@ from bot.config.sections import (
     EXAMPLE_CONFIG,
     ConsoleSettings,
     DiscordSettings,
-    JobSpySettings,
     LinkCheckSettings,
     ObservabilitySettings,
     OutboxSettings,
     PollingSettings,
     RelevanceSettings,
     ScamSettings,
-    SourceEntry,
-    SourceSettings,
     StorageSettings,
-    SubscriptionSettings,
     TelegramSettings,
     WorkersSettings,
     parse_listen,
+)
+from bot.config.source_entries import (
+    JobSpySettings,
+    SourceEntry,
+    SourceSettings,
     source_interval_s,
     source_name,
 )
+from bot.config.subscription_entries import SubscriptionSettings
 
 __all__ = [
     "EXAMPLE_CONFIG",

@@ -36,13 +36,12 @@ from bot.config.sections import (
     PollingSettings,
     RelevanceSettings,
     ScamSettings,
-    SourceEntry,
     StorageSettings,
-    SubscriptionSettings,
     TelegramSettings,
     WorkersSettings,
-    source_name,
 )
+from bot.config.source_entries import SourceEntry, source_name
+from bot.config.subscription_entries import SubscriptionSettings
 from bot.errors import ConfigError
 
 #: The parsed config file that `load_settings` is reading (the file source's data).

@@ -1,35 +1,19 @@
 """The typed sections of the settings, one pydantic model a TOML table, and their checks.
 
 A bad value raises inside its section's validator so that `load_settings` can name the key;
-how the sections are read (file, environment, tokens) is `bot.config.loading`'s job.
+how the sections are read (file, environment, tokens) is `bot.config.loading`'s job. The
+arrays of tables have modules of their own: `[[sources]]` in `bot.config.source_entries`,
+`[[subscriptions]]` in `bot.config.subscription_entries`.
 """
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    GetCoreSchemaHandler,
-    SecretStr,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import core_schema
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from bot.delivery.digest_schedule import DeliveryMode, canonical_timezone
-from bot.errors import DeliverySyntaxError, FilterSyntaxError, UnknownTimezone
-from bot.i18n import t
-from bot.models import ChatRef, RiskLevel
-from bot.polling.kinds import SOURCE_KINDS, Identity, check_entry, poll_interval_s
-from bot.polling.kinds import source_name as kind_source_name
-from bot.postings.matching import MAX_REGEX_CHARS, compile_regex
 from bot.store.database import is_postgres_url
 
 ENV_PREFIX = "VIGIA_"
@@ -38,18 +22,17 @@ TEST_ENV_PREFIX = "VIGIA_TEST_"
 DEFAULT_CONFIG = Path("config.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config.example.toml"
 MIN_INTERVAL_S = 120
-#: What a refused subscription regex is told, by `FilterSyntaxError.problem`.
-REGEX_PROBLEMS = {
-    "regex_invalid": "not a regular expression RE2 accepts (no backreferences or lookaround)",
-    "regex_too_long": f"longer than {MAX_REGEX_CHARS} characters",
-}
 
 
-class _Section(BaseModel):
+class Section(BaseModel):
+    """A TOML table's model: an unknown key is an error (a typo is not silently ignored), and
+    the settings do not change once read."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_http_url(value: str | None) -> str | None:
+def check_http_url(value: str | None) -> str | None:
+    """`value` unchanged when unset or an http(s) URL with a host; ValueError otherwise."""
     if value is None:
         return value
     parts = urlsplit(value)
@@ -58,7 +41,7 @@ def _check_http_url(value: str | None) -> str | None:
     return value
 
 
-class StorageSettings(_Section):
+class StorageSettings(Section):
     """Where the state lives: a SQLite file path (one process, the default), or a
     `postgresql://user:password@host:port/db` URL (several processes and machines)."""
 
@@ -80,7 +63,7 @@ class StorageSettings(_Section):
         return urlsplit(self.database).password if is_postgres_url(self.database) else None
 
 
-class PollingSettings(_Section):
+class PollingSettings(Section):
     default_interval_s: int = Field(600, ge=MIN_INTERVAL_S)
     jitter_s: int = Field(30, ge=0)
     max_backoff_s: int = Field(6 * 3600, ge=60)
@@ -102,7 +85,7 @@ class PollingSettings(_Section):
     allow_loopback: bool = False
 
 
-class RelevanceSettings(_Section):
+class RelevanceSettings(Section):
     enabled: bool = True
     keywords: tuple[str, ...] = (
         "ai trainer",
@@ -141,178 +124,7 @@ class RelevanceSettings(_Section):
     exclude: tuple[str, ...] = ()
 
 
-JobSpySite = Literal["linkedin", "indeed", "zip_recruiter", "glassdoor", "google"]
-
-
-class JobSpySettings(_Section):
-    """A jobspy source's search (`[sources.jobspy]`); unset keys keep python-jobspy's search
-    defaults as `adapters.sources.jobspy_source.JobSpySearch` sets them."""
-
-    sites: tuple[JobSpySite, ...] | None = None
-    location: str | None = None
-    results_wanted: int | None = Field(None, ge=1, le=200)
-    hours_old: int | None = Field(None, ge=1)
-    country_indeed: str | None = None
-    is_remote: bool | None = None
-    google_search_term: str | None = None
-
-
-class SourceSettings(_Section):
-    kind: str
-    board: str | None = None
-    url: str | None = None
-    name: str | None = None
-    company: str | None = None
-    #: Unset: the polling default, or the kind's own when longer (`bot.polling.kinds`).
-    interval_s: int | None = Field(None, ge=MIN_INTERVAL_S)
-    enabled: bool = True
-    #: The search of a jobspy source (sites, location, …); no other kind takes it.
-    jobspy: JobSpySettings | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return _check_http_url(value)
-
-    @field_validator("kind")
-    @classmethod
-    def _known_kind(cls, value: str) -> str:
-        # Interned: ten thousand entries of one kind share its one string.
-        kind = sys.intern(value.strip().lower())
-        if kind not in SOURCE_KINDS:
-            raise ValueError(
-                f"unknown source kind {value!r}; known kinds: {', '.join(SOURCE_KINDS)}"
-            )
-        return kind
-
-    @model_validator(mode="after")
-    def _gives_what_its_kind_needs(self) -> SourceSettings:
-        if SOURCE_KINDS[self.kind].identity is Identity.BOARD and self.url and not self.board:
-            return self  # a board kind read from its own endpoint (a mirror, a test server)
-        check_entry(
-            self.kind,
-            board=self.board,
-            url=self.url,
-            company=self.company,
-            interval_s=self.interval_s,
-            options=self.jobspy is not None,
-        )
-        return self
-
-
-@dataclass(frozen=True, slots=True)
-class SourceEntry:
-    """One `[[sources]]` entry once validated, as the settings keep it.
-
-    Checked as a `SourceSettings` (the same errors, named by their key), then kept as this
-    slotted record: a bot with 10,000 sources held 10,000 pydantic models (a field dict and a
-    fields-set each, ~830 bytes a source) for the whole run, while nothing reads an entry after
-    start-up but `bot.app.build_sources`.
-    """
-
-    kind: str
-    board: str | None = None
-    url: str | None = None
-    name: str | None = None
-    company: str | None = None
-    interval_s: int | None = None
-    enabled: bool = True
-    jobspy: JobSpySettings | None = None
-
-    @classmethod
-    def of(cls, model: SourceSettings) -> SourceEntry:
-        return cls(
-            model.kind,
-            model.board,
-            model.url,
-            model.name,
-            model.company,
-            model.interval_s,
-            model.enabled,
-            model.jobspy,
-        )
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source_type: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        """Validated by `SourceSettings`'s schema (an entry already built passes as it is);
-        dumped as that model's fields."""
-
-        def validate(value: Any, check: core_schema.ValidatorFunctionWrapHandler) -> SourceEntry:
-            return value if isinstance(value, cls) else cls.of(check(value))
-
-        return core_schema.no_info_wrap_validator_function(
-            validate,
-            handler.generate_schema(SourceSettings),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda entry: SourceSettings.model_construct(
-                    **{key: getattr(entry, key) for key in cls.__slots__}
-                ).model_dump()
-            ),
-        )
-
-
-class SubscriptionSettings(_Section):
-    chat: str
-    language: Literal["es", "en"] = "es"
-    keywords: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    regex: str | None = None
-    remote_only: bool = False
-    locations: tuple[str, ...] = ()
-    min_pay: float | None = Field(None, ge=0)
-    min_pay_period: Literal["hour", "day", "week", "month", "year"] = "hour"
-    languages: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    max_risk: RiskLevel = RiskLevel.CAUTION
-    #: "instant", "daily HH:MM" or "weekly DAY HH:MM", in the chat's `timezone`.
-    delivery: str = "instant"
-    #: The chat's IANA time zone for digests (default UTC); one per chat.
-    timezone: str | None = None
-
-    @field_validator("chat")
-    @classmethod
-    def _chat(cls, value: str) -> str:
-        ChatRef.parse(value)
-        return value
-
-    @field_validator("delivery")
-    @classmethod
-    def _delivery(cls, value: str) -> str:
-        try:
-            return str(DeliveryMode.parse(value))
-        except DeliverySyntaxError as error:
-            problem = t(f"delivery.error.{error.problem}", "en", token=error.token)
-            raise ValueError(f"{problem} (instant, daily HH:MM or weekly DAY HH:MM)") from None
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return canonical_timezone(value)
-        except UnknownTimezone:
-            raise ValueError(
-                f"unknown time zone {value!r} (an IANA name: Europe/Madrid, UTC)"
-            ) from None
-
-    @field_validator("regex")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        """Compiled now, as matching will: a pattern RE2 refuses (a backreference, a
-        lookaround, a syntax error, over the length cap) stops the start with its key
-        instead of failing every poll."""
-        if value is not None:
-            try:
-                compile_regex(value)
-            except FilterSyntaxError as error:
-                raise ValueError(REGEX_PROBLEMS.get(error.problem, error.problem)) from None
-        return value
-
-
-class ScamSettings(_Section):
+class ScamSettings(Section):
     caution_at: int = Field(30, ge=1, le=100)
     scam_at: int = Field(60, ge=1, le=100)
     online_reputation: bool = False
@@ -325,7 +137,7 @@ class ScamSettings(_Section):
     @classmethod
     def _rdap_url(cls, value: str) -> str:
         base = value.strip().rstrip("/").removesuffix("/domain").rstrip("/")
-        _check_http_url(base)
+        check_http_url(base)
         return base
 
     @model_validator(mode="after")
@@ -335,7 +147,7 @@ class ScamSettings(_Section):
         return self
 
 
-class LinkCheckSettings(_Section):
+class LinkCheckSettings(Section):
     cache_ttl_s: int = Field(3600, ge=0)
     timeout_s: float = Field(10.0, gt=0, le=60)
     max_bytes: int = Field(2_000_000, ge=10_000)
@@ -344,11 +156,11 @@ class LinkCheckSettings(_Section):
     check_window_s: float = Field(60.0, gt=0)
 
 
-class ConsoleSettings(_Section):
+class ConsoleSettings(Section):
     language: Literal["es", "en"] = "es"
 
 
-class DiscordSettings(_Section):
+class DiscordSettings(Section):
     token: SecretStr | None = None
     api_base: str | None = None
     guild_id: int | None = None
@@ -356,10 +168,10 @@ class DiscordSettings(_Section):
     @field_validator("api_base")
     @classmethod
     def _api_base(cls, value: str | None) -> str | None:
-        return _check_http_url(value)
+        return check_http_url(value)
 
 
-class TelegramSettings(_Section):
+class TelegramSettings(Section):
     token: SecretStr | None = None
     base_url: str | None = None
     mode: Literal["polling", "webhook"] = "polling"
@@ -374,7 +186,7 @@ class TelegramSettings(_Section):
     @field_validator("base_url", "webhook_url")
     @classmethod
     def _urls(cls, value: str | None) -> str | None:
-        return _check_http_url(value)
+        return check_http_url(value)
 
     @model_validator(mode="after")
     def _webhook_needs_url(self) -> TelegramSettings:
@@ -383,7 +195,7 @@ class TelegramSettings(_Section):
         return self
 
 
-class OutboxSettings(_Section):
+class OutboxSettings(Section):
     drain_interval_s: float = Field(2.0, gt=0)
     batch_size: int = Field(50, ge=1)
     max_backoff_s: int = Field(3600, ge=1)
@@ -394,7 +206,7 @@ class OutboxSettings(_Section):
     keep_sent_days: int = Field(30, ge=1)
 
 
-class WorkersSettings(_Section):
+class WorkersSettings(Section):
     """Several worker processes on one PostgreSQL database (`python -m bot run --role`)."""
 
     #: A poll claim lasts this long unless the poll ends first; a dead worker's sources are
@@ -434,7 +246,7 @@ def parse_listen(value: str) -> tuple[str, int]:
     return host, port
 
 
-class ObservabilitySettings(_Section):
+class ObservabilitySettings(Section):
     """`listen = "127.0.0.1:9108"` serves `/healthz` and `/metrics` there; off by default.
     Keep it on a loopback or private address: it is meant for a supervisor and a scraper."""
 
@@ -446,13 +258,3 @@ class ObservabilitySettings(_Section):
         if value is not None:
             parse_listen(value)
         return value
-
-
-def source_interval_s(source: SourceEntry, polling: PollingSettings) -> int:
-    """How often `source` is polled (`bot.polling.kinds.poll_interval_s`)."""
-    return poll_interval_s(source.kind, source.interval_s, polling.default_interval_s)
-
-
-def source_name(source: SourceEntry) -> str:
-    """The unique name a source is known by in the store, logs and filters."""
-    return kind_source_name(source.kind, board=source.board, url=source.url, name=source.name)
