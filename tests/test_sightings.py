@@ -381,3 +381,71 @@ async def test_one_text_on_many_boards_is_not_compared_with_every_posting(
     assert found[:boards] == [None] * boards
     assert found[-1] == sightings_store.batch_ref(7)
     assert calls <= 2  # not 200 × 199 / 2
+
+
+# -- the horizon, before and after a prune ----------------------------------------------------
+
+HORIZON_S = 30 * 86_400.0
+
+
+async def listed(db: Database, source: str, native_id: str, *, still: tuple[str, ...] = ()) -> int:
+    """`source` lists a new posting (this text under this title, Remote, its own link and
+    company) and still lists `still`; the job the posting is a sighting of."""
+    from bot.polling.writes import PollWrite, write_batch
+    from bot.postings.matching import Matcher
+
+    new = posting(
+        source,
+        native_id=native_id,
+        url=f"https://{source}.example.org/jobs/{native_id}",
+        company=f"Company {source}",
+    )
+    write = PollWrite(
+        source=source,
+        scored=[(new, False)],  # type: ignore[list-item]
+        verdicts={},
+        alerting=False,
+        status="200",
+        etag=None,
+        last_modified=None,
+        body_sha256=native_id,
+        next_poll_at=0.0,
+        still_listed=list(still),
+    )
+    [result] = await write_batch(db, [write], matcher=Matcher(), horizon_s=HORIZON_S)
+    assert not isinstance(result, Exception)
+    job = await db.fetchval(
+        "SELECT job_id FROM sightings WHERE source = ? AND native_id = ?", (source, native_id)
+    )
+    return int(job)
+
+
+async def test_a_near_copy_is_matched_only_with_places_seen_within_the_horizon(
+    db: Database, clock: FakeClock
+) -> None:
+    """The same text under the same title on another board is one job while one of the
+    job's places was seen within the horizon; a board's own second listing of it is another
+    job once only that board still shows it, whether the other board's stale sighting is
+    pruned yet or not (pruning runs at most once an hour)."""
+    from bot.store import sightings as sightings_store
+
+    job = await listed(db, "a", "1")
+    clock.advance(86_400)
+    assert await listed(db, "b", "1") == job  # a near-copy on another board
+    clock.advance(19 * 86_400)
+    # While another board shows the job, b's second listing of the text is the job too.
+    assert await listed(db, "b", "2", still=("1",)) == job
+
+    clock.advance(11 * 86_400)  # a's listing is past the horizon, not pruned yet
+    # Only b shows the job now: b's own twin is not it, pruned or not.
+    assert await listed(db, "b", "3", still=("1", "2")) != job
+    assert await listed(db, "c", "1") == job  # b's listing was seen 11 days ago
+    await sightings_store.prune(db, before=clock.now - HORIZON_S)
+    assert await db.fetchval("SELECT COUNT(*) FROM sightings WHERE source = 'a'") == 0
+    assert await listed(db, "d", "1") == job
+
+    clock.advance(31 * 86_400)  # nobody listed it since: forgotten, pruned or not
+    fresh = await listed(db, "e", "1")
+    assert fresh != job
+    await sightings_store.prune(db, before=clock.now - HORIZON_S)
+    assert await listed(db, "f", "1") == fresh

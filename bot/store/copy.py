@@ -29,6 +29,7 @@ COPIED_TABLES: tuple[str, ...] = (
     "chat_zones",
     "postings",
     "sightings",
+    "sighting_spellings",
     "checks",
     "check_items",
     "digests",

@@ -301,6 +301,29 @@ MIGRATIONS: list[list[Statement]] = [
         )""",
         "CREATE INDEX alert_edits_due ON alert_edits(status, next_attempt_at)",
     ],
+    # 12: a job's spellings (`bot.store.sightings`): its sightings' title, place and
+    # description, once each, with the sources that showed them. A poll's new postings are
+    # matched by title against these, not against every sighting: with a common title a
+    # job seen on hundreds of boards had each batch read back (and group) all of them.
+    [
+        """CREATE TABLE sighting_spellings (
+            job_id INTEGER NOT NULL,
+            title_key TEXT NOT NULL,
+            place_key TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            first_source TEXT NOT NULL,
+            last_source TEXT NOT NULL,
+            seen_from REAL NOT NULL,
+            UNIQUE (title_key, job_id, place_key, signature)
+        )""",
+        """INSERT INTO sighting_spellings (job_id, title_key, place_key, signature,
+               first_source, last_source, seen_from)
+           SELECT job_id, title_key, place_key, signature, MIN(source), MAX(source),
+               MIN(last_seen_at)
+           FROM sightings WHERE signature IS NOT NULL AND title_key <> ''
+           GROUP BY job_id, title_key, place_key, signature""",
+        "CREATE INDEX sighting_spellings_by_seen ON sighting_spellings(seen_from)",
+    ],
 ]
 
 

@@ -5,6 +5,14 @@ source, is one sighting row with the keys it is matched on (`bot.postings.samene
 new postings are matched against the sightings seen within the horizon (and against the
 earlier postings of the same batch); sightings not seen again within it are pruned, so the
 table stays bounded while a posting that stays up keeps its job.
+
+A near-copy of a description is looked up by title, and with a common title a job may have
+been seen on hundreds of boards: those sightings are kept once more, grouped, as the job's
+spellings (`sighting_spellings`: one row a job, title, place and description, with the first
+and last of the sources that showed it, and a time no later than the oldest of their
+sightings' last sightings), written with the sightings and brought up to date when they are
+pruned. A batch reads the spellings of its titles, a few rows a job, rather than every
+sighting with those titles (which grew with every board polled).
 """
 
 from __future__ import annotations
@@ -12,10 +20,11 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Sequence, Set
+from typing import TypeVar
 
 from bot.models import Posting, Sighting
 from bot.postings.sameness import JobKeys, same_job
-from bot.store.database import Connection, Database
+from bot.store.database import Connection, Database, Row
 
 __all__ = [
     "POSTINGS_LOCK",
@@ -34,6 +43,10 @@ _CHUNK = 200  # bound parameters per query stay well under SQLite's limit
 #: poll is pure Python (~25 µs a posting), and done in one go it held the loop ~0.5-0.7 s
 #: (Telegram's long polling, the scheduler, /legit all waited). 250 is a few milliseconds.
 MATCH_SLICE = 250
+
+T = TypeVar("T")
+#: A spelling: job, title, place and description (signature).
+_SpellingKey = tuple[int, str, str, str]
 
 
 def batch_ref(offset: int) -> int:
@@ -210,12 +223,10 @@ async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float
     chunk at a time: a batch of 2,000 postings under a few common titles read every sighting
     of those titles (grouped) once per chunk of keys, ten times over.
 
-    Those found by a title alone (a near-copy of the description under the same title) come
-    one per job, place and description, with the sources that showed them: under a common
-    title every batch read back every sighting (the 20,000 of a poll of re-posted jobs, and
-    more with each batch). Their company and link are left out: the same company, the link
-    and the identity are looked up by their own clauses, with the whole row. A row found by
-    two clauses comes twice, which adds nothing to the index."""
+    Those found by a title alone (a near-copy of the description under the same title) are
+    the jobs' spellings (`_by_title`). Their company and link are left out: the same company,
+    the link and the identity are looked up by their own clauses, with the whole row. A row
+    found by two clauses comes twice, which adds nothing to the index."""
     columns = {"url": "url", "ident": "ident", "company": "company_key"}
     wanted: dict[str, set[str]] = defaultdict(set)
     titles: set[str] = set()
@@ -253,35 +264,67 @@ async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float
                 )
                 for row in rows
             )
-    for chunk in _chunks(sorted(titles)):
+    found.extend(await _by_title(conn, sorted(titles), since=since))
+    return found
+
+
+async def _by_title(conn: Connection, titles: Sequence[str], *, since: float) -> list[_Seen]:
+    """The spellings with one of `titles` that were seen since `since`, each with the first
+    and last of the sources that showed it there (two of them tell "not only one").
+
+    A spelling whose every sighting was last seen since `since` (its `seen_from`, a lower
+    bound, says so) is read as it is; the others (some sighting went unseen for nearly the
+    horizon and is not pruned yet: rare) are grouped again from their sightings within it,
+    so the answer is the same as grouping every sighting of those titles."""
+    found: list[_Seen] = []
+    stale: set[_SpellingKey] = set()
+    for chunk in _chunks(titles):
+        rows = await conn.fetchall(
+            f"""SELECT job_id, title_key, place_key, signature, first_source, last_source,
+                       seen_from
+                FROM sighting_spellings WHERE title_key IN ({",".join("?" * len(chunk))})""",
+            chunk,
+        )
+        for row in rows:
+            if row["seen_from"] < since:
+                stale.add(_spelling_key(row))
+            else:
+                found.append(_spelling(row))
+    for jobs in _chunks(sorted({job_id for job_id, *_ in stale})):
         rows = await conn.fetchall(
             f"""SELECT job_id, title_key, place_key, signature,
                        MIN(source) AS first_source, MAX(source) AS last_source
                 FROM sightings
                 WHERE last_seen_at >= ? AND signature IS NOT NULL
-                  AND title_key IN ({",".join("?" * len(chunk))})
+                  AND job_id IN ({",".join("?" * len(jobs))})
                 GROUP BY job_id, title_key, place_key, signature""",
-            (since, *chunk),
+            (since, *jobs),
         )
-        found.extend(
-            _Seen(
-                int(row["job_id"]),
-                row["first_source"],
-                JobKeys.of(
-                    url="",
-                    company="",
-                    title=row["title_key"],
-                    place=row["place_key"],
-                    signature=row["signature"],
-                ),
-                sources=frozenset((row["first_source"], row["last_source"])),
-            )
-            for row in rows
-        )
+        found.extend(_spelling(row) for row in rows if _spelling_key(row) in stale)
     return found
 
 
-def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
+def _spelling_key(row: Row) -> _SpellingKey:
+    return (int(row["job_id"]), row["title_key"], row["place_key"], row["signature"])
+
+
+def _spelling(row: Row) -> _Seen:
+    """A spelling row as a sighting found by its title alone (no company, no link)."""
+    return _Seen(
+        int(row["job_id"]),
+        row["first_source"],
+        JobKeys.of(
+            url="",
+            company="",
+            title=row["title_key"],
+            place=row["place_key"],
+            signature=row["signature"],
+        ),
+        sources=frozenset((row["first_source"], row["last_source"])),
+    )
+
+
+def _chunks(values: Sequence[T]) -> list[Sequence[T]]:
     """`values`, `_CHUNK` at a time (bound parameters per query)."""
     return [values[start : start + _CHUNK] for start in range(0, len(values), _CHUNK)]
 
@@ -316,6 +359,40 @@ async def insert_sightings(
             for job_id, posting_id, posting, keys in rows
         ],
     )
+    await _add_spellings(conn, rows, now=now)
+
+
+async def _add_spellings(
+    conn: Connection, rows: Sequence[tuple[int, int, Posting, JobKeys]], *, now: float
+) -> None:
+    """The new sightings in their jobs' spellings (those found by title: with a title and a
+    signature). Sent once a spelling and source; the store compares the sources itself, so
+    first and last are the same order as `MIN`/`MAX` when a prune groups them again. Every
+    row given is inserted: a sighting that already exists has its posting, which
+    `insert_postings` (one statement earlier) would have refused."""
+    spellings = {
+        (job_id, keys.title, keys.place, keys.signature, posting.source): None
+        for job_id, _, posting, keys in rows
+        if keys.title and keys.signature
+    }
+    if not spellings:
+        return
+    await conn.executemany(
+        """INSERT INTO sighting_spellings (job_id, title_key, place_key, signature,
+               first_source, last_source, seen_from)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (title_key, job_id, place_key, signature) DO UPDATE SET
+               first_source = CASE WHEN excluded.first_source < sighting_spellings.first_source
+                   THEN excluded.first_source ELSE sighting_spellings.first_source END,
+               last_source = CASE WHEN excluded.last_source > sighting_spellings.last_source
+                   THEN excluded.last_source ELSE sighting_spellings.last_source END,
+               seen_from = CASE WHEN excluded.seen_from < sighting_spellings.seen_from
+                   THEN excluded.seen_from ELSE sighting_spellings.seen_from END""",
+        [
+            (job_id, title, place, signature, source, source, now)
+            for job_id, title, place, signature, source in spellings
+        ],
+    )
 
 
 async def touch(conn: Connection, source: str, native_ids: Sequence[str], *, now: float) -> None:
@@ -330,9 +407,33 @@ async def touch(conn: Connection, source: str, native_ids: Sequence[str], *, now
         )
 
 
+#: A spelling's sightings (correlated with the `sighting_spellings` row being changed).
+_OF_SPELLING = """FROM sightings s WHERE s.job_id = sighting_spellings.job_id
+    AND s.title_key = sighting_spellings.title_key AND s.place_key = sighting_spellings.place_key
+    AND s.signature = sighting_spellings.signature"""
+
+
 async def prune(db: Database, *, before: float) -> int:
-    """Forget sightings last seen before `before`; returns how many."""
-    return await db.write("DELETE FROM sightings WHERE last_seen_at < ?", (before,))
+    """Forget sightings last seen before `before`; returns how many. The spellings that may
+    have lost one (those with `seen_from` before it) are grouped again from the sightings
+    left, or forgotten with their last one; afterwards every `seen_from` is exact."""
+    async with db.transaction() as conn:
+        await conn.lock(POSTINGS_LOCK)  # no poll adds to a spelling while it is regrouped
+        pruned = await conn.execute("DELETE FROM sightings WHERE last_seen_at < ?", (before,))
+        await conn.execute(
+            f"""DELETE FROM sighting_spellings
+                WHERE seen_from < ? AND NOT EXISTS (SELECT 1 {_OF_SPELLING})""",
+            (before,),
+        )
+        await conn.execute(
+            f"""UPDATE sighting_spellings SET
+                    first_source = (SELECT MIN(s.source) {_OF_SPELLING}),
+                    last_source = (SELECT MAX(s.source) {_OF_SPELLING}),
+                    seen_from = (SELECT MIN(s.last_seen_at) {_OF_SPELLING})
+                WHERE seen_from < ?""",
+            (before,),
+        )
+    return pruned
 
 
 async def sightings_of(
