@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.delivery.render import LEVEL_COLOURS
+from bot.delivery.cards import LEVEL_COLOURS
 from bot.models import ChatRef, RiskLevel, Verdict
 from bot.serialize import verdict_from_dict
 from tests.discord_helpers import (

@@ -22,7 +22,8 @@ from adapters.chat.discord_render import (
     safe_url,
 )
 from adapters.chat.discord_translator import CatalogTranslator, localized
-from bot.delivery.render import LEVEL_COLOURS, Card, Field, alert_card, verdict_card
+from bot.delivery.cards import LEVEL_COLOURS, Card, Field
+from bot.delivery.render import alert_card, verdict_card
 from bot.models import Alert, ChatRef, Pay, PayPeriod, RiskLevel, Signal, Verdict
 from tests.chat_helpers import chat_alert
 

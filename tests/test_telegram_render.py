@@ -12,7 +12,8 @@ from adapters.chat.telegram_render import (
     safe_link,
     utf16_len,
 )
-from bot.delivery.render import Card, Field, alert_card, verdict_card
+from bot.delivery.cards import Card, Field
+from bot.delivery.render import alert_card, verdict_card
 from bot.models import Alert, ChatRef, Pay, PayPeriod, RiskLevel, Signal, Verdict
 from tests.chat_helpers import chat_alert
 from tests.telegram_emulator import ALLOWED_TAGS, TelegramHTML

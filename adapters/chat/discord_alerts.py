@@ -47,8 +47,9 @@ from adapters.chat.discord_render import (
     text_length,
 )
 from adapters.chat.discord_translator import localized, localized_options
+from bot.delivery.cards import Card
 from bot.delivery.digest_schedule import DeliveryMode
-from bot.delivery.render import ALERT_REASONS, Card, describe_filter, posting_fields, verdict_fields
+from bot.delivery.render import ALERT_REASONS, describe_filter, posting_fields, verdict_fields
 from bot.errors import DeliverySyntaxError, FilterSyntaxError
 from bot.i18n import normalize_language, t
 from bot.models import ChatRef, Filter, RiskLevel, Subscription

@@ -1,7 +1,7 @@
 """The card buttons: "Open", "Why?", "Report as scam", "Looks fine", "Back", "Share here".
 
 Buttons are `discord.ui.DynamicItem`s whose custom id is the neutral payload of
-`bot.delivery.render` (`vigia:<action>:<check id>`). Every piece of state lives in that id and
+`bot.delivery.cards` (`vigia:<action>:<check id>`). Every piece of state lives in that id and
 in the store, so a press on a message sent before a restart is understood by the new process, and
 no view is kept in memory per message sent.
 
@@ -26,7 +26,7 @@ from adapters.chat.discord_common import (
     services_of,
 )
 from adapters.chat.discord_render import BUTTON_LABEL_MAX, card_to_embed, plain_text, safe_url
-from bot.delivery.render import Action, Button, Card, button_payload, parse_payload
+from bot.delivery.cards import Action, Button, Card, button_payload, parse_payload
 from bot.errors import UnknownCheck
 from bot.i18n import t
 from bot.logs import ids as log_ids

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import discord
 
-from bot.delivery.render import Card
+from bot.delivery.cards import Card
 from bot.i18n import t
 from bot.services.sources import status_text
 

@@ -25,8 +25,9 @@ from adapters.chat.discord_buttons import card_view, or_missing
 from adapters.chat.discord_common import NO_MENTIONS
 from adapters.chat.discord_digest import DiscordDigestPager, digest_embeds, digest_text
 from adapters.chat.discord_render import card_to_embed, card_to_text
+from bot.delivery.cards import Action, Card
 from bot.delivery.outcomes import ChatGone, Delivered, RateLimited, Rejected, SendOutcome, Transient
-from bot.delivery.render import Action, Card, alert_card
+from bot.delivery.render import alert_card
 from bot.logs import ids as log_ids
 from bot.models import AlertEdit, Deliverable, Digest, DigestAlert
 

@@ -32,8 +32,9 @@ from adapters.chat.telegram_chat import (
 )
 from adapters.chat.telegram_inline import HELP_START_PARAMETER
 from adapters.chat.telegram_render import TelegramMessage, clip, escape_text, linked
+from bot.delivery.cards import LEVEL_BADGES
 from bot.delivery.digest_schedule import DeliveryMode
-from bot.delivery.render import LEVEL_BADGES, describe_filter
+from bot.delivery.render import describe_filter
 from bot.errors import DeliverySyntaxError, FilterSyntaxError, UnknownTimezone
 from bot.i18n import LANGUAGES, t
 from bot.models import ChatRef, Subscription

@@ -38,7 +38,7 @@ from adapters.chat.telegram_chat import (
     user_key,
 )
 from adapters.chat.telegram_render import render_card
-from bot.delivery.render import Action, parse_payload
+from bot.delivery.cards import Action, parse_payload
 from bot.errors import UnknownCheck
 from bot.i18n import normalize_language, t
 from bot.logs import ids as log_ids

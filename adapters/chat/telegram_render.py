@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.delivery.render import LEVEL_BADGES, Action, Button, Card
+from bot.delivery.cards import LEVEL_BADGES, Action, Button, Card
 
 #: Telegram refuses a message longer than this, counted after entity parsing in UTF-16 units.
 MAX_MESSAGE_UTF16 = 4096

@@ -2,13 +2,21 @@
 
 A card holds raw text: posting text is hostile, and escaping belongs to the adapter that knows
 its markup (Discord markdown, Telegram HTML, a plain terminal). Labels come from the catalogs.
+The card model and its buttons are `bot.delivery.cards`; the cards answering a message with
+several links are `bot.delivery.message_cards`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
+from bot.delivery.cards import (
+    LEVEL_BADGES,
+    Action,
+    Button,
+    Card,
+    Field,
+    back_buttons,
+    button_payload,
+)
 from bot.i18n import t
 from bot.i18n.formats import format_amount, format_day
 from bot.models import (
@@ -24,74 +32,9 @@ from bot.models import (
 )
 from bot.postings.normalize import names_remote
 
-LEVEL_COLOURS: dict[RiskLevel, int] = {
-    RiskLevel.OK: 0x2E7D32,  # green
-    RiskLevel.CAUTION: 0xF9A825,  # amber
-    RiskLevel.SCAM: 0xC62828,  # red
-}
-LEVEL_BADGES: dict[RiskLevel, str] = {
-    RiskLevel.OK: "🟢",
-    RiskLevel.CAUTION: "🟠",
-    RiskLevel.SCAM: "🔴",
-}
 #: Reasons a verdict card shows before "and N more under Why?"; an alert shows fewer.
 TOP_REASONS = 3
 ALERT_REASONS = 2
-
-
-class Action(StrEnum):
-    """What a button does. Payloads are `vigia:<action>:<check id>`, stable across restarts."""
-
-    OPEN = "open"
-    WHY = "why"
-    BACK = "back"
-    REPORT = "report"
-    FINE = "fine"
-
-
-@dataclass(frozen=True, slots=True)
-class Button:
-    action: Action
-    label: str
-    url: str | None = None  # for OPEN
-    payload: str | None = None  # for the others; at most 64 bytes (Telegram's limit)
-
-
-def button_payload(action: Action, check_id: int) -> str:
-    return f"vigia:{action.value}:{check_id}"
-
-
-def parse_payload(payload: str) -> tuple[Action, int] | None:
-    """The action and check id of a button payload, or None for anything else."""
-    prefix, _, rest = payload.partition(":")
-    action_text, _, check_text = rest.partition(":")
-    if prefix != "vigia" or not check_text.isdigit():
-        return None
-    try:
-        return Action(action_text), int(check_text)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    title: str
-    url: str | None
-    level: RiskLevel | None
-    description: str = ""
-    fields: tuple[Field, ...] = ()
-    footer: str = ""
-    buttons: tuple[Button, ...] = ()
-
-    @property
-    def colour(self) -> int:
-        return LEVEL_COLOURS[self.level] if self.level else 0x546E7A
 
 
 def format_pay(pay: Pay, language: str) -> str:
@@ -110,6 +53,14 @@ def format_pay(pay: Pay, language: str) -> str:
 def reason_line(signal: Signal, language: str) -> str:
     explanation = t(signal.message_key, language, **signal.params)
     return f"{explanation} — “{signal.evidence}”" if signal.evidence else explanation
+
+
+def weighted_reason_lines(reasons: tuple[Signal, ...], language: str) -> list[str]:
+    """Every reason with its weight, one a line ("+25 · …"), as "Why?" lists them; a verdict
+    without any says so."""
+    return [f"{signal.weight:+g} · {reason_line(signal, language)}" for signal in reasons] or [
+        t("verdict.no_signals", language)
+    ]
 
 
 def risk_badge(verdict: Verdict, language: str) -> str:
@@ -270,117 +221,9 @@ def verdict_card(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CheckedPart:
-    """One part of a message checked on its own: one of its links, or its text (`url` None).
-    `note` is the translated "the page could not be read" line, "" when it was read."""
-
-    url: str | None
-    verdict: Verdict
-    note: str = ""
-
-
-#: Reasons each part of a message card shows; "Why?" shows them all.
-PART_REASONS = 2
-
-
-def _part_label(part: CheckedPart, language: str) -> str:
-    return part.url or t("check.part.text", language)
-
-
-def message_card(
-    overall: Verdict,
-    parts: tuple[CheckedPart, ...],
-    check_id: int,
-    language: str,
-    *,
-    subject: str,
-) -> Card:
-    """The answer to a message with several links: one card, the overall verdict on top and
-    one field per part (each link, and the text when it says more than its links) with that
-    part's own level and strongest reasons."""
-    fields: list[Field] = []
-    for part in parts:
-        lines = [risk_badge(part.verdict, language)]
-        if part.verdict.verified_employer:
-            lines.append(f"✅ {part.verdict.verified_employer}")
-        lines += [f"• {reason_line(s, language)}" for s in part.verdict.reasons[:PART_REASONS]]
-        if part.note:
-            lines.append(part.note)
-        fields.append(Field(_part_label(part, language), "\n".join(lines)))
-    return Card(
-        title=verdict_title(overall, language),
-        url=None,
-        level=overall.level,
-        description=subject,
-        fields=tuple(fields),
-        footer=t("check.parts_footer", language, count=len(parts)),
-        buttons=action_buttons(check_id, None, language),
-    )
-
-
-def message_breakdown_card(
-    overall: Verdict,
-    parts: tuple[CheckedPart, ...],
-    check_id: int,
-    language: str,
-    *,
-    subject: str,
-) -> Card:
-    """ "Why?" for a message with several links: every reason of every part, with its weight."""
-    sections: list[str] = [subject]
-    for number, part in enumerate(parts, start=1):
-        head = f"[{number}] {_part_label(part, language)} · {risk_badge(part.verdict, language)}"
-        lines = [
-            f"{signal.weight:+g} · {reason_line(signal, language)}"
-            for signal in part.verdict.reasons
-        ] or [t("verdict.no_signals", language)]
-        sections.append("\n".join([head, *lines]))
-    return Card(
-        title=t("verdict.breakdown_title", language),
-        url=None,
-        level=overall.level,
-        description="\n\n".join(sections),
-        fields=(Field(t("field.risk", language), risk_badge(overall, language)),),
-        footer=t("verdict.breakdown_footer", language),
-        buttons=(
-            Button(
-                Action.BACK,
-                t("button.back", language),
-                payload=button_payload(Action.BACK, check_id),
-            ),
-        ),
-    )
-
-
-def overall_verdict(verdicts: list[Verdict]) -> Verdict:
-    """The verdict of a whole message from its parts': the worst level and the highest risk,
-    every distinct reason (heaviest first), and no employer mark, since one verified link
-    does not vouch for the others. Unscored only when no part could be judged."""
-    scored = [v for v in verdicts if v.scored]
-    if not scored:
-        return Verdict.unscored()
-    worst = max(verdicts, key=lambda v: (v.level.rank, v.risk))
-    seen: set[tuple[str, str]] = set()
-    reasons: list[Signal] = []
-    for signal in sorted((s for v in scored for s in v.reasons), key=lambda s: -s.weight):
-        if (signal.id, signal.evidence) not in seen:
-            seen.add((signal.id, signal.evidence))
-            reasons.append(signal)
-    script = next((v.matched_script for v in verdicts if v.matched_script), None)
-    return Verdict(
-        risk=max(v.risk for v in scored),
-        level=worst.level,
-        reasons=tuple(reasons),
-        matched_script=script,
-    )
-
-
 def breakdown_card(verdict: Verdict, check_id: int, language: str, *, subject: str) -> Card:
     """Every reason with its weight: what "Why?" shows."""
-    lines = [
-        f"{signal.weight:+g} · {reason_line(signal, language)}" for signal in verdict.reasons
-    ] or [t("verdict.no_signals", language)]
+    lines = weighted_reason_lines(verdict.reasons, language)
     fields = [Field(t("field.risk", language), risk_badge(verdict, language))]
     if verdict.verified_employer:
         fields.append(Field(t("field.verified", language), f"✅ {verdict.verified_employer}"))
@@ -393,13 +236,7 @@ def breakdown_card(verdict: Verdict, check_id: int, language: str, *, subject: s
         description=subject + "\n\n" + "\n".join(lines),
         fields=tuple(fields),
         footer=t("verdict.breakdown_footer", language),
-        buttons=(
-            Button(
-                Action.BACK,
-                t("button.back", language),
-                payload=button_payload(Action.BACK, check_id),
-            ),
-        ),
+        buttons=back_buttons(check_id, language),
     )
 
 

@@ -9,7 +9,7 @@ Buttons have no meaning in a terminal unless the caller asks for a hint of them.
 
 from __future__ import annotations
 
-from bot.delivery.render import LEVEL_BADGES, Card
+from bot.delivery.cards import LEVEL_BADGES, Card
 from bot.terminal import inert
 
 __all__ = ["INDENT", "card_to_text", "inert"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.delivery.render import Card, reason_line, verdict_card
+from bot.delivery.cards import Card
+from bot.delivery.render import reason_line, verdict_card
 from bot.errors import FetchFailed, FetchRefused
 from bot.i18n import t
 from bot.models import Posting, Verdict

@@ -11,15 +11,14 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.delivery.render import (
-    Card,
+from bot.delivery.cards import Card
+from bot.delivery.message_cards import (
     CheckedPart,
-    breakdown_card,
     message_breakdown_card,
     message_card,
     overall_verdict,
-    verdict_card,
 )
+from bot.delivery.render import breakdown_card, verdict_card
 from bot.logs import ids as log_ids
 from bot.models import ChatRef, Verdict
 from bot.services.ratelimit import SlidingWindowLimiter
@@ -127,9 +126,7 @@ class CheckService:
             checks.append(self.legit(url=None, text=text, language=language, chat=chat))
         for link in links:
             checks.append(
-                self.legit(
-                    url=link, text=None, language=language, deadline_s=deadline_s, chat=chat
-                )
+                self.legit(url=link, text=None, language=language, deadline_s=deadline_s, chat=chat)
             )
         parts = list(await asyncio.gather(*checks))
         if len(parts) == 1:
