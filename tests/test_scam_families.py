@@ -241,3 +241,76 @@ def test_several_task_scheme_words_weigh_more_than_one() -> None:
 def test_a_chat_app_inside_a_link_is_the_link_not_a_word() -> None:
     assert "chat_move" not in fires("Apply at https://whatsapp-careers-example.org/jobs")
     assert "chat_move" in fires("Apply at https://wa.me/34600111222")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Common employment scams. Pay to work scams: people posing as employers charge job"
+        " seekers fees for uniforms, training courses and manuals.",
+        "Recruitment Fraud Alert. Recruitment fraud offers fictitious jobs and asks for your"
+        " passport and bank details, then a processing fee. We take this seriously.",
+        "A recruitment scam is when someone posts a fake job advert. Common methods: you are"
+        " asked to pay during recruitment for training or police checks.",
+        "Alerta de estafa: el fraude laboral consiste en ofertas falsas que te piden pagar un"
+        " curso de capacitación. Tomamos esto muy en serio.",
+    ],
+)
+def test_a_page_that_explains_scams_is_a_warning(text: str) -> None:
+    """Employers' fraud pages define scams, list their kinds and speak as the firm fighting
+    them; they name every ask without making one."""
+    assert fires(text) & STRONG == set()
+
+
+def test_one_word_about_scams_does_not_make_a_message_a_warning() -> None:
+    assert "advance_fee" in fires(
+        "Recruitment scams are everywhere, but we are real. Pay the training fee to start."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("A $1.99 processing fee is deducted from your balance for each instant cash-out.", None),
+        ("La comisión de 2 € de tramitación se descuenta de tu saldo en cada retiro.", None),
+        ("Pay the $1.99 processing fee to activate your account.", "advance_fee"),
+        ("Paga la comisión de tramitación de 2 € para activar tu cuenta.", "advance_fee"),
+    ],
+)
+def test_a_fee_taken_from_earnings_is_not_an_advance_fee(text: str, family: str | None) -> None:
+    """A platform's charge on a payout comes out of money earned; an advance fee is paid
+    before earning anything."""
+    assert ("advance_fee" in fires(text)) == (family == "advance_fee")
+
+
+def test_an_employers_contracted_promise_is_a_warning() -> None:
+    assert "advance_fee" not in fires(
+        "Fraud alert: at Amazon we don't charge a fee at any stage of recruitment; fraudsters"
+        " ask for payment for uniforms and laptops."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is not a scam, we will never ask you for money. Recharge your account balance to"
+        " unlock tasks.",
+        "No es una estafa, nunca te pediremos dinero. Recarga tu saldo para desbloquear tareas.",
+    ],
+)
+def test_a_sender_denying_a_scam_keeps_every_signal(text: str) -> None:
+    """Scammers' scripts name a scam only to deny it; the denial is no warning's voice."""
+    assert "advance_fee" in fires(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It has come to our attention that fraudsters posing as our recruiters ask for a"
+        " training fee. We will only contact you from an @acme.com address.",
+        "Ha llegado a nuestro conocimiento que estafadores se hacen pasar por nuestra empresa y"
+        " piden el pago de un curso. Solo nos comunicamos desde correos @acme.com.",
+    ],
+)
+def test_a_firm_speaking_of_fraud_in_its_name_is_a_warning(text: str) -> None:
+    assert "advance_fee" not in fires(text)

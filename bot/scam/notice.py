@@ -3,10 +3,12 @@
 Employers' anti-scam pages and the disclaimers at the foot of real postings name every scam
 move ("we will never ask you to pay a fee or interview you on WhatsApp; beware of anyone
 who asks for your bank details"). Read as asks, they would look like the worst scams. Such a
-text speaks in the employer's voice ("we will never…", "nunca te pediremos…") or gives
-advice ("red flags", "protect yourself", "denuncia"); a scammer's message speaks to the reader
-about a job. In a notice, only concrete asks count: a sum to pay, a number to add, a chat
-link. A user's own "is this a scam?" is neither voice, so their message keeps every signal.
+text speaks in the employer's voice ("we will never…", "we don't charge", "nunca te
+pediremos…"), gives advice ("red flags", "protect yourself", "denuncia") or explains scams
+("recruitment fraud is…", "common types of job scams", "Fraud Alert", "it has come to our
+attention"); a scammer's message speaks to the reader about a job. In a notice, only concrete
+asks count: a sum to pay, a number to add, a chat link. A user's own "is this a scam?" is
+neither voice, so their message keeps every signal; nor is a sender's "this is not a scam".
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ _EMPLOYER_NEVER = re.compile(
     r" (?:will |would |do |does |shall )?(?:never|not) (?:ask|request|require|charge|contact|"
     r"interview|send|use|offer|solicit|conduct|communicate|demand|make)"
     r"|\bnever (?:asks?|requests?|charges?|requires?) (?:you|candidates|applicants|job seekers)"
+    # The same promise contracted: "we don't charge a fee", "our recruiters won't ask".
+    r"|\b(?:we|our (?:recruiters|team|company|staff|hiring managers?)) (?:don'?t|won'?t|do not"
+    r"|will not) (?:ever )?(?:ask|request|require|charge|contact|interview|solicit|demand)"
     r"|\bnunca (?:te |le |les |os )?(?:pedir[aá]|pediremos|pedimos|solicitamos|solicitaremos"
     r"|solicitar[aá]|cobramos|cobraremos|cobrar[aá]|exigimos|exigir[aá]|contactamos|piden"
     r"|solicitan|cobran|cobra|pide|solicita|exige)"
@@ -89,9 +94,68 @@ _ADVICE = re.compile(
     r"|si (?:te|le|alguien|una empresa|un reclutador) (?:piden?|solicitan?|exigen?|cobran?"
     r"|ofrecen?|envian?|presionan?))\b"
 )
+#: An explainer's voice: a text that defines scams, catalogues their kinds or signs, or speaks
+#: as the firm that fights them ("recruitment fraud is…", "common types of job scams", "Fraud
+#: Alert", "pay to work scams: …", "we take this seriously and work with the authorities").
+#: A scammer's message offers a job; it never explains what a scam is.
+_EXPLAINS = re2.compile(
+    r"\b(?:(?:recruitment|job|employment|hiring|recruiting|task|job offer|work from home)"
+    r" (?:fraud|scams?) (?:is|are|occurs?|happens?|involves?|refers? to|typically|usually|often)"
+    r"|what (?:is|are) (?:a |an )?(?:recruitment|job|employment|hiring|task) (?:fraud|scams?)"
+    r"|also (?:known as|called) (?:[a-z]+ ){0,2}(?:scams?|fraud)"
+    r"|(?:common|typical|most common|main|frequent|usual|known) (?:[a-z]+ )?(?:types?|forms?"
+    r"|kinds?|methods?|tactics?|schemes?|signs?|scams?|frauds?|fraud types)"
+    r"|(?:types|forms|kinds) of (?:[a-z]+ )?(?:scams?|fraud)"
+    r"|(?:fraud|scam|scams|recruitment fraud|job scam|recruitment scam) (?:alerts?|awareness)"
+    r"|we take (?:this|it|these|the matter|this matter|such \w+|fraud) (?:very )?seriously"
+    r"|(?:working|work|cooperating) (?:closely )?with (?:the )?(?:appropriate |relevant |local )?"
+    r"(?:authorities|law enforcement|police)"
+    r"|against our (?:practices|policy|policies|values)"
+    r"|be (?:suspicious|alert|on guard|on the lookout|aware|vigilant)|stay alert"
+    r"|(?:exercise|use) caution|proceed with (?:extreme )?caution"
+    # The firm speaking of the fraud done in its name and of how it really hires: "it has come
+    # to our attention", "we will only contact you from @…", "not affiliated with".
+    r"|(?:come|been brought|been drawn) to our attention|our attention (?:has been|was) drawn"
+    r"|we (?:have been|are|were|became) (?:made )?aware (?:of|that)"
+    r"|we (?:will )?only (?:contact|communicate|send|use|recruit|interview|post)"
+    r"|(?:all|any) (?:genuine|legitimate|official|real) (?:communications?|e-?mails?|offers?"
+    r"|job offers?|offer letters?) (?:will |are |is )?(?:come|sent|issued|made|be sent)"
+    r"|at no (?:stage|point|time) (?:of|during|in|will|do|does|would)"
+    r"|(?:is|are) not (?:affiliated|associated|connected) with"
+    r"|ha llegado a nuestro conocimiento|hemos (?:detectado|tenido conocimiento)"
+    r"|(?:solo|unicamente|solamente) (?:nos comunicamos|contactamos|te contactaremos"
+    r"|publicamos|reclutamos)|en ningun momento (?:te |le |les )?(?:pediremos|solicitaremos"
+    r"|pedimos|solicitamos|cobramos|cobraremos)"
+    r"|no (?:esta|estamos) (?:afiliad|asociad|vinculad)[oa]s? (?:a|con)"
+    r"|(?:el|la|los|las|un|una) (?:fraudes?|estafas?|timos?)(?: laboral(?:es)?| de empleo"
+    r"| de trabajo| de reclutamiento)? (?:es|son|consiste|consisten|ocurre|se produce)"
+    r"|que es (?:el|la|un|una) (?:fraude|estafa|timo)"
+    r"|(?:tipos|formas|modalidades|metodos) (?:mas comunes )?de (?:estafas?|fraudes?|timos?)"
+    r"|(?:estafas?|fraudes?|timos?)(?: laborales| de empleo)? (?:mas )?(?:comunes|frecuentes"
+    r"|habituales)"
+    r"|(?:alerta|aviso) (?:de|sobre|contra) (?:fraudes?|estafas?)"
+    r"|(?:nos )?tomamos (?:esto |este asunto |el asunto )?(?:muy )?en serio"
+    r"|(?:colaborando|trabajando|trabajamos|colaboramos) con las autoridades"
+    r"|en contra de nuestras politicas"
+    r"|(?:mantente|estate|este|mantengase) alerta)\b"
+)
+#: A kind of scam named as a sentence's heading: "Pay to work scams: …", "SMS scams: …"; not
+#: "This is a scam: …" (`_NOT_A_HEADING`).
+_HEADING = re2.compile(r"(?:^|[.;\n])\s*((?:[a-z]+ ){1,3})(?:scams?|fraud): ")
+_NOT_A_HEADING = frozenset(
+    ("this", "that", "it", "is", "are", "was", "a", "an", "the", "total", "real")
+)
 _SCAM_WORD = re2.compile(r"\b(?:scam|scams|fraud\w*|fake|impostors?|phishing|estafa\w*|fraude\w*"
                         r"|falsa?s?|suplanta\w*|enga[nñ][aoe]\w*|sospech\w*|timos?|timador\w*"
                         r"|fraudsters?|scammers?)\b")  # fmt: skip
+
+
+#: A sender's reassurance that their offer is no scam: "this is not a scam", "100% legit, no
+#: fraud", "no es una estafa". It names a scam only to deny it, as scammers' scripts do.
+_DENIAL = re2.compile(
+    r"\b(?:not|no|isn'?t|is no|never) (?:a |an |any )?(?:scam|scams|fraud|fake)\b"
+    r"|\bno (?:es|somos|hay) (?:una |un |ninguna |ningun )?(?:estafa|fraude|timo|falsa|falso)\b"
+)
 
 
 def is_scam_warning(folded: str) -> bool:
@@ -99,6 +163,17 @@ def is_scam_warning(folded: str) -> bool:
     adviser's voice."""
     if not _SCAM_WORD.search(folded):
         return False
+    if _DENIAL.search(folded) and not _SCAM_WORD.search(_DENIAL.sub(" ", folded)):
+        return False
     if _EMPLOYER_NEVER.search(folded):
         return True
-    return len(set(match.group() for match in _ADVICE.finditer(folded))) >= 2
+    voices = set(match.group() for match in _ADVICE.finditer(folded))
+    if len(voices) >= 2:
+        return True
+    voices.update(match.group() for match in _EXPLAINS.finditer(folded))
+    voices.update(
+        match.group(1)
+        for match in _HEADING.finditer(folded)
+        if _NOT_A_HEADING.isdisjoint(match.group(1).split())
+    )
+    return len(voices) >= 2

@@ -53,6 +53,20 @@ GENERIC_FEE = concept(
     en="fee | fees | deposit | charge | cost",
     es="cuota | cuotas | depósito | cargo | costo | coste | tarifa | comisión",
 )
+#: A fee taken out of what the worker has earned is a platform's charge on a payout, not money
+#: paid before earning: "a $1.99 processing fee is deducted from your balance" (Roadie's
+#: Instant Pay), "la comisión se descuenta de tus ganancias".
+FROM_EARNINGS = concept(
+    "advance_fee.from_earnings",
+    en=" | ".join(f"{verb} {place} {what}" for verb in (
+        "deducted from", "taken from", "taken out of", "subtracted from", "withheld from")
+        for place in ("your", "the", "each") for what in (
+        "balance", "earnings", "payout", "payouts", "transfer", "withdrawal", "cash out")),
+    es=" | ".join(f"{verb} {place} {what}" for verb in (
+        "descontado de", "descontada de", "se descuenta de", "se descontará de", "deducido de",
+        "deducida de", "se resta de", "retenido de") for place in ("tu", "tus", "su", "sus", "cada")
+        for what in ("saldo", "ganancias", "pago", "pagos", "retiro", "retiros", "transferencia")),
+)  # fmt: skip
 _PURPOSE_VERBS_EN = ("withdraw", "unlock", "activate", "release", "cash out", "verify", "start")
 _PURPOSE_VERBS_ES = ("retirar", "desbloquear", "activar", "liberar", "cobrar", "verificar",
                      "empezar", "comenzar")  # fmt: skip
@@ -188,14 +202,14 @@ ADVANCE_FEE = Family(
             65,
             gap=3,
             payer=True,
-            unless=EMPLOYER_PAYS.bit,
+            unless=EMPLOYER_PAYS.bit | FROM_EARNINGS.bit,
         ),
         Cue(
             "a sum as a start fee",
             (slot(MONEY.bit, PAY_RATE.bit), slot(START_FEE.bit)),
             60,
             gap=3,
-            unless=EMPLOYER_PAYS.bit,
+            unless=EMPLOYER_PAYS.bit | FROM_EARNINGS.bit,
             unless_after=FREE.bit,
         ),
         Cue(
@@ -204,14 +218,14 @@ ADVANCE_FEE = Family(
             40,
             gap=3,
             payer=True,
-            unless=EMPLOYER_PAYS.bit,
+            unless=EMPLOYER_PAYS.bit | FROM_EARNINGS.bit,
         ),
         Cue(
             "a sum as a fee",
             (slot(MONEY.bit, PAY_RATE.bit), slot(GENERIC_FEE.bit)),
             40,
             gap=2,
-            unless=EMPLOYER_PAYS.bit,
+            unless=EMPLOYER_PAYS.bit | FROM_EARNINGS.bit,
             unless_after=FREE.bit,
         ),
         Cue(
