@@ -10,8 +10,9 @@ from pathlib import Path
 import discord
 import pytest
 
-from adapters.chat.discord_alerts import filter_from_options, preview_card
+from adapters.chat.discord_alert_views import preview_card
 from adapters.chat.discord_commands import message_text
+from adapters.chat.discord_filter_options import filter_from_options
 from adapters.chat.discord_render import EMBED_TOTAL_MAX, card_to_embed, embed_length, sources_embed
 from bot.errors import FilterSyntaxError
 from bot.models import ChatRef, Filter, PayPeriod, Posting, RiskLevel, Signal, Verdict

@@ -12,12 +12,12 @@ added it could not post alerts there.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from adapters.chat.discord_alert_views import list_description, preview_card, subscription_line
 from adapters.chat.discord_common import (
     NO_MENTIONS,
     NotInstalledHere,
@@ -25,6 +25,14 @@ from adapters.chat.discord_common import (
     language_of,
     reply_text,
     services_of,
+)
+from adapters.chat.discord_filter_options import (
+    FILTER_OPTION_MAX,
+    FILTER_OPTIONS,
+    RISK_CHOICES,
+    FilterOptions,
+    has_filter_options,
+    read_filter,
 )
 from adapters.chat.discord_pace import (
     DAY_CHOICES,
@@ -36,36 +44,21 @@ from adapters.chat.discord_pace import (
     zone_autocomplete,
 )
 from adapters.chat.discord_render import (
-    DESCRIPTION_MAX,
-    ELLIPSIS,
     EMBED_TOTAL_MAX,
-    FIELD_VALUE_MAX,
     FOOTER_MAX,
     TITLE_MAX,
     card_to_embed,
     fit,
-    text_length,
 )
 from adapters.chat.discord_translator import localized, localized_options
-from bot.delivery.cards import Card
 from bot.delivery.digest_schedule import DeliveryMode
-from bot.delivery.render import ALERT_REASONS, describe_filter, posting_fields, verdict_fields
-from bot.errors import DeliverySyntaxError, FilterSyntaxError
+from bot.delivery.render import describe_filter
+from bot.errors import DeliverySyntaxError
 from bot.i18n import normalize_language, t
-from bot.models import ChatRef, Filter, RiskLevel, Subscription
-from bot.postings.matching import parse_filter_words, parse_min_pay
-from bot.services import PreviewItem
+from bot.models import ChatRef, Filter
 
 PREVIEW_LIMIT = 3
-FILTER_OPTION_MAX = 300
-#: The options that make a filter, in the order of `filter_from_options`.
-FILTER_OPTIONS = ("keywords", "exclude", "remote", "min_pay", "max_risk")
-FilterOptions = tuple[str | None, str | None, bool | None, str | None, str | None]
 
-_RISK_CHOICES = [
-    app_commands.Choice(name=localized(f"discord.choice.risk.{level.value}"), value=level.value)
-    for level in RiskLevel
-]
 _LANGUAGE_CHOICES = [
     app_commands.Choice(name=localized(f"discord.choice.language.{code}"), value=code)
     for code in ("es", "en")
@@ -74,47 +67,6 @@ _LANGUAGE_CHOICES = [
 
 def _channel_chat(interaction: discord.Interaction[Any]) -> ChatRef:
     return ChatRef("discord", str(interaction.channel_id))
-
-
-def filter_from_options(
-    keywords: str | None = None,
-    exclude: str | None = None,
-    remote: bool | None = None,
-    min_pay: str | None = None,
-    max_risk: str | None = None,
-) -> Filter:
-    """A filter from the discrete options. `keywords` takes the full chat syntax
-    (`"ai trainer" rlhf -crypto minpay:20/h`), so one box can say everything; the other
-    options add to it. Raises FilterSyntaxError naming the word it could not read."""
-    base = parse_filter_words(keywords or "")
-    excluded = parse_filter_words(exclude).keywords if exclude else ()
-    changes: dict[str, Any] = {"exclude": base.exclude + excluded}
-    if remote is not None:
-        changes["remote_only"] = remote
-    if min_pay:
-        changes["min_pay"] = parse_min_pay(min_pay)
-    if max_risk:
-        changes["max_risk"] = RiskLevel(max_risk)
-    return dataclasses.replace(base, **changes)
-
-
-def _has_filter_options(options: FilterOptions) -> bool:
-    return any(value not in (None, "") for value in options)
-
-
-async def _read_filter(
-    interaction: discord.Interaction[Any], language: str, options: FilterOptions
-) -> Filter | None:
-    """The filter the options describe; None once the person has been told, before any
-    deferral, which word could not be read."""
-    try:
-        return filter_from_options(*options)
-    except FilterSyntaxError as error:
-        reason = t(f"filter.error.{error.problem}", language)
-        await reply_text(
-            interaction, "discord.filter_error", language, token=error.token, reason=reason
-        )
-        return None
 
 
 async def default_alert_language(interaction: discord.Interaction[Any]) -> str:
@@ -127,32 +79,6 @@ async def default_alert_language(interaction: discord.Interaction[Any]) -> str:
         return normalize_language(remembered)
     locale = interaction.guild_locale or interaction.locale
     return normalize_language(locale.value)
-
-
-def _subscription_line(subscription: Subscription, reader: str, pace: str = "") -> str:
-    """One subscription for `/alerts list`, in the reader's language; its own alert language
-    is shown by name, and how its alerts come (`pace`) under its filter."""
-    alert_language = t(f"discord.choice.language.{subscription.language}", reader)
-    state = f" · {t('discord.alerts.paused_mark', reader)}" if subscription.paused else ""
-    description = fit(describe_filter(subscription.filter, reader), FIELD_VALUE_MAX)
-    line = f"**#{subscription.id}** · {alert_language}{state}\n{description}"
-    return f"{line}\n⏰ {fit(pace, FIELD_VALUE_MAX)}" if pace else line
-
-
-def _list_description(lines: list[str]) -> str:
-    """As many whole subscriptions as an embed description holds, then an ellipsis: a cut
-    inside one would leave half an escape or half a filter."""
-    kept: list[str] = []
-    used = 0
-    room = DESCRIPTION_MAX - text_length("\n\n" + ELLIPSIS)
-    for line in lines:
-        cost = text_length(line) + (2 if kept else 0)
-        if used + cost > room:
-            kept.append(ELLIPSIS)
-            break
-        kept.append(line)
-        used += cost
-    return "\n\n".join(kept)
 
 
 class AlertsGroup(app_commands.Group):
@@ -181,7 +107,7 @@ class AlertsGroup(app_commands.Group):
         description=localized("discord.cmd.subscribe.description"),
     )
     @localized_options(*FILTER_OPTIONS, "language", "delivery")
-    @app_commands.choices(max_risk=_RISK_CHOICES, language=_LANGUAGE_CHOICES)
+    @app_commands.choices(max_risk=RISK_CHOICES, language=_LANGUAGE_CHOICES)
     @app_commands.checks.has_permissions(manage_channels=True)
     async def subscribe(
         self,
@@ -195,9 +121,7 @@ class AlertsGroup(app_commands.Group):
         delivery: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
         reader = language_of(interaction)
-        flt = await _read_filter(
-            interaction, reader, (keywords, exclude, remote, min_pay, max_risk)
-        )
+        flt = await read_filter(interaction, reader, (keywords, exclude, remote, min_pay, max_risk))
         if flt is None:
             return
         try:
@@ -292,11 +216,11 @@ class AlertsGroup(app_commands.Group):
         service = services_of(interaction).subscriptions
         zone = await service.timezone(_channel_chat(interaction))
         lines = [
-            _subscription_line(s, language, service.pace(s, zone, language)) for s in subscriptions
+            subscription_line(s, language, service.pace(s, zone, language)) for s in subscriptions
         ]
         embed = discord.Embed(
             title=fit(t("discord.alerts.list_title", language), TITLE_MAX),
-            description=_list_description(lines),
+            description=list_description(lines),
         )
         now = service.local_now(zone, language)
         footer = t("timezone.current", language, timezone=zone, now=now)
@@ -353,7 +277,7 @@ class AlertsGroup(app_commands.Group):
         *FILTER_OPTIONS,
         descriptions={"subscription": "discord.opt.preview_subscription.description"},
     )
-    @app_commands.choices(max_risk=_RISK_CHOICES)
+    @app_commands.choices(max_risk=RISK_CHOICES)
     async def preview(
         self,
         interaction: discord.Interaction[Any],
@@ -369,8 +293,8 @@ class AlertsGroup(app_commands.Group):
         language = language_of(interaction)
         options: FilterOptions = (keywords, exclude, remote, min_pay, max_risk)
         flt: Filter | None = None
-        if _has_filter_options(options):
-            flt = await _read_filter(interaction, language, options)
+        if has_filter_options(options):
+            flt = await read_filter(interaction, language, options)
             if flt is None:
                 return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -405,17 +329,3 @@ class AlertsGroup(app_commands.Group):
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-
-
-def preview_card(item: PreviewItem, language: str) -> Card:
-    """A posting as its alert would show it, without buttons: no check stands behind it."""
-    fields = posting_fields(item.posting, language) + verdict_fields(
-        item.verdict, language, reasons=ALERT_REASONS
-    )
-    return Card(
-        title=item.posting.title,
-        url=item.posting.url,
-        level=item.verdict.level,
-        fields=tuple(fields),
-        footer=t("alert.footer", language, source=item.posting.source),
-    )
