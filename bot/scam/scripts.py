@@ -11,10 +11,14 @@ shingle of the library with the scripts that hold it (their places, packed as 32
 in one `bytes`). A posting's shingles first pass a bitmap of the library's shingle hashes
 (one numpy step drops most of a posting's shingles, which no script holds), the rest are
 found in the library's sorted shingles with one `searchsorted`, the owners of the hits
-joined into one array and counted with one `bincount`, and the best share is the match. Few
-numpy calls a posting: their fixed cost, not the arithmetic, was most of what matching
-took. (A MinHash LSH index did the same job approximately: it could miss a match, and
-computing a posting's signatures cost more than counting.)
+joined into one array and counted with one `bincount`, and only the scripts whose count
+reaches their least matching count (an integer per script, worked out when the index is
+built) have their share worked out: most postings have none. A text's token hashes are
+kept as 4 bytes each and joined into one array, with no conversion per token. Few numpy
+calls a posting: their fixed cost, not the arithmetic, was most of what matching took. (A
+MinHash LSH index did the same job approximately: it could miss a match, and computing a
+posting's signatures cost more than counting. Prefix filtering, listing each script under
+only its rarest shingles, counted fewer owners but in Python, and cost more.)
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import itertools
 import json
 import math
 import re
+import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,7 +82,9 @@ class ScriptLibrary:
         self.min_containment = min_containment
         self.min_shingles = min_shingles
         self._scripts: dict[str, _Script] = {}
-        self._token_hashes: dict[str, int] = {}
+        #: A token's hash (figures folded to "#"), as the 4 bytes of a native uint32: a text's
+        #: hashes are these joined, read as one array without a conversion per token.
+        self._token_hashes: dict[str, bytes] = {}
         # The inverted index: the library's distinct shingles, sorted, and for each its
         # scripts' places in `_ids`, as native 32-bit integers in one `bytes`; and a bitmap of
         # the shingles' low bits that most shingles of a posting fail. Rebuilt on the first
@@ -86,6 +93,8 @@ class ScriptLibrary:
         self._owners: list[bytes] = []
         self._maybe: npt.NDArray[np.bool_] = np.zeros(1 << _FILTER_BITS, dtype=np.bool_)
         self._sizes: npt.NDArray[np.float64] = np.zeros(0, dtype=np.float64)
+        #: Per script, the fewest shared shingles whose share reaches `min_containment`.
+        self._least: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._ids: list[str] = []
         self._index_dirty = False
 
@@ -158,8 +167,17 @@ class ScriptLibrary:
         self._maybe = np.zeros(1 << _FILTER_BITS, dtype=np.bool_)
         self._maybe[keys & _FILTER_MASK] = True
         self._sizes = sizes.astype(np.float64)
+        self._least = np.array([self._least_shared(size) for size in sizes.tolist()], np.int64)
         self._ids = [script.script_id for script in scripts]
         self._index_dirty = False
+
+    def _least_shared(self, size: int) -> int:
+        """The fewest shingles of a script of `size` whose share, as `match` divides, reaches
+        `min_containment` (size + 1 when none does)."""
+        count = max(0, int(self.min_containment * size) - 1)  # at most the answer
+        while count <= size and (size == 0 or count / size < self.min_containment):
+            count += 1
+        return count
 
     def __len__(self) -> int:
         return len(self._scripts)
@@ -195,11 +213,14 @@ class ScriptLibrary:
             return None
         owners = np.frombuffer(b"".join(hits), dtype=np.int32)
         shared = np.bincount(owners, minlength=len(self._ids))
-        containment = shared / self._sizes
-        best = int(np.argmax(containment))
-        if containment[best] < self.min_containment:
+        # The shares of the scripts that reach `min_containment` (most postings have none),
+        # the first of equal shares winning, as an `argmax` over every script's share would.
+        reaching = np.flatnonzero(shared >= self._least)
+        if reaching.shape[0] == 0:
             return None
-        script = self._scripts[self._ids[best]]
+        containment = shared[reaching] / self._sizes[reaching]
+        best = int(np.argmax(containment))
+        script = self._scripts[self._ids[int(reaching[best])]]
         return ScriptMatch(script.script_id, script.label, float(containment[best]))
 
     # -- hashing -----------------------------------------------------------------------------
@@ -216,13 +237,14 @@ class ScriptLibrary:
             cache.clear()  # bounded; cleared before this text's words go in, never midway
             unseen = set(tokens)
         for token in unseen:
-            cache[token] = zlib.crc32(_FIGURE.sub("#", token).encode())
+            cache[token] = _U32.pack(zlib.crc32(_FIGURE.sub("#", token).encode()))
         if len(tokens) < SHINGLE_WORDS:
             return np.zeros(0, dtype=np.uint32)
-        hashed = np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint32, count=len(tokens))
+        hashed = np.frombuffer(b"".join(map(cache.__getitem__, tokens)), dtype=np.uint32)
         # Products and sums wrap modulo 2**32: the low 32 bits of the same sum in 64 bits.
         return hashed[:-2] * _FIRST + hashed[1:-1] * _SECOND + hashed[2:]
 
 
+_U32 = struct.Struct("=I")
 _FIRST = np.uint32(0x9E3779B1)
 _SECOND = np.uint32(0x85EBCA77)
