@@ -22,8 +22,11 @@ from bot.text import fold_aligned
 
 __all__ = ["Concept", "Lexicon", "concept", "token_stems"]
 
-_EN = Stemmer.Stemmer("english")
-_ES = Stemmer.Stemmer("spanish")
+# No cache of their own (PyStemmer keeps 10,000 words each by default, ~1.75 MB apiece, and
+# purging it is slow): `token_stems` caches what they give, so theirs only held the same
+# words twice.
+_EN = Stemmer.Stemmer("english", 0)
+_ES = Stemmer.Stemmer("spanish", 0)
 #: Spanish object pronouns written onto a verb: "agrégame", "envíanos", "escríbeles".
 _ENCLITICS = ("selos", "selas", "nos", "les", "los", "las", "me", "te", "le", "lo", "la", "se")
 
