@@ -51,7 +51,7 @@ def settle_startup_objects() -> None:
     loop 55-100 ms walking them."""
     from bot.polling.cpu import freeze_startup_objects
     from bot.postings.build import domain_of
-    from bot.scam.domains import parse_link
+    from bot.scam.link_parts import parse_link
 
     domain_of("https://jobs.example.com/")
     parse_link("https://jobs.example.com/")

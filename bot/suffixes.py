@@ -2,7 +2,7 @@
 
 tldextract builds its tries on first use (two of them, ~14,000 nodes each: about 6 MB of
 objects). The posting builder (`bot.postings.build.domain_of`), the scam checks
-(`bot.scam.domains`) and the `check` command each kept an extractor of their own, so a
+(`bot.scam.link_parts`) and the `check` command each kept an extractor of their own, so a
 running bot held the list twice; they share this one. Only the bundled snapshot is read:
 looking a domain up never touches the network.
 """

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.scam.domains import DomainChecker, board_of, parse_link
+from bot.scam.domains import DomainChecker
 from bot.scam.employers import EmployerRegistry
+from bot.scam.link_parts import board_of, parse_link
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +156,7 @@ def test_domain_parsing_never_touches_the_network_or_writes_a_cache(tmp_path: Pa
         "socket.socket.connect = refuse\n"
         "socket.create_connection = refuse\n"
         "socket.getaddrinfo = refuse\n"
-        "from bot.scam.domains import parse_link\n"
+        "from bot.scam.link_parts import parse_link\n"
         "assert parse_link('https://a.b.example.com.au/x').registered == 'example.com.au'\n"
         "print('ok')\n"
     )

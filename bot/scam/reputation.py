@@ -19,7 +19,7 @@ import httpx
 from cachetools import TLRUCache
 
 from bot.models import Signal
-from bot.scam.domains import parse_link
+from bot.scam.link_parts import parse_link
 
 DEFAULT_RDAP_BASE_URL = "https://rdap.org"
 YOUNG_DOMAIN_DAYS = 30
