@@ -314,3 +314,29 @@ def test_a_sender_denying_a_scam_keeps_every_signal(text: str) -> None:
 )
 def test_a_firm_speaking_of_fraud_in_its_name_is_a_warning(text: str) -> None:
     assert "advance_fee" not in fires(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Process the bank's payments across ACH, instant payments, Zelle, ATM deposits, checks"
+        " and non-card disputes.",
+        "Gestionar los pagos del banco: transferencias, Bizum, depósitos, cheques y reclamaciones.",
+    ],
+)
+def test_an_item_of_a_list_of_payment_rails_is_no_verb(text: str) -> None:
+    """A bank's payment-operations posting lists the rails it runs; "Zelle, ATM deposits,
+    checks" is a list of nouns, not "pay a deposit" or "deposit a cheque"."""
+    assert fires(text) & {"advance_fee", "fake_cheque"} == set()
+
+
+def test_a_verb_heading_a_list_keeps_its_cue() -> None:
+    assert "advance_fee" in fires("Pay the deposit, the uniform and the kit before you start.")
+    assert "fake_cheque" in fires(
+        "Deposit the checks, keep your pay and send the rest to our equipment vendor."
+    )
+
+
+def test_a_fee_paid_to_the_worker_is_pay() -> None:
+    assert "advance_fee" not in fires("After each visit you are then paid a fee for the shop.")
+    assert "advance_fee" in fires("You will be paid after you pay a fee for the starter kit.")

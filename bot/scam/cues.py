@@ -124,6 +124,9 @@ class Cue:
     needs: int = 0  # concepts that must appear within `needs_window` tokens of it
     needs_window: int = 15
     message_key: str | None = None  # overrides the family's explanation
+    #: Concepts that act as verbs in this cue ("pay", "deposit", "forward"): a word of them
+    #: that is an item of a list of nouns ("Zelle, ATM deposits, checks") is no verb.
+    verbs: int = 0
     #: The concepts each slot accepts: asked of every cue for every text, so kept.
     slot_bits: tuple[int, ...] = field(init=False, compare=False)
     #: The same question in one step for the slots of one concept each: their concepts
@@ -208,7 +211,9 @@ def _accepted(view: TextView, cue: Cue, start: int, end: int) -> bool:
     before = _clause_before(view, start)
     if cue.negatable and (_negated(view, before, start, end) or _warned(before)):
         return False
-    if cue.payer and _employer_pays(before, first):
+    if cue.verbs and any(token.bits & cue.verbs and _listed(view, token) for token in span):
+        return False
+    if cue.payer and (_employer_pays(before, first) or _paid_to_you(view, first)):
         return False
     if cue.unless and any(
         token.bits & cue.unless for token in tokens if token.clause == first.clause
@@ -268,6 +273,36 @@ def _warned(before: list[Token]) -> bool:
         return True
     conditional = any(token.bits & CONDITIONAL.bit for token in before)
     return conditional and any(token.bits & (ANYONE.bit | WARNING_ACTOR.bit) for token in before)
+
+
+_ITEM_WORDS = 2  # how many words a listed item may have ("ATM deposits")
+
+
+def _listed(view: TextView, token: Token) -> bool:
+    """Whether `token` ends an item of a comma-separated list of nouns: a comma at most
+    `_ITEM_WORDS` words before it and one right after it ("…, Zelle, ATM deposits, checks").
+    A verb heads its list instead ("send your name, address, bank details") or is followed
+    by its object ("…, receive funds, and forward them")."""
+    words, starts, original = view.words, view.word_starts, view.original
+    place = token.index
+    if place + 1 >= len(words) or "," not in original[starts[place] : starts[place + 1]]:
+        return False
+    for first in range(place, max(0, place - _ITEM_WORDS), -1):
+        if "," in original[starts[first - 1] : starts[first]]:
+            return True
+    return False
+
+
+#: Being paid, not paying: "you are then paid a fee for each shop".
+_PASSIVE = frozenset(("are", "is", "be", "been", "being", "get", "gets", "got", "getting", "was"))
+
+
+def _paid_to_you(view: TextView, verb: Token) -> bool:
+    """Whether the money verb is a passive "paid": the worker receives the sum."""
+    if verb.text != "paid":
+        return False
+    earlier = view.words[max(0, verb.index - 2) : verb.index]
+    return not _PASSIVE.isdisjoint(earlier)
 
 
 def _employer_pays(before: list[Token], verb: Token) -> bool:

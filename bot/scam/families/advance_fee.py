@@ -195,6 +195,7 @@ ADVANCE_FEE = Family(
             payer=True,
             unless=EMPLOYER_PAYS.bit,
             unless_after=FREE.bit,
+            verbs=PAY.bit,  # not "instant payments, Zelle, ATM deposits"
         ),
         Cue(
             "a start fee of a sum",

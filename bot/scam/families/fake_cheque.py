@@ -69,6 +69,7 @@ FAKE_CHEQUE = Family(
             gap=4,
             needs=FORWARD.bit | EQUIPMENT.bit | PAY.bit,
             needs_window=25,
+            verbs=DEPOSIT.bit,  # not "Zelle, ATM deposits, checks and disputes"
         ),
         Cue(
             "buy equipment from our vendor",

@@ -48,7 +48,11 @@ MONEY_MULE = Family(
     "signal.money_mule",
     (
         Cue(
-            "receive and forward", (slot(RECEIVE.bit), slot(FUNDS.bit), slot(ONWARD.bit)), 50, gap=8
+            "receive and forward",
+            (slot(RECEIVE.bit), slot(FUNDS.bit), slot(ONWARD.bit)),
+            50,
+            gap=8,
+            verbs=RECEIVE.bit | ONWARD.bit,
         ),
         Cue("mule words", (slot(MULE_WORDS.bit),), 50),
         Cue(
