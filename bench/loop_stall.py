@@ -147,7 +147,6 @@ async def one_run(port: int) -> Run:
             assert status == "200", status
             return Run(baseline, during, poll_s, new, relevant)
         finally:
-            app.poller.close()
             await app.aclose()
 
 

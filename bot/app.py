@@ -90,7 +90,7 @@ class App:
             )
 
     async def aclose(self) -> None:
-        self.poller.close()
+        await self.poller.aclose()
         await self.linkchecker.aclose()
         if self.checker.reputation is not None:
             await self.checker.reputation.aclose()

@@ -15,9 +15,12 @@ from pathlib import Path
 from bot.logs import ids
 from bot.metrics import count_posting_failure
 
-__all__ = ["posting_failed"]
+__all__ = ["STAGE_FIELD", "count_replayed", "posting_failed"]
 
 log = logging.getLogger("vigia.failures")
+#: The log record's attribute naming the failed stage: a line logged in the CPU worker
+#: process is counted again in the bot's process, where /metrics is served.
+STAGE_FIELD = "vigia_failed_stage"
 #: Where the project's own code lives: the place a failure is reported at is the deepest frame
 #: there, not inside the library that raised (`re`, `json`).
 _OUR_PACKAGES = {Path(__file__).resolve().parent, Path(__file__).resolve().parents[1] / "adapters"}
@@ -37,6 +40,14 @@ def posting_failed(stage: str, source: str, posting_id: str, error: BaseExceptio
         source[:120],
         type(error).__name__,
         where,
-        extra=ids(source=source[:120], posting=posting_id[:120]),
+        extra={**ids(source=source[:120], posting=posting_id[:120]), STAGE_FIELD: stage},
     )
     count_posting_failure(stage)
+
+
+def count_replayed(record: logging.LogRecord) -> None:
+    """Count a `posting_failed` line logged in another process and handed over as a record
+    (any other record counts nothing)."""
+    stage = getattr(record, STAGE_FIELD, None)
+    if isinstance(stage, str):
+        count_posting_failure(stage)

@@ -49,7 +49,7 @@ def settle_startup_objects() -> None:
     objects), then freeze everything alive: the model, lexicons and config live as long as
     the process, and out of the collector's sight a full collection no longer stalls the
     loop 55-100 ms walking them."""
-    from bot.polling.cpu import freeze_startup_objects
+    from bot.polling.gc_pause import freeze_startup_objects
     from bot.postings.build import domain_of
     from bot.scam.link_parts import parse_link
 

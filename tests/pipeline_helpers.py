@@ -53,14 +53,19 @@ class Harness:
 
 
 def make_poller(
-    db: Database, http: httpx.AsyncClient, clock: FakeClock, **polling: object
+    db: Database,
+    http: httpx.AsyncClient,
+    clock: FakeClock,
+    *,
+    checker: ScamChecker | None = None,
+    **polling: object,
 ) -> Poller:
     settings = PollingSettings(**polling)
     relevance = RelevanceSettings()
     return Poller(
         db=db,
         http=http,
-        checker=ScamChecker(),
+        checker=checker or ScamChecker(),
         relevance=RelevanceFilter(relevance.keywords, relevance.exclude),
         settings=settings,
         clock=clock,

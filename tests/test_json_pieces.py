@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from adapters.sources.payload import load_json
 from bot.errors import SourceFormatError
-from bot.polling.cpu import PIECES_MIN_BYTES, loads_in_pieces
+from bot.polling.json_pieces import PIECES_MIN_BYTES, loads_in_pieces
 from tests.sources_helpers import greenhouse_board_payload
 
 scalars = st.one_of(

@@ -12,7 +12,9 @@ import httpx
 from adapters.http.aiohttp_transport import AiohttpTransport
 from bot.links.addresses import AddressGuard
 from bot.models import Posting, RiskLevel, Verdict
-from bot.polling.cpu import PIECES_MIN_BYTES, SLICE_POSTINGS, no_full_collections
+from bot.polling.cpu import SLICE_POSTINGS
+from bot.polling.gc_pause import no_full_collections
+from bot.polling.json_pieces import PIECES_MIN_BYTES
 from bot.polling.writes import PollWrite, Written, write_batch
 from bot.postings.matching import Matcher
 from bot.store import Database
@@ -148,7 +150,7 @@ async def test_a_big_payload_is_parsed_and_scored_off_the_event_loop(
         result = await poller.poll(source, interval_s=600)
         done.set()
         await beat
-        poller.close()
+        await poller.aclose()
     total = slices * SLICE_POSTINGS
     assert result.status == "200" and result.new == total and result.relevant == total
     assert scored_on and loop_thread not in scored_on
@@ -189,7 +191,7 @@ async def test_full_garbage_collections_wait_while_a_big_payload_is_in_memory(
         # Not yet: the caller still holds the poll's result (its postings) in this step.
         assert gc.get_threshold()[2] >= 1 << 30
         del result
-        poller.close()
+        await poller.aclose()
         _run_pending_resume()
     assert thresholds["small"] == {before}
     assert thresholds["big"] and all(t[:2] == before[:2] for t in thresholds["big"])
@@ -199,7 +201,7 @@ async def test_full_garbage_collections_wait_while_a_big_payload_is_in_memory(
 
 def _run_pending_resume() -> None:
     """Run the pending resume of full collections now, as the loop would when it is due."""
-    import bot.polling.cpu as cpu
+    import bot.polling.gc_pause as cpu
 
     handle = cpu._resume_handle
     assert handle is not None
@@ -210,7 +212,7 @@ def _run_pending_resume() -> None:
 async def test_full_collections_resume_a_while_after_the_big_payload_from_the_loop() -> None:
     """On the loop, the `with` block's end does not bring full collections back in the same
     step (the poll's result is still alive then); the loop brings them back later."""
-    import bot.polling.cpu as cpu
+    import bot.polling.gc_pause as cpu
 
     before = gc.get_threshold()
     with no_full_collections():

@@ -100,8 +100,7 @@ async def test_a_posting_the_checks_fail_on_is_kept_unscored_and_the_poll_goes_o
 ) -> None:
     await subscribe_console(db)
     source = build_source("rss", url=payload_server.serve("/feed", rss_feed(thirty_postings())))
-    poller = make_poller(db, http, clock, alert_on_first_poll=True)
-    poller._checker = broken_checker()
+    poller = make_poller(db, http, clock, checker=broken_checker(), alert_on_first_poll=True)
     before = failures("score")
 
     with caplog.at_level(logging.ERROR, logger="vigia.failures"):

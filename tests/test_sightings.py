@@ -258,7 +258,7 @@ async def test_every_kind_together_alerts_once_per_job(
         )
     poller = make_poller(db, http, clock, alert_on_first_poll=True)
     results = [await poller.poll(source, interval_s=600, force=True) for source in sources]
-    poller.close()
+    await poller.aclose()
     assert all(r.status == "200" for r in results), [r.status for r in results]
     assert sum(r.seen for r in results) == 129  # 90 jobs and 39 re-posts
     assert sum(r.alerts for r in results) == 90

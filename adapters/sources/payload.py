@@ -20,7 +20,7 @@ from adapters.sources.base import check_status
 from bot.errors import ItemError, SourceFormatError
 from bot.failures import posting_failed
 from bot.models import Posting
-from bot.polling.cpu import PIECES_MIN_BYTES, loads_in_pieces
+from bot.polling.json_pieces import PIECES_MIN_BYTES, loads_in_pieces
 
 __all__ = [
     "ItemError",

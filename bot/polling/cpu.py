@@ -1,234 +1,290 @@
-"""CPU work of a poll (parsing, relevance, scoring) off the event loop, in slices.
+"""CPU work of a poll (parsing, relevance, scoring) off the event loop: a thread, and a process.
 
 A 20,000-posting payload takes seconds of pure Python to parse and score; run on the loop, it
 stops Telegram's long polling, the scheduler and every "is this legit?" answer for that long.
-Big work goes to one worker thread instead: the loop thread gets the interpreter back within
-the interpreter's switch interval (5 ms) whenever it has something to do, so it keeps answering.
+Big work goes to lanes instead:
 
-One thread, not a pool: Python runs one thread at a time, so more threads would not score
-faster on the bot's behalf, only make the loop wait its turn among more of them. Work is
-handed over in slices (`SLICE_POSTINGS` postings at a time), so polls interleave instead of
-one big payload holding up the small ones, and stopping the bot waits for one slice at most
-rather than for a whole payload. Small work (a board of a few postings) stays on the loop:
-handing it over costs more than doing it.
+- the CPU thread: the loop thread gets the interpreter back within the interpreter's switch
+  interval (5 ms) whenever it has something to do, so it keeps answering; but it shares one
+  core with the loop (one interpreter runs one thread at a time);
+- the worker process (`bot.polling.cpu_process`), started when the postings handed to the
+  lanes within `DEMAND_WINDOW_S` reach `START_AT_POSTINGS` (a cycle of many big boards, or
+  one huge one), never for small boards: it costs about a second of CPU to start and ~100 MB.
+  It then stays for the bot's life and takes `PROCESS_SLOTS` tasks at a time (one being
+  worked on, the next already sent), on the machine's other core.
+
+A task waits, first come first served, for a free lane, the process's first. Work is handed
+over in slices (`SLICE_POSTINGS` postings at a time), so polls interleave instead of one big
+payload holding up the small ones, and stopping the bot waits for one slice at most. Small
+work (a board of a few postings) stays on the loop: handing it over costs more than doing it.
+
+A task for any lane is a function of `bot.polling.cpu_tasks` taking the `Kit` first; its
+arguments must pickle. When they do not, or the process has stopped, it runs on the thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
-import gc
-import json
-import re
-from collections.abc import Callable, Iterator, Sequence
+import logging
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Literal, TypeVar
+
+from bot.polling.cpu_process import KitNotPortable, NotPortable, WorkerGone, WorkerProcess
+from bot.polling.cpu_tasks import Kit
 
 __all__ = [
     "INLINE_MAX_BYTES",
     "INLINE_MAX_POSTINGS",
-    "PIECES_MIN_BYTES",
     "SLICE_POSTINGS",
+    "START_AT_POSTINGS",
     "CpuWorker",
-    "freeze_startup_objects",
-    "loads_in_pieces",
-    "no_full_collections",
 ]
 
+log = logging.getLogger("vigia.poll")
 T = TypeVar("T")
 R = TypeVar("R")
+Lane = Literal["thread", "process"]
 
-#: Bodies up to this size are hashed and parsed on the loop (about a millisecond or less).
+#: Bodies up to this size are hashed and parsed on the loop (about a millisecond or less),
+#: unless the worker process is running: then from `AWAY_MIN_BYTES` they go to a lane.
 INLINE_MAX_BYTES = 64_000
+AWAY_MIN_BYTES = 8_000
 #: Up to this many new postings are scored on the loop (about 0.5 ms each).
 INLINE_MAX_POSTINGS = 16
-#: Postings per slice handed to the worker thread: about 50–100 ms of work.
+#: Postings per slice handed to a lane: about 50–100 ms of work.
 SLICE_POSTINGS = 128
-#: JSON bodies from this size are decoded a member at a time (`loads_in_pieces`).
-PIECES_MIN_BYTES = 1_000_000
+#: The worker process starts once this many postings were handed to the lanes within
+#: `DEMAND_WINDOW_S` (about a second of CPU work), and again at the earliest
+#: `RESTART_AFTER_S` after it stopped by itself.
+START_AT_POSTINGS = 1_000
+DEMAND_WINDOW_S = 5.0
+RESTART_AFTER_S = 300.0
+#: Tasks the worker process holds at once: one worked on, the next waiting in its pipe.
+PROCESS_SLOTS = 2
+#: Slices of one `map_sliced` call in the lanes at once (every slot of both lanes).
+SLICES_IN_FLIGHT = 1 + PROCESS_SLOTS
 
 
 class CpuWorker:
-    """Runs CPU-bound callables on one background thread, for the event loop to await."""
+    """Runs CPU-bound work off the event loop, on the CPU thread or the worker process."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        kit: Kit,
+        *,
+        start_at_postings: int | None = START_AT_POSTINGS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`start_at_postings` None: never a worker process (the thread only)."""
+        self._kit = kit
+        self._start_at = start_at_postings
+        self._clock = clock
         self._executor: ThreadPoolExecutor | None = None
         self._closed = False
+        self._process: WorkerProcess | None = None
+        #: Processes stopped before the worker closes, to be waited for then.
+        self._retired: list[WorkerProcess] = []
+        self._starting: asyncio.Task[None] | None = None
+        self._stopped_at: float | None = None
+        self._demand: collections.deque[tuple[float, int]] = collections.deque()
+        self._busy: dict[Lane, int] = {"thread": 0, "process": 0}
+        self._waiting: collections.deque[tuple[bool, asyncio.Future[Lane]]] = collections.deque()
 
-    async def run(self, function: Callable[..., R], *args: object) -> R:
-        """`function(*args)` on the worker thread; cancelling the await drops a queued call
-        (one already running finishes on its own)."""
-        if self._closed:
-            raise RuntimeError("the CPU worker is closed")
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigia-cpu")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, function, *args)
+    @property
+    def sharing(self) -> bool:
+        """Whether the worker process is running (mid-sized bodies then go to the lanes)."""
+        return self._process is not None and self._process.alive
+
+    @property
+    def process_id(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def tasks_in_process(self) -> int:
+        """Tasks the worker process has answered (the current one)."""
+        return self._process.answered if self._process is not None else 0
+
+    async def process_started(self) -> bool:
+        """Wait for a worker process being started; whether one runs."""
+        if self._starting is not None:
+            await asyncio.shield(self._starting)
+        return self.sharing
+
+    async def run_here(self, function: Callable[..., R], *args: object) -> R:
+        """`function(*args)` on the CPU thread (for work that must stay in this process)."""
+        lane = await self._acquire(portable=False)
+        try:
+            return await self._on_thread(function, *args)
+        finally:
+            self._release(lane)
+
+    async def run(self, task: Callable[..., R], *args: object) -> R:
+        """`task(kit, *args)` on the first free lane."""
+        lane: Lane | None = await self._acquire(portable=True)
+        try:
+            if lane == "process":
+                if self._process is not None:
+                    try:
+                        return await self._process.run(self._kit, task, *args)
+                    except WorkerGone:
+                        self._gone()
+                    except KitNotPortable as error:
+                        self._kit_stays(error)
+                    except NotPortable:
+                        pass
+                # The process cannot take it (any more): the thread does.
+                self._release(lane)
+                lane = None
+                lane = await self._acquire(portable=False)
+            return await self._on_thread(task, self._kit, *args)
+        finally:
+            if lane is not None:
+                self._release(lane)
 
     async def map_sliced(
-        self, function: Callable[[Sequence[T]], list[R]], items: Sequence[T]
+        self, task: Callable[[Kit, Sequence[T]], list[R]], items: Sequence[T]
     ) -> list[R]:
-        """`function` over `items`, `SLICE_POSTINGS` at a time: on the loop when the items
-        are few, on the worker thread otherwise. Results keep the items' order."""
+        """`task(kit, items)`, `SLICE_POSTINGS` items at a time: on the loop when the items
+        are few, on the lanes otherwise (several slices at once). Results keep their order."""
         if len(items) <= INLINE_MAX_POSTINGS:
-            return function(items)
-        results: list[R] = []
-        for start in range(0, len(items), SLICE_POSTINGS):
-            results.extend(await self.run(function, items[start : start + SLICE_POSTINGS]))
-        return results
+            return task(self._kit, items)
+        self.note_demand(len(items))
+        slices = [items[at : at + SLICE_POSTINGS] for at in range(0, len(items), SLICE_POSTINGS)]
+        results: list[list[R]] = [[] for _ in slices]
+        room = asyncio.Semaphore(SLICES_IN_FLIGHT)
+
+        async def one(index: int) -> None:
+            try:
+                results[index] = await self.run(task, slices[index])
+            finally:
+                room.release()
+
+        async with asyncio.TaskGroup() as group:
+            for index in range(len(slices)):
+                await room.acquire()
+                group.create_task(one(index))
+        return [result for part in results for result in part]
+
+    def note_demand(self, postings: int) -> None:
+        """`postings` handed to the lanes now: enough of them soon after each other start
+        the worker process."""
+        if self._start_at is None or self._closed or self._process is not None:
+            return
+        now = self._clock()
+        self._demand.append((now, postings))
+        while self._demand and self._demand[0][0] < now - DEMAND_WINDOW_S:
+            self._demand.popleft()
+        if self._starting is not None or sum(n for _, n in self._demand) < self._start_at:
+            return
+        if self._stopped_at is not None and now - self._stopped_at < RESTART_AFTER_S:
+            return
+        self._demand.clear()
+        self._starting = asyncio.get_running_loop().create_task(self._start_process())
+
+    async def _start_process(self) -> None:
+        try:
+            process = await WorkerProcess.start()
+        except Exception as error:
+            log.warning("could not start the CPU worker process (%s); polls go on here", error)
+            self._stopped_at = self._clock()
+            return
+        finally:
+            self._starting = None
+        if self._closed:
+            await process.aclose()
+            return
+        self._process = process
+        log.info("started the CPU worker process (pid %d) for a burst of big polls", process.pid)
+        self._wake()
+
+    def _gone(self) -> None:
+        """The worker process stopped by itself: its lane closes (a later burst may start
+        another one)."""
+        if self._process is not None and not self._process.alive and not self._closed:
+            self._retire()
+            self._stopped_at = self._clock()
+
+    def _retire(self) -> None:
+        if self._process is not None:
+            self._process.close()
+            self._retired.append(self._process)
+            self._process = None
+
+    def _kit_stays(self, error: KitNotPortable) -> None:
+        """The kit cannot be sent: the worker process is no use, for good."""
+        log.warning("the CPU worker process cannot be used (%s); polls go on here", error)
+        self._start_at = None
+        self._retire()
+
+    async def _on_thread(self, function: Callable[..., R], *args: object) -> R:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigia-cpu")
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    # -- lanes ---------------------------------------------------------------------------------
+
+    def _free_lane(self, portable: bool) -> Lane | None:
+        if portable and self.sharing and self._busy["process"] < PROCESS_SLOTS:
+            return "process"
+        return "thread" if self._busy["thread"] < 1 else None
+
+    async def _acquire(self, *, portable: bool) -> Lane:
+        if self._closed:
+            raise RuntimeError("the CPU worker is closed")
+        lane = None if self._waiting else self._free_lane(portable)
+        if lane is not None:
+            self._busy[lane] += 1
+            return lane
+        turn: asyncio.Future[Lane] = asyncio.get_running_loop().create_future()
+        self._waiting.append((portable, turn))
+        try:
+            return await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._release(turn.result())  # handed a lane just as it was cancelled
+            with contextlib.suppress(ValueError):
+                self._waiting.remove((portable, turn))
+            raise
+
+    def _release(self, lane: Lane) -> None:
+        self._busy[lane] -= 1
+        self._wake()
+
+    def _wake(self) -> None:
+        """Hand free lanes to the waiting tasks, first come first served."""
+        for entry in list(self._waiting):
+            portable, turn = entry
+            lane = None if turn.done() else self._free_lane(portable)
+            if lane is None and not turn.done():
+                continue
+            self._waiting.remove(entry)
+            if lane is not None:
+                self._busy[lane] += 1
+                turn.set_result(lane)
+
+    # -- stopping ------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop taking work; queued calls are dropped, the one running finishes by itself."""
+        """Stop taking work: queued calls are dropped, a running slice on the thread finishes
+        by itself, the worker process is stopped."""
         self._closed = True
+        if self._starting is not None:
+            self._starting.cancel()
+        if self._process is not None:
+            self._process.close()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
+        for _, turn in self._waiting:
+            if not turn.done():
+                turn.cancel()
+        self._waiting.clear()
 
-
-# -- JSON a piece at a time ------------------------------------------------------------------
-#
-# `json.loads` is one call into C that holds the interpreter throughout: on the worker thread,
-# a 14 MB payload (20,000 postings) stopped the event loop for 0.8-1.2 s. Decoding the
-# members of the top-level object or array, and the items of the arrays inside it, one
-# `raw_decode` call each gives the loop the interpreter back between them (each is well
-# under a millisecond), with the very same result and errors as `json.loads`.
-
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
-#: Levels decoded piece by piece: the top-level value and the arrays directly inside it.
-_PIECE_DEPTH = 2
-
-
-def loads_in_pieces(body: bytes | str) -> Any:
-    """`json.loads(body)`, decoded a member (or an array item) at a time."""
-    if isinstance(body, str):
-        text = body
-    else:
-        text = body.decode(json.detect_encoding(body), "surrogatepass")
-    value, index = _value(text, _skip(text, 0), 0)
-    end = _skip(text, index)
-    if end != len(text):
-        raise json.JSONDecodeError("Extra data", text, end)
-    return value
-
-
-def _skip(text: str, index: int) -> int:
-    match = _WHITESPACE.match(text, index)
-    assert match is not None  # the pattern matches the empty string
-    return match.end()
-
-
-def _value(text: str, index: int, depth: int) -> tuple[Any, int]:
-    opening = text[index : index + 1]
-    if depth < _PIECE_DEPTH and opening == "[":
-        return _array(text, index, depth)
-    if depth < _PIECE_DEPTH - 1 and opening == "{":
-        return _object(text, index, depth)
-    value, end = _DECODER.raw_decode(text, index)
-    return value, end
-
-
-def _array(text: str, index: int, depth: int) -> tuple[list[Any], int]:
-    items: list[Any] = []
-    index = _skip(text, index + 1)
-    if text[index : index + 1] == "]":
-        return items, index + 1
-    while True:
-        item, index = _value(text, index, depth + 1)
-        items.append(item)
-        index = _skip(text, index)
-        delimiter = text[index : index + 1]
-        if delimiter == "]":
-            return items, index + 1
-        if delimiter != ",":
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, index)
-        index = _skip(text, index + 1)
-
-
-def _object(text: str, index: int, depth: int) -> tuple[dict[str, Any], int]:
-    members: dict[str, Any] = {}
-    index = _skip(text, index + 1)
-    if text[index : index + 1] == "}":
-        return members, index + 1
-    while True:
-        if text[index : index + 1] != '"':
-            raise json.JSONDecodeError(
-                "Expecting property name enclosed in double quotes", text, index
-            )
-        key, index = _DECODER.raw_decode(text, index)
-        index = _skip(text, index)
-        if text[index : index + 1] != ":":
-            raise json.JSONDecodeError("Expecting ':' delimiter", text, index)
-        members[key], index = _value(text, _skip(text, index + 1), depth + 1)
-        index = _skip(text, index)
-        delimiter = text[index : index + 1]
-        if delimiter == "}":
-            return members, index + 1
-        if delimiter != ",":
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, index)
-        index = _skip(text, index + 1)
-
-
-# -- the garbage collector -------------------------------------------------------------------
-#
-# A full collection walks every object alive, holding the interpreter. While a 20,000-posting
-# payload is being read, scored and written, that is hundreds of thousands of objects, and
-# each full collection stopped the event loop for 125-275 ms (several per poll). Those objects
-# are freed by reference counting when the poll ends (they hold no cycles), so full
-# collections wait until no big payload is in memory; the young generations go on as ever.
-#
-# "When the poll ends" is a little after the last `with` block: its result (the new postings)
-# goes back to the caller, which drops it in its next step. Resumed at once, the first full
-# collection came right then and walked those 20,000 postings (a 218-383 ms stall after the
-# poll), so full collections resume `RESUME_AFTER_S` later, from the loop.
-#
-# The objects built at start-up (the scam model, the lexicons, the config) live as long as
-# the process, yet every full collection walked them too: 70-100 ms each on an idle bot.
-# `freeze_startup_objects` moves them out of the collector's sight once the bot is built.
-
-#: Seconds after the last big payload's `with` block ends before full collections resume.
-RESUME_AFTER_S = 1.0
-
-_paused = 0
-_threshold: tuple[int, int, int] | None = None
-_resume_handle: asyncio.TimerHandle | None = None
-
-
-@contextlib.contextmanager
-def no_full_collections() -> Iterator[None]:
-    """No full garbage collection until `RESUME_AFTER_S` after the last of the nested or
-    concurrent `with` blocks ends (at once when no event loop runs)."""
-    global _paused, _threshold, _resume_handle
-    if _resume_handle is not None:
-        _resume_handle.cancel()
-        _resume_handle = None
-    if _paused == 0 and _threshold is None:
-        _threshold = gc.get_threshold()
-        young, middle, _old = _threshold
-        gc.set_threshold(young, middle, 1 << 30)
-    _paused += 1
-    try:
-        yield
-    finally:
-        _paused -= 1
-        if _paused == 0:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                _resume_full_collections()
-            else:
-                _resume_handle = loop.call_later(RESUME_AFTER_S, _resume_full_collections)
-
-
-def _resume_full_collections() -> None:
-    global _threshold, _resume_handle
-    _resume_handle = None
-    if _paused == 0 and _threshold is not None:
-        gc.set_threshold(*_threshold)
-        _threshold = None
-
-
-def freeze_startup_objects() -> None:
-    """Collect once, then keep every object alive now out of later collections (they live
-    as long as the process): a full collection then walks only what came after."""
-    gc.collect()
-    gc.freeze()
+    async def aclose(self) -> None:
+        """`close`, then wait (about a second at most) for the worker process to exit."""
+        self.close()
+        for process in [*self._retired, *([self._process] if self._process else [])]:
+            await process.aclose()

@@ -20,23 +20,28 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import httpx
 
 from bot.config import PollingSettings
 from bot.errors import SourceError, SourceHTTPError
-from bot.failures import posting_failed
 from bot.logs import ids
 from bot.metrics import count_poll
 from bot.models import Posting, Verdict
-from bot.polling.cpu import INLINE_MAX_BYTES, PIECES_MIN_BYTES, CpuWorker, no_full_collections
+from bot.polling.cpu import (
+    AWAY_MIN_BYTES,
+    INLINE_MAX_BYTES,
+    START_AT_POSTINGS,
+    CpuWorker,
+)
+from bot.polling.cpu_tasks import Kit, assess, parse_page
 from bot.polling.fetch import Fetcher, parse_retry_after
+from bot.polling.gc_pause import no_full_collections
+from bot.polling.json_pieces import PIECES_MIN_BYTES
 from bot.polling.source import Page, Source, SourceState
 from bot.polling.writes import MAX_BATCH, GroupWriter, PollWrite, Written, write_batch
 from bot.postings.matching import Matcher
 from bot.postings.relevance import RelevanceFilter
-from bot.postings.sameness import JobKeys, job_keys
 from bot.scam import ScamChecker
 from bot.store import Database
 from bot.store import postings as postings_store
@@ -44,7 +49,6 @@ from bot.store import sightings as sightings_store
 from bot.store import sources as sources_store
 
 log = logging.getLogger("vigia.poll")
-R = TypeVar("R")
 UNCHANGED_BATCH = 64
 PRUNE_EVERY_S = 3600.0
 
@@ -104,15 +108,17 @@ class Poller:
         settings: PollingSettings,
         matcher: Matcher | None = None,
         clock: Callable[[], float] = time.time,
+        worker_process_at: int | None = START_AT_POSTINGS,
     ) -> None:
+        """`worker_process_at`: postings handed off within a few seconds that start the CPU
+        worker process (`bot.polling.cpu`); None: never one."""
         self._db = db
         self._checker = checker
-        self._relevance = relevance
         self._settings = settings
         self._matcher = matcher or Matcher()
         self._fetcher = Fetcher(http, settings)
         self._clock = clock
-        self._cpu = CpuWorker()
+        self._cpu = CpuWorker(Kit(checker, relevance), start_at_postings=worker_process_at)
         self._horizon_s = settings.sightings_horizon_days * 86_400.0
         self._writer: GroupWriter[PollWrite, Written] = GroupWriter(
             functools.partial(write_batch, db, matcher=self._matcher, horizon_s=self._horizon_s),
@@ -146,8 +152,17 @@ class Poller:
         self._rows[row.name] = row
 
     def close(self) -> None:
-        """Stop the CPU worker thread (a slice in progress finishes by itself)."""
+        """Stop the CPU worker thread (a slice in progress finishes by itself) and process."""
         self._cpu.close()
+
+    @property
+    def cpu_process_id(self) -> int | None:
+        """The CPU worker process's id while one runs (for benchmarks to read its CPU)."""
+        return self._cpu.process_id
+
+    async def aclose(self) -> None:
+        """`close`, and wait (about a second at most) for the worker process to exit."""
+        await self._cpu.aclose()
 
     async def poll(
         self,
@@ -320,7 +335,11 @@ class Poller:
         # Interned: every source's cached row names its last status, nearly always "200".
         status = sys.intern(str(response.status_code))
         etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
-        body_sha256 = await self._off_loop(response, _sha256, response.content)
+        body_sha256 = (
+            _sha256(response.content)
+            if len(response.content) <= INLINE_MAX_BYTES
+            else await self._cpu.run_here(_sha256, response.content)
+        )
         if body_sha256 == row.body_sha256:
             return await self._record_unchanged(
                 row, "unchanged", now=now, next_poll_at=next_poll_at
@@ -357,16 +376,16 @@ class Poller:
             )
             return result
 
-    async def _off_loop(
-        self, response: httpx.Response, function: Callable[..., R], *args: object
-    ) -> R:
-        """`function(*args)` on the loop for a small body, on the CPU worker for a big one."""
-        if len(response.content) <= INLINE_MAX_BYTES:
-            return function(*args)
-        return await self._cpu.run(function, *args)
-
     async def _parse(self, source: Source, response: httpx.Response) -> Page:
-        return await self._off_loop(response, source.parse, response)
+        """On the loop for a small body; on the first free lane for a bigger one (from
+        `AWAY_MIN_BYTES` while the worker process runs); a body of a megabyte or more on
+        the CPU thread, where it is decoded a piece at a time."""
+        size = len(response.content)
+        if size >= PIECES_MIN_BYTES:
+            return await self._cpu.run_here(source.parse, response)
+        if size > INLINE_MAX_BYTES or (self._cpu.sharing and size >= AWAY_MIN_BYTES):
+            return await self._cpu.run(parse_page, source, response)
+        return source.parse(response)
 
     async def _collect(self, source: Source, page: Page) -> list[Posting]:
         """The first page's postings and those of the pages it links, up to `max_pages`."""
@@ -385,26 +404,6 @@ class Poller:
             postings.extend(page.postings)
             pages += 1
         return postings
-
-    def _assess(self, postings: Sequence[Posting]) -> list[tuple[Posting, Verdict | None, JobKeys]]:
-        """Each posting with its verdict (None when it is not relevant: not scored) and the
-        keys it is matched on against the jobs already seen. Its fingerprint is worked out
-        here too (and remembered), off the loop with the rest."""
-        assessed = []
-        for posting in postings:
-            posting.fingerprint  # noqa: B018  (remembered for the postings row)
-            verdict = self._checker.check(posting) if self._is_relevant(posting) else None
-            assessed.append((posting, verdict, job_keys(posting)))
-        return assessed
-
-    def _is_relevant(self, posting: Posting) -> bool:
-        """Relevance of one posting; a failure inside counts it as not relevant (kept, not
-        alerted) and the rest of the poll goes on."""
-        try:
-            return self._relevance.is_relevant(posting)
-        except Exception as error:  # one posting's failure must not stop the poll
-            posting_failed("relevance", posting.source, posting.native_id, error)
-            return False
 
     async def _store(
         self,
@@ -431,7 +430,7 @@ class Poller:
         alerting = not first_poll or self._settings.alert_on_first_poll
         # Score outside the transaction (CPU work must not hold the write lock), and off the
         # loop when there is much of it.
-        assessed = await self._cpu.map_sliced(self._assess, list(fresh.values()))
+        assessed = await self._cpu.map_sliced(assess, list(fresh.values()))
         scored = [(posting, verdict is not None) for posting, verdict, _ in assessed]
         keys = [key for _, _, key in assessed]
         verdicts = {

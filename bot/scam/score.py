@@ -148,6 +148,9 @@ class ScamChecker:
         # Polls score on a worker thread while link checks score on the event loop; the
         # script library and the caches are not safe to change while another thread reads.
         self._lock = threading.Lock()
+        #: Counts the changes to the script library: a copy in the bot's CPU worker process
+        #: (bot/polling/cpu_process.py) is replaced when it no longer matches.
+        self.revision = 0
 
     # -- the checks --------------------------------------------------------------------------
 
@@ -213,6 +216,19 @@ class ScamChecker:
         """Grow the known-scripts library (an admin confirmed a report); label "legit" retracts."""
         with self._lock:
             self.scripts.add(script_id, text, label)
+            self.revision += 1
+
+    def __getstate__(self) -> dict[str, object]:
+        """A copy for the CPU worker process: checks 1-3 alike, without the lock and without
+        online reputation (check 4 runs on the bot's event loop)."""
+        state = dict(self.__dict__)
+        del state["_lock"]
+        state["reputation"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     async def check_online(self, posting: Posting, verdict: Verdict) -> Verdict:
         """The verdict with online reputation added; unchanged when reputation is off.
