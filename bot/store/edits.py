@@ -14,18 +14,15 @@ recording it) draws the same card twice, which a reader cannot tell from once.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Sequence
 
 from bot.logs import ids as log_ids
-from bot.models import Alert as AlertModel
 from bot.models import AlertEdit
-from bot.serialize import posting_from_dict, verdict_from_dict
 from bot.store import sightings as sightings_store
 from bot.store import subscriptions as subscriptions_store
 from bot.store.database import Connection, Database
-from bot.store.outbox import LEASE_S, new_claim_token
+from bot.store.outbox import LEASE_S, claimed_alert, mark_claimed, new_claim_token
 
 __all__ = ["claim", "counts", "mark_edited", "mark_failed", "queue_for_jobs", "release"]
 
@@ -99,13 +96,10 @@ async def claim(
         ids = [int(row[0]) for row in found]
         if not ids:
             return []
-        id_marks = ",".join("?" for _ in ids)
-        await conn.execute(
-            f"""UPDATE alert_edits SET status = 'sending', claimed_until = ?, claim_token = ?,
-                    claimed_by = ?
-                WHERE outbox_id IN ({id_marks})""",
-            (now + lease_s, token, holder, *ids),
+        await mark_claimed(
+            conn, "alert_edits", ids, until=now + lease_s, token=token, holder=holder
         )
+        id_marks = ",".join("?" for _ in ids)
         rows = await conn.fetchall(
             f"""SELECT outbox.id, outbox.message_id, outbox.check_id, outbox.posting_id,
                        alert_edits.wanted, alert_edits.attempts,
@@ -124,15 +118,7 @@ async def claim(
     edits = []
     for row in rows:
         subscription = subscriptions_store.from_row(row, id_key="sub_id", paused=False)
-        alert = AlertModel(
-            id=row["id"],
-            posting=posting_from_dict(json.loads(row["data_json"])),
-            verdict=verdict_from_dict(json.loads(row["verdict_json"])),
-            subscription=subscription,
-            check_id=row["check_id"],
-            sightings=tuple(seen.get(row["posting_id"], ())),
-            claim=token,
-        )
+        alert = claimed_alert(row, subscription, seen, claim=token)
         edits.append(
             AlertEdit(
                 alert, str(row["message_id"]), int(row["wanted"]), int(row["attempts"]), token

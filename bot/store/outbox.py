@@ -18,15 +18,16 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Literal
 
 from bot.logs import ids
-from bot.models import Alert, Deliverable, DigestAlert
+from bot.models import Alert, Deliverable, DigestAlert, Sighting, Subscription
 from bot.serialize import posting_from_dict, verdict_from_dict
 from bot.store import digests as digests_store
 from bot.store import sightings as sightings_store
 from bot.store import subscriptions as subscriptions_store
-from bot.store.database import Connection, Database
+from bot.store.database import Connection, Database, Row
 
 log = logging.getLogger("vigia.outbox")
 LEASE_S = 120.0
@@ -129,13 +130,8 @@ async def claim(
         ids = [row[0] for row in found]
         if not ids:
             return []
+        await mark_claimed(conn, "outbox", ids, until=now + lease_s, token=token, holder=holder)
         id_marks = ",".join("?" for _ in ids)
-        await conn.execute(
-            f"""UPDATE outbox SET status = 'sending', claimed_until = ?, claim_token = ?,
-                    claimed_by = ?
-                WHERE id IN ({id_marks})""",
-            (now + lease_s, token, holder, *ids),
-        )
         rows = await conn.fetchall(
             f"""SELECT outbox.id, outbox.attempts, outbox.check_id, outbox.digest_id,
                        outbox.posting_id,
@@ -166,18 +162,58 @@ async def claim(
             )
             continue
         claimed.append(
-            Alert(
-                id=row["id"],
-                posting=posting_from_dict(json.loads(row["data_json"])),
-                verdict=verdict_from_dict(json.loads(row["verdict_json"])),
-                subscription=subscription,
-                check_id=row["check_id"],
-                attempts=row["attempts"],
-                sightings=tuple(seen.get(row["posting_id"], ())),
-                claim=token,
-            )
+            claimed_alert(row, subscription, seen, claim=token, attempts=row["attempts"])
         )
     return claimed
+
+
+#: The tables whose rows a sender claims, by the column that names a row.
+_CLAIM_ID_COLUMNS: dict[Literal["outbox", "alert_edits"], str] = {
+    "outbox": "id",
+    "alert_edits": "outbox_id",
+}
+
+
+async def mark_claimed(
+    conn: Connection,
+    table: Literal["outbox", "alert_edits"],
+    row_ids: Sequence[int],
+    *,
+    until: float,
+    token: str,
+    holder: str | None,
+) -> None:
+    """Take these rows of `table` (found due in this transaction) under one claim: `sending`,
+    leased until `until`, fenced by `token`, held by worker `holder`."""
+    marks = ",".join("?" for _ in row_ids)
+    await conn.execute(
+        f"""UPDATE {table} SET status = 'sending', claimed_until = ?, claim_token = ?,
+                claimed_by = ?
+            WHERE {_CLAIM_ID_COLUMNS[table]} IN ({marks})""",
+        (until, token, holder, *row_ids),
+    )
+
+
+def claimed_alert(
+    row: Row,
+    subscription: Subscription,
+    sightings: Mapping[int, Sequence[Sighting]],
+    *,
+    claim: str,
+    attempts: int = 0,
+) -> Alert:
+    """The alert of a claimed outbox row that selected its posting's and check's JSON: with
+    every place its job was seen (`sightings`, by posting id) and the claim's token."""
+    return Alert(
+        id=row["id"],
+        posting=posting_from_dict(json.loads(row["data_json"])),
+        verdict=verdict_from_dict(json.loads(row["verdict_json"])),
+        subscription=subscription,
+        check_id=row["check_id"],
+        attempts=attempts,
+        sightings=tuple(sightings.get(row["posting_id"], ())),
+        claim=claim,
+    )
 
 
 async def renew(db: Database, claim: str, *, lease_s: float = LEASE_S) -> set[int]:
