@@ -98,8 +98,54 @@ STRONG = {"advance_fee", "fake_cheque", "task_scheme", "money_mule", "data_harve
         ("message our hiring manager on Wire for the interview", "chat_move"),
         ("Contact us via W h a t s A p p +34 600 111 222", "chat_move"),
         ("Escribe al 𝐖𝐡𝐚𝐭𝐬𝐀𝐩𝐩 ya", "chat_move"),
+        # handed on to a chat app, in the victim's words
+        ("Se presentó como Alice y me pasó con alguien en Telegram.", "chat_move"),
+        ("Then they moved me to Telegram for the tasks.", "chat_move"),
+        # a sum with no period after a verb of paying is a payment, not yearly pay
+        (
+            "Me dijeron que tenía que consignar $35 mil para unas pruebas de habilidad.",
+            "advance_fee",
+        ),
+        ("You had to deposit $25,000 to secure the job.", "advance_fee"),
+        # money sent to cover a named cost; asked to invest; a small sum to send
+        (
+            "El supuesto reclutador pide transferencias para cubrir gastos administrativos.",
+            "advance_fee",
+        ),
+        ("They asked for money to cover the processing fee.", "advance_fee"),
+        ("En medio meten ejercicios donde hay que invertir dinero.", "advance_fee"),
+        ("They asked me to invest money to keep working.", "advance_fee"),
+        ("Antes debes enviar una pequeña suma y nunca recibes nada.", "advance_fee"),
+        ("You must send a small sum to start.", "advance_fee"),
+        # the like given as the scripts write it, buying for a commission, hotel reviews
+        ("Solo das a 'Me gusta' y mandas un screenshot; te pagamos por Bizum.", "task_scheme"),
+        (
+            "Haciendo de clienta: comprar productos poniendo tu plata y te lo devuelven con una"
+            " comisión del 20 %.",
+            "task_scheme",
+        ),
+        (
+            "Act as a customer: buy products with your own money and get it back with a 20%"
+            " commission.",
+            "task_scheme",
+        ),
+        ("Ofrecen pagar por evaluar hoteles desde casa.", "task_scheme"),
+        ("Get paid to review hotels from home.", "task_scheme"),
+        # bank data in other words; accounts opened in the applicant's name
+        ("Se hace pasar por reclutador y pide información personal o bancaria.", "data_harvest"),
+        ("He asks for your banking information by email.", "data_harvest"),
+        # identity documents as Chile, Bolivia or Uruguay name them
+        ("Terminan entregando datos y hasta copias de su carnet de identidad.", "data_harvest"),
+        ("Send us a photo of your identity card to finish the hiring.", "data_harvest"),
+        (
+            "A los seleccionados les piden abrir cuentas a su nombre en ciertos bancos.",
+            "money_mule",
+        ),
+        ("Their protocol: open bank accounts in your name at certain banks.", "money_mule"),
         # pay lures
         ("Puedes ganar entre 80 y 300 euros diarios desde casa.", "pay_lure"),
+        ("You can earn $200 to $500 per day.", "pay_lure"),
+        ("Pueden ganar entre $150 y $600 al día.", "pay_lure"),
         ("Earn $150 to $700 daily from your phone.", "pay_lure"),
         ("Ganarás 1500-4000 MXN en tu tiempo libre.", "pay_lure"),
         ("Te pagamos 70 pesos por tarea, solo dar like a videos.", "pay_lure"),
@@ -177,6 +223,12 @@ def test_each_family_fires_on_its_words_in_both_languages(text: str, family: str
         " personal information.",
         "Fraude en ofertas: si te piden pagar un curso, es estafa; evita pagar y protege tus"
         " datos, y verifica la empresa en su página oficial.",
+        # "cobrar" as being paid; the employer covering a cost; a buyer's job; a bank's branch
+        "Abrí una cuenta en PayPal para cobrar, y empezaron las capacitaciones.",
+        "Reembolsamos el dinero para cubrir el curso.",
+        "We reimburse the money to cover your certification.",
+        "Comprador: compra productos a proveedores, sueldo más comisión por objetivos.",
+        "Ayudamos a los clientes a abrir cuentas bancarias en la sucursal.",
     ],
 )
 def test_real_postings_and_warnings_fire_no_strong_family(text: str) -> None:
@@ -340,3 +392,20 @@ def test_a_verb_heading_a_list_keeps_its_cue() -> None:
 def test_a_fee_paid_to_the_worker_is_pay() -> None:
     assert "advance_fee" not in fires("After each visit you are then paid a fee for the shop.")
     assert "advance_fee" in fires("You will be paid after you pay a fee for the starter kit.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # work counted in minutes a day makes a daily range a lure, however it is pitched
+        "En este puesto gana entre $50 y $400 al día dedicando solo 60 a 120 minutos diarios.",
+        "Puedes trabajar de 60 a 90 minutos y ganar de 200 a 500 dólares al día.",
+        "Work 60 to 90 minutes and make $200 to $500 a day.",
+    ],
+)
+def test_a_daily_sum_for_minutes_of_work_is_a_lure_not_just_a_short_day(text: str) -> None:
+    assert signals(text)["pay_lure"].weight >= 30
+
+
+def test_a_report_of_what_someone_earns_is_no_pitch() -> None:
+    assert "pay_lure" not in fires("Juan gana $300 a la semana en la fábrica.")

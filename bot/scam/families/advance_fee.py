@@ -134,6 +134,15 @@ ASK = concept(
     es="pedir | pide | piden | pidió | pidieron | pedía | pedían | solicitar | solicitan"
     " | solicitó | solicitaron | exigir | exigen | exigió | reclamar | reclaman",
 )
+#: "Cobrar" is mostly being paid: "una cuenta en PayPal para cobrar", "antes de cobrar",
+#: "cobrar en dólares". The charging cues read it as a charge only outside these.
+GET_PAID = concept(
+    "advance_fee.get_paid",
+    en="get paid | to get paid | getting paid",
+    es="para cobrar | antes de cobrar | a cobrar | por cobrar | sin cobrar | espero cobrar"
+    " | vas a cobrar | puedes cobrar | podrás cobrar | cobrar en dólares | cobrar en pesos"
+    " | cobrar en euros",
+)
 CHARGE = concept(
     "advance_fee.charge",
     names="charged | charging | billed | charge you | charge me | costs | costaría | costaria"
@@ -143,8 +152,9 @@ CHARGE = concept(
 PAYMENT = concept(
     "advance_fee.payment",
     en="money | payment | payments | upfront payment | advance payment | deposit | fee | fees"
-    " | cash | amount",
-    es="dinero | pago | pagos | pago inicial | pago previo | pago por adelantado"
+    " | cash | amount | sum of money | small sum",
+    es="dinero | pago | pagos | pago inicial | pago previo | pago por adelantado | suma"
+    " | suma de dinero | pequeña suma"
     " | pagos por adelantado | depósito | importe | importes | cantidad | plata | lana"
     " | anticipo | adelanto",
 )
@@ -168,7 +178,21 @@ MUST = concept(
     en="have to | has to | had to | must | need to | needs to | needed to | required to"
     " | will have to",
     es="tienes que | tiene que | tenía que | tenías que | tendrás que | debes | debe | debía"
-    " | debías | deberás | deberá | hay que | había que | es necesario",
+    " | debías | deberás | deberá | hay que | había que | es necesario | tenemos que"
+    " | teníamos que | tuve que | tuvo que | tuvimos que | tuvieron que | tenían que"
+    " | debíamos | debían",
+)
+#: Paying a named cost with money sent: "transferencias para cubrir gastos administrativos",
+#: "money to cover the processing fee".
+TRANSFER = concept(
+    "advance_fee.transfer",
+    en="transfer | transfers | wire transfer | bank transfer | money order",
+    es="transferencia | transferencias | giro | giros | depósito bancario",
+)
+COVER = concept(
+    "advance_fee.cover",
+    en="to cover | to pay for | covering",
+    es="para cubrir | para pagar | por concepto de",
 )
 #: Paying before the work, in so many words.
 UPFRONT = concept(
@@ -283,6 +307,28 @@ ADVANCE_FEE = Family(
             unless=EMPLOYER_PAYS.bit,
         ),
         Cue(
+            "money to cover a fee",
+            (
+                slot(PAYMENT.bit | MONEY.bit | TRANSFER.bit, PAY_RATE.bit),
+                slot(COVER.bit),
+                slot(FEE_OBJECT.bit),
+            ),
+            40,
+            gap=3,
+            payer=True,  # "cover" is also the employer's word: "we cover the course"
+        ),
+        Cue(
+            "asked to invest money",
+            (
+                slot(MUST.bit | ASK.bit),
+                slot(INVEST.bit),
+                slot(PAYMENT.bit | MONEY.bit | SUM_IN_WORDS.bit, PAY_RATE.bit),
+            ),
+            45,
+            gap=3,
+            message_key=_DEPOSIT,
+        ),
+        Cue(
             "invest to earn",
             (slot(INVEST.bit), slot(RETURN.bit | MONEY.bit)),
             50,
@@ -292,14 +338,17 @@ ADVANCE_FEE = Family(
         Cue("pay in gift cards", (slot(PAY.bit), slot(GIFT_CARD.bit)), 60, gap=5, payer=True),
         Cue(
             "asks for money",
-            (slot(ASK.bit | CHARGE.bit), slot(PAYMENT.bit | MONEY.bit, PAY_RATE.bit)),
+            (
+                slot(ASK.bit | CHARGE.bit, GET_PAID.bit),
+                slot(PAYMENT.bit | MONEY.bit, PAY_RATE.bit),
+            ),
             40,
             gap=6,
             unless=EMPLOYER_PAYS.bit,
         ),
         Cue(
             "charged for a course",
-            (slot(CHARGE.bit), slot(FEE_OBJECT.bit)),
+            (slot(CHARGE.bit, GET_PAID.bit), slot(FEE_OBJECT.bit)),
             40,
             gap=3,
             unless=EMPLOYER_PAYS.bit,

@@ -20,12 +20,15 @@ CONTACT = concept(
     "chat_move.contact",
     en="contact | message | text | reach | write | chat | dm | add | save | talk | speak"
     " | apply | send | call | ping | join | connect | follow up | hit me up | reply"
-    " | get in touch | reach out | inbox",
+    " | get in touch | reach out | inbox | moved | redirected | redirects | switched",
     es="contactar | contacta | contáctanos | contáctame | escribir | escribe | escríbenos"
     " | escríbeme | mensaje | hablar | habla | háblame | agregar | agrega | agrégame"
     " | agréganos | añadir | añade | añádeme | guardar | guarda | enviar | envía | mandar"
     " | manda | llamar | comunícate | comunicarse | únete | unirse | responder | responde"
-    " | postular | postúlate | info al | informes al | informes por",
+    " | postular | postúlate | info al | informes al | informes por"
+    # handed on to a chat app: "me pasó con alguien en Telegram", "te derivan a WhatsApp"
+    " | pasar | pasó | pasan | pasaron | derivar | derivan | derivó | derivaron | redirigir"
+    " | redirigen | trasladar | trasladan | trasladó",
 )
 NUMBER = concept(
     "chat_move.number",

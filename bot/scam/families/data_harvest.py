@@ -28,11 +28,16 @@ DOCUMENT = concept(
     " | passport | id card | photo id | photo of your id | id photo | national id"
     " | identity document | selfie | date of birth | mother's maiden name | bank details"
     " | bank account details | bank statement | account and routing | routing number"
+    " | bank information | banking information | banking details | identity card"
+    " | copy of your passport | copy of your id"
     " | tax id | w-2 | w2",
     es="dni | nie | pasaporte | cédula | ine | curp | rfc | nss | número de seguridad social"
     " | foto de tu dni | foto del dni | foto de tu identificación | identificación oficial"
     " | credencial de elector | selfie | datos bancarios | cuenta bancaria | número de cuenta"
-    " | clabe | iban | tarjeta sanitaria | comprobante de domicilio | fecha de nacimiento",
+    " | clabe | iban | tarjeta sanitaria | comprobante de domicilio | fecha de nacimiento"
+    " | información bancaria | personal o bancaria | personales y bancarios"
+    " | personales o bancarios | carnet de identidad | cédula de identidad"
+    " | documento de identidad | documento nacional de identidad | copia del pasaporte",
 )
 SECRET = concept(
     "data_harvest.secret",

@@ -32,7 +32,9 @@ MULE_WORDS = concept(
     " agent | reshipping | reshipper | package inspector | parcel forwarding | use your bank"
     " account | use your account | your personal account | receive funds on behalf"
     " | on behalf of our clients | mule | process payments for our clients"
-    " | handle client payments | percentage of each transfer | front man | straw man",
+    " | handle client payments | percentage of each transfer | front man | straw man"
+    " | open bank accounts in your name | open accounts in your name"
+    " | open an account in your name",
     es="agente de pagos | agente financiero | representante financiero | cuenta puente"
     " | cuentas puente | mula | mulas | prestar tu cuenta | presta tu cuenta | usar tu cuenta"
     " | tu cuenta bancaria personal | a nombre de nuestros clientes | en nombre de la empresa"
@@ -40,7 +42,9 @@ MULE_WORDS = concept(
     " | transacciones de pagos de clientes | pagos de clientes | recibir pagos de clientes"
     " | gestionar pagos de clientes | porcentaje de cada transferencia | testaferro"
     " | testaferros | tu cuenta personal | su cuenta personal | la cuenta personal"
-    " | cuenta de paso | cuentas de paso",
+    " | cuenta de paso | cuentas de paso | abrir cuentas a su nombre"
+    " | abrir cuentas bancarias a su nombre | abrir cuentas bancarias a tu nombre"
+    " | abrir una cuenta a tu nombre | abrir una cuenta a su nombre",
 )
 
 MONEY_MULE = Family(

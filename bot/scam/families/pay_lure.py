@@ -42,10 +42,20 @@ TINY_TIME = concept(
     "pay_lure.tiny_time",
     en="minutes a day | minutes per day | minutes daily | half an hour a day | an hour a day"
     " | one hour a day | 1 hour a day | 1-2 hours a day | 1 to 2 hours a day"
-    " | 60-90 minutes | 30 minutes a day",
+    " | 60-90 minutes | 30 minutes a day | 30-60 minutes | 60-120 minutes | 30 to 60 minutes"
+    " | 60 to 90 minutes | 60 to 120 minutes | a few minutes a day",
     es="minutos al día | minutos diarios | minutos por día | media hora al día"
     " | media hora diaria | una hora al día | 1 hora al día | 1 a 2 horas al día"
-    " | 1-2 horas al día | una hora diaria | de 10 a 30 minutos | 10 a 20 minutos",
+    " | 1-2 horas al día | una hora diaria | de 10 a 30 minutos | 10 a 20 minutos"
+    " | de 30 a 60 minutos | 30 a 60 minutos | de 60 a 90 minutos | 60 a 90 minutos"
+    " | de 60 a 120 minutos | 60 a 120 minutos | unos minutos al día | pocos minutos al día",
+)
+#: A pitch in the conditional of what the reader could make: "you can earn", "puedes ganar",
+#: "pueden ganar", "podrás ganar"; a report says what someone made.
+MODAL = concept(
+    "pay_lure.modal",
+    en="can | could | may | might",
+    es="puede | puedes | pueden | podrá | podrás | podrán | podría | podrías | podrían | podés",
 )
 #: A piece rate this low is a real platform's micro-task (Toloka, MTurk), not a lure.
 MIN_LURE_PER_TASK_USD = 1.0
@@ -60,7 +70,8 @@ _EARN_REACH = 5  # tokens before a figure where "earn" / "gana" counts
 def _lures(view: TextView) -> list[Hit]:
     if not view.pay:
         return []
-    easy = view.has(EASY_WORK.bit)
+    # Work counted in minutes a day is easy work, however the pay is pitched.
+    easy = view.has(EASY_WORK.bit) or view.has(TINY_TIME.bit)
     clicks = view.has(CLICK.bit)
     hits: list[Hit] = []
     for mention in view.pay:
@@ -85,7 +96,7 @@ def _lures(view: TextView) -> list[Hit]:
 def _earn_before(view: TextView, mention: PayMention) -> bool:
     """Whether the figure is pitched to the reader: "you can make", "earn", "ganarás",
     "puedes ganar", "gana hasta" just before it; a report ("he makes $300 a week") is not."""
-    figure = view.word_index_at(mention.start)
+    figure = _figure_word(view, mention)
     for token in reversed(view.tokens):
         if token.index >= figure:
             continue
@@ -101,9 +112,23 @@ def _earn_before(view: TextView, mention: PayMention) -> bool:
         second_person = token.text.endswith(("as", "ras", "es")) and token.text.startswith(
             ("gan", "cobr", "recib", "obten", "generar")
         )
-        if opens_clause or spoken_to or second_person:
+        modal = any(
+            other.bits & MODAL.bit and token.index - 2 <= other.index < token.index
+            for other in view.tokens
+        )
+        if opens_clause or spoken_to or second_person or modal:
             return True
     return False
+
+
+def _figure_word(view: TextView, mention: PayMention) -> int:
+    """The place of the figure's first word: a currency sign before the digits ("$200") is no
+    word, so the word found at the sign is the one before it ("earn" in "earn $200")."""
+    index = view.word_index_at(mention.start)
+    starts = view.word_starts
+    if 0 <= index < len(starts) and starts[index] < mention.start:
+        return index + 1
+    return index
 
 
 def _quote(view: TextView, mention: PayMention) -> str:

@@ -27,7 +27,8 @@ CLICK = concept(
     " | rating movies | writing reviews | write reviews | positive reviews | fake reviews"
     " | boost views | increase views | video views | stream songs | promote songs"
     " | like and subscribe | leave reviews | leave a review | leaving reviews | post reviews"
-    " | posting reviews | comment on posts | like and comment | rate videos | review products",
+    " | posting reviews | comment on posts | like and comment | rate videos | review products"
+    " | review hotels | evaluate hotels",
     es="dar like | dar likes | dar me gusta | darle me gusta | un me gusta"
     " | los me gusta | seguir cuentas | seguir perfiles | seguir páginas | seguidores"
     " | suscribirse a canales | cinco estrellas | 5 estrellas | ver videos | ver vídeos"
@@ -41,7 +42,9 @@ CLICK = concept(
     " | envíanos captura | enviar captura | manda la captura | envía la captura"
     " | dejar reseñas | dejar una reseña | dejar comentarios | dar vistas | dar visualizaciones"
     " | comentar publicaciones | comentar videos | comentar vídeos | calificar videos"
-    " | calificar vídeos | reseñas de productos | valoraciones positivas | seguir canales",
+    " | calificar vídeos | reseñas de productos | valoraciones positivas | seguir canales"
+    " | dar a me gusta | das a me gusta | darle a me gusta | dale a me gusta | dan a me gusta"
+    " | screenshot | screenshots | evaluar hoteles | reseñar hoteles | reseñas de alojamientos",
     names="likes | upvotes | megusta",
 )
 OPTIMISE = concept(
@@ -86,6 +89,21 @@ PER_TASK_COMMISSION = concept(
     es="comisión por tarea | comisión por pedido | comisión por cada tarea"
     " | comisión por orden | comisión por reseña",
 )
+#: Buying in a shop to lift its sales, the money back "with a commission": "hacer de clienta:
+#: comprar productos poniendo tu plata", "act as a customer and buy with your own money".
+BUY_PRODUCTS = concept(
+    "task_scheme.buy_products",
+    en="buy products with your own money | buy products with your money | act as a customer"
+    " | pose as a customer | fake purchases | fake orders | simulated purchases",
+    es="comprar productos con tu dinero | comprar productos con su dinero | comprar productos"
+    " con tu plata | comprar productos poniendo | productos para comprar | compras ficticias"
+    " | compras simuladas | pedidos ficticios | hacer de cliente | hacer de clienta",
+)
+COMMISSION = concept(
+    "task_scheme.commission_word",
+    en="commission | commissions",
+    es="comisión | comisiones",
+)
 ROLES = concept(
     "task_scheme.roles",
     en="receptionist | task mentor | task tutor | task code | job code | credit score"
@@ -123,6 +141,13 @@ TASK_SCHEME = Family(
         Cue("task sets", (slot(TASK_SETS.bit),), 35),
         Cue("VIP levels", (slot(LEVELS.bit),), 35),
         Cue("commission per task", (slot(PER_TASK_COMMISSION.bit),), 35),
+        Cue(
+            "buying products for a commission",
+            (slot(BUY_PRODUCTS.bit),),
+            40,
+            needs=COMMISSION.bit,
+            needs_window=25,
+        ),
         Cue("task-scam roles", (slot(ROLES.bit),), 15),
     ),
     per_extra_cue=15.0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.scam.lexicon import concept
 from bot.scam.textnorm import word_set
-from bot.scam.textview import TextView, Token
+from bot.scam.textview import PAY_RATE, TextView, Token
 
 PAY = concept(
     "pay",
@@ -154,7 +154,8 @@ _BENEFITS_AFTER_PAID = frozenset(
 def disambiguate_pay(view: TextView) -> None:
     """Take the payment-verb mark off the words that are not the verb here: "pay" as a noun
     ("the pay is weekly", "pay rate", "pago semanal"), and "paid" or "pagadas" as an
-    adjective ("paid training", "vacaciones pagadas")."""
+    adjective ("paid training", "vacaciones pagadas"); and the pay-rate mark off a sum paid
+    (`_paid_sums`)."""
     for place in list(view.positions(PAY.bit)):
         token = view.tokens[place]
         word = token.text
@@ -174,6 +175,32 @@ def disambiguate_pay(view: TextView) -> None:
         )
         if noun or adjective:
             view.unmark(place, PAY.bit)
+    _paid_sums(view)
+
+
+def _paid_sums(view: TextView) -> None:
+    """A large sum with no period is read as yearly pay (`bot.postings.pay`), but right after
+    a verb of paying it is a payment: "tenía que consignar $35 mil", "debes depositar 15,000
+    pesos", "you had to deposit $25,000". Take its pay-rate mark off, so the fee cues see a
+    sum. Only paying verbs: "cobrar" is mostly being paid, and stays pay."""
+    for mention in view.pay:
+        if mention.period_stated:
+            continue
+        for place in view.positions(PAY_RATE.bit):
+            token = view.tokens[place]
+            if not mention.start <= token.start < mention.end:
+                continue
+            previous = view.tokens[place - 1] if place > 0 else None
+            if (
+                previous is not None
+                and previous.bits & (PAY.bit | DEPOSIT.bit)
+                and token.index - previous.index <= 2
+                and previous.clause == token.clause
+            ):
+                for other in list(view.positions(PAY_RATE.bit)):
+                    if mention.start <= view.tokens[other].start < mention.end:
+                        view.unmark(other, PAY_RATE.bit)
+            break
 
 
 def _same_clause(view: TextView, token: Token, step: int) -> bool:
