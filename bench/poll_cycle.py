@@ -217,6 +217,7 @@ class CycleRun:
     first_s: float
     first_cpu_s: float
     worker_cpu_s: float
+    worker_rss_mb: float
     unchanged_s: float
     unchanged_cpu_s: float
     statuses: list[str]
@@ -229,6 +230,16 @@ def process_cpu_s(pid: int | None) -> float:
         return 0.0
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int | None) -> float:
+    """Peak resident memory (VmHWM) of process `pid` so far, MB (0 for None)."""
+    if pid is None:
+        return 0.0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 async def bench(port: int, boards: int, *, worker_process: bool = True) -> CycleRun:
@@ -266,6 +277,7 @@ async def bench(port: int, boards: int, *, worker_process: bool = True) -> Cycle
             cpu1, wall1 = time.process_time(), time.perf_counter()
             # The CPU worker process, when one started: its start-up counts too.
             worker_cpu = process_cpu_s(poller.cpu_process_id)
+            worker_rss_mb = peak_rss_mb(poller.cpu_process_id)
             # The unchanged cycle is short and the machine shared: take the median of a few.
             unchanged_cpu, unchanged_wall = [], []
             for _ in range(UNCHANGED_RUNS):
@@ -284,6 +296,7 @@ async def bench(port: int, boards: int, *, worker_process: bool = True) -> Cycle
         first_s=wall1 - wall0,
         first_cpu_s=cpu1 - cpu0,
         worker_cpu_s=worker_cpu,
+        worker_rss_mb=worker_rss_mb,
         unchanged_s=statistics.median(unchanged_wall),
         unchanged_cpu_s=statistics.median(unchanged_cpu),
         statuses=sorted({r.status for r in second}),
@@ -298,7 +311,8 @@ def report(number: int, run: CycleRun) -> None:
         f"{run.outbox_rows} outbox rows); first cycle {run.first_s:.2f} s until the outbox "
         f"holds every relevant posting, {run.seen / run.first_s:,.0f} postings/s, CPU "
         f"{run.first_cpu_s:.2f} s in the bot + {run.worker_cpu_s:.2f} s in its CPU worker "
-        f"process = {1000 * total_cpu_s / max(run.seen, 1):.3f} ms a posting; unchanged cycle "
+        f"process (peak RSS {run.worker_rss_mb:.0f} MB) = "
+        f"{1000 * total_cpu_s / max(run.seen, 1):.3f} ms a posting; unchanged cycle "
         f"(median of {UNCHANGED_RUNS}) {run.unchanged_s:.2f} s wall, CPU "
         f"{1000 * run.unchanged_cpu_s / run.boards:.3f} ms a board {run.statuses}; CPU "
         f"first/unchanged {total_cpu_s / max(run.unchanged_cpu_s, 1e-9):.1f}x",

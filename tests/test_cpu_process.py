@@ -30,7 +30,7 @@ from bot.scam import ScamChecker
 from bot.store import Database, open_database
 from tests.conftest import FakeClock
 from tests.cpu_helpers import fail_on_the_second
-from tests.pipeline_helpers import subscribe_console
+from tests.pipeline_helpers import make_poller, subscribe_console
 from tests.process_helpers import BotRun
 from tests.sources_helpers import PayloadServer, greenhouse_board_payload, local_server
 
@@ -99,22 +99,28 @@ async def test_a_big_board_scored_in_the_worker_process_alerts_exactly_as_in_the
 
 
 async def test_a_bad_payload_read_in_the_worker_process_fails_the_poll_as_in_the_bot(
-    db: Database, clock: FakeClock, payload_server: PayloadServer
+    tmp_path: Path, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     garbled = b'{"jobs": [' + b"x" * AWAY_MIN_BYTES
     url = payload_server.serve("/v1/boards/bad/jobs", garbled)
     bad = build_source("greenhouse", board="bad", url=url, name=None, company="Bad")
     statuses = []
-    async with httpx.AsyncClient(timeout=30) as http:
-        for process in (False, True):
-            polls = poller(db, http, clock, process=process)
-            await polls.poll(board(payload_server, f"warm{process}", 20), interval_s=600)
-            assert await polls._cpu.process_started() is process
-            statuses.append((await polls.poll(bad, interval_s=600, force=True)).status)
-            await polls.aclose()
+    db = await open_database(str(tmp_path / "bad.db"), clock=clock)  # the store is not the point
+    try:
+        async with httpx.AsyncClient(timeout=30) as http:
+            for process in (False, True):
+                polls = poller(db, http, clock, process=process)
+                await polls.poll(board(payload_server, f"warm{process}", 20), interval_s=600)
+                assert await polls._cpu.process_started() is process
+                statuses.append((await polls.poll(bad, interval_s=600, force=True)).status)
+                await polls.aclose()
+        reason = await db.fetchval(
+            "SELECT failure_reason FROM sources WHERE name = 'greenhouse:bad'"
+        )
+    finally:
+        await db.close()
     assert statuses[0].startswith("error: body is not JSON")
     assert statuses[1] == statuses[0]
-    reason = await db.fetchval("SELECT failure_reason FROM sources WHERE name = 'greenhouse:bad'")
     assert reason == "format"
 
 
@@ -172,24 +178,21 @@ async def test_a_script_an_admin_confirms_reaches_the_worker_process() -> None:
 
 
 async def test_small_boards_never_start_the_worker_process(
-    db: Database, clock: FakeClock, payload_server: PayloadServer
+    tmp_path: Path, clock: FakeClock, payload_server: PayloadServer
 ) -> None:
     """Thousands of 5-posting boards must stay small: their work is done on the loop."""
-    await subscribe_console(db)
     sources = [board(payload_server, f"small{n}", 5) for n in range(40)]
-    async with httpx.AsyncClient(timeout=30) as http:
-        polls = Poller(
-            db=db,
-            http=http,
-            checker=ScamChecker(),
-            relevance=RelevanceFilter(RelevanceSettings().keywords),
-            settings=PollingSettings(),
-            clock=clock,
-        )
-        for source in sources:
-            assert (await polls.poll(source, interval_s=600)).status == "200"
-        assert polls.cpu_process_id is None
-        await polls.aclose()
+    db = await open_database(str(tmp_path / "small.db"), clock=clock)
+    try:
+        await subscribe_console(db)
+        async with httpx.AsyncClient(timeout=30) as http:
+            polls = make_poller(db, http, clock)
+            for source in sources:
+                assert (await polls.poll(source, interval_s=600)).status == "200"
+            assert polls.cpu_process_id is None
+            await polls.aclose()
+    finally:
+        await db.close()
 
 
 def bot_config(folder: Path, port: int) -> Path:
