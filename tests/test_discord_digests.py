@@ -17,7 +17,9 @@ import pytest
 from adapters.chat.discord_sender import DiscordSender
 from bot.delivery.digest import DigestMaker
 from bot.delivery.drain import OutboxDrainer
+from bot.delivery.outcomes import Delivered, Rejected
 from bot.models import ChatRef, Posting, RiskLevel, Verdict
+from bot.store import outbox as outbox_store
 from tests.discord_helpers import (
     CHANNEL_ID,
     GUILD_ID,
@@ -184,4 +186,39 @@ async def test_a_digest_is_one_message_of_embeds_that_pings_no_one(bot: BotHarne
     assert "@everyone" not in text
     assert embeds[-1]["footer"]["text"] == (
         "Entrega: un resumen cada día a las 08:00 · Europe/Madrid"
+    )
+
+
+async def test_a_digest_refused_as_embeds_goes_as_text_and_one_refused_as_text_too_is_dropped(
+    bot: BotHarness,
+) -> None:
+    services = bot.app.services.subscriptions
+    await answer(bot, alerts("subscribe", [option("delivery", "daily 08:00")]))
+    [subscription] = await services.of_chat(CHAT)
+    postings = [
+        Posting("greenhouse:acme", str(n), f"https://jobs.example/{n}", f"Rater {n}")
+        for n in range(3)
+    ]
+    await store_postings(bot.app.db, postings, Verdict(5, RiskLevel.OK), subscription)
+    sender = DiscordSender(bot.client)
+    tomorrow = time.time() + DAY_S + 60
+    await DigestMaker(bot.app.db, {"discord": sender}, clock=lambda: tomorrow).run_once()
+    [page] = await outbox_store.claim(bot.app.db, platforms=["discord"], limit=1)
+    messages = rf"^/channels/{CHANNEL_ID}/messages$"
+    automod = {"message": "Blocked by AutoMod", "code": 200000}
+
+    bot.stub.fail("POST", messages, 400, automod)
+    sent = await sender.send(page)
+    bot.stub.fail("POST", messages, 400, automod, times=2)
+    dropped = await sender.send(page)
+
+    assert isinstance(sent, Delivered)
+    refused, plain, *_ = bot.stub.sent("POST", messages)
+    assert refused.body["embeds"] and not plain.body.get("embeds")
+    assert plain.body["content"].count("https://jobs.example/") == 3
+    assert plain.body["allowed_mentions"] == {"parse": []}
+    assert isinstance(dropped, Rejected)
+    assert (
+        dropped.reason.startswith("digest refused as embeds and as text")
+        and "AutoMod" in dropped.reason
     )

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Literal
 
 import aiohttp
 import discord
@@ -32,6 +34,11 @@ from bot.logs import ids as log_ids
 from bot.models import AlertEdit, Deliverable, Digest, DigestAlert
 
 log = logging.getLogger("vigia.discord")
+#: Why a row refused with embeds and again as plain text is never sent, by kind of row.
+_REFUSED_BOTH = {
+    "alert": "refused as embed and as text",
+    "digest": "digest refused as embeds and as text",
+}
 
 #: A 429 that names no wait (neither body nor header) is retried after this.
 DEFAULT_RETRY_AFTER_S = 5.0
@@ -111,50 +118,21 @@ class DiscordSender:
             return await self._send_digest(chat_id, alert)
         card = alert_card(alert)
         channel = self._client.get_partial_messageable(int(chat_id))
-        try:
-            try:
-                message = await channel.send(
-                    embed=card_to_embed(card),
-                    view=or_missing(card_view(card)),
-                    allowed_mentions=NO_MENTIONS,
-                )
-            except discord.HTTPException as error:
-                if not payload_refused(error):
-                    raise
-                log.warning(
-                    "discord refused alert %d (%s); sent as text",
-                    alert.id,
-                    error.text,
-                    extra=log_ids(chat=alert.subscription.chat, alert=alert.id),
-                )
-                try:
-                    message = await channel.send(
-                        card_to_text(card),
-                        view=or_missing(card_view(_without_link_button(card))),
-                        allowed_mentions=NO_MENTIONS,
-                        suppress_embeds=True,
-                    )
-                except discord.HTTPException as text_error:
-                    if not payload_refused(text_error):
-                        raise
-                    # Refused even as plain text (an AutoMod rule, say): it will never go.
-                    return Rejected(f"refused as embed and as text: {text_error.text}"[:300])
-        except discord.RateLimited as error:
-            # discord.py waits out short limits itself (the global one for every request);
-            # this is one route's wait too long to sleep through: hold this channel only.
-            return RateLimited(error.retry_after, everywhere=False)
-        except discord.HTTPException as error:
-            outcome = outcome_for_error(error)
-            log.info(
-                "discord send to %s: %s",
-                chat_id,
-                outcome,
-                extra=log_ids(chat=alert.subscription.chat, alert=alert.id),
-            )
-            return outcome
-        except (TimeoutError, aiohttp.ClientError, OSError) as error:
-            return Transient(f"{type(error).__name__}: {error}"[:300])
-        return Delivered(str(message.id))
+        return await self._send_rich_else_text(
+            alert,
+            "alert",
+            lambda: channel.send(
+                embed=card_to_embed(card),
+                view=or_missing(card_view(card)),
+                allowed_mentions=NO_MENTIONS,
+            ),
+            lambda: channel.send(
+                card_to_text(card),
+                view=or_missing(card_view(_without_link_button(card))),
+                allowed_mentions=NO_MENTIONS,
+                suppress_embeds=True,
+            ),
+        )
 
     async def edit(self, edit: AlertEdit) -> SendOutcome:
         """Draw a sent alert again (PATCH the message), as plain text if Discord refuses the
@@ -204,37 +182,61 @@ class DiscordSender:
         """One page of a digest, as embeds; as plain text if Discord refuses the embeds."""
         language = alert.subscription.language
         channel = self._client.get_partial_messageable(int(chat_id))
+        return await self._send_rich_else_text(
+            alert,
+            "digest",
+            lambda: channel.send(
+                embeds=digest_embeds(alert.digest, language), allowed_mentions=NO_MENTIONS
+            ),
+            lambda: channel.send(
+                digest_text(alert.digest, language),
+                allowed_mentions=NO_MENTIONS,
+                suppress_embeds=True,
+            ),
+        )
+
+    async def _send_rich_else_text(
+        self,
+        row: Deliverable,
+        kind: Literal["alert", "digest"],
+        rich: Callable[[], Awaitable[discord.Message]],
+        text: Callable[[], Awaitable[discord.Message]],
+    ) -> SendOutcome:
+        """Send the row with embeds (`rich`); if Discord refuses them, as plain text (`text`).
+        What Discord answers becomes the outcome; the log lines name the row as `kind`."""
+        chat = row.subscription.chat
         try:
             try:
-                message = await channel.send(
-                    embeds=digest_embeds(alert.digest, language), allowed_mentions=NO_MENTIONS
-                )
+                message = await rich()
             except discord.HTTPException as error:
                 if not payload_refused(error):
                     raise
                 log.warning(
-                    "discord refused digest %d (%s); sent as text",
-                    alert.id,
+                    "discord refused %s %d (%s); sent as text",
+                    kind,
+                    row.id,
                     error.text,
-                    extra=log_ids(chat=alert.subscription.chat, alert=alert.id),
+                    extra=log_ids(chat=chat, alert=row.id),
                 )
-                message = await channel.send(
-                    digest_text(alert.digest, language),
-                    allowed_mentions=NO_MENTIONS,
-                    suppress_embeds=True,
-                )
+                try:
+                    message = await text()
+                except discord.HTTPException as text_error:
+                    if not payload_refused(text_error):
+                        raise
+                    # Refused even as plain text (an AutoMod rule, say): it will never go.
+                    return Rejected(f"{_REFUSED_BOTH[kind]}: {text_error.text}"[:300])
         except discord.RateLimited as error:
-            # As for an alert: one route's wait too long for discord.py to sleep through.
+            # discord.py waits out short limits itself (the global one for every request);
+            # this is one route's wait too long to sleep through: hold this channel only.
             return RateLimited(error.retry_after, everywhere=False)
         except discord.HTTPException as error:
-            if payload_refused(error):
-                return Rejected(f"digest refused as embeds and as text: {error.text}"[:300])
             outcome = outcome_for_error(error)
             log.info(
-                "discord digest to %s: %s",
-                chat_id,
+                "discord %s to %s: %s",
+                "send" if kind == "alert" else kind,
+                chat.chat_id,
                 outcome,
-                extra=log_ids(chat=alert.subscription.chat, alert=alert.id),
+                extra=log_ids(chat=chat, alert=row.id),
             )
             return outcome
         except (TimeoutError, aiohttp.ClientError, OSError) as error:

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Literal
 
 from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
@@ -166,37 +168,10 @@ class TelegramSender:
     async def send(self, alert: Deliverable) -> SendOutcome:
         if isinstance(alert, DigestAlert):
             return await self._send_digest(alert)
-        chat = alert.subscription.chat
         card = alert_card(alert)
-        try:
-            try:
-                sent = await self._send(chat, render_card(card), ParseMode.HTML)
-            except BadRequest as exc:
-                if not payload_refused(exc):
-                    raise
-                log.warning(
-                    "telegram refused alert %s (%s); sent as text",
-                    alert.id,
-                    exc,
-                    extra=log_ids(chat=chat, alert=alert.id),
-                )
-                try:
-                    sent = await self._send(chat, plain_card(card), None)
-                except BadRequest as again:
-                    if not payload_refused(again):
-                        raise
-                    return Rejected(f"refused as HTML and as text: {again.message}"[:300])
-        except TelegramError as exc:
-            outcome = outcome_of(exc)
-            log.info(
-                "alert %s to %s: %s",
-                alert.id,
-                chat,
-                outcome,
-                extra=log_ids(chat=chat, alert=alert.id),
-            )
-            return outcome
-        return Delivered(str(sent.message_id))
+        return await self._send_html_else_plain(
+            alert, "alert", render_card(card), lambda: plain_card(card)
+        )
 
     async def edit(self, edit: AlertEdit) -> SendOutcome:
         """Draw a sent alert again (`editMessageText`), as plain text if the HTML is refused.
@@ -250,35 +225,53 @@ class TelegramSender:
     async def _send_digest(self, alert: DigestAlert) -> SendOutcome:
         """One page of a digest (the drainer paces it like an alert); as plain text if the
         HTML is refused."""
-        chat, language = alert.subscription.chat, alert.subscription.language
+        language = alert.subscription.language
+        return await self._send_html_else_plain(
+            alert,
+            "digest",
+            TelegramMessage(digest_html(alert.digest, language), None),
+            lambda: TelegramMessage(digest_plain(alert.digest, language), None),
+        )
+
+    async def _send_html_else_plain(
+        self,
+        row: Deliverable,
+        kind: Literal["alert", "digest"],
+        html: TelegramMessage,
+        plain: Callable[[], TelegramMessage],
+    ) -> SendOutcome:
+        """Send `html`; if Telegram refuses it as HTML, send `plain()` as text. What Telegram
+        answers becomes the outcome; the log lines name the row as `kind`."""
+        chat = row.subscription.chat
         try:
             try:
-                html = TelegramMessage(digest_html(alert.digest, language), None)
                 sent = await self._send(chat, html, ParseMode.HTML)
             except BadRequest as exc:
                 if not payload_refused(exc):
                     raise
                 log.warning(
-                    "telegram refused digest %s (%s); sent as text",
-                    alert.id,
+                    "telegram refused %s %s (%s); sent as text",
+                    kind,
+                    row.id,
                     exc,
-                    extra=log_ids(chat=chat, alert=alert.id),
+                    extra=log_ids(chat=chat, alert=row.id),
                 )
                 try:
-                    plain = TelegramMessage(digest_plain(alert.digest, language), None)
-                    sent = await self._send(chat, plain, None)
+                    sent = await self._send(chat, plain(), None)
                 except BadRequest as again:
                     if not payload_refused(again):
                         raise
-                    return Rejected(f"digest refused as HTML and as text: {again.message}"[:300])
+                    what = "" if kind == "alert" else f"{kind} "
+                    return Rejected(f"{what}refused as HTML and as text: {again.message}"[:300])
         except TelegramError as exc:
             outcome = outcome_of(exc)
             log.info(
-                "digest %s to %s: %s",
-                alert.id,
+                "%s %s to %s: %s",
+                kind,
+                row.id,
                 chat,
                 outcome,
-                extra=log_ids(chat=chat, alert=alert.id),
+                extra=log_ids(chat=chat, alert=row.id),
             )
             return outcome
         return Delivered(str(sent.message_id))
