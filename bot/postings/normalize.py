@@ -34,12 +34,14 @@ __all__ = [
     "detect_language",
     "detect_remote",
     "html_to_text",
+    "language_of_counts",
     "language_of_words",
     "model_input",
     "names_remote",
     "parse_amount",
     "parse_pay",
     "period_from_text",
+    "stop_word_language",
     "unescape",
 ]
 
@@ -386,8 +388,14 @@ def language_of_words(words: Iterable[str], *, min_hits: int = 3) -> str | None:
     # The stop words' languages (a word in both lists counts for English), in one C-level pass.
     found = list(filter(None, map(_FOLDED_STOP_LANGUAGES.get, words)))
     english = found.count("en")
+    return language_of_counts(english, len(found) - english, min_hits=min_hits)
+
+
+def language_of_counts(english: int, spanish: int, *, min_hits: int = 3) -> str | None:
+    """`language_of_words` from the counts of each language's stop words among the words
+    (`stop_word_language` of each word), for a caller that counted them itself."""
     (language, best), (_, other) = sorted(
-        {"en": english, "es": len(found) - english}.items(), key=lambda item: -item[1]
+        {"en": english, "es": spanish}.items(), key=lambda item: -item[1]
     )
     if best < min_hits or best < 1.5 * other:
         return None
@@ -404,3 +412,9 @@ def _languages_of(stop_words: dict[str, frozenset[str]]) -> dict[str, str]:
 
 
 _FOLDED_STOP_LANGUAGES = _languages_of(_FOLDED_STOP_WORDS)
+
+
+def stop_word_language(word: str) -> str | None:
+    """ "en" or "es" when the (folded) word is a stop word of that language (English when
+    of both), as `language_of_words` counts it."""
+    return _FOLDED_STOP_LANGUAGES.get(word)

@@ -16,8 +16,10 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numpy as np
 import Stemmer
 
+from bot.scam.wordids import Column
 from bot.text import fold_aligned
 
 __all__ = ["Concept", "Lexicon", "concept", "token_stems"]
@@ -141,6 +143,10 @@ class Lexicon:
         for phrase, bits in sorted(phrase_bits.items(), key=lambda entry: -len(entry[0])):
             self.phrases.setdefault(phrase[0], []).append((phrase, bits))
             self.by_pair.setdefault((phrase[0], phrase[1]), []).append((phrase, bits))
+        #: Every (language, stem) some multi-word entry has second.
+        self._seconds = frozenset(pair[1] for pair in self.by_pair)
+        self._bit_columns: dict[Language, Column] = {}
+        self._phrase_columns: dict[Language, Column] = {}
         self._bits: dict[Language, dict[str, int]] = {}
         self._phrases_of: dict[Language, dict[str, list[Phrase]]] = {}
         self._pairs: dict[Language, dict[tuple[str, str], list[Phrase]]] = {}
@@ -157,6 +163,31 @@ class Lexicon:
         """Word → concept bits for the words already seen in texts of `language` (a view
         reads it directly: a dictionary hit per word, no call)."""
         return self._bits.setdefault(language, {})
+
+    def bits_column(self, language: Language) -> Column:
+        """`bits` of every numbered word (`bot.scam.wordids`), in texts of `language`."""
+        column = self._bit_columns.get(language)
+        if column is None:
+            column = Column(lambda words: [self.bits(word, language) for word in words], object)
+            self._bit_columns[language] = column
+        return column
+
+    def phrase_column(self, language: Language) -> Column:
+        """Of every numbered word, in texts of `language`: 1 when a multi-word entry may
+        start with it (`phrases_from`), plus 2 when it may be an entry's second word. A
+        pair of words can start an entry (`phrases_at`) only when the first has 1 and the
+        second 2."""
+        column = self._phrase_columns.get(language)
+        if column is None:
+            column = Column(
+                lambda words: [self._phrase_code(word, language) for word in words], np.int8
+            )
+            self._phrase_columns[language] = column
+        return column
+
+    def _phrase_code(self, word: str, language: Language) -> int:
+        second = not self._seconds.isdisjoint(token_stems(word, language))
+        return (1 if self.phrases_from(word, language) else 0) | (2 if second else 0)
 
     def phrase_table(self, language: Language) -> dict[str, list[Phrase]]:
         return self._phrases_of.setdefault(language, {})

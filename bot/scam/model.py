@@ -21,6 +21,7 @@ hot path's bill.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
 import zlib
@@ -32,8 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.scam.textview import MAX_VIEW_CHARS, words_in
+from bot.scam.wordids import Column
 from bot.text import fold_aligned
 
 __all__ = [
@@ -43,6 +46,7 @@ __all__ = [
     "TextModel",
     "feature_rows",
     "hashed_ngrams",
+    "money_signs",
     "save_model",
     "with_model",
     "words_of",
@@ -82,8 +86,15 @@ def words_of(text: str) -> list[str]:
 
 def words_of_view(words: list[str], folded: str) -> list[str]:
     """`words_of` from the words a `TextView` already holds, and its folded text."""
-    signs = [sign for sign in _MONEY_SIGNS for _ in range(folded.count(sign))]
+    signs = money_signs(folded)
     return words + signs if signs else words
+
+
+def money_signs(folded: str) -> list[str]:
+    """The money signs of a text, each as often as it is written: words to the model."""
+    if folded.isascii():  # "$" is the only one in ASCII
+        return ["$"] * folded.count("$")
+    return [sign for sign in _MONEY_SIGNS for _ in range(folded.count(sign))]
 
 
 def hashed_ngrams(word: str, *, bits: int = HASH_BITS) -> list[int]:
@@ -129,6 +140,9 @@ class TextModel:
         self.info = info
         self._word_weights: dict[str, float] = {}  # a word's n-grams' summed weight
         self._word_counts: dict[str, int] = {}  # and how many n-grams it has
+        # The same two by word number (`bot.scam.wordids`), for a text's words at once.
+        self._weight_column = Column(self._weights_of, np.float64)
+        self._count_column = Column(self._counts_of, np.int64)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> TextModel | None:
@@ -176,6 +190,23 @@ class TextModel:
         margin = self.info.intercept + total / max(count, MIN_NGRAMS)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
 
+    def probability_of_numbers(self, numbers: npt.NDArray[np.int32], signs: list[str]) -> float:
+        """`probability_of_words` of a text's words given by their numbers (a `TextView`'s),
+        and its money `signs`: the words' weights and n-gram counts are read in one step."""
+        weights = self._word_weights
+        for sign in set(signs).difference(weights):
+            self._learn(sign)
+        total = math.fsum(
+            itertools.chain(
+                self._weight_column.of(numbers).tolist(), map(weights.__getitem__, signs)
+            )
+        )
+        count = int(self._count_column.of(numbers).sum()) + sum(
+            map(self._word_counts.__getitem__, signs)
+        )
+        margin = self.info.intercept + total / max(count, MIN_NGRAMS)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
+
     def strongest_words(self, words: list[str], top: int = 3) -> tuple[str, ...]:
         """The words (longer than two letters) that pushed the score up the most."""
         weights = self._word_weights
@@ -187,6 +218,12 @@ class TextModel:
             if weights[word] > 0 and len(word) > 2
         }
         return tuple(sorted(pushes, key=lambda word: -pushes[word])[:top])
+
+    def _weights_of(self, words: list[str]) -> list[float]:
+        return [float(self._weights[hashed_ngrams(word, bits=self._bits)].sum()) for word in words]
+
+    def _counts_of(self, words: list[str]) -> list[int]:
+        return [len(hashed_ngrams(word, bits=self._bits)) for word in words]
 
     def _learn(self, word: str) -> None:
         if len(self._word_weights) >= _MAX_CACHED_WORDS:

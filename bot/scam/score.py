@@ -28,7 +28,7 @@ from bot.scam.domains import DomainChecker
 from bot.scam.employers import Employer, EmployerRegistry
 from bot.scam.families import FAMILIES, Family, family_signals
 from bot.scam.families.words import NO_EXPERIENCE
-from bot.scam.model import SCAM_FLOOR, TextModel, with_model, words_of_view
+from bot.scam.model import SCAM_FLOOR, TextModel, money_signs, with_model
 from bot.scam.role_pay import StatedPay, pay_from_posting, role_limit_usd_h, stated_pay
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
 from bot.scam.textview import TextView, view_of
@@ -199,7 +199,7 @@ class ScamChecker:
         ):
             signals.append(Signal("company.missing", 15, "", "signal.company_missing"))
 
-        match = self.scripts.match(view.folded, view.words, view.vocabulary)
+        match = self.scripts.match(view.folded, view.words, view.vocabulary, view.word_numbers())
         if match is not None:
             signals.append(_script_signal(match))
         if self.model is not None:
@@ -279,9 +279,8 @@ class ScamChecker:
         assert self.model is not None
         if view.notice:
             return []
-        model_words = words_of_view(view.words, view.folded)
-        vocabulary = view.vocabulary if model_words is view.words else None
-        probability = self.model.probability_of_words(model_words, vocabulary)
+        signs = money_signs(view.folded)
+        probability = self.model.probability_of_numbers(view.word_numbers(), signs)
         weight = self.model.weight(probability, view.language)
         if weight > 0:
             base = sum(signal.weight for signal in _heaviest(others))
@@ -289,7 +288,7 @@ class ScamChecker:
         if weight <= 0:
             return []
         percent = f"{probability * 100:.0f}"
-        words = ", ".join(self.model.strongest_words(model_words))
+        words = ", ".join(self.model.strongest_words(view.words + signs))
         return [Signal("model.text", weight, words, "signal.model_text", {"percent": percent})]
 
     def _pay_signals(self, posting: Posting, view: TextView, signals: list[Signal]) -> list[Signal]:

@@ -14,7 +14,7 @@ found in the library's sorted shingles with one `searchsorted`, the owners of th
 joined into one array and counted with one `bincount`, and only the scripts whose count
 reaches their least matching count (an integer per script, worked out when the index is
 built) have their share worked out: most postings have none. A text's token hashes are
-kept as 4 bytes each and joined into one array, with no conversion per token. Few numpy
+read from a column by word number (`bot.scam.wordids`), one numpy step a text. Few numpy
 calls a posting: their fixed cost, not the arithmetic, was most of what matching took. (A
 MinHash LSH index did the same job approximately: it could miss a match, and computing a
 posting's signatures cost more than counting. Prefix filtering, listing each script under
@@ -27,7 +27,6 @@ import itertools
 import json
 import math
 import re
-import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.scam.textview import words_in
+from bot.scam.wordids import WORDS, Column
 from bot.text import fold_aligned
 
 #: The bitmap's size, as bits of a shingle hash: 2**20 flags (1 MB), a few per cent of them
@@ -46,7 +46,6 @@ _FILTER_BITS = 20
 _FILTER_MASK = np.uint32((1 << _FILTER_BITS) - 1)
 _FIGURE = re.compile(r"\d")
 SHINGLE_WORDS = 3
-_MAX_CACHED_TOKENS = 200_000
 RETRACT_LABELS = frozenset({"legit", "ok", "not_scam", "fine"})
 
 U32 = npt.NDArray[np.uint32]
@@ -82,9 +81,6 @@ class ScriptLibrary:
         self.min_containment = min_containment
         self.min_shingles = min_shingles
         self._scripts: dict[str, _Script] = {}
-        #: A token's hash (figures folded to "#"), as the 4 bytes of a native uint32: a text's
-        #: hashes are these joined, read as one array without a conversion per token.
-        self._token_hashes: dict[str, bytes] = {}
         # The inverted index: the library's distinct shingles, sorted, and for each its
         # scripts' places in `_ids`, as native 32-bit integers in one `bytes`; and a bitmap of
         # the shingles' low bits that most shingles of a posting fail. Rebuilt on the first
@@ -188,14 +184,18 @@ class ScriptLibrary:
     # -- matching ----------------------------------------------------------------------------
 
     def match(
-        self, folded: str, words: list[str] | None = None, vocabulary: set[str] | None = None
+        self,
+        folded: str,
+        words: list[str] | None = None,
+        vocabulary: set[str] | None = None,
+        numbers: npt.NDArray[np.int32] | None = None,
     ) -> ScriptMatch | None:
         """The known script this (folded) text nearly copies, if any: the best-contained one.
-        `words` are the text's words when the caller has them (`bot.scam.textview`), and
-        `vocabulary` their set."""
+        `words` are the text's words when the caller has them (`bot.scam.textview`),
+        `vocabulary` their set and `numbers` their numbers (`bot.scam.wordids`)."""
         if not self._scripts:
             return None
-        hashes = self._shingle_hashes(folded, words, vocabulary)
+        hashes = self._shingle_hashes(folded, words, vocabulary, numbers)
         if len(hashes) < self.min_shingles:
             return None
         if self._index_dirty:
@@ -226,25 +226,26 @@ class ScriptLibrary:
     # -- hashing -----------------------------------------------------------------------------
 
     def _shingle_hashes(
-        self, folded: str, words: list[str] | None = None, vocabulary: set[str] | None = None
+        self,
+        folded: str,
+        words: list[str] | None = None,
+        vocabulary: set[str] | None = None,
+        numbers: npt.NDArray[np.int32] | None = None,
     ) -> U32:
         """32-bit hashes of the word 3-shingles, in text order, figures folded to '#'."""
-        cache = self._token_hashes
         tokens = words_in(folded) if words is None else words
-        distinct = set(tokens) if vocabulary is None or words is None else vocabulary
-        unseen = distinct.difference(cache)
-        if len(cache) + len(unseen) > _MAX_CACHED_TOKENS:
-            cache.clear()  # bounded; cleared before this text's words go in, never midway
-            unseen = set(tokens)
-        for token in unseen:
-            cache[token] = _U32.pack(zlib.crc32(_FIGURE.sub("#", token).encode()))
         if len(tokens) < SHINGLE_WORDS:
             return np.zeros(0, dtype=np.uint32)
-        hashed = np.frombuffer(b"".join(map(cache.__getitem__, tokens)), dtype=np.uint32)
+        if numbers is None:
+            numbers = WORDS.numbers_of(tokens, vocabulary if words is not None else None)
+        hashed: U32 = _TOKEN_HASH.of(numbers)
         # Products and sums wrap modulo 2**32: the low 32 bits of the same sum in 64 bits.
         return hashed[:-2] * _FIRST + hashed[1:-1] * _SECOND + hashed[2:]
 
 
-_U32 = struct.Struct("=I")
+#: Each numbered word's hash, figures folded to "#" ("$55" and "$65" agree).
+_TOKEN_HASH = Column(
+    lambda words: [zlib.crc32(_FIGURE.sub("#", word).encode()) for word in words], np.uint32
+)
 _FIRST = np.uint32(0x9E3779B1)
 _SECOND = np.uint32(0x85EBCA77)

@@ -20,31 +20,47 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 
-from bot.postings.normalize import language_of_words
+from bot.postings.normalize import language_of_counts, stop_word_language
 from bot.postings.pay import PayMention, find_pay
-from bot.scam.lexicon import Lexicon, Phrase, concept, token_stems
-from bot.text import digit_runs, fold_aligned
+from bot.scam.lexicon import Lexicon, Phrase, token_stems
+from bot.scam.textmarks import (
+    CHAT_LINK,
+    EMAIL,
+    HANDLE,
+    LINK,
+    MARKS,
+    MONEY,
+    PAY_RATE,
+    PHONE,
+    mark_amounts,
+    mark_spans,
+)
+from bot.scam.wordids import WORDS, Column
+from bot.text import fold_aligned
 
-__all__ = ["MARKS", "TextView", "Token", "view_of", "words_in"]
+__all__ = [
+    "CHAT_LINK",
+    "EMAIL",
+    "HANDLE",
+    "LINK",
+    "MARKS",
+    "MONEY",
+    "PAY_RATE",
+    "PHONE",
+    "TextView",
+    "Token",
+    "view_of",
+    "words_in",
+]
 
 #: A posting's signals are in its first pages; longer text is read this far.
 MAX_VIEW_CHARS = 60_000
-
-#: Concepts that are found by pattern rather than by word.
-MONEY = concept("mark.money")
-PAY_RATE = concept("mark.pay_rate")  # money stated as pay with a period ("15 € la hora")
-PHONE = concept("mark.phone")
-LINK = concept("mark.link")
-CHAT_LINK = concept("mark.chat_link")  # wa.me, t.me, chat.whatsapp.com...
-EMAIL = concept("mark.email")
-HANDLE = concept("mark.handle")  # @name
-MARKS = (MONEY, PAY_RATE, PHONE, LINK, CHAT_LINK, EMAIL, HANDLE)
 
 _WORD_SPLIT_RE = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)")
 
@@ -60,8 +76,7 @@ _WORD_BYTES = bytes(
     code if code < 128 and chr(code) in _WORD_CHARACTERS else _SPACE for code in range(256)
 )
 _BREAK_BYTES = bytes(
-    _BAR if code < 128 and _CLAUSE_BREAK_RE.fullmatch(chr(code)) else _SPACE
-    for code in range(256)
+    _BAR if code < 128 and _CLAUSE_BREAK_RE.fullmatch(chr(code)) else _SPACE for code in range(256)
 )
 #: An apostrophe is part of a word only between a letter or figure and a letter ("don't").
 _LOOSE_APOSTROPHE_RE = re.compile(r"(?<![a-z0-9])'|'(?![a-z])")
@@ -71,6 +86,12 @@ _DIGIT_RE = re.compile(r"\d")
 #: Runs of one-letter words this long are letters spaced out: "w h a t s a p p".
 _SPACED_RUN = 4
 _SPACED_DASH = " - "  # "Remote - pay weekly": a dash between spaces ends a clause too
+#: Each word's stop-word language, as `bot.postings.normalize.language_of_words` counts it:
+#: 1 English, 2 Spanish, 0 neither.
+_STOP_LANGUAGE = Column(
+    lambda words: [{"en": 1, "es": 2}.get(stop_word_language(word) or "", 0) for word in words],
+    np.int8,
+)
 #: Words that open a new clause: "no fee to apply, but buy the kit" keeps the "no" away.
 _CLAUSE_WORDS = frozenset(
     {"but", "however", "although", "pero", "aunque", "sino", "mientras", "embargo"}
@@ -78,28 +99,6 @@ _CLAUSE_WORDS = frozenset(
 _IS_CLAUSE_WORD = _CLAUSE_WORDS.__contains__
 _NEXT = (1).__add__
 _BITS_OF = operator.attrgetter("bits")
-_URL_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"'()]+|\b(?:wa\.me|t\.me|telegram\.me|signal\.me|bit\.ly"
-    r"|chat\.whatsapp\.com|api\.whatsapp\.com)/[^\s<>\"'()]*"
-)
-_CHAT_LINK_RE = re.compile(
-    r"(?:wa\.me|t\.me|telegram\.(?:me|dog)|signal\.me|chat\.whatsapp\.com|api\.whatsapp\.com"
-    r"|whatsapp\.com/(?:send|channel)|wire\.com|discord\.gg|line\.me)"
-)
-_EMAIL_RE = re.compile(r"\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b")
-_HANDLE_RE = re.compile(r"(?<![\w.])@[a-z0-9_]{3,32}\b")
-#: What may sit between the digit groups of one phone number: "+34 600 111 222", "(55) 1234-5678".
-_PHONE_JOINER = re.compile(r"[\s.()+-]{0,3}")
-_PHONE_MIN_DIGITS = 8
-#: A sum of money is a number with a currency just before it ("$50", "US$ 50", "S/ 50") or
-#: just after it ("50 USDT", "50 dólares", "50k MXN"): found from the numbers outwards.
-_NUMBER_RE = re.compile(r"\d[\d.,]*")
-_CURRENCY_BEFORE_RE = re.compile(r"(?:[$€£₹₱₦]|\bus\$|\bs/\.?|\bkshs?\.?|\bq(?=\d))\s?$")
-_CURRENCY_AFTER_RE = re.compile(
-    r"\s?(?:k\s?)?(?:usd|us\$|usdt|usdc|eur|euros?|dollars?|dolares?|pesos?|mxn|cop|ars|clp"
-    r"|pen|soles|gbp|pounds|libras|bucks|rupees|rs|inr|naira|reais|bolivianos|quetzales|kes|ksh"
-    r"|[$€£₹])(?![a-z])|\s?k\b"
-)
 
 
 @dataclass(slots=True)
@@ -133,7 +132,17 @@ class TextView:
     #: concrete asks (a sum, a number, a chat link) in it count (see `bot.scam.notice`).
     notice: bool = False
     union: int = -1  # every concept some token carries
+    #: Each word's number (`bot.scam.wordids`), and the numbering they belong to.
+    numbers: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    numbering: int = -1
     _positions: dict[int, list[int]] = field(default_factory=dict)
+
+    def word_numbers(self) -> npt.NDArray[np.int32]:
+        """`numbers`, numbered again if the process's numbering started over since."""
+        if self.numbering != WORDS.generation:
+            self.numbers = WORDS.numbers_of(self.words, self.vocabulary)
+            self.numbering = WORDS.generation
+        return self.numbers
 
     def positions(self, bits: int) -> list[int]:
         """Places in `tokens` of the tokens that carry any of `bits`, in order."""
@@ -189,7 +198,12 @@ def view_of(text: str, language: str | None = None) -> TextView:
     lexicon = Lexicon.shared()
     shadow = _ascii_shadow(folded)
     starts, ends, words = _words(folded, shadow)
-    language = language or language_of_words(words)
+    # Every per-word fact below is read for all the words at once, by their numbers.
+    vocabulary = set(words)
+    numbers = WORDS.numbers_of(words, vocabulary)
+    if language is None:
+        stop_words = np.bincount(_STOP_LANGUAGE.of(numbers), minlength=3)
+        language = language_of_counts(int(stop_words[1]), int(stop_words[2]))
     marked = shadow.encode("ascii").translate(_BREAK_BYTES)  # "|" where a clause breaks
     breaks: list[int] = (
         np.flatnonzero(np.frombuffer(marked, dtype=np.uint8) == _BAR).tolist()
@@ -200,22 +214,18 @@ def view_of(text: str, language: str | None = None) -> TextView:
         breaks = sorted(breaks + _all_at(folded, _SPACED_DASH))
     # Per word, only C-level steps (map, compress): a text has hundreds of words and a
     # Python step for each is most of a view's cost.
-    vocabulary = set(words)
     clause_words = (
         []  # most texts have no "but" or "pero": the set answers without a pass over the words
         if _CLAUSE_WORDS.isdisjoint(vocabulary)
         else list(itertools.compress(itertools.count(), map(_IS_CLAUSE_WORD, words)))
     )
-    table = lexicon.table(language)
-    for word in vocabulary.difference(table):  # words this process has not read yet
-        lexicon.bits(word, language)
-    bits = list(map(table.__getitem__, words))
-    span_ends, inside = _mark_spans(folded, starts, bits)  # a link or an address is one word
-    _mark_phrases(lexicon, words, vocabulary, bits, inside, language)
+    bits: list[int] = lexicon.bits_column(language).of(numbers).tolist()
+    span_ends, inside = mark_spans(folded, starts, bits)  # a link or an address is one word
+    _mark_phrases(lexicon, words, numbers, bits, inside, language)
     has_digit = _has_digit(folded)
     pay = find_pay(original, limit=32, any_period=True, folded=folded) if has_digit else []
     if has_digit:
-        _mark_amounts(folded, starts, ends, bits, pay)
+        mark_amounts(folded, starts, ends, bits, pay)
     places = list(itertools.compress(itertools.count(), bits))
     found = list(map(bits.__getitem__, places))
     token_starts = list(map(starts.__getitem__, places))
@@ -242,6 +252,7 @@ def view_of(text: str, language: str | None = None) -> TextView:
         original, folded, tokens, pay, language, words, starts, breaks, clause_words, vocabulary
     )
     view.union = union
+    view.numbers, view.numbering = numbers, WORDS.generation
     return view
 
 
@@ -366,102 +377,21 @@ def _spaced_runs(folded: str, singles: list[int], starts: list[int]) -> list[tup
     return runs
 
 
-def _mark_spans(folded: str, starts: list[int], bits: list[int]) -> tuple[dict[int, int], set[int]]:
-    """Links, e-mail addresses and @handles: each becomes its first word's token, spanning
-    the whole of it, and the words inside it are no words of their own ("whatsapp" in a
-    link is not a move to WhatsApp; the link itself is). Returns where each such token
-    ends, by its word index, and the indices of the words inside."""
-    span_ends: dict[int, int] = {}
-    inside: set[int] = set()
-    spans: list[tuple[int, int, int]] = []
-    if "http" in folded or "www." in folded or ".me/" in folded or ".com/" in folded:
-        for match in _URL_RE.finditer(folded):
-            url = match.group().rstrip(".,;:!?")
-            kind = LINK.bit | (CHAT_LINK.bit if _CHAT_LINK_RE.search(url) else 0)
-            spans.append((match.start(), match.start() + len(url), kind))
-    if "@" in folded:
-        spans.extend((m.start(), m.end(), EMAIL.bit) for m in _EMAIL_RE.finditer(folded))
-        spans.extend((m.start(), m.end(), HANDLE.bit) for m in _HANDLE_RE.finditer(folded))
-    for span_start, span_end, kind in sorted(spans):
-        first = bisect.bisect_left(starts, span_start)
-        if first >= len(starts) or starts[first] >= span_end or first in inside:
-            continue
-        bits[first] = kind  # the link's own words say nothing ("whatsapp" in a domain)
-        span_ends[first] = span_end
-        index = first + 1
-        while index < len(starts) and starts[index] < span_end:
-            inside.add(index)
-            bits[index] = 0
-            index += 1
-    return span_ends, inside
-
-
-def _mark_amounts(
-    folded: str, starts: list[int], ends: list[int], bits: list[int], pay: list[PayMention]
-) -> None:
-    """Money, stated pay and phone numbers onto the words they cover."""
-    numbers = digit_runs(folded, separators=True)
-    if numbers is None:
-        numbers = [number.span() for number in _NUMBER_RE.finditer(folded)]
-    marks: list[tuple[int, int, int]] = list(_money_spans(folded, numbers))
-    marks.extend(_phone_spans(folded, numbers))
-    marks.extend(
-        (mention.start, mention.end, MONEY.bit | (PAY_RATE.bit if mention.period else 0))
-        for mention in pay
-    )
-    for start, end, mark in marks:
-        index = bisect.bisect_right(ends, start)
-        while index < len(starts) and starts[index] < end:
-            bits[index] |= mark
-            index += 1
-
-
-def _money_spans(folded: str, numbers: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
-    for start, end in numbers:
-        before = _CURRENCY_BEFORE_RE.search(folded, max(0, start - 5), start)
-        after = _CURRENCY_AFTER_RE.match(folded, end)
-        if before is not None or (after is not None and after.group().strip() != "k"):
-            yield (before.start() if before else start), (after.end() if after else end), MONEY.bit
-
-
-def _phone_spans(folded: str, numbers: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
-    """Runs of digit groups joined by spaces, dots, dashes or brackets, 8 digits or more."""
-    index = 0
-    while index < len(numbers):
-        first_start, end = numbers[index]
-        digits = sum(ch.isdigit() for ch in folded[first_start:end])
-        last = index
-        while last + 1 < len(numbers):
-            next_start, next_end = numbers[last + 1]
-            joiner = _PHONE_JOINER.fullmatch(folded, end, next_start)
-            if joiner is None:
-                break
-            digits += sum(ch.isdigit() for ch in folded[next_start:next_end])
-            end = next_end
-            last += 1
-        if digits >= _PHONE_MIN_DIGITS:
-            plus = first_start > 0 and folded[first_start - 1] == "+"
-            yield first_start - plus, end, PHONE.bit
-        index = last + 1
-
-
 def _mark_phrases(
     lexicon: Lexicon,
     words: list[str],
-    vocabulary: set[str],
+    numbers: npt.NDArray[np.int32],
     bits: list[int],
     inside: set[int],
     language: str | None,
 ) -> None:
     """Multi-word entries ("gift card", "me gusta"): their concept onto every word of them."""
-    starting = lexicon.phrase_table(language)
-    for word in vocabulary.difference(starting):
-        lexicon.phrases_from(word, language)
     last_word = len(words) - 1
     pairs = lexicon.pair_table(language)
-    # The places whose word starts some entry, and the entries starting at each with the word
-    # after it: looked up with C-level steps, since a posting has dozens of such places.
-    places = list(itertools.compress(itertools.count(), map(starting.__getitem__, words[:-1])))
+    # The places whose word starts some entry and whose next word may be an entry's second
+    # (one array step: most pairs of words start none), and the entries starting at each.
+    codes = lexicon.phrase_column(language).of(numbers)
+    places: list[int] = np.flatnonzero(codes[:-1] & (codes[1:] >> 1) & 1).tolist()
     keys = list(
         zip(map(words.__getitem__, places), map(words.__getitem__, map(_NEXT, places)), strict=True)
     )
