@@ -5,6 +5,7 @@ start it; the bot stops cleanly while it works."""
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import signal
 import time
@@ -269,3 +270,35 @@ def test_postings_verdicts_and_keys_cross_the_pipe_unchanged() -> None:
     assert [p._fingerprint for p, _, _ in back] == [p.fingerprint for p, _, _ in assessed]
     assert any(p.pay is not None for p, _, _ in back)
     assert any(v is not None and v.reasons for _, v, _ in back)
+
+
+async def test_a_killed_worker_process_costs_no_poll_its_work_runs_in_the_bot(
+    tmp_path: Path,
+    clock: FakeClock,
+    payload_server: PayloadServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The worker dies (the OOM killer, an operator): the next big poll is still read, scored
+    and alerted, in the bot's own process, and one WARNING line says so."""
+    db = await open_database(str(tmp_path / "killed.db"), clock=clock)
+    try:
+        await subscribe_console(db)
+        async with httpx.AsyncClient(timeout=30) as http:
+            polls = poller(db, http, clock, process=True)
+            await polls.poll(board(payload_server, "warm", 20), interval_s=600)
+            assert await polls._cpu.process_started()
+            worker = polls.cpu_process_id
+            assert worker is not None
+            os.kill(worker, signal.SIGKILL)
+            with caplog.at_level(logging.WARNING, logger="vigia.poll"):
+                result = await polls.poll(
+                    board(payload_server, "big", 3 * SLICE_POSTINGS), interval_s=600
+                )
+            await polls.aclose()
+        assert result.status == "200" and result.new == 3 * SLICE_POSTINGS
+        assert result.relevant == 3 * SLICE_POSTINGS // 2 and result.alerts > 0
+    finally:
+        await db.close()
+    stopped = [r for r in caplog.records if "CPU worker process" in r.getMessage()]
+    assert [r.levelno for r in stopped] == [logging.WARNING]
+    assert f"pid {worker}" in stopped[0].getMessage() and not running(worker)
