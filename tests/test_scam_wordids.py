@@ -7,7 +7,7 @@ import pytest
 
 from bot.models import Posting
 from bot.scam import ScamChecker
-from bot.scam.wordids import WORDS, Column, WordNumbers
+from bot.scam.wordids import FILL_SLICE, WORDS, Column, WordNumbers
 
 TEXTS = [
     "Buy the starter kit for $49 to receive your login, then text me on WhatsApp.",
@@ -24,6 +24,28 @@ def test_a_column_gives_each_word_its_own_value_across_restarts() -> None:
     for words in texts:
         assert lengths.of(numbers.numbers_of(words)).tolist() == [len(word) for word in words]
     assert numbers.generation > 0  # the numbering did start over
+
+
+def test_a_column_read_after_a_flood_of_new_words_gives_each_its_own_value() -> None:
+    """Thousands of words numbered elsewhere (a big poll parsed on the CPU thread) before
+    one read: the words read, those before them and those after, each get their own value,
+    whatever the order of the reads."""
+    numbers = WordNumbers()
+    computed: list[str] = []
+
+    def lengths_of(words: list[str]) -> list[int]:
+        computed.extend(words)
+        return [len(word) for word in words]
+
+    lengths = Column(lengths_of, "int64", numbers)
+    flood = [f"w{'x' * (n % 7)}{n}" for n in range(5 * FILL_SLICE)]
+    numbers.numbers_of(flood)
+    late = [flood[-1], flood[3 * FILL_SLICE], "new"]
+    assert lengths.of(numbers.numbers_of(late)).tolist() == [len(word) for word in late]
+    # every word of the flood, in two orders, repeated: its own length
+    for words in (flood, flood[::-1], flood[FILL_SLICE:]):
+        assert lengths.of(numbers.numbers_of(words)).tolist() == [len(word) for word in words]
+    assert sorted(computed) == sorted({*flood, "new"})  # each word computed once
 
 
 def _verdicts(checker: ScamChecker) -> list[tuple[object, ...]]:

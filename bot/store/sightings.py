@@ -89,8 +89,16 @@ async def find_jobs(
     # every batch loads thousands of sightings, and indexing each under all its keys was
     # most of the work.
     # Each posting's lookups are worked out once, for the wanted set, its match and its add.
-    lookups = [_lookups(own) for own in keys]
-    wanted = {lookup for own in lookups for lookup in own}
+    # Worked out a slice at a time with the loop free between slices: for a 20,000-posting
+    # poll, in one go, this held the loop 180-230 ms.
+    lookups: list[list[Lookup]] = []
+    wanted: set[Lookup] = set()
+    for offset in range(0, len(keys), MATCH_SLICE):
+        if offset:
+            await asyncio.sleep(0)
+        part = [_lookups(own) for own in keys[offset : offset + MATCH_SLICE]]
+        lookups += part
+        wanted.update(lookup for own in part for lookup in own)
     for seen in await _candidates(conn, keys, since=since):
         jobs.add(seen.job_id, seen.sources, seen.keys, _lookups(seen.keys), only=wanted)
     found: list[int | None] = []
@@ -230,7 +238,9 @@ async def _candidates(conn: Connection, keys: Sequence[JobKeys], *, since: float
     columns = {"url": "url", "ident": "ident", "company": "company_key"}
     wanted: dict[str, set[str]] = defaultdict(set)
     titles: set[str] = set()
-    for own in keys:
+    for offset, own in enumerate(keys):
+        if offset and offset % MATCH_SLICE == 0:
+            await asyncio.sleep(0)  # the loop is free between slices, as in `find_jobs`
         # A description's near-copy is told by its title or its company (`same_job`).
         for field, value in (
             ("url", own.url),
