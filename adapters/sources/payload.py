@@ -20,6 +20,7 @@ from adapters.sources.base import check_status
 from bot.errors import ItemError, SourceFormatError
 from bot.failures import posting_failed
 from bot.models import Posting
+from bot.polling.handover import handing_over
 from bot.polling.json_pieces import PIECES_MIN_BYTES, loads_in_pieces
 
 __all__ = [
@@ -71,7 +72,8 @@ def map_items(
     postings: list[Posting] = []
     seen = 0
     errors: list[str] = []
-    for item in items:
+    # Off the event loop's thread (a big payload), the loop gets the interpreter often.
+    for item in handing_over(items):
         seen += 1
         try:
             posting = to_posting(item)

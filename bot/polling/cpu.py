@@ -35,6 +35,7 @@ from typing import Literal, TypeVar
 
 from bot.polling.cpu_process import KitNotPortable, NotPortable, WorkerGone, WorkerProcess
 from bot.polling.cpu_tasks import Kit
+from bot.polling.handover import loop_watched
 
 __all__ = [
     "INLINE_MAX_BYTES",
@@ -225,7 +226,10 @@ class CpuWorker:
     async def _on_thread(self, function: Callable[..., R], *args: object) -> R:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigia-cpu")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+        with loop_watched():  # the thread lets the loop in when it is late
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, function, *args
+            )
 
     # -- lanes ---------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import httpx
 
 from bot.failures import posting_failed
 from bot.models import Posting, Verdict
+from bot.polling.handover import handing_over
 from bot.polling.source import Page, Source
 from bot.postings.relevance import RelevanceFilter
 from bot.postings.sameness import JobKeys, job_keys
@@ -50,7 +51,7 @@ def assess(kit: Kit, postings: Sequence[Posting]) -> list[Assessed]:
     """Each posting with its verdict and job keys. Its fingerprint is worked out here too
     (and remembered, also across a trip back from the worker process), off the loop."""
     assessed: list[Assessed] = []
-    for posting in postings:
+    for posting in handing_over(postings):  # on the CPU thread, the loop gets turns
         posting.fingerprint  # noqa: B018  (remembered for the postings row)
         verdict = kit.checker.check(posting) if _is_relevant(kit, posting) else None
         assessed.append((posting, verdict, job_keys(posting)))
