@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.scam.lexicon import concept
-from bot.scam.textview import CHAT_LINK, HANDLE, MONEY, PHONE, TextView, Token
+from bot.scam.textmarks import CHAT_LINK, HANDLE, MONEY, PHONE
+from bot.scam.textview import TextView, Token
 
 __all__ = ["Cue", "Slot", "find"]
 

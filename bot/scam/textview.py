@@ -30,14 +30,6 @@ from bot.postings.normalize import language_of_counts, stop_word_language
 from bot.postings.pay import PayMention, find_pay
 from bot.scam.lexicon import Lexicon, Phrase, token_stems
 from bot.scam.textmarks import (
-    CHAT_LINK,
-    EMAIL,
-    HANDLE,
-    LINK,
-    MARKS,
-    MONEY,
-    PAY_RATE,
-    PHONE,
     mark_amounts,
     mark_spans,
 )
@@ -45,14 +37,6 @@ from bot.scam.wordids import WORDS, Column
 from bot.text import fold_aligned
 
 __all__ = [
-    "CHAT_LINK",
-    "EMAIL",
-    "HANDLE",
-    "LINK",
-    "MARKS",
-    "MONEY",
-    "PAY_RATE",
-    "PHONE",
     "TextView",
     "Token",
     "view_of",

@@ -16,7 +16,7 @@ from bot.scam.cues import Cue, slot
 from bot.scam.families.base import Family
 from bot.scam.families.words import CRYPTO, DEPOSIT, EMPLOYER_PAYS, FREE, PAY, TASK_NOUN
 from bot.scam.lexicon import concept
-from bot.scam.textview import MONEY, PAY_RATE
+from bot.scam.textmarks import MONEY, PAY_RATE
 
 FEE_OBJECT = concept(
     "advance_fee.object",

@@ -14,7 +14,7 @@ from bot.scam.cues import Cue, slot
 from bot.scam.families.base import Family
 from bot.scam.families.words import CHAT_APP, CHAT_PRODUCT
 from bot.scam.lexicon import concept
-from bot.scam.textview import CHAT_LINK, HANDLE, PHONE
+from bot.scam.textmarks import CHAT_LINK, HANDLE, PHONE
 
 CONTACT = concept(
     "chat_move.contact",

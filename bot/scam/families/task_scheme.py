@@ -12,7 +12,7 @@ from bot.scam.cues import Cue, slot
 from bot.scam.families.base import Family
 from bot.scam.families.words import EARN
 from bot.scam.lexicon import concept
-from bot.scam.textview import MONEY
+from bot.scam.textmarks import MONEY
 
 #: Clicks paid as work. "Like", "follow" and "rate" are ordinary verbs, so only the forms
 #: that name the click itself count: "give likes", "like videos", "dar me gusta".

@@ -8,8 +8,9 @@ the irregular ones a stemmer cannot reach ("paid", "sent", "bought", "hecho").
 from __future__ import annotations
 
 from bot.scam.lexicon import concept
+from bot.scam.textmarks import PAY_RATE
 from bot.scam.textnorm import word_set
-from bot.scam.textview import PAY_RATE, TextView, Token
+from bot.scam.textview import TextView, Token
 
 PAY = concept(
     "pay",
