@@ -88,12 +88,13 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="how the scam checks do: on the real corpus (default) or a labelled file",
         description="With no FILE: the real-world corpus (tests/data/real), its development "
-        "and held-out parts, by language, kind of text and scam family. With FILE: precision, "
+        "and held-out parts (holdout, and fresh: collected once holdout had been measured "
+        "often), by language, kind of text and scam family. With FILE: precision, "
         "recall, ROC-AUC and PR-AUC on that labelled JSON-lines file.",
     )
     evaluate.add_argument("file", type=Path, nargs="?")
     evaluate.add_argument(
-        "--split", choices=["dev", "holdout", "all"], default="all", help="corpus part"
+        "--split", choices=["dev", "holdout", "fresh", "all"], default="all", help="corpus part"
     )
     migrate = sub.add_parser(
         "migrate", parents=[common], help="apply the database's pending schema migrations"

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.scam import ScamChecker
-from bot.scam.corpus import HOLDOUT_PERCENT, assign_splits, load_cases, split_of
+from bot.scam.corpus import HOLDOUT_PERCENT, SPLITS, assign_splits, load_cases, split_of
 from bot.scam.corpus_eval import evaluate_corpus, run_corpus_eval
 
 FAMILIES = {
@@ -30,13 +30,13 @@ def test_every_case_is_sourced_labelled_and_restated() -> None:
         assert str(record["source"]).startswith(("http://", "https://")), case.id
         assert record["description"].strip(), case.id
         assert set(case.families) <= FAMILIES, case.id
-        assert case.split in {"dev", "holdout"}, case.id
+        assert case.split in SPLITS, case.id
     descriptions = Counter(case.record["description"] for case in cases)
     assert descriptions.most_common(1)[0][1] == 1
 
 
 def test_at_least_forty_percent_is_spanish_on_both_sides() -> None:
-    for split in ("dev", "holdout"):
+    for split in ("dev", "holdout", "fresh"):
         cases = load_cases(split=split)
         assert sum(case.lang == "es" for case in cases) / len(cases) >= 0.40
         labels = Counter((case.label, case.lang) for case in cases)
@@ -44,7 +44,7 @@ def test_at_least_forty_percent_is_spanish_on_both_sides() -> None:
 
 
 def test_the_split_is_by_source_and_stable() -> None:
-    cases = load_cases()
+    cases = [case for case in load_cases() if case.split != "fresh"]
     sides: dict[str, set[str]] = {}
     for case in cases:
         sides.setdefault(case.record["source"], set()).add(case.split)
@@ -52,6 +52,17 @@ def test_the_split_is_by_source_and_stable() -> None:
     assert all(len(side) == 1 for side in sides.values())
     held_out = sum(case.split == "holdout" for case in cases) / len(cases)
     assert abs(held_out - HOLDOUT_PERCENT / 100) < 0.1
+
+
+def test_the_fresh_part_is_all_held_out_from_sources_no_other_part_has() -> None:
+    """The second held-out part: its own files, every case held out, and no source page
+    shared with the development or the first held-out part (no near-copy leaks in)."""
+    cases = load_cases()
+    fresh = [case for case in cases if case.split == "fresh"]
+    assert len(fresh) >= 200
+    assert {case.id.split("-")[0] for case in fresh} == {"fresh"}
+    others = {case.record["source"].strip() for case in cases if case.split != "fresh"}
+    assert not {case.record["source"].strip() for case in fresh} & others
 
 
 def test_assigning_splits_touches_only_cases_without_one(tmp_path: Path) -> None:
@@ -69,12 +80,13 @@ def test_assigning_splits_touches_only_cases_without_one(tmp_path: Path) -> None
 
 
 def test_eval_breaks_figures_down_by_language_kind_and_family() -> None:
-    cases = load_cases(split="holdout")
-    report = evaluate_corpus(cases, ScamChecker(model=None), "holdout")
+    cases = load_cases(split="dev")
+    report = evaluate_corpus(cases, ScamChecker(model=None), "dev")
     assert set(report.by_language) == {"en", "es"}
     assert report.overall.scams + report.overall.legit == len(cases)
     assert set(report.by_family) <= FAMILIES and "advance_fee" in report.by_family
     out = io.StringIO()
-    assert run_corpus_eval(out, ScamChecker(model=None), splits=("holdout",)) == 0
-    text = out.getvalue()
-    assert "by language:" in text and "by family:" in text and "targets: " in text
+    assert run_corpus_eval(out, ScamChecker(model=None), splits=("dev", "fresh")) == 0
+    dev, fresh = out.getvalue().split("== fresh")
+    assert "by language:" in dev and "by family:" in dev and "targets: " not in dev
+    assert "by language:" in fresh and "targets: " in fresh  # measured on the held-out part

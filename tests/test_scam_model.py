@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from bot.scam.corpus import load_cases
+from bot.scam.corpus import TRAINED_ON, load_cases
 from bot.scam.model import ModelInfo, TextModel, feature_rows, save_model
 from bot.scam.operating_point import choose_mapping
 from bot.scam.train import train
@@ -70,4 +70,6 @@ def test_retraining_writes_a_model_the_bot_reads(early_command: EarlyCommand) ->
     assert finished.code == 0, finished.err
     assert "development cases" in finished.out
     model = TextModel.load(early_command.dir / "retrained.npz")
-    assert model is not None and model.info.cases == len(load_cases(split="dev"))
+    assert model is not None
+    assert model.info.cases == sum(case.split in TRAINED_ON for case in load_cases())
+    assert 0 < model.info.doubt_below < 1

@@ -55,8 +55,9 @@ def evaluate(settings: Settings, path: Path | None, split: str) -> int:
             reason = "Is a directory" if path.is_dir() else "No such file"
             return _unreadable(settings, path, reason)
         return run_eval(str(path), sys.stdout, checker)
+    from bot.scam.corpus import SPLITS
     from bot.scam.corpus_eval import run_corpus_eval
 
     return run_corpus_eval(
-        sys.stdout, checker, splits=("dev", "holdout") if split == "all" else (split,)
+        sys.stdout, checker, splits=SPLITS if split == "all" else (split,)
     )

@@ -45,8 +45,10 @@ __all__ = [
     "ModelScore",
     "TextModel",
     "feature_rows",
+    "feature_rows_of_words",
     "hashed_ngrams",
     "money_signs",
+    "passages",
     "save_model",
     "with_model",
     "words_of",
@@ -61,6 +63,12 @@ _MAX_CACHED_WORDS = 300_000
 #: Texts with fewer n-grams than this are scaled as if they had this many: a few words
 #: are too little evidence for a confident score, so a short message leans on the families.
 MIN_NGRAMS = 100
+#: The words of a passage the model's doubt reads on its own (`TextModel.most_scam_like`):
+#: a scam message pasted into a long, ordinary posting still has a passage that reads like
+#: a scam, so length does not buy a text the model's doubt. A text shorter than one passage
+#: is never doubted: its low score says the model has too few words to judge
+#: (`MIN_NGRAMS`), not that they read as an ordinary posting's.
+PASSAGE_WORDS = 60
 #: The model's points may carry a text over the scam line only when the families' own risk
 #: is at least this: wording plus one caution-level reason is a warning, not a verdict of
 #: scam (chosen on the development folds: at 45 the legit texts the model pushed over the
@@ -124,6 +132,10 @@ class ModelInfo:
     #: The same two per language ("en": [threshold, max_weight]), chosen on each language's
     #: own folds; a text of another or an unknown language uses the two above.
     languages: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+    #: Below this probability the wording reads as an ordinary posting's, and the families'
+    #: cues alone do not make a verdict of scam (`bot.scam.score.combine`); 0 in files
+    #: trained before it existed.
+    doubt_below: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +219,22 @@ class TextModel:
         margin = self.info.intercept + total / max(count, MIN_NGRAMS)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
 
+    def most_scam_like(
+        self, numbers: npt.NDArray[np.int32], signs: list[str], whole: float
+    ) -> float:
+        """The highest probability of the text (`whole`, from `probability_of_numbers`) and
+        of each of its passages of `PASSAGE_WORDS` words: what the model's doubt reads, so
+        that a long, ordinary text around a scam message does not dilute it."""
+        if len(numbers) <= PASSAGE_WORDS:
+            return whole
+        weights = np.concatenate(([0.0], np.cumsum(self._weight_column.of(numbers))))
+        counts = np.concatenate(([0], np.cumsum(self._count_column.of(numbers))))
+        spans = np.array(passages(len(numbers)))
+        sums = weights[spans[:, 1]] - weights[spans[:, 0]]
+        sizes = np.maximum(counts[spans[:, 1]] - counts[spans[:, 0]], MIN_NGRAMS)
+        margin = self.info.intercept + float(np.max(sums / sizes))
+        return max(whole, 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin)))))
+
     def strongest_words(self, words: list[str], top: int = 3) -> tuple[str, ...]:
         """The words (longer than two letters) that pushed the score up the most."""
         weights = self._word_weights
@@ -259,12 +287,29 @@ def save_model(
     np.savez_compressed(path, bits=bits, indices=indices, values=values, info=info_json)
 
 
+def passages(word_count: int) -> list[tuple[int, int]]:
+    """The (start, end) word spans `TextModel.most_scam_like` reads: `PASSAGE_WORDS` words
+    each, overlapping by half, the last one ending at the text's end."""
+    step = PASSAGE_WORDS // 2
+    starts = list(range(0, max(1, word_count - PASSAGE_WORDS + 1), step))
+    if starts[-1] + PASSAGE_WORDS < word_count:
+        starts.append(word_count - PASSAGE_WORDS)
+    return [(start, min(word_count, start + PASSAGE_WORDS)) for start in starts]
+
+
 def feature_rows(texts: Iterable[str], *, bits: int = HASH_BITS) -> list[dict[int, float]]:
     """Each text's features: hashed n-gram counts over their total (at least MIN_NGRAMS)."""
+    return feature_rows_of_words((words_of(text) for text in texts), bits=bits)
+
+
+def feature_rows_of_words(
+    word_lists: Iterable[list[str]], *, bits: int = HASH_BITS
+) -> list[dict[int, float]]:
+    """`feature_rows` of texts given as their words (`words_of`, or a passage of them)."""
     rows: list[dict[int, float]] = []
-    for text in texts:
+    for words in word_lists:
         counts: dict[int, int] = {}
-        for word in words_of(text):
+        for word in words:
             for gram in hashed_ngrams(word, bits=bits):
                 counts[gram] = counts.get(gram, 0) + 1
         scale = 1.0 / max(sum(counts.values()), MIN_NGRAMS)

@@ -1,11 +1,12 @@
-"""`python -m bot train`: learn the text model from the corpus's development part.
+"""`python -m bot train`: learn the text model from the corpus's development parts (`dev`
+and the retired first held-out part, `bot.scam.corpus.TRAINED_ON`).
 
 scikit-learn's logistic regression (balanced classes, L2) fits the hashed character n-gram
 features of `bot.scam.model`. How much risk the model may add is chosen by 5-fold
-cross-validation on the development part only, folds grouped by source page so that no page
-is on both sides of a fold: the largest share of scams lifted to caution while the legit
+cross-validation on the development parts only, folds grouped by source page so that no
+page is on both sides of a fold: the largest share of scams lifted to caution while the legit
 texts at scam stay within their limit in each language (`bot.scam.operating_point`). The
-held-out part is never read here.
+`fresh` held-out part is never read here.
 
 Needs the `train` extra (`pip install -e '.[train]'`); the bot itself only reads the file.
 """
@@ -23,13 +24,16 @@ from typing import Any
 
 import numpy as np
 
-from bot.scam.corpus import Case, load_cases
+from bot.scam.corpus import TRAINED_ON, Case, load_cases
 from bot.scam.corpus_eval import verdict_of
 from bot.scam.model import (
     HASH_BITS,
     MODEL_FILE,
+    PASSAGE_WORDS,
     ModelInfo,
     feature_rows,
+    feature_rows_of_words,
+    passages,
     save_model,
 )
 from bot.scam.notice import is_scam_warning
@@ -42,8 +46,9 @@ from bot.scam.operating_point import (
     risks_under,
     share,
 )
-from bot.scam.score import ScamChecker, corroborated
-from bot.scam.textview import view_of
+from bot.scam.score import ScamChecker, beyond_doubt, corroborated
+from bot.scam.textview import MAX_VIEW_CHARS, view_of, words_in
+from bot.text import fold_aligned
 
 __all__ = ["Mapping", "cross_validated", "main", "train"]
 
@@ -52,14 +57,22 @@ __all__ = ["Mapping", "cross_validated", "main", "train"]
 #: `C_CHOICES` on the folds; `C` is the default of `train` alone.
 C = 10_000.0
 C_CHOICES = (3_000.0, 10_000.0, 30_000.0)
+#: The probabilities below which the model may doubt the families' verdict of scam
+#: (`bot.scam.score.combine`), and the most of the development scams that the families
+#: alone call scam that the chosen one may lower to caution, on the folds.
+DOUBT_CHOICES = tuple(round(value, 2) for value in np.arange(0.05, 0.51, 0.05))
+MAX_SCAMS_DOUBTED = 0.01
 FOLDS = 5
 SEED = 20261203
 
 
 def _matrix(texts: Sequence[str]):  # type: ignore[no-untyped-def]
+    return _rows_matrix(feature_rows(texts))
+
+
+def _rows_matrix(rows: list[dict[int, float]]):  # type: ignore[no-untyped-def]
     from scipy.sparse import csr_matrix
 
-    rows = feature_rows(texts)
     indptr = [0]
     indices: list[int] = []
     values: list[float] = []
@@ -93,10 +106,12 @@ def train(
 
 
 def cross_validated(
-    cases: Sequence[Case], c: float | None = None, matrix: Any = None
+    cases: Sequence[Case], c: float | None = None, matrix: Any = None, passages: Any = None
 ) -> np.ndarray:
     """Each case's scam probability from a model that never saw its source page. `matrix`:
-    the cases' `features`, when the caller has them."""
+    the cases' `features`, when the caller has them. With `passages` (`passage_features`),
+    each case's `TextModel.most_scam_like` instead: the highest probability of the text and
+    of its passages."""
     folds = fold_of(cases)
     probabilities = np.zeros(len(cases))
     matrix = features(cases) if matrix is None else matrix
@@ -107,8 +122,36 @@ def cross_validated(
             [cases[i] for i in train_index.tolist()], c, matrix[train_index]
         )
         margins = matrix[test_index] @ coefficients + intercept
+        if passages is not None:
+            rows, owners = passages
+            held = np.flatnonzero(np.isin(owners, test_index))
+            passage_margins = rows[held] @ coefficients + intercept
+            highest = dict.fromkeys(test_index.tolist(), -np.inf)
+            for owner, margin in zip(owners[held].tolist(), passage_margins.tolist(), strict=True):
+                highest[owner] = max(highest[owner], margin)
+            margins = np.maximum(margins, [highest[i] for i in test_index.tolist()])
         probabilities[test_index] = 1.0 / (1.0 + np.exp(-margins))
     return probabilities
+
+
+def words_of_case(case: Case) -> list[str]:
+    """The words of a case's text as the checker's view reads them."""
+    return words_in(fold_aligned(case.text[:MAX_VIEW_CHARS]))
+
+
+def passage_features(cases: Sequence[Case]) -> tuple[Any, np.ndarray]:
+    """The feature rows of every passage (`bot.scam.model.passages`) of the cases longer
+    than one, and the case each row belongs to."""
+    word_lists: list[list[str]] = []
+    owners: list[int] = []
+    for index, case in enumerate(cases):
+        words = words_of_case(case)
+        if len(words) <= PASSAGE_WORDS:
+            continue
+        for start, end in passages(len(words)):
+            word_lists.append(words[start:end])
+            owners.append(index)
+    return _rows_matrix(feature_rows_of_words(word_lists)), np.array(owners, dtype=int)
 
 
 def fold_of(cases: Sequence[Case]) -> np.ndarray:
@@ -184,7 +227,9 @@ class Choice:
     the mappings chosen without its fold (`nested_risks`), and those mappings."""
 
     c: float
+    doubt_below: float
     probabilities: np.ndarray
+    scam_like: np.ndarray  # the highest of each text's and its passages' probabilities
     shared: Mapping
     languages: dict[str, Mapping]
     risks: list[float]
@@ -202,31 +247,86 @@ def choose(
     concrete: Sequence[bool] | None = None,
     warnings: Sequence[bool] | None = None,
     matrix: Any = None,
+    backed: Sequence[bool] | None = None,
 ) -> Choice:
     """The regularisation whose mappings do best on folds they were not chosen on
     (`nested_risks`, ranked by `rank`), and its mappings chosen on every fold. The texts
     that read as warnings (`warnings`) get no points from the model, as in the checker.
-    `matrix`: the cases' `features`, when the caller has them."""
+    `matrix`: the cases' `features`, when the caller has them. Each C's probabilities also
+    choose the model's doubt (`choose_doubt`), and a doubted text's families' verdict of scam
+    counts as caution in the figures, as in the checker."""
     best: tuple[tuple[float, float, float], Choice] | None = None
     folds = fold_of(cases)
     matrix = features(cases) if matrix is None else matrix
+    passage_rows = passage_features(cases)
+    short = np.array([len(words_of_case(case)) < PASSAGE_WORDS for case in cases])
     for c in c_choices:
         probabilities = cross_validated(cases, c, matrix)
+        scam_like = cross_validated(cases, c, matrix, passage_rows)
+        # A text shorter than a passage is never doubted (`bot.scam.model.PASSAGE_WORDS`).
+        scam_like = np.where(short, 1.0, scam_like)
+        doubt_below = choose_doubt(cases, base, scam_like, scam_at, concrete, backed)
+        sure = undoubted(concrete, scam_like, doubt_below, backed, len(cases))
         # What the checker adds from: nothing for a warning (`ScamChecker._model_signal`).
         scored = probabilities if warnings is None else np.where(warnings, 0.0, probabilities)
-        shared, own = mappings_for(cases, languages, scored, base, scam_at, caution_at, concrete)
-        risks = risks_under(base, scored, languages, concrete, shared, own, scam_at)
+        shared, own = mappings_for(cases, languages, scored, base, scam_at, caution_at, sure)
+        risks = risks_under(base, scored, languages, sure, shared, own, scam_at)
         nested, fold_mappings = nested_risks(
-            cases, languages, scored, base, scam_at, caution_at, concrete, folds
+            cases, languages, scored, base, scam_at, caution_at, sure, folds
         )
         result = result_of(cases, risks, scam_at, caution_at)
         fair = result_of(cases, nested, scam_at, caution_at)
-        choice = Choice(c, probabilities, shared, own, risks, nested, fold_mappings)
-        print(f"  C={c:g}: {_figures(result)}; nested: {_figures(fair)}")
+        choice = Choice(
+            c, doubt_below, probabilities, scam_like, shared, own, risks, nested, fold_mappings
+        )
+        print(
+            f"  C={c:g}, doubt below p={doubt_below:g}: {_figures(result)}; "
+            f"nested: {_figures(fair)}"
+        )
         if best is None or rank(fair) > best[0]:
             best = (rank(fair), choice)
     assert best is not None
     return best[1]
+
+
+def choose_doubt(
+    cases: Sequence[Case],
+    base: Sequence[int],
+    probabilities: np.ndarray,
+    scam_at: int,
+    concrete: Sequence[bool] | None,
+    backed: Sequence[bool] | None,
+) -> float:
+    """The highest of `DOUBT_CHOICES` at which the model's doubt lowers at most
+    `MAX_SCAMS_DOUBTED` of the scams the families alone call scam (out-of-fold
+    probabilities); 0 (no doubt) when none does."""
+    sure = [True] * len(cases) if concrete is None else concrete
+    exempt = [False] * len(cases) if backed is None else backed
+    called = [
+        i for i, case in enumerate(cases) if case.is_scam and base[i] >= scam_at and sure[i]
+    ]
+    chosen = 0.0
+    for threshold in DOUBT_CHOICES:
+        lowered = sum(probabilities[i] < threshold and not exempt[i] for i in called)
+        if lowered <= MAX_SCAMS_DOUBTED * len(called):
+            chosen = threshold
+    return chosen
+
+
+def undoubted(
+    concrete: Sequence[bool] | None,
+    probabilities: np.ndarray,
+    doubt_below: float,
+    backed: Sequence[bool] | None,
+    size: int,
+) -> list[bool]:
+    """Whether each text's reasons may make a verdict of scam: `concrete` (corroborated),
+    and not doubted by the model, unless `backed` (`bot.scam.score.beyond_doubt`)."""
+    sure = [True] * size if concrete is None else concrete
+    exempt = [False] * size if backed is None else backed
+    return [
+        bool(sure[i] and (exempt[i] or probabilities[i] >= doubt_below)) for i in range(size)
+    ]
 
 
 def _figures(result: Mapping) -> str:
@@ -235,6 +335,32 @@ def _figures(result: Mapping) -> str:
         + ", ".join(f"{lang} {share:.1%}" for lang, share in result.recall.items())
         + "; legit at scam "
         + ", ".join(f"{lang} {share:.1%}" for lang, share in result.legit_at_scam.items())
+    )
+
+
+def doubt_report(
+    cases: Sequence[Case],
+    base: Sequence[int],
+    concrete: Sequence[bool],
+    backed: Sequence[bool],
+    choice: Choice,
+    scam_at: int,
+) -> None:
+    """What the model's doubt does on the folds: the families' scams it lowers to caution,
+    and the legit texts near or over the line (45 or more) whose wording it doubts."""
+    doubted = [
+        choice.scam_like[i] < choice.doubt_below and not backed[i]
+        for i in range(len(cases))
+    ]
+    called = [
+        i for i, case in enumerate(cases) if case.is_scam and base[i] >= scam_at and concrete[i]
+    ]
+    near = [i for i, case in enumerate(cases) if not case.is_scam and base[i] >= 45]
+    print(
+        f"the model doubts the families' verdict below p={choice.doubt_below:g}: "
+        f"{sum(doubted[i] for i in called)} of the {len(called)} scams the families call scam "
+        f"would be caution; {sum(doubted[i] for i in near)} of the {len(near)} legit texts "
+        "the families put at 45 or more are doubted"
     )
 
 
@@ -251,11 +377,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         + ")",
     )
     args = parser.parse_args(argv)
-    cases = load_cases(split="dev")
+    cases = [case for case in load_cases() if case.split in TRAINED_ON]
     checker = ScamChecker(model=None)
     verdicts = [verdict_of(case, checker) for case in cases]
     base = [verdict.risk for verdict in verdicts]
     concrete = [corroborated(verdict.reasons, checker.scam_at) for verdict in verdicts]
+    backed = [beyond_doubt(verdict.reasons, checker.scam_at) for verdict in verdicts]
     views = [view_of(case.text) for case in cases]
     languages = [view.language for view in views]
     warnings = [is_scam_warning(view.folded) for view in views]
@@ -271,6 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         concrete,
         warnings,
         matrix,
+        backed,
     )
     coefficients, intercept = train(cases, choice.c, matrix)
     shared = choice.shared
@@ -285,6 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lang: [float(mapping.threshold), float(mapping.max_weight)]
             for lang, mapping in choice.languages.items()
         },
+        doubt_below=choice.doubt_below,
     )
     save_model(args.out, coefficients, info)
     print(
@@ -295,6 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for lang, mapping in sorted(choice.languages.items()):
         print(f"; in {lang} texts {mapping.max_weight:g} above p={mapping.threshold}", end="")
     print()
+    doubt_report(cases, base, concrete, backed, choice, checker.scam_at)
     result = result_of(cases, choice.risks, checker.scam_at, checker.caution_at)
     fair = result_of(cases, choice.nested, checker.scam_at, checker.caution_at)
     for language in sorted(result.recall):
