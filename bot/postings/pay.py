@@ -128,7 +128,9 @@ _PERIOD_BEFORE = re.compile(
     r"|(?P<p5>annual|yearly|per year|per annum|anual|al ano|por ano|base salary|salary range"
     r"|salario anual|sueldo anual|bruto anual)"
     r"|(?P<p6>per task|por tarea|por cada tarea|per review|por resena|per like|por like))"
-    r"\b[^$€£\d]{0,30}$"
+    # Up to the figure, within one sentence: "per day. Deposit 50 USDT first." states no
+    # period for the deposit.
+    r"\b(?:[^$€£\d.;!?\n]|\.(?!\s)){0,30}$"
 )
 
 

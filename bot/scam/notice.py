@@ -91,8 +91,19 @@ _ADVICE = re.compile(
     r"|confirm (?:the|that|their) (?:company|recruiter|offer|employer|identity)"
     r"|if (?:they|someone|anyone|a recruiter|an employer|a company) (?:asks?|wants?|sends?"
     r"|offers?|requests?|refuses?|pressures?|pushes)"
-    r"|si (?:te|le|alguien|una empresa|un reclutador) (?:piden?|solicitan?|exigen?|cobran?"
-    r"|ofrecen?|envian?|presionan?))\b"
+    r"|si (?:te|le|alguien|una empresa|un reclutador|se) (?:piden?|solicitan?|exigen?|cobran?"
+    r"|ofrecen?|envian?|presionan?)"
+    # Signs listed for the reader: "signs of a fraudulent job offer", "signs you are a
+    # victim", "6 indicadores para detectar una oferta de trabajo falsa".
+    r"|signs (?:that )?(?:you are|you're|you have been|you've been|you may be)"
+    r"|signs of (?:a |an )?(?:fraudulent|fake|bogus|scam|suspicious)"
+    r"|make sure (?:that )?(?:the|their|its) (?:sender|e-?mail|address|company|recruiter"
+    r"|offer|domain|website)"
+    r"|(?:sounds?|seems?|looks?|is|are) too good to be true"
+    r"|(?:para|como) (?:detectar|identificar|reconocer|evitar|distinguir) (?:una |un |las |los )?"
+    r"(?:ofertas?|estafas?|fraudes?|empleos?|trabajos?|anuncios?)"
+    r"|(?:indicadores|senales|pistas|claves) (?:para|de) (?:detectar|identificar|reconocer"
+    r"|una oferta|un fraude|una estafa))\b"
 )
 #: An explainer's voice: a text that defines scams, catalogues their kinds or signs, or speaks
 #: as the firm that fights them ("recruitment fraud is…", "common types of job scams", "Fraud
@@ -100,7 +111,9 @@ _ADVICE = re.compile(
 #: A scammer's message offers a job; it never explains what a scam is.
 _EXPLAINS = re2.compile(
     r"\b(?:(?:recruitment|job|employment|hiring|recruiting|task|job offer|work from home)"
-    r" (?:fraud|scams?) (?:is|are|occurs?|happens?|involves?|refers? to|typically|usually|often)"
+    r" (?:fraud|scams?) (?:is|are|occurs?|happens?|involves?|refers? to|typically|usually|often"
+    r"|targets?|preys? on)"
+    r"|(?:the )?(?:usual|typical|common) (?:pattern|scenario|script|sequence)"
     r"|what (?:is|are) (?:a |an )?(?:recruitment|job|employment|hiring|task) (?:fraud|scams?)"
     r"|also (?:known as|called) (?:[a-z]+ ){0,2}(?:scams?|fraud)"
     r"|(?:common|typical|most common|main|frequent|usual|known) (?:[a-z]+ )?(?:types?|forms?"

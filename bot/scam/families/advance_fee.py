@@ -26,7 +26,7 @@ FEE_OBJECT = concept(
     " | upgrade | application fee | processing fee | admin fee | verification | license"
     " | licence | uniform | medical exam | enrollment | enrolment | subscription | guarantee"
     " | screening | placement | interview fee | starter package | processing"
-    " | application processing",
+    " | application processing | charges | extra charges",
     es="cuota | matrícula | inscripción | curso | certificación | certificado | kit | depósito"
     " | fianza | registro | activación | licencia | membresía | alta | reserva | seguro"
     " | gastos administrativos | gastos de gestión | gastos de envío | examen médico"
@@ -34,6 +34,19 @@ FEE_OBJECT = concept(
     " | formación | garantía | verificación | paquete de inicio | derecho de trámite"
     " | trámite | papelería | impuesto | impuestos | comisión de retiro"
     " | tarifa de inscripción | tarifa de registro | tarifa de activación",
+)
+#: The fee objects that are also the work's own words ("paying $25 an hour, training
+#: included", "pay strategy and automation, processing", "pago con la primera cuota" of a
+#: course the employer gives): a fee only right after the paying verb, "pay for the
+#: training", "pagar el curso". The rest ("a kit", "a registration fee") is a fee anywhere
+#: in the few words after it.
+WORK_WORD_OBJECT = concept(
+    "advance_fee.work_word_object",
+    en="training | course | processing | application processing | certification | certificate"
+    " | verification | screening | placement | insurance | tax | taxes | license | licence"
+    " | guarantee | subscription",
+    es="curso | capacitación | formación | certificación | certificado | verificación | seguro"
+    " | trámite | impuesto | impuestos | garantía | licencia | cuota | registro | alta",
 )
 #: A fee that is the price of starting, so a sum next to it is an ask on its own: "a $50
 #: registration fee", "cuota de inscripción de 30 €". A fee on a withdrawal from earnings
@@ -213,13 +226,33 @@ ADVANCE_FEE = Family(
     (
         Cue(
             "pay a fee",
-            (slot(PAY.bit), slot(FEE_OBJECT.bit)),
+            (slot(PAY.bit), slot(FEE_OBJECT.bit, WORK_WORD_OBJECT.bit)),
             65,
             gap=5,
             payer=True,
             unless=EMPLOYER_PAYS.bit,
             unless_after=FREE.bit,
             verbs=PAY.bit,  # not "instant payments, Zelle, ATM deposits"
+        ),
+        Cue(
+            "pay for the training",
+            (slot(PAY.bit), slot(WORK_WORD_OBJECT.bit)),
+            65,
+            gap=2,
+            payer=True,
+            unless=EMPLOYER_PAYS.bit,
+            unless_after=FREE.bit,
+            verbs=PAY.bit,
+        ),
+        Cue(
+            "pay a sum for the training",
+            (slot(PAY.bit), slot(MONEY.bit, PAY_RATE.bit), slot(WORK_WORD_OBJECT.bit)),
+            65,
+            gap=3,
+            payer=True,
+            unless=EMPLOYER_PAYS.bit,
+            unless_after=FREE.bit,
+            verbs=PAY.bit,
         ),
         Cue(
             "a start fee of a sum",
@@ -275,7 +308,8 @@ ADVANCE_FEE = Family(
         ),
         Cue(
             "deposit crypto",
-            (slot(PAY.bit | DEPOSIT.bit), slot(CRYPTO.bit)),
+            # Not the pay itself: "Pay 1000-2000 USDT a month" is a salary in crypto.
+            (slot(PAY.bit | DEPOSIT.bit), slot(CRYPTO.bit, PAY_RATE.bit)),
             65,
             gap=4,
             payer=True,

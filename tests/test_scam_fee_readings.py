@@ -1,0 +1,101 @@
+"""Fees and warnings read as the development cases showed them, in English and Spanish.
+
+Words that name the work itself (training, a course, processing, a quota) are a fee only
+right after the paying verb or a sum paid; a salary in crypto is no deposit; a period stated
+for one sum does not carry into the next sentence; pages that list a fraud's signs for the
+reader are warnings.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.postings.pay import find_pay
+from bot.scam.families import family_signals
+from bot.scam.notice import is_scam_warning
+from bot.scam.textview import view_of
+
+
+def fires(text: str) -> set[str]:
+    return {signal.id for signal in family_signals(view_of(text))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Facebook is paying for voice recordings to train its speech recognition.",
+        "Within days I was on a project paying $25 an hour, training the AI to refuse.",
+        "You will help shape pay strategy and automation, process payments end to end.",
+        "Se pide licencia C2 y no tener multas (o tener acuerdo de pago con la primera cuota"
+        " pagada).",
+        "A los pocos días estaba en un proyecto que pagaba 25 dólares la hora, formación del"
+        " modelo incluida.",
+    ],
+)
+def test_the_works_own_words_after_pay_are_no_fee(text: str) -> None:
+    assert "advance_fee" not in fires(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You must pay for the training before you start.",
+        "Pay $30 for the certification course.",
+        "Tienes que pagar la capacitación antes de empezar.",
+        "Paga 30 USD por el curso de certificación.",
+    ],
+)
+def test_paying_for_the_training_is_still_a_fee(text: str) -> None:
+    assert "advance_fee" in fires(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fee"),
+    [
+        ("Customer support, remote. Pay 1000-2000 USDT a month.", False),
+        ("Soporte al cliente, remoto. Pago: 1000-2000 USDT al mes.", False),
+        ("Deposit 50 USDT to activate your account.", True),
+        ("Deposita 50 USDT para activar tu cuenta.", True),
+    ],
+)
+def test_a_salary_in_crypto_is_no_deposit(text: str, fee: bool) -> None:
+    assert ("advance_fee" in fires(text)) is fee
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Earn 100 USDT per day. Deposit 50 USDT first.", "Gana 100 USDT por día. Deposita 50 USDT."],
+)
+def test_a_period_does_not_carry_into_the_next_sentence(text: str) -> None:
+    """The deposit is a sum asked for, not pay: its sentence states no period."""
+    earn, deposit = find_pay(text, limit=8, any_period=True)
+    assert earn.period is not None and earn.period_stated
+    assert deposit.period is None
+    assert "advance_fee" in fires(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Signs of a fraudulent job offer: they ask you to pay upfront for equipment; they send"
+        " you a check. Make sure the sender's address matches the company's domain.",
+        "6 indicadores para detectar una oferta de trabajo falsa: piden un pago por gastos de"
+        " gestión y solicitan datos bancarios al inicio del proceso. Señales de una oferta"
+        " demasiado tentadora: sueldo muy alto sin experiencia.",
+        "Ofertas de trabajo fraudulentas: señales de una oferta falsa. Si se pide dinero para"
+        " iniciar el proceso, probablemente es una estafa.",
+        "An employment scam targets job seekers. The usual pattern: you are told to receive a"
+        " cheque, convert part of it into crypto and send it to a wallet.",
+    ],
+)
+def test_a_page_listing_a_frauds_signs_is_a_warning(text: str) -> None:
+    assert is_scam_warning(view_of(text).folded)
+
+
+def test_a_scam_message_is_not_a_warning_for_saying_scam() -> None:
+    text = (
+        "This is not a scam. Pay the $50 training fee to start and message our recruiter on"
+        " Telegram."
+    )
+    assert not is_scam_warning(view_of(text).folded)
+    assert "advance_fee" in fires(text)
