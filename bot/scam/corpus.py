@@ -7,7 +7,8 @@ hash of its source address, so all cases from one page land on the same side (no
 leaks across) and adding cases never moves an old one. Nothing is tuned on `holdout`: the
 rules' weights and the learned model see only `dev`.
 
-`fresh` is a second held-out part (the `fresh_*.jsonl` files, 2026-12-04): the first had been
+`fresh` is a second held-out part (the `fresh_*.jsonl` and `fresh2_*.jsonl` files,
+2026-12-04): the first had been
 measured at several stages of the rules by then, and a part measured often stops being a fair
 measure even when nothing is tuned on it. Its cases were collected from sources found in no
 other part, written with their side in the file, and are all held out. From then on the rules
