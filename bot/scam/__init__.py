@@ -4,8 +4,9 @@ optional online reputation, combined into a `bot.models.Verdict` (see `score`)."
 from bot.scam.employers import Employer, EmployerRegistry
 from bot.scam.evaluate import EvalReport, evaluate, run_eval, run_score, score_line
 from bot.scam.reputation import Reputation
-from bot.scam.score import ScamChecker, combine
+from bot.scam.score import ScamChecker
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
+from bot.scam.verdicts import combine
 
 __all__ = [
     "Employer",

@@ -133,7 +133,7 @@ class ModelInfo:
     #: own folds; a text of another or an unknown language uses the two above.
     languages: dict[str, list[float]] = dataclasses.field(default_factory=dict)
     #: Below this probability the wording reads as an ordinary posting's, and the families'
-    #: cues alone do not make a verdict of scam (`bot.scam.score.combine`); 0 in files
+    #: cues alone do not make a verdict of scam (`bot.scam.verdicts.combine`); 0 in files
     #: trained before it existed.
     doubt_below: float = 0.0
 

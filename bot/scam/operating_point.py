@@ -149,7 +149,7 @@ def share(
 
 def final_risk(base_risk: float, added: float, scam_at: int, concrete: bool) -> float:
     """The risk the checker gives a text: `with_model`, and kept under the scam line unless
-    the text's concrete reasons are corroborated (`bot.scam.score.combine`)."""
+    the text's concrete reasons are corroborated (`bot.scam.verdicts.combine`)."""
     risk = with_model(base_risk, added, scam_at)
     return risk if concrete or risk < scam_at else float(scam_at - 1)
 

@@ -14,7 +14,6 @@ Needs the `train` extra (`pip install -e '.[train]'`); the bot itself only reads
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,16 +23,15 @@ from typing import Any
 
 import numpy as np
 
+from bot.scam.confounds import confound_report
 from bot.scam.corpus import TRAINED_ON, Case, load_cases
 from bot.scam.corpus_eval import verdict_of
+from bot.scam.doubt import choose_doubt, doubt_report, undoubted
+from bot.scam.features import features, passage_features, words_of_case
 from bot.scam.model import (
-    HASH_BITS,
     MODEL_FILE,
     PASSAGE_WORDS,
     ModelInfo,
-    feature_rows,
-    feature_rows_of_words,
-    passages,
     save_model,
 )
 from bot.scam.notice import is_scam_warning
@@ -46,9 +44,9 @@ from bot.scam.operating_point import (
     risks_under,
     share,
 )
-from bot.scam.score import ScamChecker, beyond_doubt, corroborated
-from bot.scam.textview import MAX_VIEW_CHARS, view_of, words_in
-from bot.text import fold_aligned
+from bot.scam.score import ScamChecker
+from bot.scam.textview import view_of
+from bot.scam.verdicts import beyond_doubt, corroborated
 
 __all__ = ["Mapping", "cross_validated", "main", "train"]
 
@@ -57,36 +55,8 @@ __all__ = ["Mapping", "cross_validated", "main", "train"]
 #: `C_CHOICES` on the folds; `C` is the default of `train` alone.
 C = 10_000.0
 C_CHOICES = (3_000.0, 10_000.0, 30_000.0)
-#: The probabilities below which the model may doubt the families' verdict of scam
-#: (`bot.scam.score.combine`), and the most of the development scams that the families
-#: alone call scam that the chosen one may lower to caution, on the folds.
-DOUBT_CHOICES = tuple(round(value, 2) for value in np.arange(0.05, 0.51, 0.05))
-MAX_SCAMS_DOUBTED = 0.01
 FOLDS = 5
 SEED = 20261203
-
-
-def _matrix(texts: Sequence[str]):  # type: ignore[no-untyped-def]
-    return _rows_matrix(feature_rows(texts))
-
-
-def _rows_matrix(rows: list[dict[int, float]]):  # type: ignore[no-untyped-def]
-    from scipy.sparse import csr_matrix
-
-    indptr = [0]
-    indices: list[int] = []
-    values: list[float] = []
-    for row in rows:
-        indices.extend(row)
-        values.extend(row.values())
-        indptr.append(len(indices))
-    return csr_matrix((values, indices, indptr), shape=(len(rows), 1 << HASH_BITS))
-
-
-def features(cases: Sequence[Case]):  # type: ignore[no-untyped-def]
-    """The cases' feature rows as one sparse matrix, a row a case in order: built once and
-    sliced by row for every fold and regularisation (the same rows a fresh build gives)."""
-    return _matrix([case.text for case in cases])
 
 
 def train(
@@ -134,26 +104,6 @@ def cross_validated(
     return probabilities
 
 
-def words_of_case(case: Case) -> list[str]:
-    """The words of a case's text as the checker's view reads them."""
-    return words_in(fold_aligned(case.text[:MAX_VIEW_CHARS]))
-
-
-def passage_features(cases: Sequence[Case]) -> tuple[Any, np.ndarray]:
-    """The feature rows of every passage (`bot.scam.model.passages`) of the cases longer
-    than one, and the case each row belongs to."""
-    word_lists: list[list[str]] = []
-    owners: list[int] = []
-    for index, case in enumerate(cases):
-        words = words_of_case(case)
-        if len(words) <= PASSAGE_WORDS:
-            continue
-        for start, end in passages(len(words)):
-            word_lists.append(words[start:end])
-            owners.append(index)
-    return _rows_matrix(feature_rows_of_words(word_lists)), np.array(owners, dtype=int)
-
-
 def fold_of(cases: Sequence[Case]) -> np.ndarray:
     """Each case's fold (0 to FOLDS - 1), stratified by label and grouped by source page."""
     from sklearn.model_selection import StratifiedGroupKFold
@@ -165,59 +115,6 @@ def fold_of(cases: Sequence[Case]) -> np.ndarray:
     for fold, (_, test_index) in enumerate(splitter.split(np.zeros(len(cases)), labels, groups)):
         folds[test_index] = fold
     return folds
-
-
-def style_features(text: str) -> list[float]:
-    """What a text looks like, not what it says: its length and the mix of its characters."""
-    size = max(1, len(text))
-    words = text.split()
-    return [
-        math.log(size),
-        sum(ch.isupper() for ch in text) / size,
-        sum(ch.isdigit() for ch in text) / size,
-        sum(not ch.isalnum() and not ch.isspace() for ch in text) / size,
-        (text.count("!") + text.count("?") + text.count("¡") + text.count("¿")) / size,
-        text.count("\n") / size,
-        sum(len(word) for word in words) / max(1, len(words)),
-        sum(not ch.isascii() for ch in text) / size,
-    ]
-
-
-def confound_report(cases: Sequence[Case], probabilities: np.ndarray) -> list[str]:
-    """Whether length or style alone could tell scams from legit texts in this corpus, and
-    whether the model still tells them apart among texts of the same length."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import cross_val_predict
-    from sklearn.preprocessing import StandardScaler
-
-    from bot.scam.evaluate import roc_auc
-
-    labels = np.array([case.is_scam for case in cases])
-    style = StandardScaler().fit_transform([style_features(case.text) for case in cases])
-    lines = []
-    for name, columns in (("length alone", style[:, :1]), ("length and style", style)):
-        guessed = cross_val_predict(
-            LogisticRegression(), columns, labels, cv=FOLDS, method="predict_proba"
-        )[:, 1]
-        lines.append(f"  ROC-AUC of {name}: {roc_auc(list(labels), list(guessed)):.3f}")
-    lines.append(f"  ROC-AUC of the text model: {roc_auc(list(labels), list(probabilities)):.3f}")
-    lengths = style[:, 0]
-    quartile = np.digitize(lengths, np.quantile(lengths, [0.25, 0.5, 0.75]))
-    within = [
-        roc_auc(list(labels[quartile == q]), list(probabilities[quartile == q])) for q in range(4)
-    ]
-    lines.append(
-        "  ROC-AUC of the text model among texts of similar length (quartiles, short to long): "
-        + ", ".join("n/a" if auc is None else f"{auc:.3f}" for auc in within)
-    )
-    kinds = np.array([case.kind for case in cases])
-    by_kind = []
-    for kind in sorted(set(kinds)):
-        auc = roc_auc(list(labels[kinds == kind]), list(probabilities[kinds == kind]))
-        if auc is not None:
-            by_kind.append(f"{kind} {auc:.3f} ({int((kinds == kind).sum())})")
-    lines.append("  ROC-AUC of the text model within one kind of text: " + ", ".join(by_kind))
-    return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,78 +186,12 @@ def choose(
     return best[1]
 
 
-def choose_doubt(
-    cases: Sequence[Case],
-    base: Sequence[int],
-    probabilities: np.ndarray,
-    scam_at: int,
-    concrete: Sequence[bool] | None,
-    backed: Sequence[bool] | None,
-) -> float:
-    """The highest of `DOUBT_CHOICES` at which the model's doubt lowers at most
-    `MAX_SCAMS_DOUBTED` of the scams the families alone call scam (out-of-fold
-    probabilities); 0 (no doubt) when none does."""
-    sure = [True] * len(cases) if concrete is None else concrete
-    exempt = [False] * len(cases) if backed is None else backed
-    called = [
-        i for i, case in enumerate(cases) if case.is_scam and base[i] >= scam_at and sure[i]
-    ]
-    chosen = 0.0
-    for threshold in DOUBT_CHOICES:
-        lowered = sum(probabilities[i] < threshold and not exempt[i] for i in called)
-        if lowered <= MAX_SCAMS_DOUBTED * len(called):
-            chosen = threshold
-    return chosen
-
-
-def undoubted(
-    concrete: Sequence[bool] | None,
-    probabilities: np.ndarray,
-    doubt_below: float,
-    backed: Sequence[bool] | None,
-    size: int,
-) -> list[bool]:
-    """Whether each text's reasons may make a verdict of scam: `concrete` (corroborated),
-    and not doubted by the model, unless `backed` (`bot.scam.score.beyond_doubt`)."""
-    sure = [True] * size if concrete is None else concrete
-    exempt = [False] * size if backed is None else backed
-    return [
-        bool(sure[i] and (exempt[i] or probabilities[i] >= doubt_below)) for i in range(size)
-    ]
-
-
 def _figures(result: Mapping) -> str:
     return (
         "scams at caution+ "
         + ", ".join(f"{lang} {share:.1%}" for lang, share in result.recall.items())
         + "; legit at scam "
         + ", ".join(f"{lang} {share:.1%}" for lang, share in result.legit_at_scam.items())
-    )
-
-
-def doubt_report(
-    cases: Sequence[Case],
-    base: Sequence[int],
-    concrete: Sequence[bool],
-    backed: Sequence[bool],
-    choice: Choice,
-    scam_at: int,
-) -> None:
-    """What the model's doubt does on the folds: the families' scams it lowers to caution,
-    and the legit texts near or over the line (45 or more) whose wording it doubts."""
-    doubted = [
-        choice.scam_like[i] < choice.doubt_below and not backed[i]
-        for i in range(len(cases))
-    ]
-    called = [
-        i for i, case in enumerate(cases) if case.is_scam and base[i] >= scam_at and concrete[i]
-    ]
-    near = [i for i, case in enumerate(cases) if not case.is_scam and base[i] >= 45]
-    print(
-        f"the model doubts the families' verdict below p={choice.doubt_below:g}: "
-        f"{sum(doubted[i] for i in called)} of the {len(called)} scams the families call scam "
-        f"would be caution; {sum(doubted[i] for i in near)} of the {len(near)} legit texts "
-        "the families put at 45 or more are doubted"
     )
 
 
@@ -424,7 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for lang, mapping in sorted(choice.languages.items()):
         print(f"; in {lang} texts {mapping.max_weight:g} above p={mapping.threshold}", end="")
     print()
-    doubt_report(cases, base, concrete, backed, choice, checker.scam_at)
+    doubt_report(
+        cases, base, concrete, backed, choice.scam_like, choice.doubt_below, checker.scam_at
+    )
     result = result_of(cases, choice.risks, checker.scam_at, checker.caution_at)
     fair = result_of(cases, choice.nested, checker.scam_at, checker.caution_at)
     for language in sorted(result.recall):
@@ -450,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     )
     print("does length or style decide? (cross-validated on the development part)")
-    print("\n".join(confound_report(cases, choice.probabilities)))
+    print("\n".join(confound_report(cases, choice.probabilities, FOLDS)))
     return 0
 
 
