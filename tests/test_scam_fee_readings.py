@@ -99,3 +99,33 @@ def test_a_scam_message_is_not_a_warning_for_saying_scam() -> None:
     )
     assert not is_scam_warning(view_of(text).folded)
     assert "advance_fee" in fires(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fee"),
+    [
+        (
+            "We hire investment bankers and legal experts to train models at $180-200 an hour.",
+            False,
+        ),
+        ("Invest $200 today and earn 30% profit every day.", True),
+        ("Expertos en banca de inversión y derecho, 90 euros la hora.", False),
+        ("Invierte 200 dólares y gana un 30% de rendimiento diario.", True),
+    ],
+)
+def test_a_job_in_investment_is_no_ask_to_invest(text: str, fee: bool) -> None:
+    assert ("advance_fee" in fires(text)) is fee
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cada repartidor gana unos 15 euros por envío, según la tarifa de la zona.",
+        "Las tarifas van de 1 a 5 dólares según la distancia del pedido.",
+    ],
+)
+def test_tarifa_beside_a_sum_is_the_rate(text: str) -> None:
+    """In Spanish "tarifa" is mostly what a job or a delivery pays; it is a fee only with a
+    fee's purpose ("tarifa de inscripción")."""
+    assert "advance_fee" not in fires(text)
+    assert "advance_fee" in fires("Debes pagar una tarifa de inscripción de 30 euros.")

@@ -64,7 +64,10 @@ START_FEE = concept(
 GENERIC_FEE = concept(
     "advance_fee.fee",
     en="fee | fees | deposit | charge | cost",
-    es="cuota | cuotas | depósito | cargo | costo | coste | tarifa | comisión",
+    # Not "tarifa": in Spanish it is mostly the pay rate ("15 euros, según la tarifa", "las
+    # tarifas van de 1 a 5 dólares" per delivery); as a fee it names its purpose
+    # ("tarifa de inscripción", `FEE_OBJECT`).
+    es="cuota | cuotas | depósito | cargo | costo | coste | comisión",
 )
 #: A fee taken out of what the worker has earned is a platform's charge on a payout, not money
 #: paid before earning: "a $1.99 processing fee is deducted from your balance" (Roadie's
@@ -113,6 +116,14 @@ INVEST = concept(
     "advance_fee.invest",
     en="invest | investment | stake | staking",
     es="invertir | invierte | inversión | inviertes",
+)
+#: Jobs in finance, not an ask to invest: "investment bankers and legal experts, $180-200".
+FINANCE_ROLE = concept(
+    "advance_fee.finance_role",
+    en="investment banker | investment bankers | investment banking | investment bank"
+    " | investment analyst | investment analysts | investment firm | investment management",
+    es="banca de inversión | banco de inversión | analista de inversiones"
+    " | gestión de inversiones",
 )
 RETURN = concept(
     "advance_fee.return",
@@ -367,6 +378,7 @@ ADVANCE_FEE = Family(
             (slot(INVEST.bit), slot(RETURN.bit | MONEY.bit)),
             50,
             gap=8,
+            unless=FINANCE_ROLE.bit,
             message_key=_DEPOSIT,
         ),
         Cue("pay in gift cards", (slot(PAY.bit), slot(GIFT_CARD.bit)), 60, gap=5, payer=True),
