@@ -129,3 +129,40 @@ def test_tarifa_beside_a_sum_is_the_rate(text: str) -> None:
     fee's purpose ("tarifa de inscripción")."""
     assert "advance_fee" not in fires(text)
     assert "advance_fee" in fires("Debes pagar una tarifa de inscripción de 30 euros.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cómo evitar estafas en ofertas de trabajo. Los ciberdelincuentes simulan ofertas"
+        " suplantando a empresas reales; buscan dinero o datos bancarios.",
+        "Alerta: así puedes detectar falsas ofertas de trabajo. Entre las estafas más"
+        " frecuentes: exigir depósitos para cerrar el reclutamiento.",
+    ],
+)
+def test_a_spanish_page_about_scammers_as_a_kind_is_a_warning(text: str) -> None:
+    assert is_scam_warning(view_of(text).folded)
+
+
+def test_a_description_of_one_scheme_keeps_its_signals() -> None:
+    """The press and the police open their accounts of one scheme the way advice pages do
+    ("scammers impersonate recruiters"), so in English that phrasing alone is no warning."""
+    text = (
+        "Scammers impersonate recruiters on WhatsApp and ask victims to pay a $100 training"
+        " fee before they can start."
+    )
+    assert not is_scam_warning(view_of(text).folded)
+    assert "advance_fee" in fires(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fee"),
+    [
+        ("You can request your payment once your balance reaches $20.", False),
+        ("Puedes solicitar un retiro de 20 dólares cuando quieras.", False),
+        ("The recruiter requested a payment of $150 before the interview.", True),
+        ("Nos solicitaron un pago inicial de 200 dólares para la capacitación.", True),
+    ],
+)
+def test_a_worker_requesting_their_payout_is_no_ask_for_money(text: str, fee: bool) -> None:
+    assert ("advance_fee" in fires(text)) is fee

@@ -114,6 +114,14 @@ _EXPLAINS = re2.compile(
     r" (?:fraud|scams?) (?:is|are|occurs?|happens?|involves?|refers? to|typically|usually|often"
     r"|targets?|preys? on)"
     r"|(?:the )?(?:usual|typical|common) (?:pattern|scenario|script|sequence)"
+    # Scammers spoken of in the third person, as a kind: "los ciberdelincuentes simulan
+    # ofertas", "los estafadores crean perfiles falsos". (Its English twin, "scammers
+    # impersonate recruiters", also opens the press's and police's descriptions of one
+    # scheme: on the development parts it read 3 scam descriptions as warnings, and 2 of
+    # them fell to ok, for 1 legit notice.)
+    r"|(?:los )?(?:estafadores|timadores|ciberdelincuentes|delincuentes) (?:usan|utilizan"
+    r"|suelen|simulan|crean|se hacen pasar|pueden|buscan|aprovechan|intentan)"
+    r"|(?:puedes|puede|podras|podra) (?:detectar|identificar|reconocer|evitar)"
     r"|what (?:is|are) (?:a |an )?(?:recruitment|job|employment|hiring|task) (?:fraud|scams?)"
     r"|also (?:known as|called) (?:[a-z]+ ){0,2}(?:scams?|fraud)"
     r"|(?:common|typical|most common|main|frequent|usual|known) (?:[a-z]+ )?(?:types?|forms?"

@@ -159,13 +159,17 @@ ASK = concept(
     " | solicitó | solicitaron | exigir | exigen | exigió | reclamar | reclaman",
 )
 #: "Cobrar" is mostly being paid: "una cuenta en PayPal para cobrar", "antes de cobrar",
-#: "cobrar en dólares". The charging cues read it as a charge only outside these.
+#: "cobrar en dólares"; and a worker "requests a payout" of what they earned (phrases are
+#: matched by stem, so not "request a payment": "they requested a payment of $150"). The
+#: charging and asking cues read them as a charge only outside these.
 GET_PAID = concept(
     "advance_fee.get_paid",
-    en="get paid | to get paid | getting paid",
+    en="get paid | to get paid | getting paid | request a payout | request your payout"
+    " | request your payment | request a withdrawal | request your earnings",
     es="para cobrar | antes de cobrar | a cobrar | por cobrar | sin cobrar | espero cobrar"
     " | vas a cobrar | puedes cobrar | podrás cobrar | cobrar en dólares | cobrar en pesos"
-    " | cobrar en euros",
+    " | cobrar en euros | solicitar tu pago | solicitar un retiro | solicitar el retiro"
+    " | solicitar tus ganancias",
 )
 CHARGE = concept(
     "advance_fee.charge",
