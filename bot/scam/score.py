@@ -31,7 +31,7 @@ from bot.scam.model import PASSAGE_WORDS, TextModel, money_signs, with_model
 from bot.scam.role_pay import StatedPay, pay_from_posting, role_limit_usd_h, stated_pay
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
 from bot.scam.textview import TextView, view_of
-from bot.scam.verdicts import combine, heaviest
+from bot.scam.verdicts import beyond_doubt, combine, heaviest
 from bot.text import fold_aligned
 
 if TYPE_CHECKING:
@@ -146,6 +146,7 @@ class ScamChecker:
                 probability < doubt_below
                 and len(numbers) >= PASSAGE_WORDS  # a short text's low score is no evidence
                 and _may_reach(signals, self.scam_at)
+                and not beyond_doubt(signals, self.scam_at)
             ):
                 doubted = self.model.most_scam_like(numbers, signs, probability) < doubt_below
         return combine(
@@ -269,8 +270,8 @@ class ScamChecker:
 
 
 def _may_reach(signals: list[Signal], scam_at: int) -> bool:
-    """Whether the signals sum to `scam_at` or more: only then may the model's doubt
-    matter, and its passages are read."""
+    """Whether the signals sum to `scam_at` or more: only then (and when they are not
+    `beyond_doubt`) may the model's doubt matter, and its passages are read."""
     return sum(signal.weight for signal in heaviest(signals)) >= scam_at
 
 
