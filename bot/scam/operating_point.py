@@ -40,12 +40,13 @@ MAX_LEGIT_AT_SCAM = 0.02
 #: The share of legit texts that may be at caution or worse, per language, on the folds:
 #: a warning on every other real posting would teach people to ignore warnings.
 MAX_LEGIT_AT_CAUTION = 0.20
-#: The model alone never makes a verdict of scam: it adds at most this much risk.
-MAX_WEIGHT_CAP = 55.0
+#: The model alone never makes a verdict of scam: it adds at most this much risk, one point
+#: under the default scam line (60).
+MAX_WEIGHT_CAP = 59.0
 #: A language gets its own mapping only with at least this many scams and legit texts.
 MIN_LANGUAGE_CASES = 40
-_THRESHOLDS = tuple(round(value, 2) for value in np.arange(0.15, 0.91, 0.05))
-_WEIGHTS = tuple(float(value) for value in range(15, int(MAX_WEIGHT_CAP) + 1, 5))
+_THRESHOLDS = tuple(round(value, 2) for value in np.arange(0.05, 0.91, 0.05))
+_WEIGHTS = (*(float(value) for value in range(15, int(MAX_WEIGHT_CAP), 5)), MAX_WEIGHT_CAP)
 
 
 @dataclass(frozen=True, slots=True)
