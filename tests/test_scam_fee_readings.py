@@ -166,3 +166,30 @@ def test_a_description_of_one_scheme_keeps_its_signals() -> None:
 )
 def test_a_worker_requesting_their_payout_is_no_ask_for_money(text: str, fee: bool) -> None:
     assert ("advance_fee" in fires(text)) is fee
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deposit the check and use $1,985 of the cash to send a Western Union money transfer.",
+        "The company would send her a $3,500 certified check to spend with a specific vendor on"
+        " her work supplies.",
+        "Te enviaremos a tu domicilio por mensajería un cheque para pagar al proveedor de los"
+        " equipos.",
+    ],
+)
+def test_a_cheque_sent_on_to_a_vendor_or_a_money_transfer_is_a_fake_cheque(text: str) -> None:
+    assert "fake_cheque" in fires(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buscamos anunciante en línea. Jornada de cuatro horas. Sueldo de 650 euros al mes.",
+        "Se buscan cajeros online para gestionar cobros desde casa.",
+        "After being accepted they were told to open new bank accounts so the company could"
+        " transfer marketing funds.",
+    ],
+)
+def test_mule_job_titles_and_new_accounts_for_the_company_are_mule_words(text: str) -> None:
+    assert "money_mule" in fires(text)

@@ -39,9 +39,11 @@ DEPOSIT = concept(
 FORWARD = concept(
     "fake_cheque.forward",
     en="vendor | vendors | supplier | suppliers | send back | remaining | balance | difference"
-    " | excess | overpayment | refund the rest | zelle | cash app | bitcoin atm",
+    " | excess | overpayment | refund the rest | zelle | cash app | bitcoin atm"
+    " | western union | moneygram | money transfer | wire the | gift card | gift cards",
     es="proveedor | proveedores | devolver | devuelva | resto | saldo restante | diferencia"
-    " | sobrante | reenviar | reenvíe",
+    " | sobrante | reenviar | reenvíe | western union | moneygram | tarjetas de regalo"
+    " | tarjeta de regalo",
 )
 
 FAKE_CHEQUE = Family(
@@ -56,9 +58,10 @@ FAKE_CHEQUE = Family(
         ),
         Cue(
             "sent a cheque, buy equipment",
+            # "send her a $3,500 certified check": a person and a sum may come between.
             (slot(SEND.bit | RECEIVE.bit), slot(CHEQUE.bit, CHEQUE_NOT.bit)),
             70,
-            gap=4,
+            gap=6,
             needs=EQUIPMENT.bit | FORWARD.bit,
             needs_window=25,
         ),

@@ -34,7 +34,7 @@ MULE_WORDS = concept(
     " | on behalf of our clients | mule | process payments for our clients"
     " | handle client payments | percentage of each transfer | front man | straw man"
     " | open bank accounts in your name | open accounts in your name"
-    " | open an account in your name",
+    " | open an account in your name | open new bank accounts | open a new bank account",
     es="agente de pagos | agente financiero | representante financiero | cuenta puente"
     " | cuentas puente | mula | mulas | prestar tu cuenta | presta tu cuenta | usar tu cuenta"
     " | tu cuenta bancaria personal | a nombre de nuestros clientes | en nombre de la empresa"
@@ -44,7 +44,10 @@ MULE_WORDS = concept(
     " | testaferros | tu cuenta personal | su cuenta personal | la cuenta personal"
     " | cuenta de paso | cuentas de paso | abrir cuentas a su nombre"
     " | abrir cuentas bancarias a su nombre | abrir cuentas bancarias a tu nombre"
-    " | abrir una cuenta a tu nombre | abrir una cuenta a su nombre",
+    " | abrir una cuenta a tu nombre | abrir una cuenta a su nombre"
+    # The job titles the Policía Nacional names in mule recruiting (2021-2023 campaigns).
+    " | anunciante en línea | anunciantes en línea | anunciante online | cajero online"
+    " | cajeros online | cajero en línea",
 )
 
 MONEY_MULE = Family(
