@@ -94,7 +94,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("file", type=Path, nargs="?")
     evaluate.add_argument(
-        "--split", choices=["dev", "holdout", "fresh", "all"], default="all", help="corpus part"
+        "--split",
+        choices=["dev", "holdout", "fresh", "fresh3", "all"],
+        default="all",
+        help="corpus part",
     )
     migrate = sub.add_parser(
         "migrate", parents=[common], help="apply the database's pending schema migrations"

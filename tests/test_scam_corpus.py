@@ -7,8 +7,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.scam import ScamChecker
-from bot.scam.corpus import HOLDOUT_PERCENT, SPLITS, assign_splits, load_cases, split_of
+from bot.scam.corpus import HELD_OUT, HOLDOUT_PERCENT, SPLITS, assign_splits, load_cases, split_of
 from bot.scam.corpus_eval import evaluate_corpus, run_corpus_eval
 
 FAMILIES = {
@@ -36,7 +38,7 @@ def test_every_case_is_sourced_labelled_and_restated() -> None:
 
 
 def test_at_least_forty_percent_is_spanish_on_both_sides() -> None:
-    for split in ("dev", "holdout", "fresh"):
+    for split in SPLITS:
         cases = load_cases(split=split)
         assert sum(case.lang == "es" for case in cases) / len(cases) >= 0.40
         labels = Counter((case.label, case.lang) for case in cases)
@@ -44,7 +46,7 @@ def test_at_least_forty_percent_is_spanish_on_both_sides() -> None:
 
 
 def test_the_split_is_by_source_and_stable() -> None:
-    cases = [case for case in load_cases() if case.split != "fresh"]
+    cases = [case for case in load_cases() if case.split not in HELD_OUT]
     sides: dict[str, set[str]] = {}
     for case in cases:
         sides.setdefault(case.record["source"], set()).add(case.split)
@@ -54,14 +56,19 @@ def test_the_split_is_by_source_and_stable() -> None:
     assert abs(held_out - HOLDOUT_PERCENT / 100) < 0.1
 
 
-def test_the_fresh_part_is_all_held_out_from_sources_no_other_part_has() -> None:
-    """The second held-out part: its own files, every case held out, and no source page
-    shared with the development or the first held-out part (no near-copy leaks in)."""
+@pytest.mark.parametrize(
+    ("split", "rounds", "least"), [("fresh", {"fresh", "fresh2"}, 500), ("fresh3", {"fresh3"}, 240)]
+)
+def test_the_fresh_parts_are_held_out_from_sources_no_other_part_has(
+    split: str, rounds: set[str], least: int
+) -> None:
+    """The later held-out parts: their own files, every case held out, and no source page
+    shared with any other part (no near-copy leaks in)."""
     cases = load_cases()
-    fresh = [case for case in cases if case.split == "fresh"]
-    assert len(fresh) >= 500
-    assert {case.id.split("-")[0] for case in fresh} == {"fresh", "fresh2"}
-    others = {case.record["source"].strip() for case in cases if case.split != "fresh"}
+    fresh = [case for case in cases if case.split == split]
+    assert len(fresh) >= least
+    assert {case.id.split("-")[0] for case in fresh} == rounds
+    others = {case.record["source"].strip() for case in cases if case.split != split}
     assert not {case.record["source"].strip() for case in fresh} & others
 
 
