@@ -30,6 +30,7 @@ from bot.scam.families.words import NO_EXPERIENCE
 from bot.scam.model import PASSAGE_WORDS, TextModel, money_signs, with_model
 from bot.scam.role_pay import StatedPay, pay_from_posting, role_limit_usd_h, stated_pay
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
+from bot.scam.textlinks import text_links
 from bot.scam.textview import TextView, view_of
 from bot.scam.verdicts import beyond_doubt, combine, heaviest
 from bot.text import fold_aligned
@@ -37,9 +38,7 @@ from bot.text import fold_aligned
 if TYPE_CHECKING:
     from bot.scam.reputation import Reputation
 
-_URL = re.compile(r"(?:https?://|\bwww\.)[^\s<>()\"']+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b")
-_MAX_TEXT_LINKS = 5
 _MAX_EMAILS = 5
 
 #: A saved page can be huge; the signals of a posting are in its first pages of text.
@@ -201,16 +200,15 @@ class ScamChecker:
     def _text_link_signals(
         self, text: str, primary_url: str, claimed: Employer | None
     ) -> list[Signal]:
-        """Links written in the text: look-alikes, shorteners, raw IPs (no impersonation)."""
-        if "http" not in text and "www." not in text:
-            return []
+        """Links written in the text (`bot.scam.textlinks`, bare domains too): look-alikes,
+        shorteners, raw IPs, throw-away endings (no impersonation)."""
+        primary = primary_url.lower().removeprefix("http://").removeprefix("https://")
         signals: list[Signal] = []
-        seen = {primary_url.rstrip("/")}
-        for raw in _URL.findall(text)[: _MAX_TEXT_LINKS + 1]:
-            url = raw.rstrip(".,;:!?")
-            if url.rstrip("/") in seen:
+        for url in text_links(text):
+            if url.lower().removeprefix("http://").removeprefix("https://").rstrip("/") == (
+                primary.rstrip("/")
+            ):
                 continue
-            seen.add(url.rstrip("/"))
             signals.extend(self._links.check_link(url, claimed, primary=False).signals)
         return signals
 
