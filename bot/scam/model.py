@@ -128,14 +128,17 @@ class ModelInfo:
     scams: int
     intercept: float
     threshold: float  # probability at which the model starts to add risk
-    max_weight: float  # risk it adds at probability 1
-    #: The same two per language ("en": [threshold, max_weight]), chosen on each language's
-    #: own folds; a text of another or an unknown language uses the two above.
+    max_weight: float  # the most risk it adds, reached at `saturate_at`
+    #: The same per language ("en": [threshold, max_weight, saturate_at]; files trained
+    #: before saturation give two), chosen on each language's own folds; a text of another or
+    #: an unknown language uses the ones here.
     languages: dict[str, list[float]] = dataclasses.field(default_factory=dict)
     #: Below this probability the wording reads as an ordinary posting's, and the families'
     #: cues alone do not make a verdict of scam (`bot.scam.verdicts.combine`); 0 in files
     #: trained before it existed.
     doubt_below: float = 0.0
+    #: The probability at which the points reach `max_weight` (1.0: at certainty).
+    saturate_at: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,14 +266,18 @@ class TextModel:
 
     def weight(self, probability: float, language: str | None = None) -> float:
         """Risk points for a probability: none below the threshold, then rising linearly to
-        `max_weight` at certainty (the threshold and weight of `language`, if it has its
-        own)."""
-        threshold, top = self.info.languages.get(
-            language or "", (self.info.threshold, self.info.max_weight)
+        `max_weight` at `saturate_at`, and no more above it (the values of `language`, if it
+        has its own)."""
+        info = self.info
+        own = info.languages.get(language or "")
+        threshold, top, saturate_at = (
+            (info.threshold, info.max_weight, info.saturate_at)
+            if own is None
+            else (own[0], own[1], own[2] if len(own) > 2 else 1.0)
         )
         if probability <= threshold:
             return 0.0
-        return round(top * (probability - threshold) / (1.0 - threshold), 1)
+        return round(min(top, top * (probability - threshold) / (saturate_at - threshold)), 1)
 
     @property
     def _bits(self) -> int:

@@ -47,6 +47,10 @@ MAX_WEIGHT_CAP = 59.0
 MIN_LANGUAGE_CASES = 40
 _THRESHOLDS = tuple(round(value, 2) for value in np.arange(0.05, 0.91, 0.05))
 _WEIGHTS = (*(float(value) for value in range(15, int(MAX_WEIGHT_CAP), 5)), MAX_WEIGHT_CAP)
+#: Where the model's points reach their most: at certainty (1.0, a straight ramp from the
+#: threshold), or sooner, so that a text the model finds fairly close to scams, with no
+#: family cue, can still reach caution.
+_SATURATIONS = (1.0, 0.9, 0.8, 0.7, 0.6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class Mapping:
     recall: dict[str, float]  # scams at caution or worse, per language, on the folds
     legit_at_scam: dict[str, float]  # per language, on the folds
     legit_at_caution: dict[str, float]
+    saturate_at: float = 1.0  # the probability at which the points reach max_weight
 
 
 def choose_mapping(
@@ -75,24 +80,25 @@ def choose_mapping(
         language: max(MAX_LEGIT_AT_SCAM, share(base_risks, cases, language, False, scam_at))
         for language in languages
     }
-    for threshold in _THRESHOLDS:
-        for max_weight in _WEIGHTS:
-            risks = [
-                final_risk(base, added_risk(p, threshold, max_weight), scam_at, sure)
-                for base, p, sure in zip(
-                    base_risks, probabilities, all_concrete(concrete, base_risks), strict=True
-                )
-            ]
-            recall = {lang: share(risks, cases, lang, True, caution_at) for lang in languages}
-            at_scam = {lang: share(risks, cases, lang, False, scam_at) for lang in languages}
-            at_caution = {lang: share(risks, cases, lang, False, caution_at) for lang in languages}
-            if any(at_scam[lang] > allowed[lang] for lang in languages) or any(
-                part > MAX_LEGIT_AT_CAUTION for part in at_caution.values()
-            ):
-                continue
-            candidate = Mapping(threshold, max_weight, recall, at_scam, at_caution)
-            if best is None or rank(candidate) > rank(best):
-                best = candidate
+    for threshold, max_weight, saturate_at in (
+        (t, w, s) for t in _THRESHOLDS for w in _WEIGHTS for s in _SATURATIONS if s > t + 0.1
+    ):
+        risks = [
+            final_risk(base, added_risk(p, threshold, max_weight, saturate_at), scam_at, sure)
+            for base, p, sure in zip(
+                base_risks, probabilities, all_concrete(concrete, base_risks), strict=True
+            )
+        ]
+        recall = {lang: share(risks, cases, lang, True, caution_at) for lang in languages}
+        at_scam = {lang: share(risks, cases, lang, False, scam_at) for lang in languages}
+        at_caution = {lang: share(risks, cases, lang, False, caution_at) for lang in languages}
+        if any(at_scam[lang] > allowed[lang] for lang in languages) or any(
+            part > MAX_LEGIT_AT_CAUTION for part in at_caution.values()
+        ):
+            continue
+        candidate = Mapping(threshold, max_weight, recall, at_scam, at_caution, saturate_at)
+        if best is None or rank(candidate) > rank(best):
+            best = candidate
     if best is None:
         raise RuntimeError("no mapping keeps legit texts under the limits; is the corpus right?")
     return best
@@ -159,10 +165,15 @@ def all_concrete(concrete: Sequence[bool] | None, base_risks: Sequence[int]) -> 
     return [True] * len(base_risks) if concrete is None else concrete
 
 
-def added_risk(probability: float, threshold: float, max_weight: float) -> float:
+def added_risk(
+    probability: float, threshold: float, max_weight: float, saturate_at: float = 1.0
+) -> float:
+    """The model's points: none up to `threshold`, then rising in a straight line to
+    `max_weight` at `saturate_at`, and no more above it (`bot.scam.model.TextModel.weight`)."""
     if probability <= threshold:
         return 0.0
-    return round(max_weight * (probability - threshold) / (1.0 - threshold), 1)
+    rising = max_weight * (probability - threshold) / (saturate_at - threshold)
+    return round(min(max_weight, rising), 1)
 
 
 def nested_risks(
@@ -174,7 +185,7 @@ def nested_risks(
     caution_at: int,
     concrete: Sequence[bool] | None,
     folds: np.ndarray,
-) -> tuple[list[float], list[dict[str, tuple[float, float]]]]:
+) -> tuple[list[float], list[dict[str, tuple[float, float, float]]]]:
     """Each case's risk under the mappings chosen on the other folds only, and the mappings
     each fold got ("*" the shared one). The figures of mappings chosen on the very cases
     they are measured on flatter the operating point (it is fit to them); these do not.
@@ -182,7 +193,7 @@ def nested_risks(
     of the measured fold: the choice of threshold and weight is what this validates."""
     sure = all_concrete(concrete, base)
     risks = [0.0] * len(cases)
-    chosen: list[dict[str, tuple[float, float]]] = []
+    chosen: list[dict[str, tuple[float, float, float]]] = []
     for fold in sorted(set(folds.tolist())):
         inner: list[int] = np.flatnonzero(folds != fold).tolist()
         shared, own = mappings_for(
@@ -236,9 +247,11 @@ def risks_under(
     ]
 
 
-def pair(own: Mapping | None, shared: Mapping) -> tuple[float, float]:
+def pair(own: Mapping | None, shared: Mapping) -> tuple[float, float, float]:
+    """The threshold, most points and saturation of a language's own mapping, else the
+    shared one's."""
     mapping = own or shared
-    return float(mapping.threshold), float(mapping.max_weight)
+    return float(mapping.threshold), float(mapping.max_weight), float(mapping.saturate_at)
 
 
 def result_of(

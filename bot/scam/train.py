@@ -131,7 +131,7 @@ class Choice:
     languages: dict[str, Mapping]
     risks: list[float]
     nested: list[float]
-    fold_mappings: list[dict[str, tuple[float, float]]]
+    fold_mappings: list[dict[str, tuple[float, float, float]]]
 
 
 def choose(
@@ -184,6 +184,13 @@ def choose(
             best = (rank(fair), choice)
     assert best is not None
     return best[1]
+
+
+def _ramp(mapping: Mapping) -> str:
+    return (
+        f"{mapping.max_weight:g} points from p={mapping.threshold:g}, all of them from "
+        f"p={mapping.saturate_at:g}"
+    )
 
 
 def _figures(result: Mapping) -> str:
@@ -241,19 +248,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         threshold=float(shared.threshold),
         max_weight=float(shared.max_weight),
         languages={
-            lang: [float(mapping.threshold), float(mapping.max_weight)]
+            lang: [float(mapping.threshold), float(mapping.max_weight), float(mapping.saturate_at)]
             for lang, mapping in choice.languages.items()
         },
         doubt_below=choice.doubt_below,
+        saturate_at=float(shared.saturate_at),
     )
     save_model(args.out, coefficients, info)
     print(
         f"trained on {len(cases)} development cases ({info.scams} scams), C={choice.c:g} "
         f"-> {args.out}"
     )
-    print(f"the model adds up to {shared.max_weight:g} points above p={shared.threshold}", end="")
+    print(f"the model adds up to {_ramp(shared)}", end="")
     for lang, mapping in sorted(choice.languages.items()):
-        print(f"; in {lang} texts {mapping.max_weight:g} above p={mapping.threshold}", end="")
+        print(f"; in {lang} texts {_ramp(mapping)}", end="")
     print()
     doubt_report(
         cases, base, concrete, backed, choice.scam_like, choice.doubt_below, checker.scam_at
@@ -278,7 +286,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         "  mappings chosen per fold (points above p): "
         + "; ".join(
-            ", ".join(f"{lang} {weight:g}>{threshold:g}" for lang, (threshold, weight) in m.items())
+            ", ".join(
+                f"{lang} {weight:g}>{threshold:g}..{top:g}"
+                for lang, (threshold, weight, top) in m.items()
+            )
             for m in choice.fold_mappings
         )
     )
