@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path, nargs="?")
     evaluate.add_argument(
         "--split",
-        choices=["dev", "holdout", "fresh", "fresh3", "all"],
+        choices=["dev", "holdout", "fresh", "fresh3", "fresh4", "all"],
         default="all",
         help="corpus part",
     )

@@ -57,7 +57,8 @@ def test_the_split_is_by_source_and_stable() -> None:
 
 
 @pytest.mark.parametrize(
-    ("split", "rounds", "least"), [("fresh", {"fresh", "fresh2"}, 500), ("fresh3", {"fresh3"}, 240)]
+    ("split", "rounds", "least"),
+    [("fresh", {"fresh", "fresh2"}, 500), ("fresh3", {"fresh3"}, 240), ("fresh4", {"fresh4"}, 230)],
 )
 def test_the_fresh_parts_are_held_out_from_sources_no_other_part_has(
     split: str, rounds: set[str], least: int

@@ -14,8 +14,8 @@ measure even when nothing is tuned on it. Its cases were collected from sources 
 other part, written with their side in the file, and are all held out. From then on the rules
 and the text model are developed on `dev` and the retired `holdout` (`TRAINED_ON`), and the
 targets are measured on `fresh`. `fresh` was measured once (at 79ea54b); `fresh3`, a third
-round collected the same day from sources in no other part, measures the changes made after
-that measurement, also once.
+round collected the same day from sources in no other part, measured once the changes made
+after that (at a14f73b), and `fresh4`, a fourth, the changes made after that.
 
     python -m bot.scam.corpus split [FOLDER]     # give every new case its side, once
 """
@@ -43,9 +43,9 @@ __all__ = [
 REAL_CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "real"
 #: The share of sources held out from all tuning.
 HOLDOUT_PERCENT = 30
-SPLITS = ("dev", "holdout", "fresh", "fresh3")
+SPLITS = ("dev", "holdout", "fresh", "fresh3", "fresh4")
 #: The parts nothing is tuned on, where the targets are measured.
-HELD_OUT = ("fresh", "fresh3")
+HELD_OUT = ("fresh", "fresh3", "fresh4")
 #: The parts the text model learns from (`bot.scam.train`).
 TRAINED_ON = ("dev", "holdout")
 
