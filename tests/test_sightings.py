@@ -337,6 +337,7 @@ async def test_one_text_on_many_boards_is_not_compared_with_every_posting(
     not make every posting a candidate of every other: only a posting with the same title
     or company is compared, so the work stays linear, and the repeat is still found."""
     from bot.postings import sameness
+    from bot.store import job_index
     from bot.store import sightings as sightings_store
 
     calls = 0
@@ -347,7 +348,7 @@ async def test_one_text_on_many_boards_is_not_compared_with_every_posting(
         calls += 1
         return real_same_job(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sightings_store, "same_job", counting)
+    monkeypatch.setattr(job_index, "same_job", counting)
     boards = 200
     postings = [
         posting(

@@ -16,12 +16,20 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
+T = TypeVar("T")
 Dialect = Literal["sqlite", "postgres"]
 Release = Callable[[], Awaitable[None]]
 Params = Sequence[object]
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+#: Bound parameters per query in `chunked` lists: well under SQLite's limit.
+PARAMS_CHUNK = 200
+
+
+def chunked(values: Sequence[T], size: int = PARAMS_CHUNK) -> list[Sequence[T]]:
+    """`values`, `size` at a time: the values of an `IN (...)` list, a query per chunk."""
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 class Row(Protocol):
