@@ -14,6 +14,7 @@ import httpx
 import numpy as np
 import pytest
 
+from bot.delivery.render import TOP_REASONS, verdict_fields, weighted_reason_lines
 from bot.i18n import t
 from bot.models import Posting, RiskLevel
 from bot.scam import ScamChecker
@@ -145,3 +146,23 @@ async def test_online_evidence_lifts_a_doubted_verdict_and_drops_the_doubt() -> 
     clean = posting(long_text("en", TWO_CUES["en"]), url="https://jobs.example.org/1")
     assert (await checker.check_online(clean, checker.check(clean))).level is RiskLevel.CAUTION
     await client.aclose()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_card_always_says_why_a_doubted_verdict_is_caution(
+    doubting: ScamChecker, language: str
+) -> None:
+    """The doubt weighs nothing, so it comes last; a card that shows only the strongest
+    reasons still shows it, in place of the weakest, and "Why?" lists every one."""
+    verdict = doubting.check(posting(long_text(language, TWO_CUES[language])))
+    assert len(verdict.reasons) > TOP_REASONS
+    fields = {field.label: field.value for field in verdict_fields(verdict, language)}
+    lines = fields[t("field.reasons", language)].split("\n")
+    assert lines[0].startswith("• ") and t(verdict.reasons[0].message_key, language) in lines[0]
+    assert t("signal.model_doubt", language) in lines[TOP_REASONS - 1]
+    hidden = len(verdict.reasons) - TOP_REASONS
+    assert lines[-1] == t("verdict.more_reasons", language, count=hidden)
+    assert any(
+        t("signal.model_doubt", language) in line
+        for line in weighted_reason_lines(verdict.reasons, language)
+    )

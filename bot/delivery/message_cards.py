@@ -15,6 +15,7 @@ from bot.delivery.render import (
     action_buttons,
     reason_line,
     risk_badge,
+    shown_reasons,
     verdict_title,
     weighted_reason_lines,
 )
@@ -56,7 +57,8 @@ def message_card(
         lines = [risk_badge(part.verdict, language)]
         if part.verdict.verified_employer:
             lines.append(f"✅ {part.verdict.verified_employer}")
-        lines += [f"• {reason_line(s, language)}" for s in part.verdict.reasons[:PART_REASONS]]
+        shown = shown_reasons(part.verdict.reasons, PART_REASONS)
+        lines += [f"• {reason_line(s, language)}" for s in shown]
         if part.note:
             lines.append(part.note)
         fields.append(Field(_part_label(part, language), "\n".join(lines)))

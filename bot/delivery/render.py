@@ -55,6 +55,22 @@ def reason_line(signal: Signal, language: str) -> str:
     return f"{explanation} — “{signal.evidence}”" if signal.evidence else explanation
 
 
+#: Reasons that explain the level itself rather than add to it: a card always shows them,
+#: even when stronger reasons fill its lines ("the wording reads like ordinary postings, so
+#: these reasons alone make caution, not scam").
+LEVEL_REASONS = frozenset({"model.doubt"})
+
+
+def shown_reasons(reasons: tuple[Signal, ...], count: int) -> tuple[Signal, ...]:
+    """The `count` strongest reasons, with a reason that explains the level in place of the
+    weakest of them when it would be left out."""
+    shown = reasons[:count]
+    explaining = [reason for reason in reasons[count:] if reason.id in LEVEL_REASONS]
+    if explaining and count > 0:
+        shown = (*shown[: max(0, count - len(explaining))], *explaining[:count])
+    return shown
+
+
 def weighted_reason_lines(reasons: tuple[Signal, ...], language: str) -> list[str]:
     """Every reason with its weight, one a line ("+25 · …"), as "Why?" lists them; a verdict
     without any says so."""
@@ -119,8 +135,9 @@ def verdict_fields(verdict: Verdict, language: str, *, reasons: int = TOP_REASON
     if not verdict.scored:
         fields.append(Field(t("field.reasons", language), t("verdict.unscored", language)))
     elif verdict.reasons:
-        lines = [f"• {reason_line(s, language)}" for s in verdict.reasons[:reasons]]
-        hidden = len(verdict.reasons) - reasons
+        shown = shown_reasons(verdict.reasons, reasons)
+        lines = [f"• {reason_line(s, language)}" for s in shown]
+        hidden = len(verdict.reasons) - len(shown)
         if hidden > 0:  # strongest first; the rest are one tap away, under "Why?"
             lines.append(t("verdict.more_reasons", language, count=hidden))
         fields.append(Field(t("field.reasons", language), "\n".join(lines)))
