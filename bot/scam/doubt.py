@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.scam.corpus import Case
+from bot.scam.operating_point import all_concrete
 
 __all__ = ["DOUBT_CHOICES", "MAX_SCAMS_DOUBTED", "choose_doubt", "doubt_report", "undoubted"]
 
@@ -31,9 +32,8 @@ def choose_doubt(
     """The highest of `DOUBT_CHOICES` at which the model's doubt lowers at most
     `MAX_SCAMS_DOUBTED` of the scams the families alone call scam (out-of-fold
     probabilities); 0 (no doubt) when none does."""
-    sure = [True] * len(cases) if concrete is None else concrete
     exempt = [False] * len(cases) if backed is None else backed
-    called = [i for i, case in enumerate(cases) if case.is_scam and base[i] >= scam_at and sure[i]]
+    called = families_scams(cases, base, scam_at, concrete)
     chosen = 0.0
     for threshold in DOUBT_CHOICES:
         lowered = sum(probabilities[i] < threshold and not exempt[i] for i in called)
@@ -56,6 +56,15 @@ def undoubted(
     return [bool(sure[i] and (exempt[i] or probabilities[i] >= doubt_below)) for i in range(size)]
 
 
+def families_scams(
+    cases: Sequence[Case], base: Sequence[int], scam_at: int, concrete: Sequence[bool] | None
+) -> list[int]:
+    """The scams the families alone call scam: at `scam_at` or more, their reasons
+    `concrete` (corroborated)."""
+    sure = all_concrete(concrete, base)
+    return [i for i, case in enumerate(cases) if case.is_scam and base[i] >= scam_at and sure[i]]
+
+
 def doubt_report(
     cases: Sequence[Case],
     base: Sequence[int],
@@ -68,9 +77,7 @@ def doubt_report(
     """What the model's doubt does on the folds: the families' scams it lowers to caution,
     and the legit texts near or over the line (45 or more) whose wording it doubts."""
     doubted = [scam_like[i] < doubt_below and not backed[i] for i in range(len(cases))]
-    called = [
-        i for i, case in enumerate(cases) if case.is_scam and base[i] >= scam_at and concrete[i]
-    ]
+    called = families_scams(cases, base, scam_at, concrete)
     near = [i for i, case in enumerate(cases) if not case.is_scam and base[i] >= 45]
     print(
         f"the model doubts the families' verdict below p={doubt_below:g}: "

@@ -53,16 +53,19 @@ def words_of_case(case: Case) -> list[str]:
     return words_in(fold_aligned(case.text[:MAX_VIEW_CHARS]))
 
 
-def passage_features(cases: Sequence[Case]) -> tuple[Any, np.ndarray]:
+def passage_features(cases: Sequence[Case]) -> tuple[Any, np.ndarray, np.ndarray]:
     """The feature rows of every passage (`bot.scam.model.passages`) of the cases longer
-    than one, and the case each row belongs to."""
+    than one, the case each row belongs to, and each case's count of words."""
     word_lists: list[list[str]] = []
     owners: list[int] = []
+    counts: list[int] = []
     for index, case in enumerate(cases):
         words = words_of_case(case)
+        counts.append(len(words))
         if len(words) <= PASSAGE_WORDS:
             continue
         for start, end in passages(len(words)):
             word_lists.append(words[start:end])
             owners.append(index)
-    return rows_matrix(feature_rows_of_words(word_lists)), np.array(owners, dtype=int)
+    rows = rows_matrix(feature_rows_of_words(word_lists))
+    return rows, np.array(owners, dtype=int), np.array(counts, dtype=int)

@@ -49,6 +49,7 @@ __all__ = [
     "hashed_ngrams",
     "money_signs",
     "passages",
+    "ramp_points",
     "save_model",
     "with_model",
     "words_of",
@@ -74,6 +75,24 @@ PASSAGE_WORDS = 60
 #: scam (chosen on the development folds: at 45 the legit texts the model pushed over the
 #: line stay under it, and the scams it lifts to caution stay lifted).
 SCAM_FLOOR = 45
+
+
+def ramp_points(
+    probability: float, threshold: float, max_weight: float, saturate_at: float = 1.0
+) -> float:
+    """The model's points for a probability: none up to `threshold`, then rising in a
+    straight line to `max_weight` at `saturate_at`, and no more above it. The checker
+    (`TextModel.weight`) and the choice of the mapping (`bot.scam.operating_point`) both
+    use it."""
+    if probability <= threshold:
+        return 0.0
+    rising = max_weight * (probability - threshold) / (saturate_at - threshold)
+    return round(min(max_weight, rising), 1)
+
+
+def _sigmoid(margin: float) -> float:
+    """A margin as a probability; clamped, so a text of extreme words cannot overflow."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
 
 
 def with_model(base_risk: float, added: float, scam_at: int) -> float:
@@ -203,7 +222,7 @@ class TextModel:
         total = math.fsum(map(weights.__getitem__, words))
         count = sum(map(counts.__getitem__, words))
         margin = self.info.intercept + total / max(count, MIN_NGRAMS)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
+        return _sigmoid(margin)
 
     def probability_of_numbers(self, numbers: npt.NDArray[np.int32], signs: list[str]) -> float:
         """`probability_of_words` of a text's words given by their numbers (a `TextView`'s),
@@ -220,7 +239,7 @@ class TextModel:
             map(self._word_counts.__getitem__, signs)
         )
         margin = self.info.intercept + total / max(count, MIN_NGRAMS)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
+        return _sigmoid(margin)
 
     def most_scam_like(
         self, numbers: npt.NDArray[np.int32], signs: list[str], whole: float
@@ -236,7 +255,7 @@ class TextModel:
         sums = weights[spans[:, 1]] - weights[spans[:, 0]]
         sizes = np.maximum(counts[spans[:, 1]] - counts[spans[:, 0]], MIN_NGRAMS)
         margin = self.info.intercept + float(np.max(sums / sizes))
-        return max(whole, 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin)))))
+        return max(whole, _sigmoid(margin))
 
     def strongest_words(self, words: list[str], top: int = 3) -> tuple[str, ...]:
         """The words (longer than two letters) that pushed the score up the most."""
@@ -275,9 +294,7 @@ class TextModel:
             if own is None
             else (own[0], own[1], own[2] if len(own) > 2 else 1.0)
         )
-        if probability <= threshold:
-            return 0.0
-        return round(min(top, top * (probability - threshold) / (saturate_at - threshold)), 1)
+        return ramp_points(probability, threshold, top, saturate_at)
 
     @property
     def _bits(self) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.scam.corpus import Case
-from bot.scam.model import with_model
+from bot.scam.model import ramp_points, with_model
 
 __all__ = [
     "MAX_LEGIT_AT_CAUTION",
@@ -84,7 +84,7 @@ def choose_mapping(
         (t, w, s) for t in _THRESHOLDS for w in _WEIGHTS for s in _SATURATIONS if s > t + 0.1
     ):
         risks = [
-            final_risk(base, added_risk(p, threshold, max_weight, saturate_at), scam_at, sure)
+            final_risk(base, ramp_points(p, threshold, max_weight, saturate_at), scam_at, sure)
             for base, p, sure in zip(
                 base_risks, probabilities, all_concrete(concrete, base_risks), strict=True
             )
@@ -165,17 +165,6 @@ def all_concrete(concrete: Sequence[bool] | None, base_risks: Sequence[int]) -> 
     return [True] * len(base_risks) if concrete is None else concrete
 
 
-def added_risk(
-    probability: float, threshold: float, max_weight: float, saturate_at: float = 1.0
-) -> float:
-    """The model's points: none up to `threshold`, then rising in a straight line to
-    `max_weight` at `saturate_at`, and no more above it (`bot.scam.model.TextModel.weight`)."""
-    if probability <= threshold:
-        return 0.0
-    rising = max_weight * (probability - threshold) / (saturate_at - threshold)
-    return round(min(max_weight, rising), 1)
-
-
 def nested_risks(
     cases: Sequence[Case],
     languages: Sequence[str | None],
@@ -209,7 +198,7 @@ def nested_risks(
             {"*": pair(None, shared)} | {lang: pair(m, shared) for lang, m in own.items()}
         )
         for i in np.flatnonzero(folds == fold).tolist():
-            added = added_risk(probabilities[i], *pair(own.get(languages[i] or ""), shared))
+            added = ramp_points(probabilities[i], *pair(own.get(languages[i] or ""), shared))
             risks[i] = final_risk(base[i], added, scam_at, sure[i])
     return risks, chosen
 
@@ -240,7 +229,7 @@ def risks_under(
     scam_at: int,
 ) -> list[float]:
     return [
-        final_risk(risk, added_risk(p, *pair(own.get(lang or ""), shared)), scam_at, sure)
+        final_risk(risk, ramp_points(p, *pair(own.get(lang or ""), shared)), scam_at, sure)
         for risk, p, lang, sure in zip(
             base, probabilities, languages, all_concrete(concrete, base), strict=True
         )

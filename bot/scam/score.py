@@ -30,7 +30,7 @@ from bot.scam.families.words import NO_EXPERIENCE
 from bot.scam.model import PASSAGE_WORDS, TextModel, money_signs, with_model
 from bot.scam.role_pay import StatedPay, pay_from_posting, role_limit_usd_h, stated_pay
 from bot.scam.scripts import ScriptLibrary, ScriptMatch
-from bot.scam.textlinks import text_links
+from bot.scam.textlinks import link_key, text_links
 from bot.scam.textview import TextView, view_of
 from bot.scam.verdicts import beyond_doubt, combine, heaviest
 from bot.text import fold_aligned
@@ -202,14 +202,11 @@ class ScamChecker:
     ) -> list[Signal]:
         """Links written in the text (`bot.scam.textlinks`, bare domains too): look-alikes,
         shorteners, raw IPs, throw-away endings (no impersonation)."""
-        primary = primary_url.lower().removeprefix("http://").removeprefix("https://")
+        primary = link_key(primary_url)
         signals: list[Signal] = []
         for url in text_links(text):
-            if url.lower().removeprefix("http://").removeprefix("https://").rstrip("/") == (
-                primary.rstrip("/")
-            ):
-                continue
-            signals.extend(self._links.check_link(url, claimed, primary=False).signals)
+            if link_key(url) != primary:
+                signals.extend(self._links.check_link(url, claimed, primary=False).signals)
         return signals
 
     def _model_signal(

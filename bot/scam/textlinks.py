@@ -15,7 +15,7 @@ import re2
 
 from bot.scam.link_parts import parse_link
 
-__all__ = ["MAX_TEXT_LINKS", "text_links"]
+__all__ = ["MAX_TEXT_LINKS", "link_key", "text_links"]
 
 #: The most links of one text that are checked: a posting's signals are in its first few.
 MAX_TEXT_LINKS = 5
@@ -35,13 +35,13 @@ _TRAILING = ".,;:!?"
 
 
 def text_links(text: str) -> list[str]:
-    """The distinct links of `text` in the order written, at most `MAX_TEXT_LINKS + 1`;
-    bare domains as `http://` URLs."""
+    """The distinct links of `text` (by `link_key`) in the order written, at most
+    `MAX_TEXT_LINKS + 1`; bare domains as `http://` URLs."""
     found: list[str] = []
     seen: set[str] = set()
 
     def add(url: str) -> None:
-        key = url.lower().removeprefix("http://").removeprefix("https://").rstrip("/")
+        key = link_key(url)
         if key not in seen:
             seen.add(key)
             found.append(url)
@@ -63,6 +63,11 @@ def text_links(text: str) -> list[str]:
                 continue
             add(f"http://{host}{path}")
     return found[: MAX_TEXT_LINKS + 1]
+
+
+def link_key(url: str) -> str:
+    """A link as two spellings of it share: no scheme, no case, no closing slash."""
+    return url.lower().removeprefix("http://").removeprefix("https://").rstrip("/")
 
 
 def _is_domain(host: str) -> bool:

@@ -27,7 +27,7 @@ from bot.scam.confounds import confound_report
 from bot.scam.corpus import TRAINED_ON, Case, load_cases
 from bot.scam.corpus_eval import verdict_of
 from bot.scam.doubt import choose_doubt, doubt_report, undoubted
-from bot.scam.features import features, passage_features, words_of_case
+from bot.scam.features import features, passage_features
 from bot.scam.model import (
     MODEL_FILE,
     PASSAGE_WORDS,
@@ -76,14 +76,26 @@ def train(
 
 
 def cross_validated(
-    cases: Sequence[Case], c: float | None = None, matrix: Any = None, passages: Any = None
+    cases: Sequence[Case], c: float | None = None, matrix: Any = None
 ) -> np.ndarray:
     """Each case's scam probability from a model that never saw its source page. `matrix`:
-    the cases' `features`, when the caller has them. With `passages` (`passage_features`),
-    each case's `TextModel.most_scam_like` instead: the highest probability of the text and
-    of its passages."""
+    the cases' `features`, when the caller has them."""
+    return cross_validated_with_passages(cases, c, matrix)[0]
+
+
+def cross_validated_with_passages(
+    cases: Sequence[Case],
+    c: float | None = None,
+    matrix: Any = None,
+    passages: tuple[Any, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`cross_validated`, and from the same fold models each case's
+    `TextModel.most_scam_like`: the highest probability of the text and of its passages
+    (`passages`: the rows and owners of `bot.scam.features.passage_features`; without
+    them, the text's own)."""
     folds = fold_of(cases)
     probabilities = np.zeros(len(cases))
+    scam_like = np.zeros(len(cases))
     matrix = features(cases) if matrix is None else matrix
     for fold in range(FOLDS):
         test_index = np.flatnonzero(folds == fold)
@@ -92,16 +104,18 @@ def cross_validated(
             [cases[i] for i in train_index.tolist()], c, matrix[train_index]
         )
         margins = matrix[test_index] @ coefficients + intercept
+        highest = margins
         if passages is not None:
             rows, owners = passages
             held = np.flatnonzero(np.isin(owners, test_index))
             passage_margins = rows[held] @ coefficients + intercept
-            highest = dict.fromkeys(test_index.tolist(), -np.inf)
+            best = dict.fromkeys(test_index.tolist(), -np.inf)
             for owner, margin in zip(owners[held].tolist(), passage_margins.tolist(), strict=True):
-                highest[owner] = max(highest[owner], margin)
-            margins = np.maximum(margins, [highest[i] for i in test_index.tolist()])
+                best[owner] = max(best[owner], margin)
+            highest = np.maximum(margins, [best[i] for i in test_index.tolist()])
         probabilities[test_index] = 1.0 / (1.0 + np.exp(-margins))
-    return probabilities
+        scam_like[test_index] = 1.0 / (1.0 + np.exp(-highest))
+    return probabilities, scam_like
 
 
 def fold_of(cases: Sequence[Case]) -> np.ndarray:
@@ -155,11 +169,12 @@ def choose(
     best: tuple[tuple[float, float, float], Choice] | None = None
     folds = fold_of(cases)
     matrix = features(cases) if matrix is None else matrix
-    passage_rows = passage_features(cases)
-    short = np.array([len(words_of_case(case)) < PASSAGE_WORDS for case in cases])
+    passage_rows, owners, word_counts = passage_features(cases)
+    short = word_counts < PASSAGE_WORDS
     for c in c_choices:
-        probabilities = cross_validated(cases, c, matrix)
-        scam_like = cross_validated(cases, c, matrix, passage_rows)
+        probabilities, scam_like = cross_validated_with_passages(
+            cases, c, matrix, (passage_rows, owners)
+        )
         # A text shorter than a passage is never doubted (`bot.scam.model.PASSAGE_WORDS`).
         scam_like = np.where(short, 1.0, scam_like)
         doubt_below = choose_doubt(cases, base, scam_like, scam_at, concrete, backed)

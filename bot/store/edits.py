@@ -21,13 +21,12 @@ from bot.logs import ids as log_ids
 from bot.models import AlertEdit
 from bot.store import sightings as sightings_store
 from bot.store import subscriptions as subscriptions_store
-from bot.store.database import Connection, Database
+from bot.store.database import Connection, Database, chunked
 from bot.store.outbox import LEASE_S, claimed_alert, mark_claimed, new_claim_token
 
 __all__ = ["claim", "counts", "mark_edited", "mark_failed", "queue_for_jobs", "release"]
 
 log = logging.getLogger("vigia.outbox")
-_CHUNK = 200
 
 
 async def queue_for_jobs(
@@ -41,8 +40,7 @@ async def queue_for_jobs(
         return 0
     platform_marks = ",".join("?" for _ in platforms)
     asked = 0
-    for start in range(0, len(jobs), _CHUNK):
-        chunk = jobs[start : start + _CHUNK]
+    for chunk in chunked(jobs):
         asked += await conn.execute(
             f"""INSERT INTO alert_edits (outbox_id, wanted, done, status, next_attempt_at,
                     created_at)

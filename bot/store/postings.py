@@ -18,7 +18,6 @@ async def known_native_ids(db: Database, source: str) -> set[str]:
 
 
 MAX_BODY_CHARS = 20_000  # a check keeps this much of the text it scored
-_CHUNK = 400  # bound parameters per query stay well under SQLite's limit
 _INSERT_CHUNK = 500  # rows per insert: about 20 ms of building them on the event loop
 
 
