@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from bot.models import Pay, PayPeriod
+from bot.postings.currencies import usd_per_unit
 from bot.postings.pay import (
     find_pay,
     parse_amount,
     parse_pay,
     parse_pay_floor,
     period_from_text,
-    usd_per_unit,
 )
 from bot.scam.role_pay import stated_pay
 from bot.text import fold_aligned

@@ -10,20 +10,19 @@ The grammar runs over `fold_aligned` text (lower case, no accents, same length a
 original), so every figure found carries the offsets of the words a person wrote. Its traps:
 a figure needs a currency to count ("20-30 hours per week" is no pay), a bare "$50" with no
 period is as likely a fee as pay, "$5M" is a funding round, and "$" is the peso where the
-text names pesos.
+text names pesos. The currencies themselves (words, signs, rough dollar values, what a bare
+"$" means in a text) are in `bot.postings.currencies`.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
-import re2
-
 from bot.models import Pay, PayPeriod
+from bot.postings.currencies import CURRENCY_TOKENS, TextMoney
 from bot.text import digit_runs, fold_aligned
 
 __all__ = [
@@ -34,7 +33,6 @@ __all__ = [
     "parse_pay",
     "parse_pay_floor",
     "period_from_text",
-    "usd_per_unit",
 ]
 
 #: Text this long is read for pay only in its first part: pay is stated near the top or in a
@@ -44,56 +42,6 @@ MAX_SCAN_CHARS = 200_000
 MAX_AMOUNT = 100_000_000.0
 #: Amounts this large with no period stated are a yearly salary; smaller ones are left alone.
 YEARLY_WITHOUT_PERIOD = 10_000.0
-
-#: Currency words and symbols (folded) → ISO 4217 code. "PESO" is a peso of an unnamed
-#: country, resolved from the text's other hints (see `_TextMoney.peso`).
-_CURRENCY_TOKENS: dict[str, str] = {
-    "us$": "USD", "u$s": "USD", "usd": "USD", "dolares americanos": "USD",
-    "dolares estadounidenses": "USD", "dolares": "USD", "dolar": "USD", "dollars": "USD",
-    "dollar": "USD", "bucks": "USD", "usdt": "USDT", "usdc": "USDC", "tether": "USDT",
-    "c$": "CAD", "ca$": "CAD", "cad": "CAD", "a$": "AUD", "au$": "AUD", "aud": "AUD",
-    "r$": "BRL", "brl": "BRL", "reais": "BRL", "reales": "BRL",
-    "mx$": "MXN", "mxn": "MXN", "pesos mexicanos": "MXN", "peso mexicano": "MXN",
-    "cop": "COP", "pesos colombianos": "COP", "ars": "ARS", "pesos argentinos": "ARS",
-    "clp": "CLP", "pesos chilenos": "CLP", "uyu": "UYU", "pesos uruguayos": "UYU",
-    "dop": "DOP", "pesos dominicanos": "DOP", "pen": "PEN", "soles": "PEN", "s/.": "PEN",
-    "s/": "PEN", "gtq": "GTQ", "quetzales": "GTQ", "hnl": "HNL", "lempiras": "HNL",
-    "crc": "CRC", "colones": "CRC", "pyg": "PYG", "guaranies": "PYG", "bob": "BOB",
-    "bolivianos": "BOB", "ves": "VES", "bolivares": "VES",
-    "eur": "EUR", "euros": "EUR", "euro": "EUR", "€": "EUR",
-    "gbp": "GBP", "£": "GBP", "pounds": "GBP", "libras": "GBP", "chf": "CHF",
-    "inr": "INR", "₹": "INR", "rupees": "INR", "rs.": "INR", "rs": "INR", "php": "PHP", "₱": "PHP",
-    "ngn": "NGN", "₦": "NGN", "naira": "NGN", "kes": "KES", "ksh": "KES", "kshs": "KES",
-    "zar": "ZAR",
-    "pesos": "PESO", "peso": "PESO", "$": "$",
-}  # fmt: skip
-
-#: Rough US dollars per unit: good enough to compare pay with a limit that is itself a round
-#: figure, never shown to anyone as a conversion.
-_USD_PER_UNIT: dict[str, float] = {
-    "USD": 1.0, "USDT": 1.0, "USDC": 1.0, "EUR": 1.08, "GBP": 1.27, "CHF": 1.13, "CAD": 0.73,
-    "AUD": 0.66, "BRL": 0.18, "MXN": 0.055, "COP": 0.00025, "ARS": 0.001, "CLP": 0.0011,
-    "UYU": 0.025, "DOP": 0.017, "PEN": 0.27, "GTQ": 0.13, "HNL": 0.04, "CRC": 0.002,
-    "PYG": 0.00013, "BOB": 0.145, "VES": 0.027, "INR": 0.012, "PHP": 0.017, "NGN": 0.00065,
-    "KES": 0.0077, "ZAR": 0.055,
-}  # fmt: skip
-
-#: Where a bare "pesos" or "$" is spoken: the first country hint named in the text wins.
-#: These scan a whole text for one of many words, which RE2's automaton does several times
-#: faster than `re` trying each alternative at each position.
-_PESO_HINTS = re2.compile(
-    r"\b(?:(?P<MXN>mexico|mexicanos?|cdmx|monterrey|guadalajara|jalisco|puebla)"
-    r"|(?P<ARS>argentina|argentinos?|buenos aires|cordoba|rosario|caba)"
-    r"|(?P<COP>colombia|colombianos?|bogota|medellin|cali|barranquilla)"
-    r"|(?P<CLP>chile|chilenos?|santiago de chile|valparaiso)"
-    r"|(?P<UYU>uruguay|uruguayos?|montevideo)"
-    r"|(?P<DOP>republica dominicana|dominicanos?|santo domingo))\b"
-)
-#: A "$" that is not the US dollar: named elsewhere in the text, it makes every "$" that one.
-_OTHER_DOLLAR_SIGNS = re2.compile(
-    r"\b(?:mxn|cop|ars|clp|uyu|dop|cad|aud|pesos?|mexicanos?|colombianos?|argentinos?"
-    r"|chilenos?)\b"
-)
 
 _PERIOD_WORDS: tuple[tuple[PayPeriod, str], ...] = (
     (PayPeriod.HOUR, r"hours?|hourly|hrs?|h|horas?|hr"),
@@ -166,7 +114,7 @@ def _trie_alternation(tokens: list[str], *, word_end: bool) -> str:
     return branch(trie, "")
 
 
-_CURRENCY_ALTERNATION = _trie_alternation(list(_CURRENCY_TOKENS), word_end=True)
+_CURRENCY_ALTERNATION = _trie_alternation(list(CURRENCY_TOKENS), word_end=True)
 #: "1,200.50", "1.200,50", "1 200", "15", "15,5", "0.5". Thousands groups need three digits.
 _NUMBER = r"\d{1,3}(?:[., ]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d{1,12}(?:[.,]\d{1,2})?(?!\d)"
 _AMOUNT = (
@@ -188,11 +136,10 @@ _NOT_PAY_AFTER = re.compile(
     r"[ ]*(?:%|m\b|mm\b|b\b|bn\b|million|billion|millones|mil millones|years? of|anos de"
     r"|hours? (?:a|per|por) week|horas|followers)"
 )
-_NAMED_DOLLAR_CODE = re2.compile(r"\b(mxn|cop|ars|clp|uyu|dop|cad|aud)\b")
 #: Where a currency is written: the cheap scan that finds the few places worth parsing.
 _MARKER = re.compile(
     r"[$€£₹₱₦]|\b"
-    + _trie_alternation([token for token in _CURRENCY_TOKENS if token[0].isalpha()], word_end=False)
+    + _trie_alternation([token for token in CURRENCY_TOKENS if token[0].isalpha()], word_end=False)
     + r"(?![a-z])"
 )
 #: How far before a currency marker the first figure of a range may start.
@@ -271,11 +218,6 @@ def period_from_text(text: str) -> PayPeriod | None:
     return None
 
 
-def usd_per_unit(currency: str) -> float | None:
-    """Rough US dollars per unit of `currency` (ISO code), or None when unknown."""
-    return _USD_PER_UNIT.get(currency.upper())
-
-
 def find_pay(
     text: str, *, limit: int = 8, any_period: bool = False, folded: str | None = None
 ) -> list[PayMention]:
@@ -290,7 +232,7 @@ def find_pay(
     if not text:
         return []
     folded = fold_aligned(text[:MAX_SCAN_CHARS]) if folded is None else folded[:MAX_SCAN_CHARS]
-    money = _TextMoney(folded)
+    money = TextMoney(folded)
     found: list[PayMention] = []
     consumed = 0
     tried = -1  # the last marker tried: several numbers may share one ("80 y 300 euros")
@@ -355,34 +297,8 @@ def parse_pay(text: str) -> Pay | None:
 # -- the grammar's parts ---------------------------------------------------------------------
 
 
-class _TextMoney:
-    """What a bare "$" and a bare "pesos" mean in one text, worked out once, when first
-    needed: each takes a scan of the whole text for country names."""
-
-    def __init__(self, folded: str) -> None:
-        self._folded = folded
-
-    @functools.cached_property
-    def country_peso(self) -> str | None:
-        """The peso of the first country the text names, if it names one."""
-        hint = _PESO_HINTS.search(self._folded)
-        return hint.lastgroup if hint is not None else None
-
-    @functools.cached_property
-    def peso(self) -> str:
-        return self.country_peso or "MXN"
-
-    @functools.cached_property
-    def dollar(self) -> str:
-        folded = self._folded
-        if _OTHER_DOLLAR_SIGNS.search(folded):
-            named = _NAMED_DOLLAR_CODE.search(folded)
-            return named.group(1).upper() if named else self.peso
-        return self.country_peso or "USD"
-
-
 def _mention_around(
-    folded: str, marker: re.Match[str], consumed: int, money: _TextMoney, any_period: bool
+    folded: str, marker: re.Match[str], consumed: int, money: TextMoney, any_period: bool
 ) -> PayMention | None:
     """The pay statement that contains `marker`, if one does."""
     window_start = max(consumed, marker.start() - _LOOKBEHIND_CHARS)
@@ -396,7 +312,7 @@ def _mention_around(
 
 
 def _mention(
-    folded: str, match: re.Match[str], money: _TextMoney, any_period: bool
+    folded: str, match: re.Match[str], money: TextMoney, any_period: bool
 ) -> PayMention | None:
     if _NOT_PAY_AFTER.match(folded, match.end()):
         return None
@@ -434,14 +350,8 @@ def _period_of(match: re.Match[str]) -> PayPeriod | None:
     return None
 
 
-def _currency(match: re.Match[str], money: _TextMoney) -> str:
-    """The most specific currency named in the figure: "MXN $15,000" is MXN, not USD."""
-    tokens = [
-        _CURRENCY_TOKENS[token]
-        for group in ("acur1", "acur2", "bcur1", "bcur2")
-        if (token := match.group(group))
-    ]
-    named = [code for code in tokens if code != "$"]
-    if named:
-        return money.peso if named[0] == "PESO" else named[0]
-    return money.dollar if tokens else ""
+def _currency(match: re.Match[str], money: TextMoney) -> str:
+    """The most specific currency named in the figure (`TextMoney.of`)."""
+    return money.of(
+        [token for group in ("acur1", "acur2", "bcur1", "bcur2") if (token := match.group(group))]
+    )

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from bot.models import Pay
-from bot.postings.pay import PayMention, find_pay, usd_per_unit
+from bot.postings.currencies import usd_per_unit
+from bot.postings.pay import PayMention, find_pay
 
 #: Above these hourly figures (USD) the pay is far above the usual range for the role:
 #: gig work (annotation, rating, tutoring AI, moderation), other professional work, expert work.

@@ -10,7 +10,8 @@ it, a range far too wide for a wage, or a price per like or review.
 from __future__ import annotations
 
 from bot.models import PayPeriod
-from bot.postings.pay import PayMention, usd_per_unit
+from bot.postings.currencies import usd_per_unit
+from bot.postings.pay import PayMention
 from bot.scam.cues import YOU, Cue, slot
 from bot.scam.families.base import Family, Hit
 from bot.scam.families.task_scheme import CLICK
