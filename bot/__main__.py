@@ -17,6 +17,7 @@ from bot.config import load_settings
 from bot.errors import ConfigError, StoreError
 from bot.i18n import t
 from bot.logs import configure_logging
+from bot.scam.corpus import SPLITS
 from bot.workers import ROLES
 
 EXIT_FAILED = 1
@@ -95,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path, nargs="?")
     evaluate.add_argument(
         "--split",
-        choices=["dev", "holdout", "fresh", "fresh3", "fresh4", "all"],
+        choices=[*SPLITS, "all"],
         default="all",
         help="corpus part",
     )

@@ -193,3 +193,50 @@ def test_a_cheque_sent_on_to_a_vendor_or_a_money_transfer_is_a_fake_cheque(text:
 )
 def test_mule_job_titles_and_new_accounts_for_the_company_are_mule_words(text: str) -> None:
     assert "money_mule" in fires(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fee"),
+    [
+        ("LinkedIn pays people to train AI, at up to $150 an hour.", False),
+        ("Paid pre-project training before starting; shifts are chosen weekly.", False),
+        ("Remote work lets people pay less tax than formal jobs.", False),
+        ("Los censistas cobrarán $6.000 en total, $1.500 por el curso aprobado.", False),
+        ("En la capacitación te pagan 500 pesos por el curso completo.", False),
+        ("Each applicant paid $30 for the registration forms.", True),
+        ("You paid the training fee, now wait for the tasks.", True),
+        ("Te cobran 500 pesos por el curso antes de empezar.", True),
+        ("La agencia cobró hasta 7 mil pesos a cada persona por el trámite.", True),
+    ],
+)
+def test_money_the_worker_receives_is_no_fee(text: str, fee: bool) -> None:
+    """Who pays whom decides a fee: "pays people to", an adjective "paid training", "te
+    pagan", and workers who "cobran" are paid; "each paid $30", "te cobran" are asked."""
+    assert ("advance_fee" in fires(text)) is fee
+
+
+@pytest.mark.parametrize(
+    ("text", "fee"),
+    [
+        ("Scale AI, valued at $14 billion, supplies training data and trainers.", False),
+        ("La empresa, valorada en 300 millones de dólares, ofrece formación a sus equipos.", False),
+        ("Pay a $14 fee for the training before you start.", True),
+    ],
+)
+def test_a_figure_in_millions_is_no_sum_asked_for(text: str, fee: bool) -> None:
+    assert ("advance_fee" in fires(text)) is fee
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aprende a identificar las falsas ofertas de trabajo: pedir dinero por adelantado o"
+        " solicitar datos bancarios antes de la entrevista son indicadores de engaño.",
+        "Cómo reconocer ofertas fraudulentas de empleo. Comprueba que la empresa existe y llama"
+        " a su departamento de Recursos Humanos; piden ingresar dinero para reservar la plaza.",
+        "Learn how to spot a fake recruiter: red flags include a request to pay for equipment"
+        " and an interview held only by chat.",
+    ],
+)
+def test_a_page_teaching_to_tell_a_false_offer_is_a_warning(text: str) -> None:
+    assert is_scam_warning(view_of(text).folded)

@@ -128,6 +128,9 @@ class Cue:
     #: Concepts that act as verbs in this cue ("pay", "deposit", "forward"): a word of them
     #: that is an item of a list of nouns ("Zelle, ATM deposits, checks") is no verb.
     verbs: int = 0
+    #: Concepts that charge unless workers are their subject (Spanish "cobrar": "los
+    #: censistas cobrarán $6.000" is the workers being paid; "te cobran" charges).
+    charges: int = 0
     #: The concepts each slot accepts: asked of every cue for every text, so kept.
     slot_bits: tuple[int, ...] = field(init=False, compare=False)
     #: The same question in one step for the slots of one concept each: their concepts
@@ -216,6 +219,10 @@ def _accepted(view: TextView, cue: Cue, start: int, end: int) -> bool:
         return False
     if cue.payer and (_employer_pays(before, first) or _paid_to_you(view, first)):
         return False
+    if cue.charges and any(
+        token.bits & cue.charges and _paid_by_charge(view, token) for token in span
+    ):
+        return False
     if cue.unless and any(
         token.bits & cue.unless for token in tokens if token.clause == first.clause
     ):
@@ -296,14 +303,81 @@ def _listed(view: TextView, token: Token) -> bool:
 
 #: Being paid, not paying: "you are then paid a fee for each shop".
 _PASSIVE = frozenset(("are", "is", "be", "been", "being", "get", "gets", "got", "getting", "was"))
+#: Those an employer pays, named right after the verb: "LinkedIn pays people to train AI".
+_PAYEES = frozenset((
+    "people", "professionals", "workers", "experts", "trainers", "annotators", "raters",
+    "contractors", "freelancers", "humans", "users", "members", "testers", "participants",
+    "contributors", "taskers", "them", "him", "her", "everyone", "anyone", "tutors",
+))  # fmt: skip
+#: Who does the paying when the verb is one: "you paid the training fee", "had paid".
+_PAYER_WORDS = frozenset((
+    "i", "you", "we", "they", "he", "she", "who", "had", "have", "has", "already", "just",
+    "also", "then", "and", "to", "me", "us", "not", "never", "once", "after", "before",
+    "each", "all", "both", "applicants", "victims", "candidates", "jobseekers",
+))  # fmt: skip
+_DETERMINERS = frozenset((
+    "a", "an", "the", "my", "your", "our", "their", "his", "her", "for", "this", "that", "any",
+    "some", "each", "every", "all", "it", "them", "up", "out", "back", "off", "in",
+))  # fmt: skip
+#: A sum compared rather than asked: "pay less tax", "paying more fees than a salaried
+#: worker".
+_COMPARED = frozenset(("less", "more", "lower", "higher", "fewer", "little", "much"))
+#: Spanish pronouns of the one paid, right before a third-person "paga": "te pagan $500 por
+#: la capacitación" is the employer paying you; "te piden pagar" keeps "pagar" bare.
+_CLITICS = frozenset(("te", "le", "les", "me", "nos", "os", "se"))
+_THIRD_PERSON_PAY = frozenset((
+    "paga", "pagan", "pagara", "pagaran", "pagaron", "pago", "pagaba", "pagaban", "pagaria",
+    "pagarian", "abona", "abonan", "abonara", "abonaran", "abonaron", "abono",
+))  # fmt: skip
 
 
 def _paid_to_you(view: TextView, verb: Token) -> bool:
-    """Whether the money verb is a passive "paid": the worker receives the sum."""
+    """Whether the money verb is money the worker receives, or no ask at all: a passive
+    "paid" ("you are paid a fee per shop"), "paid" as an adjective ("paid pre-project
+    training"), a payee after the verb ("pays people to train AI"), a Spanish pronoun of the
+    one paid before it ("te pagan", "les pagaron"), or a comparison ("pay less tax")."""
+    words, place = view.words, verb.index
+    after = words[place + 1] if place + 1 < len(words) else ""
+    if after in _PAYEES or after in _COMPARED:
+        return True
+    if verb.text in _THIRD_PERSON_PAY and place > 0 and words[place - 1] in _CLITICS:
+        return True
     if verb.text != "paid":
         return False
-    earlier = view.words[max(0, verb.index - 2) : verb.index]
-    return not _PASSIVE.isdisjoint(earlier)
+    earlier = words[max(0, place - 2) : place]
+    if not _PASSIVE.isdisjoint(earlier):
+        return True
+    before = earlier[-1] if earlier else ""
+    # An adjective heads its noun directly: "paid training", "paid pre-project training";
+    # a verb takes a sum or a determiner ("each paid GH¢30", "paid the fee").
+    following = view.token_at(place + 1)
+    if following is not None and following.bits & MONEY.bit:
+        return False
+    return before not in _PAYER_WORDS and after not in _DETERMINERS and after.isalpha()
+
+
+#: Workers named as the subject of a bare "cobrar": then they are the ones paid.
+_WORKERS_ES = frozenset((
+    "trabajadores", "trabajadoras", "trabajador", "trabajadora", "censistas", "censista",
+    "empleados", "empleadas", "empleado", "empleada", "quienes", "repartidores", "repartidor",
+    "colaboradores", "becarios", "becarias", "encuestadores", "encuestadoras", "anotadores",
+    "moderadores", "moderadoras", "participantes", "voluntarios", "profesionales", "asesores",
+    "teleoperadores", "teleoperadoras", "freelancers", "autonomos", "jornaleros", "tutores",
+    "traductores", "transcriptores", "evaluadores", "etiquetadores", "becario", "participante",
+))  # fmt: skip
+_SUBJECT_REACH = 6  # how many words before "cobrar" its subject may be
+
+
+def _paid_by_charge(view: TextView, verb: Token) -> bool:
+    """Whether a Spanish "cobrar" has workers for its subject and names nobody charged, and
+    so is the workers being paid: "los censistas cobrarán $6.000", "quienes trabajaron
+    cobrarán entre $1.500 y $50.000". Bare, it mostly charges: "cobran exámenes médicos",
+    "cobran desde 25 dólares por el proceso"; and so do "te cobran", "cobrarle"."""
+    text, place = verb.text, verb.index
+    if not text.startswith("cobr") or place == 0 or view.words[place - 1] in _CLITICS:
+        return False
+    subject = view.words[max(0, place - _SUBJECT_REACH) : place]
+    return not _WORKERS_ES.isdisjoint(subject)
 
 
 def _employer_pays(before: list[Token], verb: Token) -> bool:

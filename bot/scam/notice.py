@@ -103,7 +103,13 @@ _ADVICE = re.compile(
     r"|(?:para|como) (?:detectar|identificar|reconocer|evitar|distinguir) (?:una |un |las |los )?"
     r"(?:ofertas?|estafas?|fraudes?|empleos?|trabajos?|anuncios?)"
     r"|(?:indicadores|senales|pistas|claves) (?:para|de) (?:detectar|identificar|reconocer"
-    r"|una oferta|un fraude|una estafa))\b"
+    r"|una oferta|un fraude|una estafa|engano|fraude|estafa)"
+    # Teaching the reader to tell: "aprende a identificar las falsas ofertas", "banderas
+    # rojas", "comprueba que la empresa existe", "learn how to spot a fake recruiter".
+    r"|aprende a (?:detectar|identificar|reconocer|evitar|distinguir)"
+    r"|learn (?:how )?to (?:spot|identify|recognise|recognize|avoid|tell)"
+    r"|banderas? rojas?|comprueba (?:que|si) (?:la|el|los|las) (?:empresa|reclutador|oferta"
+    r"|vacante|correo|pagina))\b"
 )
 #: An explainer's voice: a text that defines scams, catalogues their kinds or signs, or speaks
 #: as the firm that fights them ("recruitment fraud is…", "common types of job scams", "Fraud

@@ -59,6 +59,12 @@ _CURRENCY_AFTER_RE = re.compile(
     r"|pen|soles|gbp|pounds|libras|bucks|rupees|rs|inr|naira|reais|bolivianos|quetzales|kes|ksh"
     r"|[$€£₹])(?![a-z])|\s?k\b"
 )
+#: A figure in millions or billions is a firm's size, a market or a fine, never a sum a
+#: worker is asked for: "Scale AI, valued at $14 billion, supplying training data".
+_MAGNITUDE_AFTER_RE = re.compile(
+    r"\s?(?:million|billion|trillion|bn|millones|mil millones"
+    r"|billones|millon)\b"
+)
 
 
 def mark_spans(folded: str, starts: list[int], bits: list[int]) -> tuple[dict[int, int], set[int]]:
@@ -115,6 +121,8 @@ def _money_spans(folded: str, numbers: list[tuple[int, int]]) -> Iterator[tuple[
     for start, end in numbers:
         before = _CURRENCY_BEFORE_RE.search(folded, max(0, start - 5), start)
         after = _CURRENCY_AFTER_RE.match(folded, end)
+        if _MAGNITUDE_AFTER_RE.match(folded, after.end() if after else end):
+            continue
         if before is not None or (after is not None and after.group().strip() != "k"):
             yield (before.start() if before else start), (after.end() if after else end), MONEY.bit
 

@@ -31,6 +31,7 @@ from bot.scam.features import features, passage_features
 from bot.scam.model import (
     MODEL_FILE,
     PASSAGE_WORDS,
+    WARNING_MIN_PROBABILITY,
     ModelInfo,
     save_model,
 )
@@ -162,7 +163,8 @@ def choose(
 ) -> Choice:
     """The regularisation whose mappings do best on folds they were not chosen on
     (`nested_risks`, ranked by `rank`), and its mappings chosen on every fold. The texts
-    that read as warnings (`warnings`) get no points from the model, as in the checker.
+    that read as warnings (`warnings`) get no points from the model below
+    `WARNING_MIN_PROBABILITY`, as in the checker.
     `matrix`: the cases' `features`, when the caller has them. Each C's probabilities also
     choose the model's doubt (`choose_doubt`), and a doubted text's families' verdict of scam
     counts as caution in the figures, as in the checker."""
@@ -180,7 +182,10 @@ def choose(
         doubt_below = choose_doubt(cases, base, scam_like, scam_at, concrete, backed)
         sure = undoubted(concrete, scam_like, doubt_below, backed, len(cases))
         # What the checker adds from: nothing for a warning (`ScamChecker._model_signal`).
-        scored = probabilities if warnings is None else np.where(warnings, 0.0, probabilities)
+        scored = probabilities
+        if warnings is not None:
+            quiet = np.asarray(warnings) & (probabilities < WARNING_MIN_PROBABILITY)
+            scored = np.where(quiet, 0.0, probabilities)
         shared, own = mappings_for(cases, languages, scored, base, scam_at, caution_at, sure)
         risks = risks_under(base, scored, languages, sure, shared, own, scam_at)
         nested, fold_mappings = nested_risks(

@@ -207,6 +207,7 @@ ADVANCE_FEE = Family(
             40,
             gap=6,
             unless=EMPLOYER_PAYS.bit,
+            charges=CHARGE.bit,
         ),
         Cue(
             "charged for a course",
@@ -214,6 +215,7 @@ ADVANCE_FEE = Family(
             40,
             gap=3,
             unless=EMPLOYER_PAYS.bit,
+            charges=CHARGE.bit,
         ),
         Cue("pay upfront", (slot(UPFRONT.bit),), 55),
         Cue(
