@@ -240,3 +240,47 @@ def test_a_figure_in_millions_is_no_sum_asked_for(text: str, fee: bool) -> None:
 )
 def test_a_page_teaching_to_tell_a_false_offer_is_a_warning(text: str) -> None:
     assert is_scam_warning(view_of(text).folded)
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("At first your job will be to make transfers for our clients as they ask.", "money_mule"),
+        ("Al principio se encargará de hacer las transferencias para los clientes.", "money_mule"),
+        ("Before we talk, send your personal details to this email.", "data_harvest"),
+        (
+            "Para avanzar pedían el CUIL y la partida de nacimiento de cada postulante.",
+            "data_harvest",
+        ),
+        ("They offered jobs at the port in exchange for money.", "advance_fee"),
+        ("Ofrecían empleos en la obra a cambio de una suma de dinero.", "advance_fee"),
+    ],
+)
+def test_a_mule_duty_personal_data_and_a_job_sold_are_read(text: str, family: str) -> None:
+    assert family in fires(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ofrecemos trabajo remoto a cambio de una remuneración mensual de 900 euros.",
+        "Volunteers help at the festival in exchange for free entry.",
+    ],
+)
+def test_work_done_for_pay_is_no_job_sold(text: str) -> None:
+    assert "advance_fee" not in fires(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fee"),
+    [
+        ("¿Cuesta algo el registro? No, es gratuito y siempre lo será.", False),
+        ("Do I need to pay for the training? No, the training is free and paid.", False),
+        ("Do I have to pay a registration fee? Yes, $50 before you start.", True),
+        ("¿Hay que pagar una cuota de inscripción? Sí, 50 dólares para empezar.", True),
+        ("Los trabajadores pagan impuestos y viajan constantemente.", False),
+        ("You must pay a $200 tax to withdraw your earnings.", True),
+    ],
+)
+def test_a_help_pages_question_answered_no_and_taxes_paid_are_no_fee(text: str, fee: bool) -> None:
+    assert ("advance_fee" in fires(text)) is fee

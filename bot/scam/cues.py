@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -213,7 +214,9 @@ def _accepted(view: TextView, cue: Cue, start: int, end: int) -> bool:
     if view.notice and not any(token.bits & _CONCRETE for token in span):
         return False
     before = _clause_before(view, start)
-    if cue.negatable and (_negated(view, before, start, end) or _warned(before)):
+    if cue.negatable and (
+        _negated(view, before, start, end) or _warned(before) or _answered_no(view, last)
+    ):
         return False
     if cue.verbs and any(token.bits & cue.verbs and _listed(view, token) for token in span):
         return False
@@ -269,6 +272,22 @@ def _negated(view: TextView, before: list[Token], start: int, end: int) -> bool:
             if near or (following is not None and following.bits & NEED.bit):
                 return True
     return False
+
+
+_QUESTION_REACH = 120  # characters from a cue to the end of its question
+_NO_ANSWER = re.compile(r"\?\s*[\"'»”]?\s*(?:no|nope|never|nunca|jam[aá]s)\b", re.IGNORECASE)
+
+
+def _answered_no(view: TextView, last: Token) -> bool:
+    """Whether the cue sits in a question a "No" answers, as help pages ask and answer
+    them: "Does registration cost anything? No, it is free", "¿Cuesta algo el registro? No,
+    es gratuito"."""
+    text = view.original
+    stop = min(len(text), last.end + _QUESTION_REACH)
+    mark = text.find("?", last.end, stop)
+    if mark < 0 or any(end in text[last.end : mark] for end in ".!\n"):
+        return False
+    return _NO_ANSWER.match(text, mark) is not None
 
 
 def _warned(before: list[Token]) -> bool:

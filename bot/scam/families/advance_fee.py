@@ -15,11 +15,13 @@ from __future__ import annotations
 from bot.scam.cues import Cue, slot
 from bot.scam.families.base import Family
 from bot.scam.families.fee_words import (
+    A_JOB,
     ASK,
     AT_LEAST,
     BALANCE,
     CHARGE,
     COVER,
+    EXCHANGE,
     FEE_OBJECT,
     FINANCE_ROLE,
     FROM_EARNINGS,
@@ -36,6 +38,7 @@ from bot.scam.families.fee_words import (
     RETURN,
     START_FEE,
     SUM_IN_WORDS,
+    TAX,
     TO_PURPOSE,
     TRANSFER,
     UPFRONT,
@@ -63,7 +66,7 @@ ADVANCE_FEE = Family(
         ),
         Cue(
             "pay for the training",
-            (slot(PAY.bit), slot(WORK_WORD_OBJECT.bit)),
+            (slot(PAY.bit), slot(WORK_WORD_OBJECT.bit, TAX.bit)),
             65,
             gap=2,
             payer=True,
@@ -218,6 +221,16 @@ ADVANCE_FEE = Family(
             charges=CHARGE.bit,
         ),
         Cue("pay upfront", (slot(UPFRONT.bit),), 55),
+        Cue(
+            "a job for money",
+            (
+                slot(A_JOB.bit),
+                slot(EXCHANGE.bit),
+                slot(PAYMENT.bit | MONEY.bit | GENERIC_FEE.bit | SUM_IN_WORDS.bit, PAY_RATE.bit),
+            ),
+            45,
+            gap=3,
+        ),
         Cue(
             "must pay a sum",
             (

@@ -20,7 +20,8 @@ GIVE = concept(
     " | need | require | ask | asked | request | enter | fill in",
     es="enviar | envíe | envía | mandar | proporcionar | compartir | subir | adjuntar"
     " | facilitar | dar | pedir | piden | solicitar | solicitan | necesitamos | requerimos"
-    " | ingresar | llenar | rellenar | escanear",
+    " | ingresar | llenar | rellenar | escanear | pedía | pedían | pidió | pidieron"
+    " | solicitaba | solicitaban | exigía | exigían",
 )
 DOCUMENT = concept(
     "data_harvest.document",
@@ -30,14 +31,15 @@ DOCUMENT = concept(
     " | bank account details | bank statement | account and routing | routing number"
     " | bank information | banking information | banking details | identity card"
     " | copy of your passport | copy of your id"
-    " | tax id | w-2 | w2",
+    " | tax id | w-2 | w2 | personal details | personal information | personal data",
     es="dni | nie | pasaporte | cédula | ine | curp | rfc | nss | número de seguridad social"
     " | foto de tu dni | foto del dni | foto de tu identificación | identificación oficial"
     " | credencial de elector | selfie | datos bancarios | cuenta bancaria | número de cuenta"
     " | clabe | iban | tarjeta sanitaria | comprobante de domicilio | fecha de nacimiento"
     " | información bancaria | personal o bancaria | personales y bancarios"
     " | personales o bancarios | carnet de identidad | cédula de identidad"
-    " | documento de identidad | documento nacional de identidad | copia del pasaporte",
+    " | documento de identidad | documento nacional de identidad | copia del pasaporte"
+    " | cuil | cuit | partida de nacimiento",
 )
 SECRET = concept(
     "data_harvest.secret",

@@ -11,9 +11,11 @@ from bot.scam.lexicon import concept
 __all__ = [
     "ASK",
     "AT_LEAST",
+    "A_JOB",
     "BALANCE",
     "CHARGE",
     "COVER",
+    "EXCHANGE",
     "FEE_OBJECT",
     "FINANCE_ROLE",
     "FROM_EARNINGS",
@@ -30,6 +32,7 @@ __all__ = [
     "RETURN",
     "START_FEE",
     "SUM_IN_WORDS",
+    "TAX",
     "TO_PURPOSE",
     "TRANSFER",
     "UPFRONT",
@@ -248,3 +251,20 @@ UPFRONT = concept(
     " | pago inicial | pago anticipado | pagar antes de empezar | pagar para trabajar"
     " | cobro por adelantado | cobros por adelantado",
 )
+#: A job sold: "ofrecían empleos a cambio de una suma de dinero", "jobs in exchange for a
+#: fee". (Not work done for money: "trabajar a cambio de dinero" has no job noun first.)
+A_JOB = concept(
+    "advance_fee.a_job",
+    en="job | jobs | position | positions | placement | placements | post | posts | visa"
+    " | visas | work permit | work permits | contract | contracts",
+    es="empleo | empleos | trabajo | trabajos | plaza | plazas | puesto | puestos | vacante"
+    " | vacantes | contrato | contratos | visa | visas | permiso de trabajo",
+)
+EXCHANGE = concept(
+    "advance_fee.exchange",
+    en="in exchange for | in return for",
+    es="a cambio de",
+)
+#: Taxes paid, bare, are the state's: "pagan impuestos y viajan", "where you pay tax". A
+#: tax is a fee with a sum or a purpose: "pay a $200 tax to withdraw".
+TAX = concept("advance_fee.tax", en="tax | taxes", es="impuesto | impuestos")

@@ -34,7 +34,9 @@ MULE_WORDS = concept(
     " | on behalf of our clients | mule | process payments for our clients"
     " | handle client payments | percentage of each transfer | front man | straw man"
     " | open bank accounts in your name | open accounts in your name"
-    " | open an account in your name | open new bank accounts | open a new bank account",
+    " | open an account in your name | open new bank accounts | open a new bank account"
+    " | make transfers for our clients | make transfers for the clients"
+    " | transfers on behalf of our clients | process transfers for our clients",
     es="agente de pagos | agente financiero | representante financiero | cuenta puente"
     " | cuentas puente | mula | mulas | prestar tu cuenta | presta tu cuenta | usar tu cuenta"
     " | tu cuenta bancaria personal | a nombre de nuestros clientes | en nombre de la empresa"
@@ -47,7 +49,10 @@ MULE_WORDS = concept(
     " | abrir una cuenta a tu nombre | abrir una cuenta a su nombre"
     # The job titles the Policía Nacional names in mule recruiting (2021-2023 campaigns).
     " | anunciante en línea | anunciantes en línea | anunciante online | cajero online"
-    " | cajeros online | cajero en línea",
+    " | cajeros online | cajero en línea"
+    # The duty itself: "se encargará de hacer las transferencias para los clientes".
+    " | transferencias para los clientes | transferencias para nuestros clientes"
+    " | transferencias de nuestros clientes",
 )
 
 MONEY_MULE = Family(
