@@ -12,11 +12,12 @@ from __future__ import annotations
 from bot.models import PayPeriod
 from bot.postings.currencies import usd_per_unit
 from bot.postings.pay import PayMention
-from bot.scam.cues import YOU, Cue, slot
+from bot.scam.cues import Cue, slot
 from bot.scam.families.base import Family, Hit
 from bot.scam.families.task_scheme import CLICK
 from bot.scam.families.words import CRYPTO, EARN, EASY_WORK
 from bot.scam.lexicon import concept
+from bot.scam.payer import YOU
 from bot.scam.textview import TextView
 
 GUARANTEED = concept(
