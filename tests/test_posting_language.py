@@ -58,7 +58,7 @@ def test_a_posting_of_unknown_language_passes_and_says_so(language: str, line: s
 def test_the_scam_checks_read_a_text_of_two_languages_in_both() -> None:
     """A Spanish message pasted into an English text (or the other way round) is read in
     both languages; a text with a stray Spanish place name stays English."""
-    from bot.postings.normalize import language_of_words
+    from bot.postings.language import language_of_words
     from bot.scam.textview import view_of
 
     english = "We are hiring remote annotators for the team. You will review a model's answers."

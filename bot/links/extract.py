@@ -38,7 +38,8 @@ from bot.links.page_text import (
     posting_from_text,
 )
 from bot.postings.build import bounded_posting
-from bot.postings.normalize import MAX_URL_CHARS, detect_language, html_to_text
+from bot.postings.language import detect_language
+from bot.postings.normalize import MAX_URL_CHARS, html_to_text
 
 __all__ = [
     "MAX_DESCRIPTION_CHARS",

@@ -19,9 +19,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from bot.links.extracted import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, SOURCE, ExtractedPosting
 from bot.models import Posting
+from bot.postings.language import detect_language
 from bot.postings.normalize import (
     canonical_url,
-    detect_language,
     detect_remote,
     html_to_text,
     parse_pay,

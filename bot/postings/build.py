@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from bot.failures import posting_failed
 from bot.models import Pay, Posting
+from bot.postings.language import detect_language
 from bot.postings.normalize import (
     MAX_DESCRIPTION_CHARS,
     MAX_FIELD_CHARS,
@@ -28,7 +29,6 @@ from bot.postings.normalize import (
     canonical_url,
     clean_field,
     clean_text,
-    detect_language,
     detect_remote,
     parse_pay,
 )

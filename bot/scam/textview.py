@@ -26,7 +26,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
-from bot.postings.normalize import language_of_counts, stop_word_language
+from bot.postings.language import language_of_counts, stop_word_language
 from bot.postings.pay import PayMention, find_pay
 from bot.scam.lexicon import Lexicon, Phrase, token_stems
 from bot.scam.textmarks import (
@@ -70,7 +70,7 @@ _DIGIT_RE = re.compile(r"\d")
 #: Runs of one-letter words this long are letters spaced out: "w h a t s a p p".
 _SPACED_RUN = 4
 _SPACED_DASH = " - "  # "Remote - pay weekly": a dash between spaces ends a clause too
-#: Each word's stop-word language, as `bot.postings.normalize.language_of_words` counts it:
+#: Each word's stop-word language, as `bot.postings.language.language_of_words` counts it:
 #: 1 English, 2 Spanish, 0 neither.
 _STOP_LANGUAGE = Column(
     lambda words: [{"en": 1, "es": 2}.get(stop_word_language(word) or "", 0) for word in words],
