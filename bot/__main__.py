@@ -89,8 +89,9 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="how the scam checks do: on the real corpus (default) or a labelled file",
         description="With no FILE: the real-world corpus (tests/data/real), its development "
-        "and held-out parts (holdout, and fresh: collected once holdout had been measured "
-        "often), by language, kind of text and scam family. With FILE: precision, "
+        "parts and the part held out now (each earlier held-out part was measured once, "
+        "then retired into development), by language, kind of text and scam family. "
+        "With FILE: precision, "
         "recall, ROC-AUC and PR-AUC on that labelled JSON-lines file.",
     )
     evaluate.add_argument("file", type=Path, nargs="?")

@@ -1,9 +1,10 @@
 """How the checker does on the real corpus: by side, language, scam family and kind of text.
 
-`python -m bot eval` prints this for the development side and the two held-out ones
-(`holdout`, and `fresh`, collected once the first had been measured often). The targets
-(issue 8): on a held-out side, in each language, at least 90 % of scams at caution or worse
-and at most 3 % of legit texts at scam.
+`python -m bot eval` prints this for every part of the corpus (`bot.scam.corpus.SPLITS`),
+and the targets line for the part held out now (`HELD_OUT`; each earlier held-out part was
+measured once and then retired into development). The targets (issue 8): on a held-out part,
+in each language, at least 90 % of scams at caution or worse and at most 3 % of legit texts
+at scam.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """`python -m bot train`: learn the text model from the corpus's development parts (`dev`
-and the retired first held-out part, `bot.scam.corpus.TRAINED_ON`).
+and the retired held-out parts, `bot.scam.corpus.TRAINED_ON`).
 
 scikit-learn's logistic regression (balanced classes, L2) fits the hashed character n-gram
 features of `bot.scam.model`. How much risk the model may add is chosen by 5-fold
 cross-validation on the development parts only, folds grouped by source page so that no
 page is on both sides of a fold: the largest share of scams lifted to caution while the legit
 texts at scam stay within their limit in each language (`bot.scam.operating_point`). The
-`fresh` held-out part is never read here.
+part held out now (`bot.scam.corpus.HELD_OUT`) is never read here.
 
 Needs the `train` extra (`pip install -e '.[train]'`); the bot itself only reads the file.
 """
