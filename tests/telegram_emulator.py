@@ -244,6 +244,7 @@ class TelegramGateway:
     _next_update_id: int = GATEWAY_UPDATE_IDS_FROM
     _called: asyncio.Event = field(default_factory=asyncio.Event)
     _released: bool = False
+    _poll_generation: int = 0  # bumped by `release_polls`: polls held before it end
     _runner: web.AppRunner | None = None
     _http: httpx.AsyncClient | None = None
     base_url: str = ""
@@ -378,8 +379,11 @@ class TelegramGateway:
         return self.base_url
 
     def release_polls(self) -> None:
-        """Answer held getUpdates calls now, so a stopping bot is not kept waiting on one."""
+        """Answer held getUpdates calls now, so a stopping bot is not kept waiting on one.
+        A call held before this never polls the emulator again, even once polls are held
+        anew: its bot has stopped, and an update it took would be lost to the next bot."""
         self._released = True
+        self._poll_generation += 1
 
     def hold_polls(self) -> None:
         """Hold getUpdates calls again, for a bot starting after another one stopped."""
@@ -531,7 +535,10 @@ class TelegramGateway:
     async def _long_poll(self, token: str, params: dict[str, str]) -> web.Response:
         """The emulator answers getUpdates at once; hold the call like Telegram does."""
         deadline = time.monotonic() + min(float(params.get("timeout", "0") or 0), LONG_POLL_CAP_S)
+        generation = self._poll_generation
         while True:
+            if generation != self._poll_generation:
+                return _ok([])  # released for a stopping bot: leave the updates to the next
             response = await self._emulator(token, "getUpdates", params)
             updates = response.json().get("result") or []
             updates += self.injected.pop(token, [])
