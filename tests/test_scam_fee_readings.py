@@ -204,6 +204,8 @@ def test_mule_job_titles_and_new_accounts_for_the_company_are_mule_words(text: s
         ("Los censistas cobrarán $6.000 en total, $1.500 por el curso aprobado.", False),
         ("En la capacitación te pagan 500 pesos por el curso completo.", False),
         ("Each applicant paid $30 for the registration forms.", True),
+        ("You must pay him $200 for the starter kit before you start.", True),
+        ("Luego le pagó 300 pesos por el curso de capacitación.", True),
         ("You paid the training fee, now wait for the tasks.", True),
         ("Te cobran 500 pesos por el curso antes de empezar.", True),
         ("La agencia cobró hasta 7 mil pesos a cada persona por el trámite.", True),
@@ -265,6 +267,8 @@ def test_a_mule_duty_personal_data_and_a_job_sold_are_read(text: str, family: st
     [
         "Ofrecemos trabajo remoto a cambio de una remuneración mensual de 900 euros.",
         "Volunteers help at the festival in exchange for free entry.",
+        "Ofrecemos trabajo a cambio de un pago semanal.",
+        "We offer a contract in exchange for a monthly payment.",
     ],
 )
 def test_work_done_for_pay_is_no_job_sold(text: str) -> None:

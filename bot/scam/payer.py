@@ -37,10 +37,11 @@ YOU = concept(
 #: Being paid, not paying: "you are then paid a fee for each shop".
 _PASSIVE = frozenset(("are", "is", "be", "been", "being", "get", "gets", "got", "getting", "was"))
 #: Those an employer pays, named right after the verb: "LinkedIn pays people to train AI".
+#: Not a pronoun: "pay him $200 for the kit" is the applicant paying a scammer.
 _PAYEES = frozenset((
     "people", "professionals", "workers", "experts", "trainers", "annotators", "raters",
     "contractors", "freelancers", "humans", "users", "members", "testers", "participants",
-    "contributors", "taskers", "them", "him", "her", "everyone", "anyone", "tutors",
+    "contributors", "taskers", "tutors",
 ))  # fmt: skip
 #: Who does the paying when the verb is one: "you paid the training fee", "had paid".
 _PAYER_WORDS = frozenset((
@@ -58,9 +59,11 @@ _COMPARED = frozenset(("less", "more", "lower", "higher", "fewer", "little", "mu
 #: Spanish pronouns of the one paid, right before a third-person "paga": "te pagan $500 por
 #: la capacitación" is the employer paying you; "te piden pagar" keeps "pagar" bare.
 _CLITICS = frozenset(("te", "le", "les", "me", "nos", "os", "se"))
+#: Not "pago" or "abono": folded, "le pagó" (he paid him) is "le pago" (I pay him), a
+#: victim's own payment.
 _THIRD_PERSON_PAY = frozenset((
-    "paga", "pagan", "pagara", "pagaran", "pagaron", "pago", "pagaba", "pagaban", "pagaria",
-    "pagarian", "abona", "abonan", "abonara", "abonaran", "abonaron", "abono",
+    "paga", "pagan", "pagara", "pagaran", "pagaron", "pagaba", "pagaban", "pagaria",
+    "pagarian", "abona", "abonan", "abonara", "abonaran", "abonaron",
 ))  # fmt: skip
 
 

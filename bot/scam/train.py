@@ -181,7 +181,8 @@ def choose(
         scam_like = np.where(short, 1.0, scam_like)
         doubt_below = choose_doubt(cases, base, scam_like, scam_at, concrete, backed)
         sure = undoubted(concrete, scam_like, doubt_below, backed, len(cases))
-        # What the checker adds from: nothing for a warning (`ScamChecker._model_signal`).
+        # What the checker adds from: nothing for a warning the model is not sure of
+        # (`ScamChecker._model_signal`).
         scored = probabilities
         if warnings is not None:
             quiet = np.asarray(warnings) & (probabilities < WARNING_MIN_PROBABILITY)

@@ -252,13 +252,14 @@ UPFRONT = concept(
     " | cobro por adelantado | cobros por adelantado",
 )
 #: A job sold: "ofrecían empleos a cambio de una suma de dinero", "jobs in exchange for a
-#: fee". (Not work done for money: "trabajar a cambio de dinero" has no job noun first.)
+#: fee". Not work or a contract, which are also what the pay is for: "trabajo a cambio de un
+#: pago semanal", "a contract in exchange for a monthly payment".
 A_JOB = concept(
     "advance_fee.a_job",
-    en="job | jobs | position | positions | placement | placements | post | posts | visa"
-    " | visas | work permit | work permits | contract | contracts",
-    es="empleo | empleos | trabajo | trabajos | plaza | plazas | puesto | puestos | vacante"
-    " | vacantes | contrato | contratos | visa | visas | permiso de trabajo",
+    en="job | jobs | position | positions | placement | placements | visa | visas"
+    " | work permit | work permits",
+    es="empleo | empleos | plaza | plazas | puesto | puestos | vacante | vacantes | visa"
+    " | visas | permiso de trabajo",
 )
 EXCHANGE = concept(
     "advance_fee.exchange",
